@@ -1,0 +1,390 @@
+package upshot
+
+import (
+	"encoding/json"
+	"regexp"
+	"time"
+)
+
+// OwnerID identifies the person whose records these are. Every row in every
+// table carries one and every query filters by it, also in single-user mode.
+type OwnerID int64
+
+// DefaultOwner is the implicit user of single-user mode.
+const DefaultOwner OwnerID = 1
+
+// Meta is what the store maintains on every record. Version increases on each
+// update so a stale edit is detected instead of silently overwriting.
+type Meta struct {
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Therapist is a provider the person sees or saw.
+type Therapist struct {
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	Credentials string `json:"credentials"`
+	Approach    string `json:"approach"`
+	Fee         *Money `json:"fee"`      // usual fee per session
+	Currency    string `json:"currency"` // ISO 4217 code, e.g. EUR
+	Started     Date   `json:"started"`  // first session or when they began
+	Ended       Date   `json:"ended"`    // zero while the therapy goes on
+	Meta
+}
+
+var currencyRe = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// Validate checks every field; today bounds the dates.
+func (t *Therapist) Validate(today Date) error {
+	if err := checkRequiredText("name", t.Name, MaxNameLen); err != nil {
+		return err
+	}
+	if err := CheckText("credentials", t.Credentials, MaxNameLen, false); err != nil {
+		return err
+	}
+	if err := CheckText("approach", t.Approach, MaxNameLen, false); err != nil {
+		return err
+	}
+	if t.Fee != nil && (*t.Fee < 0 || *t.Fee > MaxMoney) {
+		return Invalid("fee", "fee must be 0 to 1000000, got %s", t.Fee)
+	}
+	if t.Currency != "" && !currencyRe.MatchString(t.Currency) {
+		return Invalid("currency", "currency must be a three-letter ISO 4217 code such as EUR or USD, got %q", t.Currency)
+	}
+	if !t.Started.IsZero() {
+		if err := CheckDate("started", t.Started, today); err != nil {
+			return err
+		}
+	}
+	if !t.Ended.IsZero() {
+		if err := CheckDate("ended", t.Ended, today); err != nil {
+			return err
+		}
+		if !t.Started.IsZero() && t.Ended.Before(t.Started) {
+			return Invalid("ended", "ended (%s) must not be before started (%s)", t.Ended, t.Started)
+		}
+	}
+	return nil
+}
+
+// Goal is a real-life problem the person came to solve, in their own words.
+type Goal struct {
+	ID         int64  `json:"id"`
+	Title      string `json:"title"`
+	Domain     string `json:"domain"`
+	Severity   *int   `json:"severity"` // baseline severity 0-10
+	SolvedWhen string `json:"solved_when"`
+	Status     string `json:"status"`
+	Opened     Date   `json:"opened"`
+	Closed     Date   `json:"closed"` // set when solved or dropped
+	Meta
+}
+
+func (g *Goal) Validate(today Date) error {
+	if err := checkRequiredText("title", g.Title, MaxTitleLen); err != nil {
+		return err
+	}
+	if err := oneOf("domain", g.Domain, Domains); err != nil {
+		return err
+	}
+	if err := checkRange("severity", g.Severity, 0, 10); err != nil {
+		return err
+	}
+	if err := CheckText("solved_when", g.SolvedWhen, MaxTextLen, true); err != nil {
+		return err
+	}
+	if err := oneOf("status", g.Status, GoalStatuses); err != nil {
+		return err
+	}
+	if err := CheckDate("opened", g.Opened, today); err != nil {
+		return err
+	}
+	if g.Status == GoalOpen && !g.Closed.IsZero() {
+		return Invalid("closed", "an open goal has no closed date, got %s", g.Closed)
+	}
+	if g.Status != GoalOpen {
+		if err := CheckDate("closed", g.Closed, today); err != nil {
+			return err
+		}
+		if g.Closed.Before(g.Opened) {
+			return Invalid("closed", "closed (%s) must not be before opened (%s)", g.Closed, g.Opened)
+		}
+	}
+	return nil
+}
+
+// Session is one meeting with a therapist.
+type Session struct {
+	ID          int64          `json:"id"`
+	TherapistID int64          `json:"therapist_id"`
+	Date        Date           `json:"date"`
+	Minutes     *int           `json:"minutes"`
+	Fee         *Money         `json:"fee"` // fee paid
+	Format      string         `json:"format"`
+	Agenda      string         `json:"agenda"` // who set the agenda
+	Focus       *Focus         `json:"focus"`
+	Goals       []GoalProgress `json:"goals"` // goals addressed
+	Got         []string       `json:"got"`   // what I got
+	Helpful     *int           `json:"helpful"`
+	After       string         `json:"after"`
+	Conduct     Conduct        `json:"conduct"`
+	Flags       []string       `json:"flags"`
+	Note        string         `json:"note"`
+	Meta
+}
+
+// GoalProgress records that a session addressed a goal, and how it moved.
+type GoalProgress struct {
+	GoalID   int64 `json:"goal_id"`
+	Progress *int  `json:"progress"` // -3 much worse .. +3 much better
+}
+
+// Limits on a session's numbers.
+const (
+	MaxSessionMinutes = 600
+	MaxFocusValue     = 600 // minutes, or shares that sum to 100
+)
+
+// Validate checks every field and puts sets into canonical order so that
+// equal sessions store and export identically.
+func (s *Session) Validate(today Date) error {
+	if s.TherapistID <= 0 {
+		return Invalid("therapist", "therapist is required (the id of a therapist)")
+	}
+	if err := CheckDate("date", s.Date, today); err != nil {
+		return err
+	}
+	if err := checkRange("minutes", s.Minutes, 1, MaxSessionMinutes); err != nil {
+		return err
+	}
+	if s.Fee != nil && (*s.Fee < 0 || *s.Fee > MaxMoney) {
+		return Invalid("fee", "fee must be 0 to 1000000, got %s", s.Fee)
+	}
+	if s.Format != "" {
+		if err := oneOf("format", s.Format, Formats); err != nil {
+			return err
+		}
+	}
+	if s.Agenda != "" {
+		if err := oneOf("agenda", s.Agenda, Agendas); err != nil {
+			return err
+		}
+	}
+	if s.Focus != nil {
+		if err := s.Focus.Validate(); err != nil {
+			return err
+		}
+	}
+	seen := map[int64]bool{}
+	for _, g := range s.Goals {
+		if g.GoalID <= 0 {
+			return Invalid("goals", "goals must be goal ids, got %d", g.GoalID)
+		}
+		if seen[g.GoalID] {
+			return Invalid("goals", "goals lists goal %d twice", g.GoalID)
+		}
+		seen[g.GoalID] = true
+		if err := checkRange("progress", g.Progress, -3, 3); err != nil {
+			return err
+		}
+	}
+	sortGoals(s.Goals)
+	got, err := canonicalSet("got", s.Got, Inputs)
+	if err != nil {
+		return err
+	}
+	if len(got) > 1 && got[len(got)-1] == GotNone {
+		return Invalid("got", "got cannot combine none with other inputs")
+	}
+	s.Got = got
+	if err := checkRange("helpful", s.Helpful, 0, 10); err != nil {
+		return err
+	}
+	if s.After != "" {
+		if err := oneOf("after", s.After, Afters); err != nil {
+			return err
+		}
+	}
+	if err := s.Conduct.Validate(); err != nil {
+		return err
+	}
+	flags, err := canonicalSet("flags", s.Flags, Flags)
+	if err != nil {
+		return err
+	}
+	s.Flags = flags
+	return CheckText("note", s.Note, MaxNoteLen, true)
+}
+
+// HasFlag reports whether the session carries the red flag.
+func (s *Session) HasFlag(flag string) bool {
+	for _, f := range s.Flags {
+		if f == flag {
+			return true
+		}
+	}
+	return false
+}
+
+// Focus is where the session time went, in minutes or in shares.
+type Focus struct {
+	Life         int `json:"life"`
+	Relationship int `json:"relationship"`
+	Therapist    int `json:"therapist"`
+	Admin        int `json:"admin"`
+	Other        int `json:"other"`
+}
+
+func (f *Focus) Validate() error {
+	for _, c := range FocusCategories {
+		v := f.Get(c)
+		if v < 0 || v > MaxFocusValue {
+			return Invalid("focus", "focus %s must be 0-%d, got %d", c, MaxFocusValue, v)
+		}
+	}
+	if f.Total() == 0 {
+		return Invalid("focus", "focus must give some time to at least one of %s", joinComma(FocusCategories))
+	}
+	return nil
+}
+
+// Get returns the value for a category name from FocusCategories.
+func (f *Focus) Get(category string) int {
+	switch category {
+	case FocusLife:
+		return f.Life
+	case FocusRelationship:
+		return f.Relationship
+	case FocusTherapist:
+		return f.Therapist
+	case FocusAdmin:
+		return f.Admin
+	case FocusOther:
+		return f.Other
+	}
+	return 0
+}
+
+// Set assigns the value of a category; it reports false for an unknown name.
+func (f *Focus) Set(category string, v int) bool {
+	switch category {
+	case FocusLife:
+		f.Life = v
+	case FocusRelationship:
+		f.Relationship = v
+	case FocusTherapist:
+		f.Therapist = v
+	case FocusAdmin:
+		f.Admin = v
+	case FocusOther:
+		f.Other = v
+	default:
+		return false
+	}
+	return true
+}
+
+func (f *Focus) Total() int { return f.Life + f.Relationship + f.Therapist + f.Admin + f.Other }
+
+// RelationshipShare is the share (0-1) of the time that went to the
+// relationship or to the therapist themselves: the heart of the product.
+func (f *Focus) RelationshipShare() float64 {
+	if t := f.Total(); t > 0 {
+		return float64(f.Relationship+f.Therapist) / float64(t)
+	}
+	return 0
+}
+
+// LifeShare is the share (0-1) of the time that went to the person's life.
+func (f *Focus) LifeShare() float64 {
+	if t := f.Total(); t > 0 {
+		return float64(f.Life) / float64(t)
+	}
+	return 0
+}
+
+// Conduct rates the therapist's professional behaviour in a session, 1-5 per
+// quality; any may be left out (nil).
+type Conduct struct {
+	Empathy     *int `json:"empathy"`
+	Compassion  *int `json:"compassion"`
+	Respect     *int `json:"respect"`
+	Kindness    *int `json:"kindness"`
+	Judgment    *int `json:"judgment"`
+	Honesty     *int `json:"honesty"`
+	Integrity   *int `json:"integrity"`
+	Objectivity *int `json:"objectivity"`
+}
+
+// Field returns a pointer to the rating slot of a quality from Qualities, or nil.
+func (c *Conduct) Field(quality string) **int {
+	switch quality {
+	case "empathy":
+		return &c.Empathy
+	case "compassion":
+		return &c.Compassion
+	case "respect":
+		return &c.Respect
+	case "kindness":
+		return &c.Kindness
+	case "judgment":
+		return &c.Judgment
+	case "honesty":
+		return &c.Honesty
+	case "integrity":
+		return &c.Integrity
+	case "objectivity":
+		return &c.Objectivity
+	}
+	return nil
+}
+
+// Get returns the rating of a quality, nil when not rated.
+func (c *Conduct) Get(quality string) *int {
+	if p := c.Field(quality); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Empty reports whether no quality was rated.
+func (c *Conduct) Empty() bool {
+	for _, q := range Qualities {
+		if c.Get(q) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Conduct) Validate() error {
+	for _, q := range Qualities {
+		if err := checkRange("conduct "+q, c.Get(q), 1, 5); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckIn is one dated answer set to an instrument. Scores are derived from
+// the answers and the definition version they were given against, never stored
+// apart from them, so they cannot disagree.
+type CheckIn struct {
+	ID                int64  `json:"id"`
+	Instrument        string `json:"instrument"`
+	InstrumentVersion int    `json:"instrument_version"`
+	Date              Date   `json:"date"`
+	Answers           []*int `json:"answers"` // nil entries are missing answers
+	Meta
+}
+
+// Definition is the exact instrument definition a check-in was scored with,
+// stored beside the check-ins so that old answers stay interpretable after the
+// definition changes.
+type Definition struct {
+	Instrument string          `json:"instrument"`
+	Version    int             `json:"version"`
+	Data       json.RawMessage `json:"definition"`
+}

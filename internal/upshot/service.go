@@ -1,0 +1,93 @@
+package upshot
+
+import (
+	"context"
+	"time"
+)
+
+// The services below are implemented by internal/store on SQLite and
+// PostgreSQL. Every method takes the owner explicitly: no query can forget whose
+// records it touches. Not found is an ENOTFOUND error, never a nil record.
+// Create fills in ID and Meta; Update requires the Version last read and fails
+// with ECONFLICT when someone else changed the record since.
+
+type TherapistService interface {
+	CreateTherapist(ctx context.Context, owner OwnerID, t *Therapist) error
+	FindTherapist(ctx context.Context, owner OwnerID, id int64) (*Therapist, error)
+	ListTherapists(ctx context.Context, owner OwnerID) ([]*Therapist, error)
+	UpdateTherapist(ctx context.Context, owner OwnerID, t *Therapist) error
+	// DeleteTherapist refuses (ECONFLICT) while sessions with them exist.
+	DeleteTherapist(ctx context.Context, owner OwnerID, id int64) error
+}
+
+type GoalService interface {
+	CreateGoal(ctx context.Context, owner OwnerID, g *Goal) error
+	FindGoal(ctx context.Context, owner OwnerID, id int64) (*Goal, error)
+	ListGoals(ctx context.Context, owner OwnerID) ([]*Goal, error)
+	UpdateGoal(ctx context.Context, owner OwnerID, g *Goal) error
+	// DeleteGoal refuses (ECONFLICT) while sessions address it.
+	DeleteGoal(ctx context.Context, owner OwnerID, id int64) error
+}
+
+// SessionFilter narrows ListSessions; zero fields do not filter.
+type SessionFilter struct {
+	TherapistID int64
+	Since       Date
+}
+
+type SessionService interface {
+	// CreateSession checks that the therapist and every goal exist for this owner.
+	CreateSession(ctx context.Context, owner OwnerID, s *Session) error
+	FindSession(ctx context.Context, owner OwnerID, id int64) (*Session, error)
+	// ListSessions returns sessions by date, then id.
+	ListSessions(ctx context.Context, owner OwnerID, f SessionFilter) ([]*Session, error)
+	UpdateSession(ctx context.Context, owner OwnerID, s *Session) error
+	DeleteSession(ctx context.Context, owner OwnerID, id int64) error
+}
+
+// CheckInFilter narrows ListCheckIns; zero fields do not filter.
+type CheckInFilter struct {
+	Instrument string
+	Since      Date
+}
+
+type CheckInService interface {
+	// CreateCheckIn stores the check-in and, if not yet stored, the definition
+	// it was answered against. The caller has validated the answers with it.
+	CreateCheckIn(ctx context.Context, owner OwnerID, c *CheckIn, def Definition) error
+	FindCheckIn(ctx context.Context, owner OwnerID, id int64) (*CheckIn, error)
+	// ListCheckIns returns check-ins by date, then id.
+	ListCheckIns(ctx context.Context, owner OwnerID, f CheckInFilter) ([]*CheckIn, error)
+	DeleteCheckIn(ctx context.Context, owner OwnerID, id int64) error
+	// Definitions returns every instrument definition version check-ins were answered against.
+	Definitions(ctx context.Context, owner OwnerID) ([]Definition, error)
+}
+
+type SettingService interface {
+	Settings(ctx context.Context, owner OwnerID) (Settings, error)
+	// SetSetting validates with CheckSetting before writing.
+	SetSetting(ctx context.Context, owner OwnerID, name, value string) error
+	UnsetSetting(ctx context.Context, owner OwnerID, name string) error
+}
+
+// SnapshotService reads or writes everything an owner has in one transaction.
+type SnapshotService interface {
+	Export(ctx context.Context, owner OwnerID) (*Snapshot, error)
+	// Import loads a validated snapshot into an owner with no records yet,
+	// keeping its ids, all or nothing. It refuses (ECONFLICT) a non-empty owner.
+	Import(ctx context.Context, owner OwnerID, s *Snapshot) error
+}
+
+// Store is everything a front end needs from storage.
+type Store interface {
+	TherapistService
+	GoalService
+	SessionService
+	CheckInService
+	SettingService
+	SnapshotService
+	Close() error
+}
+
+// Clock gives the current time; tests and the demo substitute a fixed one.
+type Clock func() time.Time

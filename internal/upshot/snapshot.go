@@ -1,0 +1,135 @@
+package upshot
+
+import (
+	"fmt"
+	"time"
+)
+
+// Export document identity. ExportVersion changes only when an older Upshot
+// could no longer read the document correctly.
+const (
+	ExportFormat  = "upshot-export"
+	ExportVersion = 1
+)
+
+// Snapshot is everything one owner has: the export document, the import
+// unit, and the input of the review.
+type Snapshot struct {
+	Format      string       `json:"format"`
+	Version     int          `json:"version"`
+	ExportedAt  time.Time    `json:"exported_at"`
+	Therapists  []*Therapist `json:"therapists"`
+	Goals       []*Goal      `json:"goals"`
+	Sessions    []*Session   `json:"sessions"`
+	CheckIns    []*CheckIn   `json:"checkins"`
+	Definitions []Definition `json:"definitions"`
+	Settings    Settings     `json:"settings"`
+}
+
+// Empty reports whether the snapshot holds no records (settings aside).
+func (s *Snapshot) Empty() bool {
+	return len(s.Therapists) == 0 && len(s.Goals) == 0 && len(s.Sessions) == 0 && len(s.CheckIns) == 0
+}
+
+// Validate checks the document as a whole: identity, every record's fields,
+// unique ids, and that every reference points at a record in the document.
+// Errors name the place ("sessions[3].therapist_id"). Check-in answers are
+// checked against their definitions by the caller, which knows instruments.
+func (s *Snapshot) Validate(today Date) error {
+	if s.Format != ExportFormat {
+		return Invalid("format", "not an Upshot export: format must be %q, got %q", ExportFormat, s.Format)
+	}
+	if s.Version != ExportVersion {
+		return Invalid("version", "export version %d is not supported (this Upshot reads version %d)", s.Version, ExportVersion)
+	}
+	at := func(kind string, i int, err error) error {
+		e, ok := err.(*Error)
+		if !ok {
+			return err
+		}
+		return Invalid(fmt.Sprintf("%s[%d].%s", kind, i, e.Field), "%s[%d]: %s", kind, i, e.Message)
+	}
+	ids := func(kind string, i int, id int64, seen map[int64]bool) error {
+		if id <= 0 {
+			return Invalid(fmt.Sprintf("%s[%d].id", kind, i), "%s[%d]: id must be a positive whole number, got %d", kind, i, id)
+		}
+		if seen[id] {
+			return Invalid(fmt.Sprintf("%s[%d].id", kind, i), "%s[%d]: duplicate id %d", kind, i, id)
+		}
+		seen[id] = true
+		return nil
+	}
+	therapists, goals, sessions, checkins := map[int64]bool{}, map[int64]bool{}, map[int64]bool{}, map[int64]bool{}
+	for i, t := range s.Therapists {
+		if t == nil {
+			return Invalid(fmt.Sprintf("therapists[%d]", i), "therapists[%d] is null", i)
+		}
+		if err := ids("therapists", i, t.ID, therapists); err != nil {
+			return err
+		}
+		if err := t.Validate(today); err != nil {
+			return at("therapists", i, err)
+		}
+	}
+	for i, g := range s.Goals {
+		if g == nil {
+			return Invalid(fmt.Sprintf("goals[%d]", i), "goals[%d] is null", i)
+		}
+		if err := ids("goals", i, g.ID, goals); err != nil {
+			return err
+		}
+		if err := g.Validate(today); err != nil {
+			return at("goals", i, err)
+		}
+	}
+	for i, ss := range s.Sessions {
+		if ss == nil {
+			return Invalid(fmt.Sprintf("sessions[%d]", i), "sessions[%d] is null", i)
+		}
+		if err := ids("sessions", i, ss.ID, sessions); err != nil {
+			return err
+		}
+		if err := ss.Validate(today); err != nil {
+			return at("sessions", i, err)
+		}
+		if !therapists[ss.TherapistID] {
+			return Invalid(fmt.Sprintf("sessions[%d].therapist_id", i), "sessions[%d]: therapist %d is not in the file", i, ss.TherapistID)
+		}
+		for _, g := range ss.Goals {
+			if !goals[g.GoalID] {
+				return Invalid(fmt.Sprintf("sessions[%d].goals", i), "sessions[%d]: goal %d is not in the file", i, g.GoalID)
+			}
+		}
+	}
+	defs := map[string]bool{}
+	for i, d := range s.Definitions {
+		key := fmt.Sprintf("%s@%d", d.Instrument, d.Version)
+		if d.Instrument == "" || d.Version < 1 || len(d.Data) == 0 {
+			return Invalid(fmt.Sprintf("definitions[%d]", i), "definitions[%d]: instrument, version and definition are required", i)
+		}
+		if defs[key] {
+			return Invalid(fmt.Sprintf("definitions[%d]", i), "definitions[%d]: %s version %d appears twice", i, d.Instrument, d.Version)
+		}
+		defs[key] = true
+	}
+	for i, c := range s.CheckIns {
+		if c == nil {
+			return Invalid(fmt.Sprintf("checkins[%d]", i), "checkins[%d] is null", i)
+		}
+		if err := ids("checkins", i, c.ID, checkins); err != nil {
+			return err
+		}
+		if err := CheckDate("date", c.Date, today); err != nil {
+			return at("checkins", i, err)
+		}
+		if !defs[fmt.Sprintf("%s@%d", c.Instrument, c.InstrumentVersion)] {
+			return Invalid(fmt.Sprintf("checkins[%d].instrument", i), "checkins[%d]: definition of %s version %d is not in the file", i, c.Instrument, c.InstrumentVersion)
+		}
+	}
+	for name, v := range s.Settings {
+		if _, err := CheckSetting(name, v); err != nil {
+			return Invalid("settings."+name, "settings: %s", ErrorMessage(err))
+		}
+	}
+	return nil
+}
