@@ -1,0 +1,235 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+const checkInColumns = `id, instrument, instrument_version, date, answers, version, created_at, updated_at`
+
+// maxInstrumentIDLen bounds an instrument id; built-in ids are a few letters.
+const maxInstrumentIDLen = 100
+
+// checkCheckIn validates what the store itself relies on. The answers were
+// checked against the definition by the caller, which knows instruments.
+func checkCheckIn(c *upshot.CheckIn, def upshot.Definition, today upshot.Date) error {
+	if strings.TrimSpace(c.Instrument) == "" {
+		return upshot.Invalid("instrument", "instrument is required")
+	}
+	if err := upshot.CheckText("instrument", c.Instrument, maxInstrumentIDLen, false); err != nil {
+		return err
+	}
+	if c.InstrumentVersion < 1 {
+		return upshot.Invalid("instrument_version", "instrument_version must be 1 or more, got %d", c.InstrumentVersion)
+	}
+	if err := upshot.CheckDate("date", c.Date, today); err != nil {
+		return err
+	}
+	if def.Instrument != c.Instrument || def.Version != c.InstrumentVersion {
+		return upshot.Invalid("instrument", "the definition given is %s version %d, but the check-in was answered to %s version %d",
+			def.Instrument, def.Version, c.Instrument, c.InstrumentVersion)
+	}
+	return nil
+}
+
+// compactDefinition stores a definition in one canonical form, so that the
+// same definition is recognised byte for byte and exports are stable.
+func compactDefinition(d upshot.Definition) ([]byte, error) {
+	var b bytes.Buffer
+	if len(d.Data) == 0 || json.Compact(&b, d.Data) != nil {
+		return nil, upshot.Invalid("definition", "the definition of %s version %d is not valid JSON", d.Instrument, d.Version)
+	}
+	return b.Bytes(), nil
+}
+
+func encodeAnswers(answers []*int) (string, error) {
+	if answers == nil {
+		answers = []*int{}
+	}
+	b, err := json.Marshal(answers)
+	return string(b), err
+}
+
+func (db *DB) CreateCheckIn(ctx context.Context, owner upshot.OwnerID, c *upshot.CheckIn, def upshot.Definition) error {
+	if err := checkCheckIn(c, def, db.today()); err != nil {
+		return err
+	}
+	data, err := compactDefinition(def)
+	if err != nil {
+		return err
+	}
+	answers, err := encodeAnswers(c.Answers)
+	if err != nil {
+		return err
+	}
+	m := newMeta(db.now())
+	var id int64
+	err = db.write(ctx, func(t *tx) (err error) {
+		if err := storeDefinition(ctx, t, owner, def, data); err != nil {
+			return err
+		}
+		if id, err = nextID(ctx, t, owner, kindCheckIn); err != nil {
+			return err
+		}
+		return insertCheckIn(ctx, t, owner, id, c, answers, m)
+	})
+	if err != nil {
+		return err
+	}
+	c.ID, c.Meta = id, m
+	if c.Answers == nil {
+		c.Answers = []*int{}
+	}
+	return nil
+}
+
+// storeDefinition writes a definition version once. A version already stored
+// with other content is refused: old answers must stay interpretable by the
+// exact definition they were given against.
+func storeDefinition(ctx context.Context, t *tx, owner upshot.OwnerID, def upshot.Definition, data []byte) error {
+	var stored string
+	err := t.queryRow(ctx, `SELECT definition FROM instrument_definitions WHERE owner_id = ? AND instrument = ? AND version = ?`,
+		int64(owner), def.Instrument, int64(def.Version)).Scan(&stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = t.exec(ctx, `INSERT INTO instrument_definitions (owner_id, instrument, version, definition) VALUES (?, ?, ?, ?)`,
+			int64(owner), def.Instrument, int64(def.Version), string(data))
+		return err
+	case err != nil:
+		return err
+	case stored != string(data):
+		return upshot.Errorf(upshot.ECONFLICT, "instrument",
+			"%s version %d is already stored with a different definition; a changed instrument needs a new version number",
+			def.Instrument, def.Version)
+	}
+	return nil
+}
+
+func insertCheckIn(ctx context.Context, t *tx, owner upshot.OwnerID, id int64, c *upshot.CheckIn, answers string, m upshot.Meta) error {
+	args := []any{int64(owner), id, c.Instrument, int64(c.InstrumentVersion), c.Date.String(), answers}
+	_, err := t.exec(ctx, `INSERT INTO checkins (owner_id, `+checkInColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append(args, metaArgs(m)...)...)
+	return err
+}
+
+func (db *DB) FindCheckIn(ctx context.Context, owner upshot.OwnerID, id int64) (*upshot.CheckIn, error) {
+	var c *upshot.CheckIn
+	err := db.read(ctx, func(t *tx) error {
+		list, err := listCheckIns(ctx, t, owner, `AND id = ?`, "id", id)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return upshot.NotFound("check-in", id)
+		}
+		c = list[0]
+		return nil
+	})
+	return c, err
+}
+
+func (db *DB) ListCheckIns(ctx context.Context, owner upshot.OwnerID, f upshot.CheckInFilter) ([]*upshot.CheckIn, error) {
+	var (
+		cond []string
+		args []any
+	)
+	if f.Instrument != "" {
+		cond, args = append(cond, "AND instrument = ?"), append(args, f.Instrument)
+	}
+	if !f.Since.IsZero() {
+		cond, args = append(cond, "AND date >= ?"), append(args, f.Since.String())
+	}
+	var list []*upshot.CheckIn
+	err := db.read(ctx, func(t *tx) (err error) {
+		list, err = listCheckIns(ctx, t, owner, strings.Join(cond, " "), "date, id", args...)
+		return err
+	})
+	return list, err
+}
+
+func listCheckIns(ctx context.Context, t *tx, owner upshot.OwnerID, cond, order string, args ...any) ([]*upshot.CheckIn, error) {
+	rows, err := t.query(ctx, `SELECT `+checkInColumns+` FROM checkins WHERE owner_id = ? `+cond+` ORDER BY `+order,
+		append([]any{int64(owner)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []*upshot.CheckIn{}
+	for rows.Next() {
+		var (
+			c             upshot.CheckIn
+			date, answers string
+			m             meta
+		)
+		if err := rows.Scan(append([]any{&c.ID, &c.Instrument, &c.InstrumentVersion, &date, &answers}, m.dest()...)...); err != nil {
+			return nil, err
+		}
+		if c.Date, err = scanDate(sql.NullString{String: date, Valid: true}); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(answers), &c.Answers); err != nil {
+			return nil, fmt.Errorf("stored answers of check-in %d: %w", c.ID, err)
+		}
+		if c.Answers == nil {
+			c.Answers = []*int{}
+		}
+		if c.Meta, err = m.get(); err != nil {
+			return nil, err
+		}
+		list = append(list, &c)
+	}
+	return list, rows.Err()
+}
+
+func (db *DB) DeleteCheckIn(ctx context.Context, owner upshot.OwnerID, id int64) error {
+	// The definition stays: other check-ins or an export may still need it.
+	return db.write(ctx, func(t *tx) error {
+		return deleteRow(ctx, t, "check-in", "checkins", owner, id)
+	})
+}
+
+func (db *DB) Definitions(ctx context.Context, owner upshot.OwnerID) ([]upshot.Definition, error) {
+	var defs []upshot.Definition
+	err := db.read(ctx, func(t *tx) (err error) {
+		defs, err = listDefinitions(ctx, t, owner)
+		return err
+	})
+	return defs, err
+}
+
+func listDefinitions(ctx context.Context, t *tx, owner upshot.OwnerID) ([]upshot.Definition, error) {
+	rows, err := t.query(ctx, `SELECT instrument, version, definition FROM instrument_definitions
+		WHERE owner_id = ? ORDER BY instrument, version`, int64(owner))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	defs := []upshot.Definition{}
+	for rows.Next() {
+		var (
+			d    upshot.Definition
+			data string
+		)
+		if err := rows.Scan(&d.Instrument, &d.Version, &data); err != nil {
+			return nil, err
+		}
+		d.Data = []byte(data)
+		defs = append(defs, d)
+	}
+	// Sorted here, byte-wise, rather than by ORDER BY alone: PostgreSQL's
+	// collation may order text differently from SQLite's, and an export must
+	// be the same document on both.
+	slices.SortFunc(defs, func(a, b upshot.Definition) int {
+		return cmp.Or(strings.Compare(a.Instrument, b.Instrument), cmp.Compare(a.Version, b.Version))
+	})
+	return defs, rows.Err()
+}

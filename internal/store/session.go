@@ -1,0 +1,282 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// Session columns. Focus and conduct are one nullable integer column per
+// category and quality, named after the domain's lists so the two cannot drift.
+var (
+	focusColumns   = prefixed("focus_", upshot.FocusCategories)
+	conductColumns = prefixed("conduct_", upshot.Qualities)
+	sessionColumns = "id, therapist_id, date, minutes, fee, format, agenda, " + strings.Join(focusColumns, ", ") +
+		", got, helpful, felt_after, " + strings.Join(conductColumns, ", ") + ", flags, note, version, created_at, updated_at"
+	sessionSelect = "s." + strings.ReplaceAll(sessionColumns, ", ", ", s.")
+	sessionInsert = `INSERT INTO sessions (owner_id, ` + sessionColumns + `) VALUES (` +
+		strings.TrimSuffix(strings.Repeat("?, ", strings.Count(sessionColumns, ",")+2), ", ") + `)`
+	sessionSet = "therapist_id = ?, date = ?, minutes = ?, fee = ?, format = ?, agenda = ?, " +
+		strings.Join(focusColumns, " = ?, ") + " = ?, got = ?, helpful = ?, felt_after = ?, " +
+		strings.Join(conductColumns, " = ?, ") + " = ?, flags = ?, note = ?"
+)
+
+func prefixed(prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
+}
+
+// sessionArgs are the values of the columns between id and the meta columns.
+func sessionArgs(s *upshot.Session) []any {
+	args := []any{s.TherapistID, s.Date.String(), nullInt(s.Minutes), nullMoney(s.Fee), s.Format, s.Agenda}
+	for _, c := range upshot.FocusCategories {
+		if s.Focus == nil {
+			args = append(args, nil)
+		} else {
+			args = append(args, int64(s.Focus.Get(c)))
+		}
+	}
+	args = append(args, joinSet(s.Got), nullInt(s.Helpful), s.After)
+	for _, q := range upshot.Qualities {
+		args = append(args, nullInt(s.Conduct.Get(q)))
+	}
+	return append(args, joinSet(s.Flags), s.Note)
+}
+
+// checkSessionRefs makes sure the therapist and goals are this owner's, so the
+// error names the field instead of surfacing as a foreign-key failure.
+func checkSessionRefs(ctx context.Context, t *tx, owner upshot.OwnerID, s *upshot.Session) error {
+	ok, err := exists(ctx, t, "therapists", owner, s.TherapistID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return upshot.Errorf(upshot.ENOTFOUND, "therapist", "therapist: no therapist with id %d", s.TherapistID)
+	}
+	for _, g := range s.Goals {
+		ok, err := exists(ctx, t, "goals", owner, g.GoalID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return upshot.Errorf(upshot.ENOTFOUND, "goals", "goals: no goal with id %d", g.GoalID)
+		}
+	}
+	return nil
+}
+
+func insertSessionGoals(ctx context.Context, t *tx, owner upshot.OwnerID, id int64, goals []upshot.GoalProgress) error {
+	for _, g := range goals {
+		if _, err := t.exec(ctx, `INSERT INTO session_goals (owner_id, session_id, goal_id, progress) VALUES (?, ?, ?, ?)`,
+			int64(owner), id, g.GoalID, nullInt(g.Progress)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertSession(ctx context.Context, t *tx, owner upshot.OwnerID, id int64, s *upshot.Session, m upshot.Meta) error {
+	args := append([]any{int64(owner), id}, sessionArgs(s)...)
+	if _, err := t.exec(ctx, sessionInsert, append(args, metaArgs(m)...)...); err != nil {
+		return err
+	}
+	return insertSessionGoals(ctx, t, owner, id, s.Goals)
+}
+
+func (db *DB) CreateSession(ctx context.Context, owner upshot.OwnerID, s *upshot.Session) error {
+	if err := s.Validate(db.today()); err != nil {
+		return err
+	}
+	m := newMeta(db.now())
+	var id int64
+	err := db.write(ctx, func(t *tx) (err error) {
+		if err := checkSessionRefs(ctx, t, owner, s); err != nil {
+			return err
+		}
+		if id, err = nextID(ctx, t, owner, kindSession); err != nil {
+			return err
+		}
+		return insertSession(ctx, t, owner, id, s, m)
+	})
+	if err != nil {
+		return err
+	}
+	s.ID, s.Meta = id, m
+	return nil
+}
+
+func (db *DB) FindSession(ctx context.Context, owner upshot.OwnerID, id int64) (*upshot.Session, error) {
+	var s *upshot.Session
+	err := db.read(ctx, func(t *tx) error {
+		list, err := listSessions(ctx, t, owner, `AND s.id = ?`, "s.id", id)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return upshot.NotFound("session", id)
+		}
+		s = list[0]
+		return nil
+	})
+	return s, err
+}
+
+func (db *DB) ListSessions(ctx context.Context, owner upshot.OwnerID, f upshot.SessionFilter) ([]*upshot.Session, error) {
+	var (
+		cond []string
+		args []any
+	)
+	if f.TherapistID != 0 {
+		cond, args = append(cond, "AND s.therapist_id = ?"), append(args, f.TherapistID)
+	}
+	if !f.Since.IsZero() {
+		cond, args = append(cond, "AND s.date >= ?"), append(args, f.Since.String())
+	}
+	var list []*upshot.Session
+	err := db.read(ctx, func(t *tx) (err error) {
+		list, err = listSessions(ctx, t, owner, strings.Join(cond, " "), "s.date, s.id", args...)
+		return err
+	})
+	return list, err
+}
+
+// listSessions reads the owner's sessions matching cond (on alias s) with
+// their goals: two queries in the caller's transaction, not one per session.
+func listSessions(ctx context.Context, t *tx, owner upshot.OwnerID, cond, order string, args ...any) ([]*upshot.Session, error) {
+	args = append([]any{int64(owner)}, args...)
+	rows, err := t.query(ctx, `SELECT `+sessionSelect+` FROM sessions s WHERE s.owner_id = ? `+cond+` ORDER BY `+order, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []*upshot.Session{}
+	byID := map[int64]*upshot.Session{}
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, s)
+		byID[s.ID] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if len(list) == 0 {
+		return list, nil
+	}
+	grows, err := t.query(ctx, `SELECT sg.session_id, sg.goal_id, sg.progress FROM session_goals sg
+		JOIN sessions s ON s.owner_id = sg.owner_id AND s.id = sg.session_id
+		WHERE s.owner_id = ? `+cond+` ORDER BY sg.session_id, sg.goal_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer grows.Close()
+	for grows.Next() {
+		var (
+			sid      int64
+			g        upshot.GoalProgress
+			progress sql.NullInt64
+		)
+		if err := grows.Scan(&sid, &g.GoalID, &progress); err != nil {
+			return nil, err
+		}
+		g.Progress = intPtr(progress)
+		if s := byID[sid]; s != nil {
+			s.Goals = append(s.Goals, g)
+		}
+	}
+	return list, grows.Err()
+}
+
+func scanSession(rows *sql.Rows) (*upshot.Session, error) {
+	var (
+		s                     upshot.Session
+		date                  sql.NullString
+		minutes, fee, helpful sql.NullInt64
+		focus                 = make([]sql.NullInt64, len(upshot.FocusCategories))
+		conduct               = make([]sql.NullInt64, len(upshot.Qualities))
+		got, flags            string
+		m                     meta
+	)
+	dest := []any{&s.ID, &s.TherapistID, &date, &minutes, &fee, &s.Format, &s.Agenda}
+	for i := range focus {
+		dest = append(dest, &focus[i])
+	}
+	dest = append(dest, &got, &helpful, &s.After)
+	for i := range conduct {
+		dest = append(dest, &conduct[i])
+	}
+	dest = append(dest, &flags, &s.Note)
+	if err := rows.Scan(append(dest, m.dest()...)...); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.Date, err = scanDate(date); err != nil {
+		return nil, err
+	}
+	s.Minutes, s.Fee, s.Helpful = intPtr(minutes), moneyPtr(fee), intPtr(helpful)
+	// The schema keeps the five focus columns all NULL or all set.
+	if focus[0].Valid {
+		s.Focus = &upshot.Focus{}
+		for i, c := range upshot.FocusCategories {
+			s.Focus.Set(c, int(focus[i].Int64))
+		}
+	}
+	for i, q := range upshot.Qualities {
+		*s.Conduct.Field(q) = intPtr(conduct[i])
+	}
+	s.Got, s.Flags = splitSet(got), splitSet(flags)
+	s.Goals = []upshot.GoalProgress{}
+	if s.Meta, err = m.get(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func (db *DB) UpdateSession(ctx context.Context, owner upshot.OwnerID, s *upshot.Session) error {
+	if err := s.Validate(db.today()); err != nil {
+		return err
+	}
+	now := db.now()
+	created := s.CreatedAt
+	err := db.write(ctx, func(t *tx) (err error) {
+		// Look the session up before its references, so that another owner's
+		// session id reads as "no such session" and not as a bad therapist.
+		ok, err := exists(ctx, t, "sessions", owner, s.ID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return upshot.NotFound("session", s.ID)
+		}
+		if err := checkSessionRefs(ctx, t, owner, s); err != nil {
+			return err
+		}
+		if created, err = updateRow(ctx, t, "session", "sessions", owner, s.ID, s.Version, now, sessionSet, sessionArgs(s)...); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `DELETE FROM session_goals WHERE owner_id = ? AND session_id = ?`, int64(owner), s.ID); err != nil {
+			return err
+		}
+		return insertSessionGoals(ctx, t, owner, s.ID, s.Goals)
+	})
+	if err != nil {
+		return err
+	}
+	s.Version, s.CreatedAt, s.UpdatedAt = s.Version+1, created, now
+	return nil
+}
+
+func (db *DB) DeleteSession(ctx context.Context, owner upshot.OwnerID, id int64) error {
+	// session_goals rows go with it (ON DELETE CASCADE).
+	return db.write(ctx, func(t *tx) error {
+		return deleteRow(ctx, t, "session", "sessions", owner, id)
+	})
+}

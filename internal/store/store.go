@@ -1,0 +1,385 @@
+// Package store keeps Upshot's records in SQLite (the default, one file) or
+// PostgreSQL (for a hosted instance). There is one SQL implementation: queries
+// are written once with ? placeholders and a small dialect seam (dialect.go)
+// adapts placeholders and error codes. The only per-database SQL is the
+// embedded migrations.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// DB is the store. It implements upshot.Store on either database.
+type DB struct {
+	// Now gives the time stamped on records and exports; tests and the demo
+	// set a fixed clock. Stored times are UTC, truncated to microseconds.
+	Now upshot.Clock
+
+	db *sql.DB
+	d  *dialect
+}
+
+var _ upshot.Store = (*DB)(nil)
+
+// sqlitePragmas are applied by the driver to every new connection.
+//   - foreign_keys: the composite owner keys are the guard against cross-owner
+//     references; SQLite leaves them off unless asked.
+//   - journal_mode(WAL): readers never block the writer (CLI beside `serve`).
+//   - synchronous(FULL): in WAL mode NORMAL may lose the last commits on power
+//     loss; an acknowledged entry must survive it.
+//   - busy_timeout: wait for another writer instead of failing at once.
+//   - _txlock=immediate: a write transaction takes the write lock at BEGIN, so
+//     it can never fail half-way with SQLITE_BUSY on a lock upgrade, which
+//     busy_timeout cannot wait out.
+const sqlitePragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_txlock=immediate"
+
+// DefaultPath is where the SQLite file lives unless told otherwise:
+// $XDG_DATA_HOME/upshot/upshot.db, else ~/.local/share/upshot/upshot.db.
+func DefaultPath() (string, error) {
+	// The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+	if dir := os.Getenv("XDG_DATA_HOME"); dir != "" && filepath.IsAbs(dir) {
+		return filepath.Join(dir, "upshot", "upshot.db"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the home directory for the default database (set XDG_DATA_HOME or give a database path): %w", err)
+	}
+	return filepath.Join(home, ".local", "share", "upshot", "upshot.db"), nil
+}
+
+// IsPostgresURL reports whether dsn names a PostgreSQL database rather than a
+// SQLite file.
+func IsPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens (creating if needed) the database named by dsn: a postgres:// or
+// postgresql:// URL, or else a SQLite file path. It migrates the schema to
+// the latest version and makes sure the single-user owner exists. A database
+// written by a newer Upshot is refused untouched (*NewerSchemaError).
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var (
+		sqldb *sql.DB
+		d     *dialect
+		err   error
+	)
+	if IsPostgresURL(dsn) {
+		d = postgresDialect
+		sqldb, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL database: %w", err)
+		}
+		if err := sqldb.PingContext(ctx); err != nil {
+			sqldb.Close()
+			return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redactURL(dsn), err)
+		}
+	} else {
+		d = sqliteDialect
+		sqldb, err = openSQLite(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+	}
+	db := &DB{Now: time.Now, db: sqldb, d: d}
+	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	if err := db.ensureDefaultOwner(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openSQLite(ctx context.Context, path string) (*sql.DB, error) {
+	if path == "" {
+		return nil, upshot.Invalid("db", "database path is empty")
+	}
+	// The driver reads everything after '?' as options and "file:" as a URI;
+	// a plain path is what we promise, so refuse what it would misread.
+	if strings.ContainsRune(path, '?') || strings.HasPrefix(path, "file:") {
+		return nil, upshot.Invalid("db", "database path must be a plain file path without '?' or a file: prefix, got %q", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create the database directory: %w", err)
+	}
+	// Create the file ourselves so it is private from the first byte; SQLite
+	// would use the umask. The -wal and -shm files inherit the file's mode.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open the database file: %w", err)
+	}
+	f.Close()
+	sqldb, err := sql.Open("sqlite", path+"?"+sqlitePragmas)
+	if err != nil {
+		return nil, fmt.Errorf("open the database file %s: %w", path, err)
+	}
+	if err := pingSQLite(ctx, sqldb); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open the database file %s: %w", path, err)
+	}
+	return sqldb, nil
+}
+
+// pingSQLite opens the first connection. Turning a new file into WAL mode
+// needs an exclusive lock, and SQLite reports SQLITE_BUSY at once rather than
+// wait when two processes do it together (waiting could deadlock), so the
+// loser tries again after the winner is done.
+func pingSQLite(ctx context.Context, sqldb *sql.DB) error {
+	var err error
+	for attempt := 1; attempt <= 50; attempt++ {
+		if err = sqldb.PingContext(ctx); err == nil || !sqliteDialect.isRetryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt) * 10 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+// redactURL drops the password so a connection error never prints it.
+func redactURL(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// Close closes the database. With SQLite the last connection to close
+// checkpoints the WAL into the main file.
+func (db *DB) Close() error { return db.db.Close() }
+
+// Dialect returns "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.d.name }
+
+// SQL returns the underlying handle, for backups and tests. Queries through
+// it bypass owner scoping; the services are the way in for everything else.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+// timestampLayout is how times are stored: UTC, fixed microsecond precision,
+// so that text order is time order and both databases return the same bytes.
+const timestampLayout = "2006-01-02T15:04:05.000000Z"
+
+// now is the current time as stored: UTC, truncated to microseconds, so a
+// value handed back to the caller equals the one read later.
+func (db *DB) now() time.Time {
+	clock := db.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	return clock().UTC().Truncate(time.Microsecond)
+}
+
+// today is the person's current calendar day, which bounds dates.
+func (db *DB) today() upshot.Date {
+	clock := db.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	return upshot.DateOf(clock())
+}
+
+func formatTime(t time.Time) string {
+	return t.UTC().Truncate(time.Microsecond).Format(timestampLayout)
+}
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timestampLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored timestamp %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// tx runs queries written with ? placeholders in one transaction.
+type tx struct {
+	tx *sql.Tx
+	d  *dialect
+}
+
+func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.d.rebind(query), args...)
+}
+
+func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.d.rebind(query), args...)
+}
+
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.d.rebind(query), args...)
+}
+
+// maxAttempts bounds how often a write is retried when the database reports
+// contention that waiting did not resolve (SQLITE_BUSY after busy_timeout, a
+// PostgreSQL serialization failure or deadlock).
+const maxAttempts = 5
+
+// write runs fn in a write transaction and commits it: an acknowledged write
+// is a committed one. fn may run more than once, so it must not change its
+// inputs until write returns nil.
+func (db *DB) write(ctx context.Context, fn func(*tx) error) error {
+	return db.run(ctx, &sql.TxOptions{}, fn)
+}
+
+// read runs fn in a read-only transaction, so that several queries see one
+// consistent state (a snapshot on both databases).
+func (db *DB) read(ctx context.Context, fn func(*tx) error) error {
+	return db.run(ctx, db.d.readOptions, fn)
+}
+
+func (db *DB) run(ctx context.Context, opts *sql.TxOptions, fn func(*tx) error) error {
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = db.attempt(ctx, opts, fn)
+		if err == nil || !db.d.isRetryable(err) || attempt == maxAttempts {
+			break
+		}
+		// Back off a little longer each time so competing writers spread out.
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt*attempt) * 20 * time.Millisecond):
+		}
+	}
+	return db.publicError(err)
+}
+
+func (db *DB) attempt(ctx context.Context, opts *sql.TxOptions, fn func(*tx) error) (err error) {
+	sqltx, err := db.db.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			sqltx.Rollback()
+		}
+	}()
+	if err := fn(&tx{tx: sqltx, d: db.d}); err != nil {
+		return err
+	}
+	return sqltx.Commit()
+}
+
+// publicError turns a driver error into one that is safe and useful to show:
+// lock contention becomes a "busy, try again" message rather than "database is
+// locked", a constraint violation a conflict. Domain errors pass through.
+func (db *DB) publicError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ue *upshot.Error
+	if errors.As(err, &ue) {
+		return err
+	}
+	switch {
+	case db.d.isRetryable(err):
+		return &wrapped{upshot.Errorf(upshot.EINTERNAL, "", "the database is busy with another Upshot process; nothing was saved, try again in a moment"), err}
+	case db.d.isConstraint(err):
+		return &wrapped{upshot.Errorf(upshot.ECONFLICT, "", "the change conflicts with other records (they may have changed at the same time); nothing was saved, try again"), err}
+	}
+	return fmt.Errorf("store: %w", err)
+}
+
+// wrapped shows a domain error to people while keeping the driver error in the
+// chain for logs and tests.
+type wrapped struct {
+	public *upshot.Error
+	cause  error
+}
+
+func (w *wrapped) Error() string   { return w.public.Error() }
+func (w *wrapped) Unwrap() []error { return []error{w.public, w.cause} }
+
+// Record kinds with their own id counters.
+const (
+	kindTherapist = "therapist"
+	kindGoal      = "goal"
+	kindSession   = "session"
+	kindCheckIn   = "checkin"
+)
+
+var counterKinds = []string{kindTherapist, kindGoal, kindSession, kindCheckIn}
+
+// nextID allocates the owner's next id of a kind. The UPDATE takes a row lock
+// (PostgreSQL) or runs under the write lock (SQLite), so concurrent creates
+// never get the same id; ids only grow, so a deleted id is never reused.
+func nextID(ctx context.Context, t *tx, owner upshot.OwnerID, kind string) (int64, error) {
+	var id int64
+	err := t.queryRow(ctx, `UPDATE id_counters SET last_id = last_id + 1 WHERE owner_id = ? AND kind = ? RETURNING last_id`,
+		int64(owner), kind).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, noOwner(owner)
+	}
+	return id, err
+}
+
+func noOwner(owner upshot.OwnerID) error {
+	return upshot.Errorf(upshot.EUNAUTHORIZED, "owner", "no user with id %d", owner)
+}
+
+// ensureDefaultOwner creates the single-user owner on first open. It reads
+// first so that opening an existing database takes no write lock.
+func (db *DB) ensureDefaultOwner(ctx context.Context) error {
+	var n int
+	if err := db.db.QueryRowContext(ctx, db.d.rebind(`SELECT COUNT(*) FROM users WHERE id = ?`), int64(upshot.DefaultOwner)).Scan(&n); err != nil {
+		return fmt.Errorf("store: look up the default user: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	return db.write(ctx, func(t *tx) error {
+		if _, err := t.exec(ctx, `INSERT INTO users (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+			int64(upshot.DefaultOwner), "me", formatTime(db.now())); err != nil {
+			return err
+		}
+		return insertCounters(ctx, t, upshot.DefaultOwner)
+	})
+}
+
+func insertCounters(ctx context.Context, t *tx, owner upshot.OwnerID) error {
+	for _, kind := range counterKinds {
+		if _, err := t.exec(ctx, `INSERT INTO id_counters (owner_id, kind, last_id) VALUES (?, ?, 0) ON CONFLICT (owner_id, kind) DO NOTHING`,
+			int64(owner), kind); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateUser adds a person with their own, empty set of records (hosted
+// instances). The single-user owner, upshot.DefaultOwner, exists already.
+func (db *DB) CreateUser(ctx context.Context, name string) (upshot.OwnerID, error) {
+	if strings.TrimSpace(name) == "" {
+		return 0, upshot.Invalid("name", "name is required")
+	}
+	if err := upshot.CheckText("name", name, upshot.MaxNameLen, false); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := db.write(ctx, func(t *tx) error {
+		if err := t.queryRow(ctx, `INSERT INTO users (name, created_at) VALUES (?, ?) RETURNING id`,
+			name, formatTime(db.now())).Scan(&id); err != nil {
+			return err
+		}
+		return insertCounters(ctx, t, upshot.OwnerID(id))
+	})
+	return upshot.OwnerID(id), err
+}
