@@ -1,0 +1,271 @@
+package archive
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+var today = upshot.NewDate(2024, time.June, 30)
+
+func ints(vs ...int) []*int {
+	out := make([]*int, len(vs))
+	for i, v := range vs {
+		out[i] = upshot.Ptr(v)
+	}
+	return out
+}
+
+// fixture is a small but complete record: every kind, references between
+// them, and check-ins with their stored definitions.
+func fixture(t *testing.T) *upshot.Snapshot {
+	t.Helper()
+	reg := instrument.Builtin()
+	phq, _ := reg.Get("phq9")
+	who, _ := reg.Get("who5")
+	at := time.Date(2024, 6, 1, 10, 0, 0, 0, time.UTC)
+	meta := upshot.Meta{Version: 1, CreatedAt: at, UpdatedAt: at}
+	fee := upshot.Money(9000)
+	return &upshot.Snapshot{
+		Format: upshot.ExportFormat, Version: upshot.ExportVersion, ExportedAt: at,
+		Therapists: []*upshot.Therapist{
+			{ID: 1, Name: "Dr A", Approach: "CBT", Fee: &fee, Currency: "EUR", Started: upshot.NewDate(2024, 1, 5), Meta: meta},
+			{ID: 2, Name: "B", Meta: meta},
+		},
+		Goals: []*upshot.Goal{
+			{ID: 1, Title: "=stop dreading Monday meetings", Domain: "work", Severity: upshot.Ptr(7), Status: "open", Opened: upshot.NewDate(2024, 1, 5), Meta: meta},
+		},
+		Sessions: []*upshot.Session{
+			{ID: 1, TherapistID: 1, Date: upshot.NewDate(2024, 1, 12), Minutes: upshot.Ptr(50), Fee: &fee, Format: "video", Agenda: "me",
+				Focus: &upshot.Focus{Life: 30, Relationship: 10, Admin: 10}, Goals: []upshot.GoalProgress{{GoalID: 1, Progress: upshot.Ptr(1)}},
+				Got: []string{"insight"}, Helpful: upshot.Ptr(7), After: "better", Conduct: upshot.Conduct{Empathy: upshot.Ptr(4)},
+				Flags: []string{}, Note: "a <private> note, with a comma", Meta: meta},
+			{ID: 2, TherapistID: 1, Date: upshot.NewDate(2024, 1, 19), Goals: []upshot.GoalProgress{}, Got: []string{}, Flags: []string{"blamed"}, Meta: meta},
+		},
+		CheckIns: []*upshot.CheckIn{
+			{ID: 1, Instrument: "phq9", InstrumentVersion: 1, Date: upshot.NewDate(2024, 1, 10), Answers: ints(1, 2, 0, 1, 1, 0, 0, 1, 0), Meta: meta},
+			{ID: 2, Instrument: "phq9", InstrumentVersion: 1, Date: upshot.NewDate(2024, 2, 10), Answers: ints(1, 1, 0, 1, 1, 0, 0, 1, 1), Meta: meta},
+			{ID: 3, Instrument: "who5", InstrumentVersion: 1, Date: upshot.NewDate(2024, 2, 10), Answers: ints(3, 3, 2, 2, 3), Meta: meta},
+		},
+		Definitions: []upshot.Definition{
+			{Instrument: "phq9", Version: 1, Data: json.RawMessage(phq.Raw())},
+			{Instrument: "who5", Version: 1, Data: json.RawMessage(who.Raw())},
+		},
+		Settings: upshot.Settings{"crisis_contacts": "Call 988", "recent_window": "5"},
+	}
+}
+
+func encode(t *testing.T, s *upshot.Snapshot) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Encode(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestRoundTrip(t *testing.T) {
+	want := encode(t, fixture(t))
+	if !bytes.HasSuffix(want, []byte("}\n")) || !bytes.Contains(want, []byte("\n  \"therapists\": [")) {
+		t.Fatalf("not indented JSON with a trailing newline:\n%.200s", want)
+	}
+	s, err := Decode(bytes.NewReader(want), instrument.Builtin(), today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := encode(t, s); !bytes.Equal(got, want) {
+		t.Errorf("round trip changed the document:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// edit applies a change to the fixture's generic JSON form, so tests can
+// write what no Go value could hold (unknown fields, wrong types).
+func edit(t *testing.T, f func(m map[string]any)) []byte {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(encode(t, fixture(t)), &m); err != nil {
+		t.Fatal(err)
+	}
+	f(m)
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func item(m map[string]any, kind string, i int) map[string]any {
+	return m[kind].([]any)[i].(map[string]any)
+}
+
+func TestDecodeRefusesBrokenFiles(t *testing.T) {
+	good := encode(t, fixture(t))
+	phqRaw := string(fixture(t).Definitions[0].Data)
+	tests := []struct {
+		name  string
+		data  []byte
+		field string   // the error's field
+		want  []string // substrings of the message
+	}{
+		{"empty", nil, "file", []string{"empty"}},
+		{"truncated", good[:len(good)/2], "file", []string{"truncated"}},
+		{"malformed", []byte("{\n  \"format\": upshot\n}"), "file", []string{"line 2"}},
+		{"not an object", []byte(`[1,2]`), "export", []string{"must be an object"}},
+		{"trailing garbage", append(bytes.Clone(good), []byte("{}\n")...), "file", []string{"after the export document"}},
+		{"trailing text", append(bytes.Clone(good), []byte("x")...), "file", []string{"after the export document"}},
+		{"wrong format", edit(t, func(m map[string]any) { m["format"] = "daylio" }), "format", []string{"not an Upshot export"}},
+		{"wrong version", edit(t, func(m map[string]any) { m["version"] = 2 }), "version", []string{"version 2"}},
+		{"unknown top-level field", edit(t, func(m map[string]any) { m["extra"] = 1 }), "export", []string{`unknown field "extra"`}},
+		{"unknown field in a session", edit(t, func(m map[string]any) { item(m, "sessions", 1)["mood"] = 3 }),
+			"sessions[1]", []string{"sessions[1]", `unknown field "mood"`}},
+		{"unknown field in focus", edit(t, func(m map[string]any) { item(m, "sessions", 0)["focus"].(map[string]any)["work"] = 3 }),
+			"sessions[0].focus", []string{"sessions[0].focus", `"work"`}},
+		{"duplicate therapist id", edit(t, func(m map[string]any) { item(m, "therapists", 1)["id"] = 1 }),
+			"therapists[1].id", []string{"therapists[1]", "duplicate id 1"}},
+		{"duplicate check-in id", edit(t, func(m map[string]any) { item(m, "checkins", 2)["id"] = 2 }),
+			"checkins[2].id", []string{"checkins[2]", "duplicate id 2"}},
+		{"session naming a missing therapist", edit(t, func(m map[string]any) { item(m, "sessions", 1)["therapist_id"] = 9 }),
+			"sessions[1].therapist_id", []string{"sessions[1]", "therapist 9 is not in the file"}},
+		{"session naming a missing goal", edit(t, func(m map[string]any) {
+			item(m, "sessions", 0)["goals"] = []any{map[string]any{"goal_id": 4, "progress": nil}}
+		}), "sessions[0].goals", []string{"sessions[0]", "goal 4"}},
+		{"helpful out of range", edit(t, func(m map[string]any) { item(m, "sessions", 0)["helpful"] = 11 }),
+			"sessions[0].helpful", []string{"sessions[0]", "helpful must be 0-10, got 11"}},
+		{"unknown enum", edit(t, func(m map[string]any) { item(m, "sessions", 0)["format"] = "carrier pigeon" }),
+			"sessions[0].format", []string{"sessions[0]", "format must be one of"}},
+		{"wrong type", edit(t, func(m map[string]any) { item(m, "sessions", 0)["minutes"] = "fifty" }),
+			"sessions[0].minutes", []string{"sessions[0].minutes", "whole number"}},
+		{"malformed date", edit(t, func(m map[string]any) { item(m, "sessions", 1)["date"] = "2024-02-30" }),
+			"sessions[1].date", []string{"sessions[1].date", "YYYY-MM-DD"}},
+		{"future date", edit(t, func(m map[string]any) { item(m, "checkins", 0)["date"] = "2024-07-01" }),
+			"checkins[0].date", []string{"checkins[0]", "future"}},
+		{"negative fee", edit(t, func(m map[string]any) { item(m, "therapists", 0)["fee"] = -5 }),
+			"therapists[0].fee", []string{"therapists[0].fee"}},
+		{"control character in a name", edit(t, func(m map[string]any) { item(m, "therapists", 1)["name"] = "B\x07" }),
+			"therapists[1].name", []string{"therapists[1]", "control characters"}},
+		{"answer outside the options", edit(t, func(m map[string]any) { item(m, "checkins", 1)["answers"].([]any)[8] = 4 }),
+			"checkins[1].answers", []string{"checkins[1].answers: item 9 must be one of 0, 1, 2, 3, got 4"}},
+		{"wrong answer count", edit(t, func(m map[string]any) { item(m, "checkins", 2)["answers"] = []any{1, 2} }),
+			"checkins[2].answers", []string{"checkins[2].answers", "5 items, got 2"}},
+		{"check-in without its definition", edit(t, func(m map[string]any) { item(m, "checkins", 2)["instrument_version"] = 3 }),
+			"checkins[2].instrument", []string{"checkins[2]", "who5 version 3"}},
+		{"broken definition", edit(t, func(m map[string]any) {
+			item(m, "definitions", 1)["definition"] = map[string]any{"id": "who5"}
+		}), "definitions[1].definition", []string{"definitions[1]"}},
+		{"definition listed under another id", edit(t, func(m map[string]any) {
+			d := map[string]any{"instrument": "gad7", "version": 1, "definition": item(m, "definitions", 1)["definition"]}
+			m["definitions"] = append(m["definitions"].([]any), d)
+		}), "definitions[2]", []string{"definitions[2]", "listed as gad7 version 1 but the definition is who5 version 1"}},
+		{"built-in redefined", edit(t, func(m map[string]any) {
+			var d any
+			_ = json.Unmarshal([]byte(strings.Replace(phqRaw, `"value": 10`, `"value": 20`, 1)), &d)
+			item(m, "definitions", 0)["definition"] = d
+		}), "definitions[0]", []string{"definitions[0]", "differs from the built-in PHQ-9"}},
+		{"unknown setting", edit(t, func(m map[string]any) { m["settings"].(map[string]any)["colour"] = "blue" }),
+			"settings.colour", []string{"setting must be one of"}},
+		{"setting out of range", edit(t, func(m map[string]any) { m["settings"].(map[string]any)["recent_window"] = "99" }),
+			"settings.recent_window", []string{"recent_window must be a whole number 2-20"}},
+		{"null record", edit(t, func(m map[string]any) { m["goals"] = []any{nil} }), "goals[0]", []string{"goals[0] is null"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Decode(bytes.NewReader(tt.data), instrument.Builtin(), today)
+			if err == nil {
+				t.Fatalf("accepted: %+v", s)
+			}
+			if s != nil {
+				t.Error("returned a snapshot with the error")
+			}
+			if upshot.ErrorCode(err) != upshot.EINVALID {
+				t.Errorf("code %q, want invalid: %v", upshot.ErrorCode(err), err)
+			}
+			if f := upshot.ErrorField(err); f != tt.field {
+				t.Errorf("field %q, want %q (%v)", f, tt.field, err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("message %q does not contain %q", err.Error(), w)
+				}
+			}
+		})
+	}
+}
+
+func TestDecodeRefusesOversizedFile(t *testing.T) {
+	defer func(n int64) { maxSize = n }(maxSize)
+	maxSize = 1 << 20
+	good := encode(t, fixture(t))
+	// Valid JSON padded with whitespace past the limit: only the size is wrong.
+	big := append(bytes.Clone(good), bytes.Repeat([]byte(" "), int(maxSize))...)
+	_, err := Decode(bytes.NewReader(big), nil, today)
+	if err == nil || !strings.Contains(err.Error(), "larger than 1 MiB") {
+		t.Fatalf("got %v, want a size error", err)
+	}
+	if _, err := Decode(bytes.NewReader(good), nil, today); err != nil {
+		t.Fatalf("a file under the limit: %v", err)
+	}
+}
+
+func TestWriteCSV(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "csv")
+	if err := WriteCSV(dir, fixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) [][]string {
+		t.Helper()
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if fi, _ := f.Stat(); fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", name, fi.Mode().Perm())
+		}
+		rows, err := csv.NewReader(f).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return rows
+	}
+	wantRows := map[string]int{"therapists.csv": 3, "goals.csv": 2, "sessions.csv": 3, "session_goals.csv": 2, "checkins.csv": 4, "settings.csv": 3}
+	for _, name := range CSVFiles {
+		if rows := read(name); len(rows) != wantRows[name] {
+			t.Errorf("%s has %d rows, want %d", name, len(rows), wantRows[name])
+		}
+	}
+	col := func(rows [][]string, name string) int {
+		for i, h := range rows[0] {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %q in %v", name, rows[0])
+		return -1
+	}
+	ck := read("checkins.csv")
+	if got := ck[1][col(ck, "total")] + "/" + ck[1][col(ck, "band")]; got != "6/mild" {
+		t.Errorf("first PHQ-9 total/band = %s, want 6/mild", got)
+	}
+	if got := ck[3][col(ck, "total")]; got != "52" {
+		t.Errorf("WHO-5 total = %s, want 52 (0-100 scale)", got)
+	}
+	if got := ck[2][col(ck, "safety")]; got != "true" {
+		t.Errorf("safety = %s, want true for item 9 = 1", got)
+	}
+	goals := read("goals.csv")
+	if got := goals[1][col(goals, "title")]; got != "'=stop dreading Monday meetings" {
+		t.Errorf("formula-looking text not guarded: %q", got)
+	}
+	ss := read("sessions.csv")
+	if got := ss[1][col(ss, "note")]; got != "a <private> note, with a comma" {
+		t.Errorf("note = %q", got)
+	}
+}

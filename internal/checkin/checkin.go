@@ -1,0 +1,212 @@
+// Package checkin turns a stored check-in into the result a person reads: the
+// score, its band, and how it compares with the first and the previous
+// check-in. It is pure so the CLI, the web app and the review say exactly the
+// same thing about the same answers.
+package checkin
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// Result is one scored check-in. Its JSON form is a contract read by scripts:
+// field names and null-ness are fixed.
+type Result struct {
+	ID                int64       `json:"id"`
+	Instrument        string      `json:"instrument"`
+	InstrumentVersion int         `json:"instrument_version"`
+	Name              string      `json:"name"`
+	Date              upshot.Date `json:"date"`
+	Answers           []*int      `json:"answers"`
+	// Total is on the instrument's reported scale (WHO-5 0-100).
+	Total int    `json:"total"`
+	Max   int    `json:"max"`
+	Band  string `json:"band"`
+	// Caseness is null for an instrument without a clinical cut-off.
+	Caseness *bool   `json:"caseness"`
+	Safety   bool    `json:"safety"`
+	Change   Changes `json:"change"`
+	// Recovery and ReliableRecovery are null unless there is an earlier
+	// baseline that was in the clinical range: recovery cannot apply otherwise.
+	Recovery         *bool `json:"recovery"`
+	ReliableRecovery *bool `json:"reliable_recovery"`
+}
+
+// Changes compares a check-in with the first one (the baseline) and with the
+// one just before it; each is null when there is nothing earlier.
+type Changes struct {
+	Baseline *Change `json:"baseline"`
+	Previous *Change `json:"previous"`
+}
+
+// Change is one comparison on the reported scale.
+type Change struct {
+	From     int    `json:"from"`
+	To       int    `json:"to"`
+	Delta    int    `json:"delta"`
+	Reliable string `json:"reliable"` // "improvement", "deterioration" or "none"
+	// RCI is the Jacobson-Truax index, only for instruments defined by SD
+	// and reliability.
+	RCI *float64 `json:"rci,omitempty"`
+}
+
+func fromInstrument(c instrument.Change) *Change {
+	return &Change{From: c.From, To: c.To, Delta: c.Delta, Reliable: c.Reliable, RCI: c.RCI}
+}
+
+// DefinitionFor returns the definition a check-in was answered against.
+type DefinitionFor func(c *upshot.CheckIn) (*instrument.Definition, error)
+
+// Evaluate scores c with def and compares it with the baseline and the
+// previous check-in in history (all check-ins of the same instrument; c itself
+// may be among them). Every check-in is scored with def.
+func Evaluate(def *instrument.Definition, history []*upshot.CheckIn, c *upshot.CheckIn) (Result, error) {
+	return EvaluateWith(func(*upshot.CheckIn) (*instrument.Definition, error) { return def, nil }, history, c)
+}
+
+// EvaluateWith is Evaluate where each check-in is scored with the definition
+// version it was answered against, so old answers keep their meaning after a
+// definition changes. Change and recovery are judged by c's definition.
+func EvaluateWith(defFor DefinitionFor, history []*upshot.CheckIn, c *upshot.CheckIn) (Result, error) {
+	def, err := defFor(c)
+	if err != nil {
+		return Result{}, err
+	}
+	if c.Instrument != def.ID {
+		return Result{}, upshot.Errorf(upshot.EINTERNAL, "instrument", "check-in %d is a %s check-in, not %s", c.ID, c.Instrument, def.ID)
+	}
+	score, err := def.Score(c.Answers)
+	if err != nil {
+		return Result{}, err
+	}
+	r := Result{
+		ID: c.ID, Instrument: c.Instrument, InstrumentVersion: c.InstrumentVersion, Name: def.Label(),
+		Date: c.Date, Answers: c.Answers,
+		Total: score.Total, Max: def.Max, Band: score.Band, Caseness: score.Caseness, Safety: score.Safety,
+	}
+
+	// Order by date then id: two check-ins on one day count in the order they
+	// were recorded, so "baseline" never depends on how the caller sorted.
+	var earlier []*upshot.CheckIn
+	for _, h := range history {
+		if h == nil || h.Instrument != c.Instrument || h.ID == c.ID {
+			continue
+		}
+		if before(h, c) {
+			earlier = append(earlier, h)
+		}
+	}
+	if len(earlier) == 0 {
+		return r, nil
+	}
+	slices.SortFunc(earlier, func(a, b *upshot.CheckIn) int {
+		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.ID, b.ID))
+	})
+	scoreOf := func(h *upshot.CheckIn) (instrument.Score, error) {
+		d, err := defFor(h)
+		if err != nil {
+			return instrument.Score{}, err
+		}
+		s, err := d.Score(h.Answers)
+		if err != nil {
+			return instrument.Score{}, fmt.Errorf("check-in %d: %w", h.ID, err)
+		}
+		return s, nil
+	}
+	base, err := scoreOf(earlier[0])
+	if err != nil {
+		return Result{}, err
+	}
+	prev, err := scoreOf(earlier[len(earlier)-1])
+	if err != nil {
+		return Result{}, err
+	}
+	out := def.Outcome(base, score)
+	r.Change.Baseline = fromInstrument(out.Change)
+	r.Change.Previous = fromInstrument(def.Change(prev, score))
+	r.Recovery, r.ReliableRecovery = out.Recovery, out.ReliableRecovery
+	return r, nil
+}
+
+func before(a, b *upshot.CheckIn) bool {
+	if c := a.Date.Compare(b.Date); c != 0 {
+		return c < 0
+	}
+	return a.ID < b.ID
+}
+
+// History evaluates every check-in of one instrument, oldest first.
+func History(defFor DefinitionFor, checkins []*upshot.CheckIn) ([]Result, error) {
+	sorted := slices.Clone(checkins)
+	slices.SortFunc(sorted, func(a, b *upshot.CheckIn) int {
+		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.ID, b.ID))
+	})
+	out := make([]Result, 0, len(sorted))
+	for _, c := range sorted {
+		r, err := EvaluateWith(defFor, sorted, c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Resolve returns the definition a check-in answered against version of
+// instrumentID should be scored with. A stored definition wins over the
+// registry, so a check-in keeps its meaning after the person edits their own
+// instrument file; the registry serves when nothing was stored yet.
+func Resolve(reg *instrument.Registry, stored []upshot.Definition, instrumentID string, version int) (*instrument.Definition, error) {
+	for _, s := range stored {
+		if s.Instrument != instrumentID || s.Version != version {
+			continue
+		}
+		d, err := instrument.Parse(s.Data)
+		if err != nil {
+			return nil, fmt.Errorf("stored definition of %s version %d: %w", instrumentID, version, err)
+		}
+		if d.ID != instrumentID || d.Version != version {
+			return nil, upshot.Errorf(upshot.EINTERNAL, "definition", "stored definition of %s version %d describes %s version %d", instrumentID, version, d.ID, d.Version)
+		}
+		return d, nil
+	}
+	if reg != nil {
+		if d, ok := reg.Get(instrumentID); ok && (version == 0 || d.Version == version) {
+			return d, nil
+		}
+	}
+	return nil, upshot.Errorf(upshot.ENOTFOUND, "instrument", "no definition of %s version %d is available", instrumentID, version)
+}
+
+// Resolver returns a DefinitionFor over a registry and the stored
+// definitions, parsing each stored definition once.
+func Resolver(reg *instrument.Registry, stored []upshot.Definition) DefinitionFor {
+	cache := map[string]*instrument.Definition{}
+	return func(c *upshot.CheckIn) (*instrument.Definition, error) {
+		key := fmt.Sprintf("%s@%d", c.Instrument, c.InstrumentVersion)
+		if d, ok := cache[key]; ok {
+			return d, nil
+		}
+		d, err := Resolve(reg, stored, c.Instrument, c.InstrumentVersion)
+		if err != nil {
+			return nil, err
+		}
+		cache[key] = d
+		return d, nil
+	}
+}
+
+// SameDefinition reports whether two definitions score identically. It
+// compares their decoded content, not bytes, because a database may reformat
+// the JSON it stores.
+func SameDefinition(a, b *instrument.Definition) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+}

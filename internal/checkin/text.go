@@ -1,0 +1,81 @@
+package checkin
+
+import (
+	"fmt"
+	"strings"
+)
+
+// SafetyNotice is the text every surface shows first when a check-in carries
+// the safety flag. It follows safe-messaging practice: calm, hopeful, about
+// reaching out; no scores, no alarm, no judgement, and honest that Upshot is
+// not a crisis service. crisisContacts is the person's crisis_contacts setting.
+func SafetyNotice(crisisContacts string) string {
+	contacts := strings.TrimSpace(crisisContacts)
+	var b strings.Builder
+	b.WriteString("Your answers say you have had thoughts of being better off dead or of hurting yourself. ")
+	b.WriteString("You deserve support with this, and you don't have to face it alone. ")
+	b.WriteString("Talking to someone you trust, your therapist or your doctor can help.\n")
+	if contacts != "" {
+		b.WriteString(contacts)
+		b.WriteString("\n")
+	}
+	b.WriteString("Upshot is not a crisis service.")
+	return b.String()
+}
+
+// Reliable-change words, kept beside SafetyNotice so every surface words a
+// result the same way.
+func reliableWords(reliable string) string {
+	switch reliable {
+	case "improvement":
+		return "a reliable improvement"
+	case "deterioration":
+		return "a reliable deterioration"
+	default:
+		return "not a reliable change"
+	}
+}
+
+func moveWords(c *Change) string {
+	switch {
+	case c.Delta < 0:
+		return fmt.Sprintf("down %d", -c.Delta)
+	case c.Delta > 0:
+		return fmt.Sprintf("up %d", c.Delta)
+	default:
+		return "no change"
+	}
+}
+
+// BaselineText describes the change from the first check-in, e.g. "down 7
+// from your first check-in: a reliable improvement"; "" when this is the first.
+func (r Result) BaselineText() string {
+	if r.Change.Baseline == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s from your first check-in (%d): %s", moveWords(r.Change.Baseline), r.Change.Baseline.From, reliableWords(r.Change.Baseline.Reliable))
+}
+
+// PreviousText describes the change since the check-in just before this one.
+func (r Result) PreviousText() string {
+	if r.Change.Previous == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s since your last check-in (%d): %s", moveWords(r.Change.Previous), r.Change.Previous.From, reliableWords(r.Change.Previous.Reliable))
+}
+
+// RecoveryText says, in the NHS Talking Therapies sense, whether the scores
+// have moved out of the clinical range since the first check-in; "" when
+// recovery cannot apply.
+func (r Result) RecoveryText() string {
+	switch {
+	case r.Recovery == nil:
+		return ""
+	case r.ReliableRecovery != nil && *r.ReliableRecovery:
+		return "reliable recovery: your first check-in was in the clinical range, this one is not, and the change is reliable"
+	case *r.Recovery:
+		return "recovery: your first check-in was in the clinical range and this one is not"
+	default:
+		return "your first check-in was in the clinical range and this one still is"
+	}
+}
