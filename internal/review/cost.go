@@ -1,0 +1,204 @@
+package review
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// NoCurrency is the ISO 4217 code for "no currency", used for fees paid to a
+// therapist whose currency was not recorded.
+const NoCurrency = "XXX"
+
+// CostSummary is what the therapy cost in money and time. Only fees the
+// person recorded are summed: a usual fee is not assumed to have been paid.
+type CostSummary struct {
+	Total      CostLine   `json:"total"`
+	Therapists []CostLine `json:"therapists"`
+	// SinceImprovement is the cost since the latest check-in that showed a
+	// reliable improvement; null when none did.
+	SinceImprovement *CostSince `json:"since_improvement"`
+}
+
+// CostLine is the cost with one therapist, or in total.
+type CostLine struct {
+	TherapistID            int64                   `json:"therapist_id,omitempty"`
+	Sessions               int                     `json:"sessions"`
+	Minutes                int                     `json:"minutes"`
+	Hours                  float64                 `json:"hours"`
+	Money                  map[string]upshot.Money `json:"money"`
+	SessionsWithoutFee     int                     `json:"sessions_without_fee"`
+	SessionsWithoutMinutes int                     `json:"sessions_without_minutes"`
+	// GoalsSolved counts solved goals credited to these sessions: a goal is
+	// credited to the therapist of the last session that addressed it on or
+	// before the day it was closed.
+	GoalsSolved   int                     `json:"goals_solved"`
+	PerGoalSolved map[string]upshot.Money `json:"per_goal_solved"`
+}
+
+// CostSince is the cost after a reliable improvement.
+type CostSince struct {
+	CheckInID  int64       `json:"checkin_id"`
+	Instrument string      `json:"instrument"`
+	Date       upshot.Date `json:"date"`
+	CostLine
+}
+
+func (r *run) currency(id int64) string {
+	if t := r.therapists[id]; t != nil && t.Currency != "" {
+		return t.Currency
+	}
+	return NoCurrency
+}
+
+func (r *run) addCost(l *CostLine, s *upshot.Session) {
+	l.Sessions++
+	if s.Minutes != nil {
+		l.Minutes += *s.Minutes
+	} else {
+		l.SessionsWithoutMinutes++
+	}
+	if s.Fee != nil {
+		l.Money[r.currency(s.TherapistID)] += *s.Fee
+	} else {
+		l.SessionsWithoutFee++
+	}
+}
+
+func newLine(id int64) CostLine {
+	return CostLine{TherapistID: id, Money: map[string]upshot.Money{}, PerGoalSolved: map[string]upshot.Money{}}
+}
+
+func (l *CostLine) finish(solved int) {
+	l.Hours = round(float64(l.Minutes)/60, 1)
+	l.GoalsSolved = solved
+	if solved > 0 {
+		for c, m := range l.Money {
+			l.PerGoalSolved[c] = (m + upshot.Money(solved)/2) / upshot.Money(solved)
+		}
+	}
+}
+
+func (r *run) cost() {
+	total := newLine(0)
+	lines := map[int64]*CostLine{}
+	for _, id := range r.order {
+		l := newLine(id)
+		lines[id] = &l
+	}
+	for _, s := range r.sessions {
+		r.addCost(&total, s)
+		r.addCost(lines[s.TherapistID], s)
+	}
+	solved := r.solvedBy()
+	allSolved := 0
+	for _, id := range r.order {
+		lines[id].finish(solved[id])
+		allSolved += solved[id]
+		r.out.Cost.Therapists = append(r.out.Cost.Therapists, *lines[id])
+	}
+	if r.out.Cost.Therapists == nil {
+		r.out.Cost.Therapists = []CostLine{}
+	}
+	total.finish(allSolved)
+	r.out.Cost.Total = total
+	if len(r.sessions) == 0 {
+		return
+	}
+
+	names := make([]string, len(r.order))
+	for i, id := range r.order {
+		names[i] = r.name(id)
+	}
+	detail := "Your records show " + plural(total.Sessions, "session") + " with " + joinAnd(names) + ": " + num(total.Hours, 1) + " hours"
+	if len(total.Money) > 0 {
+		detail += " and " + moneyWords(total.Money) + " in fees"
+	} else {
+		detail += ", with no fees recorded"
+	}
+	if total.SessionsWithoutFee > 0 && len(total.Money) > 0 {
+		detail += " (" + plural(total.SessionsWithoutFee, "session") + " without a fee recorded)"
+	}
+	detail += "."
+	nums := map[string]float64{"sessions": float64(total.Sessions), "hours": total.Hours, "goals_solved": float64(allSolved)}
+	for c, m := range total.Money {
+		nums["money_"+c] = float64(m) / 100
+	}
+	if allSolved > 0 {
+		detail += " That is " + moneyWords(total.PerGoalSolved) + " per goal solved (" + plural(allSolved, "goal") + ")."
+	}
+	if li := r.lastImprovement; li != nil {
+		since := CostSince{CheckInID: li.ck.ID, Instrument: li.ck.Instrument, Date: li.ck.Date, CostLine: newLine(0)}
+		for _, s := range r.sessions {
+			if s.Date.After(li.ck.Date) {
+				r.addCost(&since.CostLine, s)
+			}
+		}
+		since.finish(0)
+		r.out.Cost.SinceImprovement = &since
+		detail += " Since your last reliable improvement (" + li.def.Label() + " on " + li.ck.Date.String() + ")"
+		if since.Sessions == 0 {
+			detail += " there have been no sessions yet."
+		} else {
+			detail += ": " + plural(since.Sessions, "session") + ", " + num(since.Hours, 1) + " hours, " + moneyWords(since.Money) + "."
+		}
+		nums["sessions_since_improvement"] = float64(since.Sessions)
+	} else if r.hasOutcomeMeasures() {
+		detail += " No reliable improvement is recorded in this period."
+	}
+	r.add(Finding{Code: CodeCost, Title: "What it has cost",
+		Detail: detail, Evidence: Evidence{Numbers: nums}}, 0)
+}
+
+// solvedBy credits each solved goal (closed in scope) to the therapist of the
+// last session in scope that addressed it on or before the day it closed.
+func (r *run) solvedBy() map[int64]int {
+	out := map[int64]int{}
+	for _, g := range r.goalList {
+		if g.Status != upshot.GoalSolved || g.Closed.IsZero() || r.afterToday(g.Closed) {
+			continue
+		}
+		if !r.opt.Since.IsZero() && g.Closed.Before(r.opt.Since) {
+			continue
+		}
+		end := firstOnOrAfter(r.sessions, g.Closed.AddDays(1))
+		for i := end - 1; i >= 0; i-- {
+			if slices.ContainsFunc(r.sessions[i].Goals, func(gp upshot.GoalProgress) bool { return gp.GoalID == g.ID }) {
+				out[r.sessions[i].TherapistID]++
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (r *run) hasOutcomeMeasures() bool {
+	for _, id := range r.instruments {
+		if id != focusID && len(r.checkins[id]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// moneyWords writes amounts per currency in a fixed order: "4160 EUR and 300 GBP".
+func moneyWords(m map[string]upshot.Money) string {
+	if len(m) == 0 {
+		return "no fees"
+	}
+	cs := make([]string, 0, len(m))
+	for c := range m {
+		cs = append(cs, c)
+	}
+	slices.Sort(cs)
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		if c == NoCurrency {
+			parts[i] = m[c].String() + " (currency not set)"
+		} else {
+			parts[i] = m[c].String() + " " + c
+		}
+	}
+	return strings.Join(parts, " and ")
+}

@@ -1,0 +1,433 @@
+package review
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// maxAgenda keeps "what to bring to the next session" to what fits in one
+// session; maxNeglectedOnAgenda leaves room for the questions.
+const (
+	maxAgenda            = 6
+	maxNeglectedOnAgenda = 3
+	maxGoingWell         = 8
+)
+
+// Short phrases for the verdict, one per code.
+var verdictWords = map[string]string{
+	CodeReliableDeterioration: "scores reliably worse",
+	CodeRelationshipDrift:     "sessions drifting to the relationship",
+	CodeRelationshipCentred:   "the relationship ahead of your life",
+	CodeConductConcern:        "low conduct ratings",
+	CodeRedFlags:              "red flags",
+	CodeWorseAfter:            "feeling worse after sessions",
+	CodeNoReliableImprovement: "no reliable improvement yet",
+	CodeOffTrack:              "scores behind the expected course",
+	CodeGoalNeglected:         "goals not coming up",
+	CodeNoExpertise:           "little professional input",
+	CodeConductTrend:          "falling conduct ratings",
+	CodePreoccupationRising:   "therapy taking up more of your life",
+}
+
+func (r *run) finish() {
+	sortFindings(r.found)
+	r.out.Findings = make([]Finding, len(r.found))
+	for i, f := range r.found {
+		r.out.Findings[i] = f.Finding
+	}
+	r.goingWell()
+	r.agenda()
+	r.verdict()
+}
+
+func (r *run) verdict() {
+	if len(r.sessions) == 0 && r.out.Scope.CheckIns == 0 {
+		r.out.Verdict = "There is nothing to review yet: log your sessions and a check-in or two."
+		if r.out.Safety != nil {
+			r.out.Verdict = "Please read the note about support first."
+		}
+		return
+	}
+	// Concerns are grouped by therapist when there are several, so the
+	// verdict says whose work they are about.
+	var attention []string
+	concernsOf := map[int64][]string{}
+	var concernOrder []int64
+	for _, f := range r.out.Findings {
+		switch f.Severity {
+		case Concern:
+			who := int64(0)
+			if r.multi() {
+				who = f.TherapistID
+			}
+			if _, ok := concernsOf[who]; !ok {
+				concernOrder = append(concernOrder, who)
+			}
+			concernsOf[who] = appendNew(concernsOf[who], verdictWords[f.Code])
+		case Attention:
+			attention = appendNew(attention, verdictWords[f.Code])
+		}
+	}
+	var concerns []string
+	for _, who := range concernOrder {
+		if who == 0 {
+			concerns = append(concerns, joinAnd(concernsOf[who]))
+		} else {
+			concerns = append(concerns, "with "+r.name(who)+": "+joinAnd(concernsOf[who]))
+		}
+	}
+	good := r.goodOutcomes()
+	var v string
+	switch {
+	case len(concerns) > 0:
+		v = "Your records show concerns worth raising"
+		if strings.HasPrefix(concerns[0], "with ") {
+			v += " " + strings.Join(concerns, "; ") + "."
+		} else {
+			v += ": " + strings.Join(concerns, "; ") + "."
+		}
+		if len(good) > 0 {
+			v += " Also: " + joinAnd(good) + "."
+		}
+	case len(attention) > 0:
+		v = "No concerns in your records; worth keeping an eye on: " + joinAnd(attention) + "."
+		if len(good) > 0 {
+			v += " Also: " + joinAnd(good) + "."
+		}
+	case len(good) > 0:
+		v = "Your records show this therapy helping: " + joinAnd(good) + "."
+	default:
+		v = "No concerns in your records so far."
+	}
+	if r.out.Safety != nil {
+		v = "Please read the note about support first. " + v
+	}
+	r.out.Verdict = v
+}
+
+// goodOutcomes phrases the improvements for the verdict, grouped so a
+// recovery on three measures is one phrase: "reliable recovery on PHQ-9 and
+// GAD-7 with Dr. B". A reliable recovery includes the improvement, so an
+// instrument is named once, under the stronger word.
+func (r *run) goodOutcomes() []string {
+	type key struct {
+		therapist  int64
+		instrument string
+	}
+	best := map[key]string{}
+	var order []key
+	strength := map[string]int{CodeReliableImprovement: 1, CodeRecovery: 2, CodeReliableRecovery: 3}
+	for _, f := range r.out.Findings {
+		if strength[f.Code] == 0 {
+			continue
+		}
+		k := key{f.TherapistID, f.Instrument}
+		if _, ok := best[k]; !ok {
+			order = append(order, k)
+		}
+		if strength[f.Code] > strength[best[k]] {
+			best[k] = f.Code
+		}
+	}
+	words := map[string]string{CodeReliableImprovement: "reliable improvement on ", CodeRecovery: "recovery on ", CodeReliableRecovery: "reliable recovery on "}
+	var out []string
+	for _, code := range []string{CodeReliableRecovery, CodeRecovery, CodeReliableImprovement} {
+		var therapists []int64
+		names := map[int64][]string{}
+		for _, k := range order {
+			if best[k] != code {
+				continue
+			}
+			if _, ok := names[k.therapist]; !ok {
+				therapists = append(therapists, k.therapist)
+			}
+			names[k.therapist] = append(names[k.therapist], r.label(k.instrument))
+		}
+		for _, t := range therapists {
+			phrase := words[code] + joinAnd(names[t])
+			if r.multi() && t != 0 {
+				phrase += " with " + r.name(t)
+			}
+			out = append(out, phrase)
+		}
+	}
+	return out
+}
+
+func appendNew(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+func (r *run) label(instrumentID string) string {
+	if i, ok := r.measureAt[instrumentID]; ok {
+		return r.out.Measures[i].ShortName
+	}
+	return instrumentID
+}
+
+// goingWell says plainly what the records show working. Lines about one
+// therapist are left out when that therapist has a concern finding, so good
+// news never softens a warning about the same work.
+func (r *run) goingWell() {
+	add := func(s string) {
+		if len(r.out.GoingWell) < maxGoingWell {
+			r.out.GoingWell = appendNew(r.out.GoingWell, s)
+		}
+	}
+	concern := map[int64]bool{}
+	for _, f := range r.out.Findings {
+		if f.Severity == Concern && f.TherapistID != 0 {
+			concern[f.TherapistID] = true
+		}
+	}
+	recovered := map[[2]string]bool{}
+	for _, f := range r.out.Findings {
+		if f.Code == CodeRecovery || f.Code == CodeReliableRecovery {
+			recovered[[2]string{itoa(f.TherapistID), f.Instrument}] = true
+		}
+	}
+	for _, f := range r.out.Findings {
+		with := ""
+		if r.multi() && f.TherapistID != 0 {
+			with = " with " + r.name(f.TherapistID)
+		}
+		n := f.Evidence.Numbers
+		out := ", and is out of the clinical range now"
+		if !recovered[[2]string{itoa(f.TherapistID), f.Instrument}] {
+			out = ""
+		}
+		switch f.Code {
+		case CodeReliableImprovement:
+			add("Your " + r.label(f.Instrument) + " score improved reliably" + with + ", from " + num(n["baseline"], 0) + " to " + num(n["latest"], 0) + out + ".")
+		case CodeRecovery:
+			add("Your " + r.label(f.Instrument) + " score is out of the clinical range now" + with + ".")
+		}
+	}
+	for _, g := range r.out.Goals {
+		if g.Status == upshot.GoalSolved && !g.Closed.IsZero() && (r.opt.Since.IsZero() || !g.Closed.Before(r.opt.Since)) && g.SessionsAddressed > 0 {
+			add("You solved your goal " + quote(g.Title) + ".")
+		}
+	}
+	for _, g := range r.out.Goals {
+		if g.Progress > 0 && g.Status == upshot.GoalOpen {
+			add("Your goal " + quote(g.Title) + " has moved " + signed(g.Progress) + " over " + plural(g.ProgressRecorded, "session") + ".")
+		}
+	}
+	if len(r.sessions) == 0 {
+		return
+	}
+	recentN := r.settings.Int("recent_window")
+	minShare := r.settings.Int("drift_min_share")
+	for _, w := range r.out.Focus.Therapists {
+		if concern[w.TherapistID] || len(w.RecentSessions) < recentN {
+			continue
+		}
+		if w.RecentRelationship*100 < float64(minShare) && w.RecentLife >= 0.5 {
+			add("In your last " + plural(len(w.RecentSessions), "session") + " with " + r.name(w.TherapistID) + ", " + pct(w.RecentLife) + " of the time went to your own life and problems.")
+		}
+	}
+	for _, c := range r.out.Conduct {
+		if concern[c.TherapistID] || len(c.Qualities) == 0 {
+			continue
+		}
+		good := true
+		for _, q := range c.Qualities {
+			if q.RecentRatings < minRecentRatings || q.RecentAverage < 4 {
+				good = false
+			}
+		}
+		if good {
+			add("You rated " + r.name(c.TherapistID) + "'s conduct 4 or more out of 5 on average in recent sessions.")
+		}
+	}
+	flagWindow := r.settings.Int("red_flag_window")
+	worseWindow := r.settings.Int("worse_after_window")
+	for _, id := range r.order {
+		if concern[id] {
+			continue
+		}
+		ss := r.byTherapist[id]
+		if len(ss) >= flagWindow {
+			clean := true
+			for _, s := range lastN(ss, flagWindow) {
+				clean = clean && len(s.Flags) == 0
+			}
+			if clean {
+				add("No red flags in your last " + plural(flagWindow, "session") + " with " + r.name(id) + ".")
+			}
+		}
+		recent := lastN(ss, worseWindow)
+		better := 0
+		for _, s := range recent {
+			if s.After == upshot.AfterBetter {
+				better++
+			}
+		}
+		if len(recent) >= 2 && better*2 > len(recent) {
+			add("You felt better after " + itoa(better) + " of your last " + plural(len(recent), "session") + " with " + r.name(id) + ".")
+		}
+		input := 0
+		recent = lastN(ss, recentN)
+		for _, s := range recent {
+			if slices.ContainsFunc(s.Got, func(g string) bool { return g != upshot.GotNone }) {
+				input++
+			}
+		}
+		if len(recent) >= 2 && input*2 > len(recent) {
+			add("You took something concrete (insight, a new view, a strategy or a skill) from " + itoa(input) + " of your last " + plural(len(recent), "session") + " with " + r.name(id) + ".")
+		}
+	}
+}
+
+// agenda builds what to bring to the next session: a safety word first, then
+// goals that have not come up, then the questions the findings raise. Only
+// current therapists get items: an ended therapy has no next session.
+func (r *run) agenda() {
+	var items []string
+	add := func(s string) {
+		if len(items) < maxAgenda && !slices.Contains(items, s) {
+			items = append(items, s)
+		}
+	}
+	if r.out.Safety != nil {
+		add("Tell your therapist or your doctor about the difficult thoughts in your latest check-in, so they can support you with them.")
+	}
+	currents := 0
+	for _, id := range r.order {
+		if r.current[id] {
+			currents++
+		}
+	}
+	with := func(id int64) string {
+		if currents > 1 && id != 0 {
+			return " with " + r.name(id)
+		}
+		return ""
+	}
+	applies := func(f Finding) bool { return f.TherapistID == 0 || r.current[f.TherapistID] }
+
+	neglected := 0
+	for _, f := range r.out.Findings {
+		if f.Code != CodeGoalNeglected || !applies(f) || neglected == maxNeglectedOnAgenda {
+			continue
+		}
+		neglected++
+		add("Bring up " + quote(r.goalTitle(f.GoalID)) + with(f.TherapistID) + ": it has not come up in your last " + plural(int(f.Evidence.Numbers["sessions_since"]), "session") + ".")
+	}
+
+	// Some findings ask the same question; they share one item.
+	var worse []string
+	worseAfter := false
+	conductLow, withheld := map[int64]bool{}, map[int64]bool{}
+	for _, f := range r.out.Findings {
+		if !applies(f) {
+			continue
+		}
+		switch f.Code {
+		case CodeReliableDeterioration:
+			worse = appendNew(worse, r.label(f.Instrument))
+		case CodeWorseAfter:
+			worseAfter = true
+		case CodeConductConcern:
+			conductLow[f.TherapistID] = true
+		case CodeNoExpertise:
+			withheld[f.TherapistID] = f.Evidence.Numbers["withheld_opinion"] > 0
+		}
+	}
+	planWords := "Say that you feel worse after sessions and ask what the plan is."
+	if len(worse) > 0 {
+		planWords = "Say that your " + joinAnd(worse) + " scores have got worse and ask what the plan is."
+		if worseAfter {
+			planWords = "Say that you feel worse after sessions and that your " + joinAnd(worse) + " scores have got worse, and ask what the plan is."
+		}
+	}
+	for _, f := range r.out.Findings {
+		if !applies(f) {
+			continue
+		}
+		n := f.Evidence.Numbers
+		switch f.Code {
+		case CodeRelationshipDrift, CodeRelationshipCentred:
+			add("Ask to bring the sessions" + with(f.TherapistID) + " back to the problems you came with.")
+		case CodeRedFlags:
+			if n[upshot.FlagBoundary+"_ever"] > 0 {
+				add("Consider talking to someone outside this therapy about the boundary you recorded being crossed: a second opinion, or the therapist's professional body.")
+			}
+			var kinds []string
+			for _, fl := range upshot.Flags {
+				// The expertise item already asks for the withheld opinion.
+				if n[fl] > 0 && !(fl == upshot.FlagWithheldOpinion && withheld[f.TherapistID]) {
+					kinds = append(kinds, quote(upshot.FlagLabels[fl]))
+				}
+			}
+			if len(kinds) > 0 {
+				add("Tell " + r.name(f.TherapistID) + " that you recorded " + joinAnd(kinds) + " in recent sessions, and say what you need instead.")
+			}
+		case CodeConductConcern:
+			add("Tell " + r.name(f.TherapistID) + " how the sessions have felt to you (you rated " + joinAnd(qualitiesIn(n, "_recent")) + " low) and what you need from them.")
+		case CodeWorseAfter, CodeReliableDeterioration:
+			add(planWords)
+		case CodeNoReliableImprovement, CodeOffTrack:
+			add("Ask how the last " + plural(int(n["sessions"]), "session") + with(f.TherapistID) + " connect to " + r.openGoalsWords() + ": your " + r.label(f.Instrument) + " has not improved reliably yet.")
+		case CodeNoExpertise:
+			if n["withheld_opinion"] > 0 {
+				add("Ask for the direct professional opinion you asked for and did not get.")
+			} else {
+				add("Ask " + r.name(f.TherapistID) + " what they suggest you do about the problems you came with.")
+			}
+		case CodeConductTrend:
+			if conductLow[f.TherapistID] {
+				continue // the low-ratings item covers it
+			}
+			add("Say what has changed for you in the sessions lately: your ratings of " + joinAnd(qualitiesIn(n, "_recent")) + " have fallen.")
+		case CodePreoccupationRising:
+			add("Say that therapy is taking up more of your free time and attention, and ask how to turn it back to your life.")
+		}
+	}
+	if len(items) == 0 && currents > 0 {
+		add("Say what has been helping, so you can keep building on it.")
+	}
+	if items == nil {
+		items = []string{}
+	}
+	r.out.Agenda = items
+}
+
+func (r *run) goalTitle(id int64) string {
+	for _, g := range r.goalList {
+		if g.ID == id {
+			return g.Title
+		}
+	}
+	return "goal #" + itoa(id)
+}
+
+// openGoalsWords names the open goal when there is one, else "your goals".
+func (r *run) openGoalsWords() string {
+	var open []string
+	for _, g := range r.goalList {
+		if g.Status == upshot.GoalOpen {
+			open = append(open, g.Title)
+		}
+	}
+	if len(open) == 1 {
+		return "your goal " + quote(open[0])
+	}
+	return "your goals"
+}
+
+// qualitiesIn lists the conduct qualities named in evidence numbers.
+func qualitiesIn(n map[string]float64, suffix string) []string {
+	var qs []string
+	for _, q := range upshot.Qualities {
+		if _, ok := n[q+suffix]; ok {
+			qs = append(qs, q)
+		}
+	}
+	return qs
+}

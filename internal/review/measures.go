@@ -1,0 +1,497 @@
+package review
+
+import (
+	"math"
+	"slices"
+
+	"github.com/upshot-app/upshot/internal/checkin"
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// focusID is Upshot's own focus check. It is self-monitoring, not a
+// validated outcome measure, so it has its own rule (preoccupation_rising)
+// instead of the NHS outcome findings.
+const focusID = "focus"
+
+// focusLifeItem is the focus check's reverse-scored "life outside therapy got
+// the attention it needs" item.
+const focusLifeItem = "focus_life"
+
+// Measure summarises one instrument over the scope, with the series for
+// charts. Baseline is the first check-in in scope, by the NHS Talking
+// Therapies convention.
+type Measure struct {
+	ID                 string               `json:"id"`
+	Name               string               `json:"name"`
+	ShortName          string               `json:"short_name"`
+	Direction          string               `json:"direction"`
+	Min                int                  `json:"min"`
+	Max                int                  `json:"max"`
+	Validated          bool                 `json:"validated"`
+	Note               string               `json:"note,omitempty"`
+	Bands              []instrument.Band    `json:"bands"`
+	CaseCutoff         *instrument.Caseness `json:"case_cutoff"`
+	ReliableChangeSize float64              `json:"reliable_change_size"`
+	Baseline           *Point               `json:"baseline"`
+	Latest             *Point               `json:"latest"`
+	// Change is Latest minus Baseline, null with fewer than two check-ins.
+	Change           *int     `json:"change"`
+	Reliable         string   `json:"reliable"` // improvement, deterioration, none; "" with one check-in
+	RCI              *float64 `json:"rci,omitempty"`
+	Band             string   `json:"band"`
+	Caseness         *bool    `json:"caseness"`
+	Recovery         *bool    `json:"recovery"`
+	ReliableRecovery *bool    `json:"reliable_recovery"`
+	Series           []Point  `json:"series"`
+	// Courses holds the outcome per therapist when the scope has several.
+	Courses []Course `json:"courses"`
+	// Unscored lists check-ins left out because their definition is missing
+	// or their answers do not fit it.
+	Unscored []int64 `json:"unscored"`
+}
+
+// Point is one scored check-in.
+type Point struct {
+	CheckInID int64       `json:"checkin_id"`
+	Date      upshot.Date `json:"date"`
+	Total     int         `json:"total"`
+	Band      string      `json:"band"`
+	Safety    bool        `json:"safety"`
+}
+
+// Course is the outcome of one stretch of therapy on one instrument.
+type Course struct {
+	TherapistID      int64  `json:"therapist_id,omitempty"`
+	Baseline         *Point `json:"baseline"`
+	Latest           *Point `json:"latest"`
+	Change           *int   `json:"change"`
+	Reliable         string `json:"reliable"`
+	Recovery         *bool  `json:"recovery"`
+	ReliableRecovery *bool  `json:"reliable_recovery"`
+	// Sessions counts sessions dated from the baseline through the latest
+	// check-in: the dose the latest score reflects.
+	Sessions int `json:"sessions"`
+}
+
+func point(s scored) *Point {
+	return &Point{CheckInID: s.ck.ID, Date: s.ck.Date, Total: s.score.Total, Band: s.score.Band, Safety: s.score.Safety}
+}
+
+// rcSize is the smallest reliable change on the reported scale: the fixed
+// size, or for Jacobson-Truax instruments 1.96 standard errors of the
+// difference.
+func rcSize(d *instrument.Definition) float64 {
+	rc := d.ReliableChange
+	if rc.Size > 0 {
+		return rc.Size
+	}
+	if rc.SD > 0 {
+		se := rc.SD * math.Sqrt(1-rc.Reliability)
+		return 1.96 * math.Sqrt(2*se*se)
+	}
+	return 0
+}
+
+func (r *run) measures() {
+	for _, id := range r.instruments {
+		pts := r.checkins[id]
+		m := Measure{ID: id, Name: id, ShortName: id, Series: make([]Point, 0, len(pts)), Courses: []Course{}, Unscored: r.unscored[id]}
+		if m.Unscored == nil {
+			m.Unscored = []int64{}
+		}
+		if len(pts) == 0 {
+			if d, ok := r.reg.Get(id); ok {
+				describe(&m, d)
+			}
+			r.measureAt[id] = len(r.out.Measures)
+			r.out.Measures = append(r.out.Measures, m)
+			continue
+		}
+		// The latest definition's rules judge the change: it is the one the
+		// person now answers, and totals are on its scale.
+		last := pts[len(pts)-1]
+		describe(&m, last.def)
+		for _, p := range pts {
+			m.Series = append(m.Series, Point{CheckInID: p.ck.ID, Date: p.ck.Date, Total: p.score.Total, Band: p.score.Band, Safety: p.score.Safety})
+		}
+		m.Baseline, m.Latest = point(pts[0]), point(last)
+		m.Band, m.Caseness = last.score.Band, last.score.Caseness
+		if len(pts) >= 2 {
+			o := last.def.Outcome(pts[0].score, last.score)
+			m.Change = &o.Change.Delta
+			m.Reliable, m.RCI = o.Change.Reliable, o.Change.RCI
+			m.Recovery, m.ReliableRecovery = o.Recovery, o.ReliableRecovery
+		}
+		r.measureAt[id] = len(r.out.Measures)
+		r.out.Measures = append(r.out.Measures, m)
+	}
+}
+
+func describe(m *Measure, d *instrument.Definition) {
+	m.Name, m.ShortName = d.Name, d.Label()
+	m.Direction, m.Min, m.Max = d.Direction, d.Min, d.Max
+	m.Validated, m.Note, m.Bands, m.CaseCutoff = d.Validated, d.Note, d.Bands, d.Caseness
+	m.ReliableChangeSize = round(rcSize(d), 2)
+}
+
+// safety looks at the latest check-in of each instrument in all the records,
+// whatever the scope: a review of an old therapy must not hide how the person
+// is now.
+func (r *run) safety() {
+	latest := map[string]*upshot.CheckIn{}
+	var order []string
+	for _, c := range r.allCheckIns {
+		if _, ok := latest[c.Instrument]; !ok {
+			order = append(order, c.Instrument)
+		}
+		latest[c.Instrument] = c
+	}
+	for _, id := range order {
+		c := latest[id]
+		def, err := r.resolve(c)
+		if err != nil {
+			continue
+		}
+		sc, err := def.Score(c.Answers)
+		if err != nil || !sc.Safety {
+			continue
+		}
+		contacts := r.settings.Get(upshot.SettingCrisisContacts)
+		r.out.SettingsUsed[upshot.SettingCrisisContacts] = contacts
+		r.out.Safety = &SafetyNotice{
+			Text:           checkin.SafetyNotice(contacts),
+			CrisisContacts: contacts,
+			NotCrisis:      NotCrisisService,
+			CheckInID:      c.ID,
+			Date:           c.Date.String(),
+		}
+		r.add(Finding{
+			Code:  CodeSafety,
+			Title: "Support is there for you",
+			Detail: "In your check-in on " + c.Date.String() + " you answered that you have had thoughts of being better off dead or of hurting yourself. " +
+				"You deserve support with this, and you do not have to face it alone: talking to someone you trust, your therapist or your doctor can help, and the crisis contacts shown with this notice are there if you need them now.",
+			Evidence: Evidence{CheckIns: []int64{c.ID}},
+		}, 0)
+		return
+	}
+}
+
+// NotCrisisService is said next to every safety notice.
+const NotCrisisService = "Upshot is not a crisis service. If you are in danger now, call your local emergency number."
+
+// multi reports whether outcomes are judged per therapist.
+func (r *run) multi() bool { return len(r.courses) > 1 }
+
+// outcomes applies the outcome rules to each course and instrument.
+func (r *run) outcomes() {
+	for _, c := range r.courses {
+		for idx, id := range r.instruments {
+			pts := between(r.checkins[id], c.from, c.to)
+			if len(pts) == 0 {
+				continue
+			}
+			cr := r.courseOutcome(c, pts)
+			if r.multi() {
+				m := &r.out.Measures[r.measureAt[id]]
+				m.Courses = append(m.Courses, cr)
+			}
+			if len(pts) < 2 {
+				continue
+			}
+			r.trackImprovement(pts)
+			if id == focusID {
+				r.preoccupation(c, pts, idx)
+				continue
+			}
+			r.outcomeFindings(c, pts, cr, idx)
+		}
+	}
+}
+
+// between returns the check-ins (sorted by date) dated within from..to,
+// as a subslice: the window is contiguous.
+func between(pts []scored, from, to upshot.Date) []scored {
+	lo, hi := 0, len(pts)
+	if !from.IsZero() {
+		lo, _ = slices.BinarySearchFunc(pts, from, func(p scored, d upshot.Date) int {
+			if p.ck.Date.Before(d) {
+				return -1
+			}
+			return 1
+		})
+	}
+	if !to.IsZero() {
+		hi, _ = slices.BinarySearchFunc(pts, to, func(p scored, d upshot.Date) int {
+			if p.ck.Date.After(d) {
+				return 1
+			}
+			return -1
+		})
+	}
+	if lo >= hi {
+		return nil
+	}
+	return pts[lo:hi]
+}
+
+func (r *run) courseOutcome(c course, pts []scored) Course {
+	first, last := pts[0], pts[len(pts)-1]
+	cr := Course{TherapistID: c.therapistID, Baseline: point(first), Latest: point(last)}
+	for _, s := range c.sessions {
+		if !s.Date.Before(first.ck.Date) && !s.Date.After(last.ck.Date) {
+			cr.Sessions++
+		}
+	}
+	if len(pts) >= 2 {
+		o := last.def.Outcome(first.score, last.score)
+		cr.Change, cr.Reliable = &o.Change.Delta, o.Change.Reliable
+		cr.Recovery, cr.ReliableRecovery = o.Recovery, o.ReliableRecovery
+	}
+	return cr
+}
+
+// trackImprovement remembers the latest check-in reliably better than its
+// course baseline, for the cost since the last reliable improvement.
+func (r *run) trackImprovement(pts []scored) {
+	if pts[0].ck.Instrument == focusID {
+		return
+	}
+	// Check-ins are in date order, so the latest improvement is the first
+	// one found walking back.
+	for i := len(pts) - 1; i > 0; i-- {
+		p := &pts[i]
+		if l := r.lastImprovement; l != nil && (p.ck.Date.Before(l.ck.Date) || (p.ck.Date.Equal(l.ck.Date) && p.ck.ID < l.ck.ID)) {
+			return
+		}
+		if p.def.Change(pts[0].score, p.score).Reliable == instrument.Improvement {
+			r.lastImprovement = p
+			return
+		}
+	}
+}
+
+// with names the therapist of a course when there are several.
+func (r *run) with(c course) string {
+	if !r.multi() {
+		return ""
+	}
+	return " with " + r.name(c.therapistID)
+}
+
+// during says whose sessions an outcome belongs to when there are several.
+func (r *run) during(c course) string {
+	if !r.multi() {
+		return ""
+	}
+	return " during your sessions with " + r.name(c.therapistID)
+}
+
+func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
+	first, last := pts[0], pts[len(pts)-1]
+	d := last.def
+	o := d.Outcome(first.score, last.score)
+	size := rcSize(d)
+	label := d.Label()
+	sessions, checkins := sessionIDsBetween(c.sessions, first.ck.Date, last.ck.Date), []int64{first.ck.ID, last.ck.ID}
+	nums := func() map[string]float64 {
+		m := map[string]float64{"baseline": float64(first.score.Total), "latest": float64(last.score.Total),
+			"change": float64(o.Change.Delta), "reliable_change": round(size, 2), "sessions": float64(cr.Sessions)}
+		if o.Change.RCI != nil {
+			m["rci"] = round(*o.Change.RCI, 2)
+		}
+		return m
+	}
+	from := label + " score " + moved(o.Change.Delta) + " from " + itoa(first.score.Total) + " on " + first.ck.Date.String() +
+		" to " + itoa(last.score.Total) + " on " + last.ck.Date.String() + r.during(c)
+	ev := func() Evidence { return Evidence{Sessions: sessions, CheckIns: checkins, Numbers: nums()} }
+
+	deteriorated := false
+	switch o.Change.Reliable {
+	case instrument.Improvement:
+		r.add(Finding{Code: CodeReliableImprovement, TherapistID: c.therapistID, Instrument: d.ID,
+			Title:    label + " reliably better",
+			Detail:   "Your " + from + ": " + reliableWhy(d, o.Change) + " " + directionNote(d),
+			Evidence: ev()}, subject)
+	case instrument.Deterioration:
+		deteriorated = true
+		r.add(Finding{Code: CodeReliableDeterioration, TherapistID: c.therapistID, Instrument: d.ID,
+			Title:    label + " reliably worse",
+			Detail:   "Your " + from + ": " + reliableWhy(d, o.Change) + " " + directionNote(d) + " Your records show it getting worse, not better.",
+			Evidence: ev()}, subject)
+	}
+	cut := cutoffWords(d)
+	// Reliable recovery says everything recovery says and more, so only the
+	// stronger finding is shown.
+	switch {
+	case o.ReliableRecovery != nil && *o.ReliableRecovery:
+		r.add(Finding{Code: CodeReliableRecovery, TherapistID: c.therapistID, Instrument: d.ID,
+			Title: label + ": reliable recovery",
+			Detail: "Your " + label + " score was in the clinical range at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + "; " + cut +
+				") and is not now (" + itoa(last.score.Total) + " on " + last.ck.Date.String() + "), and the change is reliable" + r.during(c) +
+				". By the NHS Talking Therapies definition this is reliable recovery.",
+			Evidence: ev()}, subject)
+	case o.Recovery != nil && *o.Recovery:
+		r.add(Finding{Code: CodeRecovery, TherapistID: c.therapistID, Instrument: d.ID,
+			Title: label + " out of the clinical range",
+			Detail: "Your " + label + " score was in the clinical range at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + "; " + cut +
+				") and is not now (" + itoa(last.score.Total) + " on " + last.ck.Date.String() + ")" + r.during(c) +
+				". The change is smaller than a reliable change (" + sizeWords(d) + "), so it is worth watching whether it lasts.",
+			Evidence: ev()}, subject)
+	}
+
+	if bc := d.IsCase(first.score.Total); bc == nil || !*bc {
+		return
+	}
+	// A reliable deterioration already says more than "no reliable
+	// improvement", so the weaker finding is left out then.
+	need := r.intSetting("no_improvement_sessions")
+	noImprovement := false
+	if o.Change.Reliable == instrument.NoChange && cr.Sessions >= need {
+		noImprovement = true
+		n := nums()
+		n["min_sessions"] = float64(need)
+		r.add(Finding{Code: CodeNoReliableImprovement, TherapistID: c.therapistID, Instrument: d.ID,
+			Title: "No reliable improvement yet on " + label,
+			Detail: "Your " + label + " score was in the clinical range at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + ") and after " +
+				plural(cr.Sessions, "session") + r.with(c) + " it is " + itoa(last.score.Total) + " (on " + last.ck.Date.String() + "): not a reliable improvement (" + sizeWords(d) + "). " +
+				"About half of people improve reliably within " + itoa(need) + " sessions (Howard et al. 1986), so this is worth talking about.",
+			Evidence: Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}}, subject)
+	}
+
+	// off_track, in the spirit of Lambert's expected recovery curves: the
+	// expected course is a straight line from the baseline to a reliable
+	// improvement (one reliable-change size better) at
+	// expected_sessions_to_improve sessions, flat after that. The latest
+	// score is off track when it is worse than that line by more than half a
+	// reliable change, so ordinary week-to-week noise does not trigger it.
+	// A reliable deterioration or a no_reliable_improvement finding already
+	// says more, so off_track is left out when either fires.
+	expectN := r.intSetting("expected_sessions_to_improve")
+	if deteriorated || noImprovement || cr.Sessions < 1 || size <= 0 {
+		return
+	}
+	frac := math.Min(float64(cr.Sessions), float64(expectN)) / float64(expectN)
+	base, latest := float64(first.score.Total), float64(last.score.Total)
+	var expected, behind float64
+	if d.Direction == instrument.HigherIsBetter {
+		expected = math.Min(base+size*frac, float64(d.Max))
+		behind = expected - latest
+	} else {
+		expected = math.Max(base-size*frac, float64(d.Min))
+		behind = latest - expected
+	}
+	if behind <= size/2+eps {
+		return
+	}
+	n := nums()
+	n["expected"] = round(expected, 1)
+	n["behind"] = round(behind, 1)
+	n["expected_sessions"] = float64(expectN)
+	r.add(Finding{Code: CodeOffTrack, TherapistID: c.therapistID, Instrument: d.ID,
+		Title: label + " behind the expected course",
+		Detail: "After " + plural(cr.Sessions, "session") + r.with(c) + ", the expected course would bring your " + label + " from " + itoa(first.score.Total) +
+			" to about " + num(expected, 1) + " (a straight line to a reliable improvement of " + num(size, 1) + " points by session " + itoa(expectN) +
+			"). Your latest score, " + itoa(last.score.Total) + " on " + last.ck.Date.String() + ", is " + num(behind, 1) +
+			" points behind that line; off track means more than half a reliable change (" + num(size/2, 1) + ") behind.",
+		Evidence: Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}}, subject)
+}
+
+// preoccupation applies preoccupation_rising: the focus-check total rose by
+// at least the instrument's reliable-change size from the first check-in in
+// the course to the latest, while the answer on life outside therapy getting
+// the attention it needs went down.
+func (r *run) preoccupation(c course, pts []scored, subject int) {
+	first, last := pts[0], pts[len(pts)-1]
+	d := last.def
+	ch := d.Change(first.score, last.score)
+	if ch.Reliable != instrument.Deterioration {
+		return
+	}
+	life := -1
+	for i, it := range d.Items {
+		if it.ID == focusLifeItem || (life < 0 && it.Reverse) {
+			life = i
+		}
+	}
+	if life < 0 || life >= len(first.ck.Answers) || life >= len(last.ck.Answers) {
+		return
+	}
+	a, b := first.ck.Answers[life], last.ck.Answers[life]
+	if a == nil || b == nil {
+		return
+	}
+	// The item is reverse-scored: a higher scored value is less attention.
+	if last.score.Items[life] <= first.score.Items[life] {
+		return
+	}
+	optLabel := func(v int) string {
+		for _, o := range d.ItemOptions(life) {
+			if o.Score == v {
+				return o.Label
+			}
+		}
+		return itoa(v)
+	}
+	r.add(Finding{Code: CodePreoccupationRising, TherapistID: c.therapistID, Instrument: d.ID,
+		Title: "Therapy taking up more of your life",
+		Detail: "Your focus check went from " + itoa(first.score.Total) + " on " + first.ck.Date.String() + " to " + itoa(last.score.Total) + " on " + last.ck.Date.String() + r.during(c) +
+			" (a rise of " + sizeWords(d) + " counts), and your answer to \"" + d.Items[life].Text + "\" went from \"" + optLabel(*a) + "\" to \"" + optLabel(*b) +
+			"\". Your records show more of your time and attention going to the therapy and less to your life outside it. The focus check is self-monitoring, not a validated scale.",
+		Evidence: Evidence{CheckIns: []int64{first.ck.ID, last.ck.ID}, Sessions: sessionIDsBetween(c.sessions, first.ck.Date, last.ck.Date),
+			Numbers: map[string]float64{"first_total": float64(first.score.Total), "latest_total": float64(last.score.Total),
+				"rise": float64(ch.Delta), "reliable_change": round(rcSize(d), 2),
+				"first_life_answer": float64(*a), "latest_life_answer": float64(*b)}}}, subject)
+}
+
+func sessionIDsBetween(ss []*upshot.Session, from, to upshot.Date) []int64 {
+	var ids []int64
+	for _, s := range ss {
+		if !s.Date.Before(from) && !s.Date.After(to) {
+			ids = append(ids, s.ID)
+		}
+	}
+	if ids == nil {
+		ids = []int64{}
+	}
+	return ids
+}
+
+// reliableWhy explains why a change counts as reliable.
+func reliableWhy(d *instrument.Definition, c instrument.Change) string {
+	if c.RCI != nil {
+		return "a reliable change by the Jacobson-Truax index (" + num(*c.RCI, 2) + "; beyond 1.96 either way counts)."
+	}
+	return "a change of " + itoa(abs(c.Delta)) + " points, where " + sizeWords(d) + " counts as reliable (more than measurement noise)."
+}
+
+func sizeWords(d *instrument.Definition) string {
+	return num(rcSize(d), 1) + " points or more"
+}
+
+func directionNote(d *instrument.Definition) string {
+	if d.Direction == instrument.HigherIsBetter {
+		return "Higher is better on this scale."
+	}
+	return "Lower is better on this scale."
+}
+
+func cutoffWords(d *instrument.Definition) string {
+	if d.Caseness == nil {
+		return ""
+	}
+	if d.Caseness.Op == "<=" {
+		return "the clinical range is " + itoa(d.Caseness.Value) + " or less"
+	}
+	return "the clinical range is " + itoa(d.Caseness.Value) + " or more"
+}
+
+func moved(delta int) string {
+	switch {
+	case delta < 0:
+		return "fell"
+	case delta > 0:
+		return "rose"
+	}
+	return "stayed"
+}

@@ -1,0 +1,283 @@
+// Package review answers the question Upshot exists for: is this therapy
+// working for me? Run reads everything a person recorded (a Snapshot) and
+// returns findings with evidence, summaries for charts, and what to bring to
+// the next session.
+//
+// The review is a pure function: no I/O, no clock, no randomness. The same
+// records, settings and options always give the same Review, so a finding can
+// be checked by hand against the numbers it cites. Every threshold is a named
+// setting (upshot.SettingDefs) with its source; settings_used lists the ones
+// applied.
+//
+// Severities, chosen so that the order of a review is the order of what
+// matters to the person:
+//
+//   - urgent: safety (thoughts of self-harm in the latest PHQ-9).
+//   - concern: reliable_deterioration, relationship_drift,
+//     relationship_centred, conduct_concern, red_flags, worse_after: the
+//     records show harm or the pattern the product warns about.
+//   - attention: no_reliable_improvement, off_track, goal_neglected,
+//     no_expertise, conduct_trend, preoccupation_rising: worth raising, not
+//     yet a sign of harm.
+//   - info: reliable_improvement, recovery, reliable_recovery,
+//     goal_progress, cost.
+//
+// Wording informs and never diagnoses: "your records show", not "you have".
+package review
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// Severities, from least to most pressing.
+const (
+	Info      = "info"
+	Attention = "attention"
+	Concern   = "concern"
+	Urgent    = "urgent"
+)
+
+// Severities lists them in the order a review shows them.
+var Severities = []string{Urgent, Concern, Attention, Info}
+
+// Finding codes. Their order here is the stable order of findings that share
+// a severity.
+const (
+	CodeSafety                = "safety"
+	CodeReliableImprovement   = "reliable_improvement"
+	CodeReliableDeterioration = "reliable_deterioration"
+	CodeRecovery              = "recovery"
+	CodeReliableRecovery      = "reliable_recovery"
+	CodeNoReliableImprovement = "no_reliable_improvement"
+	CodeOffTrack              = "off_track"
+	CodeRelationshipDrift     = "relationship_drift"
+	CodeRelationshipCentred   = "relationship_centred"
+	CodeGoalNeglected         = "goal_neglected"
+	CodeGoalProgress          = "goal_progress"
+	CodeNoExpertise           = "no_expertise"
+	CodeConductConcern        = "conduct_concern"
+	CodeConductTrend          = "conduct_trend"
+	CodeRedFlags              = "red_flags"
+	CodePreoccupationRising   = "preoccupation_rising"
+	CodeWorseAfter            = "worse_after"
+	CodeCost                  = "cost"
+)
+
+// Codes lists every finding code in stable order.
+var Codes = []string{
+	CodeSafety, CodeReliableImprovement, CodeReliableDeterioration, CodeRecovery, CodeReliableRecovery,
+	CodeNoReliableImprovement, CodeOffTrack, CodeRelationshipDrift, CodeRelationshipCentred,
+	CodeGoalNeglected, CodeGoalProgress, CodeNoExpertise, CodeConductConcern, CodeConductTrend,
+	CodeRedFlags, CodePreoccupationRising, CodeWorseAfter, CodeCost,
+}
+
+// SeverityOf is the fixed severity of each code (see the package comment).
+var SeverityOf = map[string]string{
+	CodeSafety:                Urgent,
+	CodeReliableImprovement:   Info,
+	CodeReliableDeterioration: Concern,
+	CodeRecovery:              Info,
+	CodeReliableRecovery:      Info,
+	CodeNoReliableImprovement: Attention,
+	CodeOffTrack:              Attention,
+	CodeRelationshipDrift:     Concern,
+	CodeRelationshipCentred:   Concern,
+	CodeGoalNeglected:         Attention,
+	CodeGoalProgress:          Info,
+	CodeNoExpertise:           Attention,
+	CodeConductConcern:        Concern,
+	CodeConductTrend:          Attention,
+	CodeRedFlags:              Concern,
+	CodePreoccupationRising:   Attention,
+	CodeWorseAfter:            Concern,
+	CodeCost:                  Info,
+}
+
+// Options scope a review.
+type Options struct {
+	// Today bounds "now": check-ins after it are ignored, an ongoing
+	// therapist's check-in window ends here, and a therapist whose end date
+	// is on or before it is finished. Zero means no bound.
+	Today upshot.Date
+	// TherapistID limits the review to one therapist; 0 reviews all.
+	TherapistID int64
+	// Since ignores sessions and check-ins before it; zero keeps all.
+	Since upshot.Date
+}
+
+// Review is the whole answer. Its JSON form is a contract read by the web app,
+// the report and scripts.
+type Review struct {
+	Today        upshot.Date       `json:"today"`
+	Scope        Scope             `json:"scope"`
+	Safety       *SafetyNotice     `json:"safety"`
+	Verdict      string            `json:"verdict"`
+	Findings     []Finding         `json:"findings"`
+	GoingWell    []string          `json:"going_well"`
+	Measures     []Measure         `json:"measures"`
+	Focus        FocusSummary      `json:"focus"`
+	Goals        []GoalSummary     `json:"goals"`
+	Conduct      []ConductSummary  `json:"conduct"`
+	Flags        []FlagSummary     `json:"flags"`
+	Cost         CostSummary       `json:"cost"`
+	Agenda       []string          `json:"agenda"`
+	SettingsUsed map[string]string `json:"settings_used"`
+}
+
+// Scope says what the review covered.
+type Scope struct {
+	TherapistID int64          `json:"therapist_id,omitempty"`
+	Since       upshot.Date    `json:"since"`
+	Sessions    int            `json:"sessions"`
+	CheckIns    int            `json:"checkins"`
+	Therapists  []TherapistRef `json:"therapists"`
+}
+
+// TherapistRef names a therapist in scope, in the order they were first seen.
+type TherapistRef struct {
+	ID      int64       `json:"id"`
+	Name    string      `json:"name"`
+	First   upshot.Date `json:"first_session"`
+	Last    upshot.Date `json:"last_session"`
+	Ended   upshot.Date `json:"ended"`
+	Current bool        `json:"current"`
+}
+
+// SafetyNotice goes first on every surface when the latest PHQ-9 check-in
+// carries the safety item. Text holds no scores, by safe-messaging practice.
+type SafetyNotice struct {
+	Text           string `json:"text"`
+	CrisisContacts string `json:"crisis_contacts"`
+	NotCrisis      string `json:"not_crisis_service"`
+	CheckInID      int64  `json:"checkin_id"`
+	Date           string `json:"date"`
+}
+
+// Finding is one thing the records show.
+type Finding struct {
+	Code        string   `json:"code"`
+	Severity    string   `json:"severity"`
+	Title       string   `json:"title"`
+	Detail      string   `json:"detail"`
+	TherapistID int64    `json:"therapist_id,omitempty"`
+	Instrument  string   `json:"instrument,omitempty"`
+	GoalID      int64    `json:"goal_id,omitempty"`
+	Evidence    Evidence `json:"evidence"`
+}
+
+// Evidence is what a finding rests on: the records and the numbers, so that
+// a person can check it against their own entries.
+type Evidence struct {
+	Sessions    []int64            `json:"sessions"`
+	CheckIns    []int64            `json:"checkins"`
+	Numbers     map[string]float64 `json:"numbers"`
+	TherapistID int64              `json:"therapist_id,omitempty"`
+}
+
+// Run reviews the snapshot. It never fails: records it cannot interpret (a
+// check-in whose definition is missing) are left out and listed as unscored
+// in the measure they belong to.
+func Run(s *upshot.Snapshot, reg *instrument.Registry, opt Options) *Review {
+	r := newRun(s, reg, opt)
+	r.scope()
+	r.measures()
+	r.safety()
+	r.outcomes()
+	r.focus()
+	r.goals()
+	r.therapistFindings()
+	r.cost()
+	r.finish()
+	return r.out
+}
+
+// ranked carries the hidden keys of the stable order.
+type ranked struct {
+	Finding
+	therapistRank int
+	subject       int
+	seq           int
+}
+
+// add records a finding; subject orders findings of one code and therapist
+// (instrument order, goal id).
+func (r *run) add(f Finding, subject int) {
+	f.Severity = SeverityOf[f.Code]
+	f.Evidence.TherapistID = f.TherapistID
+	if f.Evidence.Sessions == nil {
+		f.Evidence.Sessions = []int64{}
+	}
+	if f.Evidence.CheckIns == nil {
+		f.Evidence.CheckIns = []int64{}
+	}
+	if f.Evidence.Numbers == nil {
+		f.Evidence.Numbers = map[string]float64{}
+	}
+	rank := r.therapistRank[f.TherapistID] // 0 for findings about no one therapist
+	r.found = append(r.found, ranked{Finding: f, therapistRank: rank, subject: subject, seq: len(r.found)})
+}
+
+func severityRank(s string) int { return slices.Index(Severities, s) }
+
+// sortFindings puts safety first, then severity, then code order, therapist
+// order and subject, so equal records always read the same.
+func sortFindings(fs []ranked) {
+	slices.SortStableFunc(fs, func(a, b ranked) int {
+		return cmp.Or(
+			cmp.Compare(boolRank(a.Code != CodeSafety), boolRank(b.Code != CodeSafety)),
+			cmp.Compare(severityRank(a.Severity), severityRank(b.Severity)),
+			cmp.Compare(slices.Index(Codes, a.Code), slices.Index(Codes, b.Code)),
+			cmp.Compare(a.therapistRank, b.therapistRank),
+			cmp.Compare(a.subject, b.subject),
+			cmp.Compare(a.seq, b.seq),
+		)
+	})
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// intSetting and floatSetting read a threshold and record that it was applied.
+func (r *run) intSetting(name string) int {
+	n := r.settings.Int(name)
+	r.out.SettingsUsed[name] = strconv.Itoa(n)
+	return n
+}
+
+func (r *run) floatSetting(name string) float64 {
+	f := r.settings.Float(name)
+	r.out.SettingsUsed[name] = strconv.FormatFloat(f, 'g', -1, 64)
+	return f
+}
+
+// FindingsWith returns the findings with a code, for callers and tests that look
+// for one kind.
+func (rv *Review) FindingsWith(code string) []Finding {
+	var out []Finding
+	for _, f := range rv.Findings {
+		if f.Code == code {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Has reports whether a finding with the code exists for the therapist
+// (0 matches any therapist).
+func (rv *Review) Has(code string, therapistID int64) bool {
+	for _, f := range rv.Findings {
+		if f.Code == code && (therapistID == 0 || f.TherapistID == therapistID) {
+			return true
+		}
+	}
+	return false
+}

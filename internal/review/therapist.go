@@ -1,0 +1,280 @@
+package review
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// minRecentRatings is the fewest ratings a recent conduct average is taken
+// over: one bad session is worth a word with the therapist, not a finding.
+const minRecentRatings = 2
+
+// ConductSummary is how the person rated one therapist's conduct.
+type ConductSummary struct {
+	TherapistID int64            `json:"therapist_id"`
+	Qualities   []QualitySummary `json:"qualities"`
+}
+
+// QualitySummary averages one quality (1-5). Recent is the last
+// recent_window ratings, earlier the ones before them.
+type QualitySummary struct {
+	Quality        string   `json:"quality"`
+	Average        float64  `json:"average"`
+	Ratings        int      `json:"ratings"`
+	EarlierAverage *float64 `json:"earlier_average"`
+	EarlierRatings int      `json:"earlier_ratings"`
+	RecentAverage  float64  `json:"recent_average"`
+	RecentRatings  int      `json:"recent_ratings"`
+}
+
+// FlagSummary counts red flags with one therapist, by kind.
+type FlagSummary struct {
+	TherapistID       int64          `json:"therapist_id"`
+	Counts            map[string]int `json:"counts"`
+	SessionsWithFlags int            `json:"sessions_with_flags"`
+	Sessions          []int64        `json:"sessions"`
+}
+
+type rating struct {
+	value   int
+	session int64
+}
+
+func average(rs []rating) float64 {
+	if len(rs) == 0 {
+		return 0
+	}
+	sum := 0
+	for _, r := range rs {
+		sum += r.value
+	}
+	return float64(sum) / float64(len(rs))
+}
+
+// therapistFindings applies the rules about one therapist's work: conduct,
+// red flags, expertise and how the person felt after sessions. Each is
+// judged on that therapist's sessions alone.
+func (r *run) therapistFindings() {
+	if len(r.sessions) == 0 {
+		return
+	}
+	recentN := r.intSetting("recent_window")
+	concernMax, trendDrop := r.floatSetting("conduct_concern_max"), r.floatSetting("conduct_trend_drop")
+	flagWindow, flagMin := r.intSetting("red_flag_window"), r.intSetting("red_flag_min_sessions")
+	expertiseMin := r.intSetting("no_expertise_min")
+	worseWindow, worseMin := r.intSetting("worse_after_window"), r.intSetting("worse_after_min")
+	for _, id := range r.order {
+		ss := r.byTherapist[id]
+		r.conduct(id, ss, recentN, concernMax, trendDrop)
+		r.redFlags(id, ss, flagWindow, flagMin)
+		r.expertise(id, lastN(ss, recentN), expertiseMin)
+		r.worseAfter(id, lastN(ss, worseWindow), worseMin)
+	}
+}
+
+func (r *run) conduct(id int64, ss []*upshot.Session, recentN int, concernMax, trendDrop float64) {
+	sum := ConductSummary{TherapistID: id, Qualities: []QualitySummary{}}
+	var low, fell []string
+	var lowSessions, fellSessions []int64
+	nums := map[string]float64{}
+	trendNums := map[string]float64{}
+	for _, q := range upshot.Qualities {
+		var rs []rating
+		for _, s := range ss {
+			if v := s.Conduct.Get(q); v != nil {
+				rs = append(rs, rating{*v, s.ID})
+			}
+		}
+		if len(rs) == 0 {
+			continue
+		}
+		recent := lastN(rs, recentN)
+		earlier := rs[:len(rs)-len(recent)]
+		qs := QualitySummary{Quality: q, Average: round(average(rs), 2), Ratings: len(rs),
+			RecentAverage: round(average(recent), 2), RecentRatings: len(recent), EarlierRatings: len(earlier)}
+		if len(earlier) > 0 {
+			e := round(average(earlier), 2)
+			qs.EarlierAverage = &e
+		}
+		sum.Qualities = append(sum.Qualities, qs)
+		if len(recent) < minRecentRatings {
+			continue
+		}
+		ra := average(recent)
+		if ra <= concernMax+eps {
+			low = append(low, q+" "+num(ra, 1))
+			nums[q+"_recent"] = round(ra, 2)
+			lowSessions = appendRatings(lowSessions, recent)
+		}
+		if len(earlier) >= minRecentRatings {
+			ea := average(earlier)
+			if ea-ra >= trendDrop-eps {
+				fell = append(fell, q+" from "+num(ea, 1)+" to "+num(ra, 1))
+				trendNums[q+"_earlier"] = round(ea, 2)
+				trendNums[q+"_recent"] = round(ra, 2)
+				fellSessions = appendRatings(fellSessions, rs)
+			}
+		}
+	}
+	r.out.Conduct = append(r.out.Conduct, sum)
+	name := r.name(id)
+	if len(low) > 0 {
+		nums["max"] = concernMax
+		r.add(Finding{Code: CodeConductConcern, TherapistID: id,
+			Title: "Low ratings of " + name + "'s conduct",
+			Detail: "In your recent sessions with " + name + " (up to the last " + itoa(recentN) + " ratings of each), you rated " + joinAnd(low) +
+				" on average, on a scale of 1 to 5. A concern is reported at " + num(concernMax, 1) + " or below.",
+			Evidence: Evidence{Sessions: sortedUnique(lowSessions), Numbers: nums}}, 0)
+	}
+	if len(fell) > 0 {
+		trendNums["drop"] = trendDrop
+		r.add(Finding{Code: CodeConductTrend, TherapistID: id,
+			Title: "Ratings of " + name + "'s conduct falling",
+			Detail: "Your ratings of " + name + " fell, earlier sessions against the last " + itoa(recentN) + " ratings: " + joinAnd(fell) +
+				" (1 to 5). A fall of " + num(trendDrop, 1) + " or more is reported.",
+			Evidence: Evidence{Sessions: sortedUnique(fellSessions), Numbers: trendNums}}, 0)
+	}
+}
+
+func appendRatings(ids []int64, rs []rating) []int64 {
+	for _, r := range rs {
+		ids = append(ids, r.session)
+	}
+	return ids
+}
+
+func sortedUnique(ids []int64) []int64 {
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// redFlags applies red_flags: a kind of flag in at least red_flag_min_sessions
+// of the last red_flag_window sessions, or a boundary flag at any time.
+func (r *run) redFlags(id int64, ss []*upshot.Session, window, minSessions int) {
+	fs := FlagSummary{TherapistID: id, Counts: map[string]int{}, Sessions: []int64{}}
+	var boundary []*upshot.Session
+	for _, s := range ss {
+		if len(s.Flags) == 0 {
+			continue
+		}
+		fs.SessionsWithFlags++
+		fs.Sessions = append(fs.Sessions, s.ID)
+		for _, f := range s.Flags {
+			fs.Counts[f]++
+		}
+		if s.HasFlag(upshot.FlagBoundary) {
+			boundary = append(boundary, s)
+		}
+	}
+	r.out.Flags = append(r.out.Flags, fs)
+	if fs.SessionsWithFlags == 0 {
+		return
+	}
+	recent := lastN(ss, window)
+	inWindow := map[string]int{}
+	for _, s := range recent {
+		for _, f := range s.Flags {
+			inWindow[f]++
+		}
+	}
+	name := r.name(id)
+	var repeated []string
+	var evidence []int64
+	nums := map[string]float64{}
+	for _, f := range upshot.Flags {
+		if n := inWindow[f]; n >= minSessions {
+			repeated = append(repeated, quote(upshot.FlagLabels[f])+" in "+itoa(n))
+			nums[f] = float64(n)
+			for _, s := range recent {
+				if s.HasFlag(f) {
+					evidence = append(evidence, s.ID)
+				}
+			}
+		}
+	}
+	var parts []string
+	if len(repeated) > 0 {
+		parts = append(parts, "In your last "+plural(len(recent), "session")+" with "+name+" you recorded "+joinAnd(repeated)+
+			" of them (reported at "+itoa(minSessions)+" or more).")
+	}
+	if len(boundary) > 0 {
+		dates := make([]string, len(boundary))
+		for i, s := range boundary {
+			dates[i] = s.Date.String()
+			evidence = append(evidence, s.ID)
+		}
+		nums[upshot.FlagBoundary+"_ever"] = float64(len(boundary))
+		parts = append(parts, "You recorded that "+name+" "+quote(upshot.FlagLabels[upshot.FlagBoundary])+" on "+joinAnd(dates)+
+			"; a boundary crossing is reported even once.")
+	}
+	if len(parts) == 0 {
+		return
+	}
+	nums["window"], nums["min_sessions"] = float64(window), float64(minSessions)
+	r.add(Finding{Code: CodeRedFlags, TherapistID: id,
+		Title:    "Red flags with " + name,
+		Detail:   strings.Join(parts, " "),
+		Evidence: Evidence{Sessions: sortedUnique(evidence), Numbers: nums}}, 0)
+}
+
+// expertise applies no_expertise over the recent sessions: got "none", or
+// an opinion the person asked for was withheld.
+func (r *run) expertise(id int64, recent []*upshot.Session, minCount int) {
+	var hit []int64
+	none, withheld := 0, 0
+	for _, s := range recent {
+		n := slices.Contains(s.Got, upshot.GotNone)
+		w := s.HasFlag(upshot.FlagWithheldOpinion)
+		if n {
+			none++
+		}
+		if w {
+			withheld++
+		}
+		if n || w {
+			hit = append(hit, s.ID)
+		}
+	}
+	if len(hit) < minCount {
+		return
+	}
+	var why []string
+	if none > 0 {
+		why = append(why, "you got nothing new ("+plural(none, "session")+")")
+	}
+	if withheld > 0 {
+		why = append(why, "an opinion you asked for was withheld ("+plural(withheld, "session")+")")
+	}
+	r.add(Finding{Code: CodeNoExpertise, TherapistID: id,
+		Title: "Little professional input lately",
+		Detail: "In " + itoa(len(hit)) + " of your last " + plural(len(recent), "session") + " with " + r.name(id) + " your records show that " + joinOr(why) +
+			". You pay for informed input; this is reported at " + itoa(minCount) + " or more sessions.",
+		Evidence: Evidence{Sessions: hit, Numbers: map[string]float64{"sessions": float64(len(hit)), "got_none": float64(none),
+			"withheld_opinion": float64(withheld), "min_sessions": float64(minCount)}}}, 0)
+}
+
+func (r *run) worseAfter(id int64, recent []*upshot.Session, minCount int) {
+	var hit []int64
+	for _, s := range recent {
+		if s.After == upshot.AfterWorse {
+			hit = append(hit, s.ID)
+		}
+	}
+	if len(hit) < minCount {
+		return
+	}
+	r.add(Finding{Code: CodeWorseAfter, TherapistID: id,
+		Title: "Feeling worse after sessions",
+		Detail: "You recorded feeling worse after " + itoa(len(hit)) + " of your last " + plural(len(recent), "session") + " with " + r.name(id) +
+			" (reported at " + itoa(minCount) + " or more).",
+		Evidence: Evidence{Sessions: hit, Numbers: map[string]float64{"worse": float64(len(hit)), "window": float64(len(recent)), "min": float64(minCount)}}}, 0)
+}
+
+func joinOr(items []string) string {
+	if len(items) == 2 {
+		return items[0] + " or " + items[1]
+	}
+	return joinAnd(items)
+}
