@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/upshot-app/upshot/internal/archive"
+	"github.com/upshot-app/upshot/internal/demo"
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+func (a *app) exportCommand() *cobra.Command {
+	var out, csvDir string
+	cmd := &cobra.Command{
+		Use:   "export [-o FILE] [--csv DIR]",
+		Short: "Write everything you have recorded as one JSON document (or CSV tables)",
+		Long: `Write everything you have recorded (therapists, goals, sessions, check-ins with
+their questionnaire definitions, settings) as one versioned JSON document that
+'upshot import' reads back. Without -o it goes to standard output.
+--csv DIR also writes one CSV file per kind of record, for spreadsheets.
+The files hold your notes: keep them somewhere private.`,
+		Args: args(),
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write the JSON document to FILE (created private, replaced whole)")
+	cmd.Flags().StringVar(&csvDir, "csv", "", "write CSV tables into DIR")
+	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
+		if changed(cmd, "output") && out == "" {
+			return upshot.Invalid("-o", "-o needs a file name")
+		}
+		if changed(cmd, "csv") && csvDir == "" {
+			return upshot.Invalid("--csv", "--csv needs a directory name")
+		}
+		db, err := a.store()
+		if err != nil {
+			return err
+		}
+		s, err := db.Export(a.ctx, a.owner)
+		if err != nil {
+			return err
+		}
+		if csvDir != "" {
+			if err := archive.WriteCSV(csvDir, s); err != nil {
+				return err
+			}
+		}
+		if csvDir != "" && out == "" {
+			return nil // CSV alone was asked for
+		}
+		var buf bytes.Buffer
+		if err := archive.Encode(&buf, s); err != nil {
+			return err
+		}
+		if out == "" || out == "-" {
+			_, err := a.stdout.Write(buf.Bytes())
+			return err
+		}
+		return archive.WriteFileAtomic(out, buf.Bytes())
+	})
+	return cmd
+}
+
+func (a *app) importCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE",
+		Short: "Load an export into an empty database, all or nothing",
+		Long: `Load a document written by 'upshot export' into a database that has no records
+yet, in one transaction: either everything is imported or nothing is. A file
+that is truncated, malformed, of another version or inconsistent is refused
+whole, with a message saying where. FILE "-" reads standard input.`,
+		Args: args("FILE"),
+		RunE: a.run(func(cmd *cobra.Command, args []string) error {
+			var r io.Reader = a.stdin
+			if args[0] != "-" {
+				f, err := os.Open(args[0])
+				if errors.Is(err, fs.ErrNotExist) {
+					return upshot.Invalid("FILE", "no file %s", args[0])
+				}
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				r = f
+			}
+			// Only the built-ins guard the file: a person's custom
+			// definitions travel inside it with their check-ins.
+			s, err := archive.Decode(r, instrument.Builtin(), a.today())
+			if err != nil {
+				return err
+			}
+			db, err := a.store()
+			if err != nil {
+				return err
+			}
+			if err := db.Import(a.ctx, a.owner, s); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(a.stdout, "imported %d therapists, %d goals, %d sessions and %d check-ins\n",
+				len(s.Therapists), len(s.Goals), len(s.Sessions), len(s.CheckIns))
+			return err
+		}),
+	}
+}
+
+func (a *app) demoCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Fill an empty database with a year of invented therapy, to try Upshot",
+		Long: `Fill an EMPTY database with a believable, invented year of therapy: two
+therapists, goals, weekly sessions and check-ins. Use it with a database of its
+own, e.g. upshot demo --db /tmp/upshot-demo.db`,
+		Args: args(),
+		RunE: a.run(func(cmd *cobra.Command, _ []string) error {
+			db, err := a.store()
+			if err != nil {
+				return err
+			}
+			current, err := db.Export(a.ctx, a.owner)
+			if err != nil {
+				return err
+			}
+			if !current.Empty() {
+				return upshot.Errorf(upshot.ECONFLICT, "db",
+					"this database already holds records (%d therapists, %d sessions); the demo only fills an empty database, so nothing was changed. Try: upshot demo --db /tmp/upshot-demo.db",
+					len(current.Therapists), len(current.Sessions))
+			}
+			built, err := demo.Build(a.today(), instrument.Builtin())
+			if err != nil {
+				return err
+			}
+			// The demo goes through the same checks as an imported file.
+			var buf bytes.Buffer
+			if err := archive.Encode(&buf, built); err != nil {
+				return err
+			}
+			s, err := archive.Decode(&buf, instrument.Builtin(), a.today())
+			if err != nil {
+				return fmt.Errorf("demo data: %w", err)
+			}
+			if err := db.Import(a.ctx, a.owner, s); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(a.stdout, "added a demo year: %d therapists, %d goals, %d sessions and %d check-ins\n",
+				len(s.Therapists), len(s.Goals), len(s.Sessions), len(s.CheckIns))
+			return err
+		}),
+	}
+}

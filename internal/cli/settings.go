@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+func (a *app) settingsCommand() *cobra.Command {
+	return group("settings", "See and change the named settings (review thresholds, crisis contacts)",
+		a.settingsList(), a.settingsGet(), a.settingsSet(), a.settingsUnset())
+}
+
+// settingView is one setting as listed: its value and where it comes from.
+type settingView struct {
+	Name    string `json:"name"`
+	Value   string `json:"value"`
+	Set     bool   `json:"set"` // false: the default applies
+	Default string `json:"default"`
+	Kind    string `json:"kind"`
+	Min     any    `json:"min,omitempty"`
+	Max     any    `json:"max,omitempty"`
+	Meaning string `json:"meaning"`
+	Source  string `json:"source"`
+}
+
+func (a *app) settingsList() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{Use: "list", Short: "List every setting with its value, default, meaning and source", Args: args()}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
+		db, err := a.store()
+		if err != nil {
+			return err
+		}
+		settings, err := db.Settings(a.ctx, a.owner)
+		if err != nil {
+			return err
+		}
+		views := make([]settingView, len(upshot.SettingDefs))
+		for i, d := range upshot.SettingDefs {
+			_, set := settings[d.Name]
+			v := settingView{Name: d.Name, Value: settings.Get(d.Name), Set: set, Default: d.Default, Kind: d.Kind, Meaning: d.Meaning, Source: d.Source}
+			if d.Kind != upshot.KindText {
+				v.Min, v.Max = d.Min, d.Max
+			}
+			views[i] = v
+		}
+		if asJSON {
+			return writeJSON(a.stdout, views)
+		}
+		var b strings.Builder
+		for i, v := range views {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			state := "default"
+			if v.Set {
+				state = "set by you; default " + v.Default
+			}
+			fmt.Fprintf(&b, "%s = %s  (%s)\n", v.Name, v.Value, state)
+			if v.Kind != upshot.KindText {
+				fmt.Fprintf(&b, "  allowed: %s %v-%v\n", v.Kind, v.Min, v.Max)
+			}
+			fmt.Fprintf(&b, "  meaning: %s\n  source:  %s\n", v.Meaning, v.Source)
+		}
+		_, err = fmt.Fprint(a.stdout, b.String())
+		return err
+	})
+	return cmd
+}
+
+// settingName refuses an unknown name before the database is opened.
+func settingName(name string) error {
+	if _, ok := upshot.LookupSetting(name); ok {
+		return nil
+	}
+	_, err := upshot.CheckSetting(name, "")
+	return renameField(err, map[string]string{"name": "NAME"})
+}
+
+// checkSetting is upshot.CheckSetting, also refusing NaN for number
+// settings: it passes range checks (every comparison with NaN is false) and
+// would silently switch a review finding off.
+func checkSetting(name, value string) error {
+	if _, err := upshot.CheckSetting(name, value); err != nil {
+		return err
+	}
+	if d, _ := upshot.LookupSetting(name); d.Kind == upshot.KindNumber {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return upshot.Invalid(name, "%s must be a number %g-%g, got %q", name, d.Min, d.Max, value)
+		}
+	}
+	return nil
+}
+
+func (a *app) settingsGet() *cobra.Command {
+	return &cobra.Command{
+		Use:   "get NAME",
+		Short: "Print a setting's value (its default when not set)",
+		Args:  args("NAME"),
+		RunE: a.run(func(cmd *cobra.Command, args []string) error {
+			if err := settingName(args[0]); err != nil {
+				return err
+			}
+			db, err := a.store()
+			if err != nil {
+				return err
+			}
+			settings, err := db.Settings(a.ctx, a.owner)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(a.stdout, settings.Get(args[0]))
+			return err
+		}),
+	}
+}
+
+func (a *app) settingsSet() *cobra.Command {
+	return &cobra.Command{
+		Use:     "set NAME VALUE",
+		Short:   "Change a setting",
+		Example: `  upshot settings set crisis_contacts "Samaritans 116 123 (UK and Ireland), or call 999"`,
+		Args:    args("NAME", "VALUE"),
+		RunE: a.run(func(cmd *cobra.Command, args []string) error {
+			if err := settingName(args[0]); err != nil {
+				return err
+			}
+			if err := checkSetting(args[0], args[1]); err != nil {
+				return err
+			}
+			db, err := a.store()
+			if err != nil {
+				return err
+			}
+			return db.SetSetting(a.ctx, a.owner, args[0], args[1])
+		}),
+	}
+}
+
+func (a *app) settingsUnset() *cobra.Command {
+	return &cobra.Command{
+		Use:   "unset NAME",
+		Short: "Restore a setting's default",
+		Args:  args("NAME"),
+		RunE: a.run(func(cmd *cobra.Command, args []string) error {
+			if err := settingName(args[0]); err != nil {
+				return err
+			}
+			db, err := a.store()
+			if err != nil {
+				return err
+			}
+			return db.UnsetSetting(a.ctx, a.owner, args[0])
+		}),
+	}
+}
