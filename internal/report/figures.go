@@ -1,0 +1,673 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/upshot-app/upshot/internal/checkin"
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// Figure is one chart with everything needed to show it accessibly: the SVG
+// (with its own title and description), a one-line summary, a legend, and
+// the same numbers as a table for screen readers, printing and checking.
+type Figure struct {
+	ID      string
+	Title   string
+	Summary string
+	SVG     template.HTML
+	Legend  []LegendItem
+	Table   Table
+}
+
+// LegendItem explains one colour or mark.
+type LegendItem struct {
+	Label  string
+	Swatch template.HTML
+}
+
+// Table is a chart's text alternative.
+type Table struct {
+	Caption string
+	Head    []string
+	Rows    [][]Cell
+}
+
+// Cell is a table cell, optionally a link to the record it describes.
+type Cell struct {
+	Text string
+	Href string
+}
+
+// Charts are all the figures of a dashboard or report.
+type Charts struct {
+	Measures []Figure
+	Focus    *Figure // nil when no session recorded its focus
+	Goals    *Figure // nil without goals
+	Conduct  *Figure // nil when no conduct was rated
+}
+
+// Empty reports whether there is nothing to draw.
+func (c *Charts) Empty() bool {
+	return len(c.Measures) == 0 && c.Focus == nil && c.Goals == nil && c.Conduct == nil
+}
+
+// Linker turns a record into a URL: "/sessions/12" in the web app, "#session-12"
+// inside the report file. It may return "" for no link.
+type Linker func(kind string, id int64) string
+
+// AnchorLinks links to the record tables inside the report document.
+func AnchorLinks(kind string, id int64) string { return "#" + kind + "-" + strconv.FormatInt(id, 10) }
+
+// Build draws every chart of the snapshot. Figures are computed from the
+// records themselves, with the check-in scoring shared with every other
+// surface, so a chart can never disagree with the check-in history.
+func Build(snap *upshot.Snapshot, reg *instrument.Registry, link Linker) (*Charts, error) {
+	if link == nil {
+		link = func(string, int64) string { return "" }
+	}
+	b := &builder{snap: snap, reg: reg, link: link, therapists: map[int64]*upshot.Therapist{}}
+	for _, t := range snap.Therapists {
+		b.therapists[t.ID] = t
+	}
+	b.sessions = slices.Clone(snap.Sessions)
+	slices.SortStableFunc(b.sessions, func(a, c *upshot.Session) int {
+		return cmp.Or(a.Date.Compare(c.Date), cmp.Compare(a.ID, c.ID))
+	})
+	b.domain()
+	out := &Charts{}
+	var err error
+	if out.Measures, err = b.measures(); err != nil {
+		return nil, err
+	}
+	out.Focus = b.focus()
+	out.Goals = b.goals()
+	out.Conduct = b.conduct()
+	return out, nil
+}
+
+type builder struct {
+	snap       *upshot.Snapshot
+	reg        *instrument.Registry
+	link       Linker
+	therapists map[int64]*upshot.Therapist
+	sessions   []*upshot.Session // by date, then id
+	from, to   upshot.Date       // the shared time axis of the score charts
+}
+
+// domain sets one time axis for all score charts, so that the same date sits
+// at the same place in every chart and against the sessions.
+func (b *builder) domain() {
+	var ds []upshot.Date
+	for _, s := range b.sessions {
+		ds = append(ds, s.Date)
+	}
+	for _, c := range b.snap.CheckIns {
+		ds = append(ds, c.Date)
+	}
+	if len(ds) == 0 {
+		return
+	}
+	b.from, b.to = slices.MinFunc(ds, upshot.Date.Compare), slices.MaxFunc(ds, upshot.Date.Compare)
+	if !b.to.After(b.from) {
+		b.from, b.to = b.from.AddDays(-7), b.to.AddDays(7)
+	}
+}
+
+func (b *builder) therapistName(id int64) string {
+	if t, ok := b.therapists[id]; ok {
+		return t.Name
+	}
+	return "therapist " + strconv.FormatInt(id, 10)
+}
+
+// plot is the drawing area inside a canvas.
+type plot struct{ left, top, width, height float64 }
+
+func (p plot) right() float64  { return p.left + p.width }
+func (p plot) bottom() float64 { return p.top + p.height }
+
+func (b *builder) xOfDate(p plot, d upshot.Date) float64 {
+	span := float64(b.to.DaysSince(b.from))
+	return p.left + float64(d.DaysSince(b.from))/span*p.width
+}
+
+// dateTicks labels about five month starts across the axis.
+func (b *builder) dateTicks(c *canvas, p plot) {
+	start := time.Date(b.from.Time().Year(), b.from.Time().Month(), 1, 0, 0, 0, 0, time.UTC)
+	months := (b.to.Time().Year()-start.Year())*12 + int(b.to.Time().Month()-start.Month()) + 1
+	step := max(1, int(math.Ceil(float64(months)/5)))
+	for m := 0; m <= months; m += step {
+		t := start.AddDate(0, m, 0)
+		d := upshot.DateOf(t)
+		if d.Before(b.from) || d.After(b.to) {
+			continue
+		}
+		x := b.xOfDate(p, d)
+		c.line(x, p.bottom(), x, p.bottom()+4, colMuted, 1, "")
+		c.text(x, p.bottom()+17, t.Format("Jan 2006"), "middle", colMuted, smallFont)
+	}
+}
+
+// therapistStarts marks where each therapist after the first begins, so a
+// change of course in the scores can be read against a change of therapist.
+func (b *builder) therapistStarts(c *canvas, p plot, x func(*upshot.Session) (float64, bool)) {
+	seen := map[int64]bool{}
+	for i, s := range b.sessions {
+		if seen[s.TherapistID] {
+			continue
+		}
+		seen[s.TherapistID] = true
+		xx, ok := x(s)
+		if !ok {
+			continue
+		}
+		if i > 0 {
+			c.line(xx, p.top, xx, p.bottom(), colMuted, 1, "3 3")
+		}
+		anchor := "start"
+		tx := xx + 4
+		if xx > p.left+p.width*0.7 {
+			anchor, tx = "end", xx-4
+		}
+		c.text(tx, p.top-4, shorten(b.therapistName(s.TherapistID), 28), anchor, colMuted, smallFont)
+	}
+}
+
+func (b *builder) sessionLink(s *upshot.Session) Cell {
+	return Cell{Text: s.Date.String(), Href: b.link("session", s.ID)}
+}
+
+// measures draws one chart per instrument with check-ins.
+func (b *builder) measures() ([]Figure, error) {
+	byInst := map[string][]*upshot.CheckIn{}
+	for _, c := range b.snap.CheckIns {
+		byInst[c.Instrument] = append(byInst[c.Instrument], c)
+	}
+	var order []string
+	if b.reg != nil {
+		for _, d := range b.reg.All() {
+			if len(byInst[d.ID]) > 0 {
+				order = append(order, d.ID)
+			}
+		}
+	}
+	var rest []string
+	for id := range byInst {
+		if !slices.Contains(order, id) {
+			rest = append(rest, id)
+		}
+	}
+	slices.Sort(rest)
+	order = append(order, rest...)
+
+	resolve := checkin.Resolver(b.reg, b.snap.Definitions)
+	var out []Figure
+	for _, id := range order {
+		results, err := checkin.History(resolve, byInst[id])
+		if err != nil {
+			return nil, fmt.Errorf("report: %s check-ins: %w", id, err)
+		}
+		latest := byInst[id][0]
+		for _, c := range byInst[id] {
+			if c.Date.After(latest.Date) || (c.Date.Equal(latest.Date) && c.ID > latest.ID) {
+				latest = c
+			}
+		}
+		def, err := resolve(latest)
+		if err != nil {
+			return nil, fmt.Errorf("report: %s: %w", id, err)
+		}
+		out = append(out, b.measure(def, results))
+	}
+	return out, nil
+}
+
+// bandColour shades a band by how far along the scale of trouble it lies:
+// calm green for the best band, soft red for the worst.
+func bandColour(i, n int, higherIsBetter bool) string {
+	t := 0.0
+	if n > 1 {
+		t = float64(i) / float64(n-1)
+	}
+	if higherIsBetter {
+		t = 1 - t
+	}
+	return mix("#e6f2ea", "#f7dcd6", t)
+}
+
+func (b *builder) measure(def *instrument.Definition, rs []Result) Figure {
+	id := "chart-" + def.ID
+	p := plot{left: 40, top: 24, width: chartWidth - 40 - 12, height: 170}
+	h := p.top + p.height + 48
+	last := rs[len(rs)-1]
+	summary := fmt.Sprintf("%d check-ins from %s to %s. Latest %d of %d (%s)", len(rs), FormatDate(rs[0].Date), FormatDate(last.Date), last.Total, def.Max, last.Band)
+	if last.Change.Baseline != nil {
+		summary += ", " + last.BaselineText()
+	}
+	summary += "."
+	title := def.Label() + " over time"
+	if n := def.Name; len(n) <= 20 {
+		title = n + " over time"
+	}
+	c := newCanvas(id, chartWidth, h, title, summary)
+
+	y := func(v int) float64 {
+		return p.top + float64(def.Max-v)/float64(def.Max-def.Min)*p.height
+	}
+	// Bands span from their lower bound to the next band's, so adjacent bands
+	// meet without gaps on an integer scale.
+	higherBetter := def.Direction == instrument.HigherIsBetter
+	for i, band := range def.Bands {
+		top := y(band.Max)
+		if i < len(def.Bands)-1 {
+			top = (y(band.Max) + y(band.Max+1)) / 2
+		}
+		bottom := y(band.Min)
+		if i > 0 {
+			bottom = (y(band.Min) + y(band.Min-1)) / 2
+		}
+		c.rect(p.left, top, p.width, bottom-top, bandColour(i, len(def.Bands), higherBetter), "")
+		if bottom-top >= 12 {
+			c.text(p.right()-6, (top+bottom)/2+4, band.Label, "end", colMuted, smallFont)
+		}
+	}
+	if cs := def.Caseness; cs != nil {
+		cy := y(cs.Value)
+		if cs.Op == ">=" {
+			cy = (y(cs.Value) + y(cs.Value-1)) / 2
+		} else {
+			cy = (y(cs.Value) + y(cs.Value+1)) / 2
+		}
+		c.line(p.left, cy, p.right(), cy, colMuted, 1.2, "6 4")
+	}
+	// y axis: min, max and the band boundaries.
+	ticks := []int{def.Min, def.Max}
+	for _, band := range def.Bands[1:] {
+		ticks = append(ticks, band.Min)
+	}
+	for _, t := range ticks {
+		c.text(p.left-6, y(t)+4, strconv.Itoa(t), "end", colMuted, smallFont)
+	}
+	c.line(p.left, p.bottom(), p.right(), p.bottom(), colMuted, 1, "")
+	b.dateTicks(c, p)
+	b.therapistStarts(c, p, func(s *upshot.Session) (float64, bool) { return b.xOfDate(p, s.Date), true })
+
+	var pts [][2]float64
+	for _, r := range rs {
+		pts = append(pts, [2]float64{b.xOfDate(p, r.Date), y(r.Total)})
+	}
+	c.polyline(pts, colLine, 2.5)
+	improved, worse := false, false
+	for i, r := range rs {
+		kind := markPlain
+		tip := fmt.Sprintf("%s: %d (%s)", r.Date, r.Total, r.Band)
+		if ch := r.Change.Baseline; ch != nil {
+			switch ch.Reliable {
+			case instrument.Improvement:
+				kind, improved = markImproved, true
+				tip += ", a reliable improvement on the first check-in"
+			case instrument.Deterioration:
+				kind, worse = markWorse, true
+				tip += ", a reliable deterioration on the first check-in"
+			}
+		}
+		c.marker(kind, pts[i][0], pts[i][1], tip)
+	}
+	flagged := b.flagMarks(c, p.bottom()+34, func(s *upshot.Session) (float64, bool) { return b.xOfDate(p, s.Date), true })
+
+	f := Figure{ID: id, Title: title, Summary: summary, SVG: c.html()}
+	f.Legend = append(f.Legend, LegendItem{"score", Swatch(colLine)})
+	if improved {
+		f.Legend = append(f.Legend, LegendItem{"reliably better than the first", Swatch(colImproved)})
+	}
+	if worse {
+		f.Legend = append(f.Legend, LegendItem{"reliably worse than the first", Swatch(colWorse)})
+	}
+	if def.Caseness != nil {
+		f.Legend = append(f.Legend, LegendItem{"dashed: clinical cut-off", ""})
+	}
+	if flagged {
+		f.Legend = append(f.Legend, LegendItem{"▲ session with red flags", ""})
+	}
+	f.Table = Table{Caption: title, Head: []string{"Date", "Score", "Band", "Change from first"}}
+	for _, r := range rs {
+		change := "first check-in"
+		if r.Change.Baseline != nil {
+			change = r.BaselineText()
+		}
+		f.Table.Rows = append(f.Table.Rows, []Cell{
+			{Text: r.Date.String(), Href: b.link("checkin", r.ID)},
+			{Text: fmt.Sprintf("%d of %d", r.Total, def.Max)}, {Text: r.Band}, {Text: change},
+		})
+	}
+	return f
+}
+
+// Result is the check-in result the charts plot.
+type Result = checkin.Result
+
+// flagMarks draws a red triangle at every session with a red flag, on a row
+// at y; it reports whether there were any.
+func (b *builder) flagMarks(c *canvas, y float64, x func(*upshot.Session) (float64, bool)) bool {
+	any := false
+	for _, s := range b.sessions {
+		if len(s.Flags) == 0 {
+			continue
+		}
+		xx, ok := x(s)
+		if !ok {
+			continue
+		}
+		any = true
+		c.marker(markFlag, xx, y, fmt.Sprintf("%s, %s: %s", s.Date, b.therapistName(s.TherapistID), flagWords(s.Flags)))
+	}
+	return any
+}
+
+func flagWords(flags []string) string {
+	words := make([]string, len(flags))
+	for i, f := range flags {
+		words[i] = upshot.FlagLabels[f]
+	}
+	return strings.Join(words, "; ")
+}
+
+// FlagWords describes red flags in the person's words.
+func FlagWords(flags []string) string { return flagWords(flags) }
+
+var focusColours = map[string]string{
+	upshot.FocusLife: colLife, upshot.FocusRelationship: colRelation, upshot.FocusTherapist: colTherapist,
+	upshot.FocusAdmin: colAdmin, upshot.FocusOther: colOther,
+}
+
+// FocusColour is the colour of a focus category in every chart.
+func FocusColour(category string) string { return focusColours[category] }
+
+// focusStack is the order bars are stacked from the baseline up: the
+// relationship and the therapist first, so their combined share reads
+// directly off the axis, then life, then the rest.
+var focusStack = []string{upshot.FocusRelationship, upshot.FocusTherapist, upshot.FocusLife, upshot.FocusAdmin, upshot.FocusOther}
+
+var focusWords = map[string]string{
+	upshot.FocusLife: "my life", upshot.FocusRelationship: "the relationship", upshot.FocusTherapist: "the therapist",
+	upshot.FocusAdmin: "admin", upshot.FocusOther: "other",
+}
+
+// FocusWord is how a focus category is named to the person.
+func FocusWord(category string) string { return focusWords[category] }
+
+func pct(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" }
+
+func (b *builder) focus() *Figure {
+	var ss []*upshot.Session
+	for _, s := range b.sessions {
+		if s.Focus != nil && s.Focus.Total() > 0 {
+			ss = append(ss, s)
+		}
+	}
+	if len(ss) == 0 {
+		return nil
+	}
+	id := "chart-focus"
+	p := plot{left: 40, top: 24, width: chartWidth - 40 - 12, height: 170}
+	h := p.top + p.height + 48
+	latest := ss[len(ss)-1]
+	title := "Where session time went"
+	summary := fmt.Sprintf("%d sessions with their focus recorded. In the latest (%s), %s went to my life and %s to the relationship or the therapist.",
+		len(ss), FormatDate(latest.Date), pct(latest.Focus.LifeShare()), pct(latest.Focus.RelationshipShare()))
+	c := newCanvas(id, chartWidth, h, title, summary)
+	slot := p.width / float64(len(ss))
+	barW := max(1, slot*0.78)
+	y := func(share float64) float64 { return p.bottom() - share*p.height }
+	for _, t := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		c.line(p.left, y(t), p.right(), y(t), colGrid, 1, "")
+		c.text(p.left-6, y(t)+4, pct(t), "end", colMuted, smallFont)
+	}
+	index := map[int64]int{}
+	var share [][2]float64
+	for i, s := range ss {
+		index[s.ID] = i
+		x := p.left + float64(i)*slot + (slot-barW)/2
+		total := float64(s.Focus.Total())
+		base := 0.0
+		for _, cat := range focusStack {
+			v := float64(s.Focus.Get(cat)) / total
+			if v > 0 {
+				c.raw("<g>")
+				c.rect(x, y(base+v), barW, y(base)-y(base+v), focusColours[cat], "")
+				c.raw("<title>" + esc(fmt.Sprintf("%s: %s %s", s.Date, focusWords[cat], pct(v))) + "</title></g>")
+			}
+			base += v
+		}
+		share = append(share, [2]float64{x + barW/2, y(s.Focus.RelationshipShare())})
+	}
+	c.polyline(share, colShareLine, 2)
+	c.line(p.left, p.bottom(), p.right(), p.bottom(), colMuted, 1, "")
+	xOf := func(s *upshot.Session) (float64, bool) {
+		i, ok := index[s.ID]
+		return p.left + (float64(i)+0.5)*slot, ok
+	}
+	b.therapistStarts(c, p, xOf)
+	// Date labels under the first, middle and last bars.
+	for _, i := range slices.Compact([]int{0, len(ss) / 2, len(ss) - 1}) {
+		x, _ := xOf(ss[i])
+		anchor := "middle"
+		if i == 0 && len(ss) > 1 {
+			anchor, x = "start", p.left
+		} else if i == len(ss)-1 && len(ss) > 1 {
+			anchor, x = "end", p.right()
+		}
+		c.text(x, p.bottom()+17, ss[i].Date.Time().Format("2 Jan 2006"), anchor, colMuted, smallFont)
+	}
+	flagged := b.flagMarks(c, p.bottom()+34, xOf)
+
+	f := &Figure{ID: id, Title: title, Summary: summary, SVG: c.html()}
+	for _, cat := range focusStack {
+		f.Legend = append(f.Legend, LegendItem{focusWords[cat], Swatch(focusColours[cat])})
+	}
+	f.Legend = append(f.Legend, LegendItem{"line: relationship + therapist", Swatch(colShareLine)})
+	if flagged {
+		f.Legend = append(f.Legend, LegendItem{"▲ session with red flags", ""})
+	}
+	f.Table = Table{Caption: title, Head: []string{"Session", "Therapist", "My life", "Relationship + therapist", "Admin + other", "Red flags"}}
+	for _, s := range ss {
+		fo := s.Focus
+		rest := float64(fo.Admin+fo.Other) / float64(fo.Total())
+		f.Table.Rows = append(f.Table.Rows, []Cell{
+			b.sessionLink(s), {Text: b.therapistName(s.TherapistID)},
+			{Text: pct(fo.LifeShare())}, {Text: pct(fo.RelationshipShare())}, {Text: pct(rest)},
+			{Text: flagWords(s.Flags)},
+		})
+	}
+	return f
+}
+
+// goalTotals sums the progress a goal was given across sessions.
+type goalTotal struct {
+	goal      *upshot.Goal
+	progress  int
+	sessions  int
+	rated     int
+	lastTouch upshot.Date
+}
+
+func (b *builder) goals() *Figure {
+	if len(b.snap.Goals) == 0 {
+		return nil
+	}
+	totals := make([]*goalTotal, 0, len(b.snap.Goals))
+	byID := map[int64]*goalTotal{}
+	for _, g := range b.snap.Goals {
+		t := &goalTotal{goal: g}
+		totals = append(totals, t)
+		byID[g.ID] = t
+	}
+	for _, s := range b.sessions {
+		for _, gp := range s.Goals {
+			t, ok := byID[gp.GoalID]
+			if !ok {
+				continue
+			}
+			t.sessions++
+			t.lastTouch = s.Date
+			if gp.Progress != nil {
+				t.progress += *gp.Progress
+				t.rated++
+			}
+		}
+	}
+	maxAbs := 3
+	for _, t := range totals {
+		maxAbs = max(maxAbs, abs(t.progress))
+	}
+	id := "chart-goals"
+	row := 46.0
+	p := plot{left: 12, top: 8, width: chartWidth - 24, height: row * float64(len(totals))}
+	h := p.top + p.height + 26
+	title := "Progress on my goals"
+	summary := fmt.Sprintf("Summed progress ratings (-3 much worse to +3 much better per session) for %d goals.", len(totals))
+	c := newCanvas(id, chartWidth, h, title, summary)
+	mid := p.left + p.width/2
+	scale := (p.width/2 - 30) / float64(maxAbs) // room for the value label
+	for i, t := range totals {
+		top := p.top + float64(i)*row
+		label := shorten(t.goal.Title, 60)
+		if t.goal.Status != upshot.GoalOpen {
+			label += " (" + t.goal.Status + ")"
+		}
+		c.text(p.left, top+14, label, "start", colInk, fontSize)
+		c.rect(p.left, top+21, p.width, 16, "#f1f3f5", "")
+		c.line(mid, top+19, mid, top+39, colMuted, 1, "")
+		w := float64(abs(t.progress)) * scale
+		colour, x := colImproved, mid
+		if t.progress < 0 {
+			colour, x = colWorse, mid-w
+		}
+		c.raw("<g>")
+		c.rect(x, top+21, w, 16, colour, "")
+		c.raw("<title>" + esc(fmt.Sprintf("%s: %+d over %d sessions", t.goal.Title, t.progress, t.sessions)) + "</title></g>")
+		valueX, anchor := mid+w+4, "start"
+		if t.progress < 0 {
+			valueX, anchor = mid-w-4, "end"
+		}
+		c.text(valueX, top+34, fmt.Sprintf("%+d", t.progress), anchor, colInk, smallFont)
+	}
+	c.text(p.left, p.bottom()+16, "worse", "start", colMuted, smallFont)
+	c.text(p.right(), p.bottom()+16, "better", "end", colMuted, smallFont)
+
+	f := &Figure{ID: id, Title: title, Summary: summary, SVG: c.html()}
+	f.Legend = []LegendItem{{"better overall", Swatch(colImproved)}, {"worse overall", Swatch(colWorse)}}
+	f.Table = Table{Caption: title, Head: []string{"Goal", "Status", "Sessions that addressed it", "Summed progress", "Last addressed"}}
+	for _, t := range totals {
+		last := "never"
+		if !t.lastTouch.IsZero() {
+			last = t.lastTouch.String()
+		}
+		f.Table.Rows = append(f.Table.Rows, []Cell{
+			{Text: t.goal.Title, Href: b.link("goal", t.goal.ID)}, {Text: t.goal.Status},
+			{Text: strconv.Itoa(t.sessions)}, {Text: fmt.Sprintf("%+d", t.progress)}, {Text: last},
+		})
+	}
+	return f
+}
+
+// conductColours run from a muted red (1) through grey (3) to blue (5): a
+// diverging scale that also reads for red-green colour blindness.
+var conductColours = []string{"", "#c8553d", "#eba487", "#dfe3e8", "#8fbcdb", "#2f6f9f"}
+
+func (b *builder) conduct() *Figure {
+	var ss []*upshot.Session
+	for _, s := range b.sessions {
+		if !s.Conduct.Empty() {
+			ss = append(ss, s)
+		}
+	}
+	if len(ss) == 0 {
+		return nil
+	}
+	id := "chart-conduct"
+	row := 22.0
+	p := plot{left: 100, top: 24, width: chartWidth - 100 - 12, height: row * float64(len(upshot.Qualities))}
+	h := p.top + p.height + 48
+	title := "The therapist's conduct, session by session"
+	summary := fmt.Sprintf("Ratings from 1 (poor) to 5 (excellent) for %d qualities over %d sessions.", len(upshot.Qualities), len(ss))
+	c := newCanvas(id, chartWidth, h, title, summary)
+	slot := p.width / float64(len(ss))
+	index := map[int64]int{}
+	for i, s := range ss {
+		index[s.ID] = i
+	}
+	for qi, q := range upshot.Qualities {
+		top := p.top + float64(qi)*row
+		c.text(p.left-8, top+row/2+4, q, "end", colInk, smallFont)
+		for i, s := range ss {
+			v := s.Conduct.Get(q)
+			x := p.left + float64(i)*slot
+			if v == nil {
+				continue
+			}
+			c.raw("<g>")
+			c.rect(x+0.5, top+1, max(slot-1, 0.8), row-2, conductColours[*v], "")
+			c.raw("<title>" + esc(fmt.Sprintf("%s, %s: %d of 5", s.Date, q, *v)) + "</title></g>")
+		}
+	}
+	xOf := func(s *upshot.Session) (float64, bool) {
+		i, ok := index[s.ID]
+		return p.left + (float64(i)+0.5)*slot, ok
+	}
+	b.therapistStarts(c, p, xOf)
+	for _, i := range slices.Compact([]int{0, len(ss) - 1}) {
+		x, anchor := p.left, "start"
+		if i > 0 {
+			x, anchor = p.right(), "end"
+		}
+		c.text(x, p.bottom()+17, ss[i].Date.Time().Format("2 Jan 2006"), anchor, colMuted, smallFont)
+	}
+	flagged := b.flagMarks(c, p.bottom()+34, xOf)
+
+	f := &Figure{ID: id, Title: title, Summary: summary, SVG: c.html()}
+	for v := 1; v <= 5; v++ {
+		f.Legend = append(f.Legend, LegendItem{strconv.Itoa(v), Swatch(conductColours[v])})
+	}
+	if flagged {
+		f.Legend = append(f.Legend, LegendItem{"▲ session with red flags", ""})
+	}
+	head := append([]string{"Session"}, upshot.Qualities...)
+	f.Table = Table{Caption: title, Head: head}
+	for _, s := range ss {
+		cells := []Cell{b.sessionLink(s)}
+		for _, q := range upshot.Qualities {
+			t := "–"
+			if v := s.Conduct.Get(q); v != nil {
+				t = strconv.Itoa(*v)
+			}
+			cells = append(cells, Cell{Text: t})
+		}
+		f.Table.Rows = append(f.Table.Rows, cells)
+	}
+	return f
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// shorten cuts a label to n characters with an ellipsis.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}

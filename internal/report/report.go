@@ -1,0 +1,430 @@
+// Package report draws Upshot's charts and renders the report a person hands
+// to their therapist or to a new one: one self-contained HTML file with its
+// styles and SVG charts inline, no script and no external request, so it
+// opens anywhere, prints well and leaks nothing when opened.
+//
+// The web app shows the same rendering as its print-ready report page and
+// draws its dashboard with the same charts.
+package report
+
+import (
+	"bytes"
+	"cmp"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/upshot-app/upshot/internal/checkin"
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/review"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+//go:embed report.css
+var stylesheet []byte
+
+//go:embed report.html
+var templateText string
+
+// Stylesheet returns the report's CSS. The standalone file inlines it; the
+// web app serves it as a file because its Content-Security-Policy allows no
+// inline styles.
+func Stylesheet() []byte { return bytes.Clone(stylesheet) }
+
+var templates = template.Must(template.New("report").Funcs(Funcs).Parse(templateText))
+
+// Funcs are the template helpers the report uses; the web app's templates use
+// them too so that both say things the same way.
+var Funcs = template.FuncMap{
+	"date":       FormatDate,
+	"flagWords":  flagWords,
+	"focusWord":  FocusWord,
+	"severity":   SeverityLabel,
+	"lines":      Lines,
+	"money":      formatMoney,
+	"percent":    pct,
+	"joinWords":  func(vs []string) string { return strings.Join(vs, ", ") },
+	"humanWord":  HumanWord,
+	"humanWords": HumanWords,
+}
+
+// Write renders the whole report as one HTML document. r is the review of
+// snap for today (review.Run); the caller chooses its scope.
+func Write(w io.Writer, snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, today upshot.Date) error {
+	body, err := Render(snap, reg, r, today)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	err = templates.ExecuteTemplate(&buf, "document", struct {
+		Title string
+		CSS   template.CSS
+		Body  template.HTML
+	}{"Upshot report, " + FormatDate(today), template.CSS(stylesheet), body})
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// Render returns the report's body: the part inside <body>, wrapped in an
+// element of class "report". Links between its parts are anchors inside it.
+func Render(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, today upshot.Date) (template.HTML, error) {
+	charts, err := Build(snap, reg, AnchorLinks)
+	if err != nil {
+		return "", err
+	}
+	d := &Document{
+		Today:    today,
+		Review:   r,
+		Charts:   charts,
+		Groups:   GroupFindings(snap, r, AnchorLinks),
+		Sessions: SessionRows(snap),
+	}
+	if r.Safety != nil {
+		d.Safety = Lines(r.Safety.Text)
+	}
+	for _, t := range r.Scope.Therapists {
+		d.Therapists = append(d.Therapists, t)
+	}
+	if d.CheckIns, err = CheckInRows(snap, reg); err != nil {
+		return "", err
+	}
+	d.Goals = snap.Goals
+	d.Cost = costOf(snap, r)
+	d.Attributions = Attributions(snap, reg)
+	var buf bytes.Buffer
+	if err := templates.ExecuteTemplate(&buf, "body", d); err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	return template.HTML(buf.String()), nil
+}
+
+// Document is what the report template reads.
+type Document struct {
+	Today      upshot.Date
+	Review     *review.Review
+	Safety     []string
+	Charts     *Charts
+	Groups     []SeverityGroup
+	Therapists []review.TherapistRef
+	Goals      []*upshot.Goal
+	Sessions   []SessionRow
+	CheckIns   []CheckInRow
+	Cost       []string
+	// Attributions name every questionnaire used, as their licences require
+	// (the PHQ-9's Pfizer line among them).
+	Attributions []string
+}
+
+// SeverityGroup is the findings of one severity, most pressing first.
+type SeverityGroup struct {
+	Severity string
+	Label    string
+	Findings []FindingView
+}
+
+// FindingView is a finding with its evidence resolved to dated links.
+type FindingView struct {
+	review.Finding
+	Sessions []Cell
+	CheckIns []Cell
+	Numbers  []string
+}
+
+// SeverityLabel names a severity for people.
+func SeverityLabel(s string) string {
+	switch s {
+	case review.Urgent:
+		return "Needs attention now"
+	case review.Concern:
+		return "Concerns"
+	case review.Attention:
+		return "Worth raising"
+	case review.Info:
+		return "For your information"
+	}
+	return s
+}
+
+// GroupFindings groups a review's findings by severity, in the review's
+// order, resolving evidence ids to dated links.
+func GroupFindings(snap *upshot.Snapshot, r *review.Review, link Linker) []SeverityGroup {
+	sessionDate := map[int64]upshot.Date{}
+	for _, s := range snap.Sessions {
+		sessionDate[s.ID] = s.Date
+	}
+	checkinName := map[int64]string{}
+	for _, c := range snap.CheckIns {
+		checkinName[c.ID] = c.Instrument + " " + FormatDate(c.Date)
+	}
+	var out []SeverityGroup
+	for _, sev := range review.Severities {
+		g := SeverityGroup{Severity: sev, Label: SeverityLabel(sev)}
+		for _, f := range r.Findings {
+			if f.Severity != sev {
+				continue
+			}
+			v := FindingView{Finding: f}
+			for _, id := range f.Evidence.Sessions {
+				text := "session " + strconv.FormatInt(id, 10)
+				if d, ok := sessionDate[id]; ok {
+					text = "session of " + FormatDate(d)
+				}
+				v.Sessions = append(v.Sessions, Cell{Text: text, Href: link("session", id)})
+			}
+			for _, id := range f.Evidence.CheckIns {
+				text := "check-in " + strconv.FormatInt(id, 10)
+				if n, ok := checkinName[id]; ok {
+					text = "check-in " + n
+				}
+				v.CheckIns = append(v.CheckIns, Cell{Text: text, Href: link("checkin", id)})
+			}
+			keys := make([]string, 0, len(f.Evidence.Numbers))
+			for k := range f.Evidence.Numbers {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				v.Numbers = append(v.Numbers, HumanWord(k)+": "+strconv.FormatFloat(f.Evidence.Numbers[k], 'f', -1, 64))
+			}
+			g.Findings = append(g.Findings, v)
+		}
+		if len(g.Findings) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// SessionRow is a session as the record tables show it. The note is left
+// out on purpose: the report is made to be handed to someone, and a note is
+// the most private thing a person writes here.
+type SessionRow struct {
+	*upshot.Session
+	Therapist string
+	Focus     string
+	Goals     string
+}
+
+// SessionRows lists the sessions by date.
+func SessionRows(snap *upshot.Snapshot) []SessionRow {
+	names := map[int64]string{}
+	for _, t := range snap.Therapists {
+		names[t.ID] = t.Name
+	}
+	goals := map[int64]string{}
+	for _, g := range snap.Goals {
+		goals[g.ID] = g.Title
+	}
+	ss := slices.Clone(snap.Sessions)
+	slices.SortStableFunc(ss, func(a, b *upshot.Session) int {
+		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.ID, b.ID))
+	})
+	rows := make([]SessionRow, len(ss))
+	for i, s := range ss {
+		rows[i] = SessionRow{Session: s, Therapist: names[s.TherapistID], Focus: FocusText(s.Focus)}
+		var gs []string
+		for _, g := range s.Goals {
+			t := goals[g.GoalID]
+			if g.Progress != nil {
+				t += fmt.Sprintf(" (%+d)", *g.Progress)
+			}
+			gs = append(gs, t)
+		}
+		rows[i].Goals = strings.Join(gs, "; ")
+	}
+	return rows
+}
+
+// FocusText describes a focus split in shares: "life 75%, relationship 25%".
+func FocusText(f *upshot.Focus) string {
+	if f == nil || f.Total() == 0 {
+		return ""
+	}
+	var parts []string
+	for _, c := range upshot.FocusCategories {
+		if v := f.Get(c); v > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s", focusWords[c], pct(float64(v)/float64(f.Total()))))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// CheckInRow is a scored check-in.
+type CheckInRow struct {
+	checkin.Result
+	Change string
+}
+
+// CheckInRows scores every check-in, newest last, with the shared scoring.
+func CheckInRows(snap *upshot.Snapshot, reg *instrument.Registry) ([]CheckInRow, error) {
+	resolve := checkin.Resolver(reg, snap.Definitions)
+	byInst := map[string][]*upshot.CheckIn{}
+	for _, c := range snap.CheckIns {
+		byInst[c.Instrument] = append(byInst[c.Instrument], c)
+	}
+	var rows []CheckInRow
+	for _, list := range byInst {
+		rs, err := checkin.History(resolve, list)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		for _, r := range rs {
+			rows = append(rows, CheckInRow{Result: r, Change: r.BaselineText()})
+		}
+	}
+	slices.SortFunc(rows, func(a, b CheckInRow) int { return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.ID, b.ID)) })
+	return rows, nil
+}
+
+// costOf sums what the sessions in the review's scope cost, per currency.
+func costOf(snap *upshot.Snapshot, r *review.Review) []string {
+	currency := map[int64]string{}
+	for _, t := range snap.Therapists {
+		currency[t.ID] = t.Currency
+	}
+	inScope := map[int64]bool{}
+	for _, t := range r.Scope.Therapists {
+		inScope[t.ID] = true
+	}
+	sums := map[string]upshot.Money{}
+	minutes, count := 0, 0
+	for _, s := range snap.Sessions {
+		if !inScope[s.TherapistID] || (!r.Scope.Since.IsZero() && s.Date.Before(r.Scope.Since)) {
+			continue
+		}
+		count++
+		if s.Minutes != nil {
+			minutes += *s.Minutes
+		}
+		if s.Fee != nil {
+			sums[currency[s.TherapistID]] += *s.Fee
+		}
+	}
+	if count == 0 {
+		return nil
+	}
+	out := []string{fmt.Sprintf("%d sessions, %s hours", count, strconv.FormatFloat(float64(minutes)/60, 'f', 1, 64))}
+	keys := make([]string, 0, len(sums))
+	for k := range sums {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		out = append(out, strings.TrimSpace(formatMoney(sums[k])+" "+k)+" paid")
+	}
+	return out
+}
+
+// Lines splits a multi-line text (the safety notice) into paragraphs.
+func Lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// FormatDate writes a date the way people read it: 3 Mar 2025.
+func FormatDate(d upshot.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Time().Format("2 Jan 2006")
+}
+
+// formatMoney writes an amount with two decimals when it has cents.
+func formatMoney(m upshot.Money) string {
+	if m%100 == 0 {
+		return strconv.FormatInt(int64(m/100), 10)
+	}
+	return fmt.Sprintf("%d.%02d", m/100, m%100)
+}
+
+// HumanWord turns a code such as "in_person" into "in person".
+func HumanWord(s string) string { return strings.ReplaceAll(s, "_", " ") }
+
+// HumanWords joins codes as words.
+func HumanWords(vs []string) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = HumanWord(v)
+	}
+	return strings.Join(out, ", ")
+}
+
+// Attributions returns the attribution line of each questionnaire with
+// check-ins, in the registry's order.
+func Attributions(snap *upshot.Snapshot, reg *instrument.Registry) []string {
+	resolve := checkin.Resolver(reg, snap.Definitions)
+	seen := map[string]bool{}
+	var defs []*instrument.Definition
+	for _, c := range snap.CheckIns {
+		if seen[c.Instrument] {
+			continue
+		}
+		seen[c.Instrument] = true
+		if d, err := resolve(c); err == nil {
+			defs = append(defs, d)
+		}
+	}
+	rank := func(d *instrument.Definition) int {
+		if reg != nil {
+			for i, r := range reg.All() {
+				if r.ID == d.ID {
+					return i
+				}
+			}
+		}
+		return 1 << 20
+	}
+	slices.SortFunc(defs, func(a, b *instrument.Definition) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a.ID, b.ID))
+	})
+	var out []string
+	for _, d := range defs {
+		line := d.Label() + ": " + strings.TrimSpace(d.Attribution)
+		if d.Note != "" {
+			line += " " + strings.TrimSpace(d.Note)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// FigureHTML renders a figure with its legend and table, exactly as the
+// report shows it.
+func FigureHTML(f Figure) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := templates.ExecuteTemplate(&buf, "figure", f); err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String()), nil
+}
+
+// SafetyHTML renders the safety notice text (checkin.SafetyNotice) the way
+// every page shows it.
+func SafetyHTML(text string) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := templates.ExecuteTemplate(&buf, "safety", Lines(text)); err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String()), nil
+}
+
+// FindingsHTML renders grouped findings as the report does.
+func FindingsHTML(groups []SeverityGroup) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := templates.ExecuteTemplate(&buf, "findings", groups); err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String()), nil
+}

@@ -1,0 +1,160 @@
+package report
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/upshot-app/upshot/internal/demo"
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/review"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+var today = upshot.NewDate(2025, time.June, 16)
+
+func demoSnapshot(t *testing.T, reg *instrument.Registry) *upshot.Snapshot {
+	t.Helper()
+	snap, err := demo.Build(today, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+func write(t *testing.T, snap *upshot.Snapshot, reg *instrument.Registry) string {
+	t.Helper()
+	rv := review.Run(snap, reg, review.Options{Today: today})
+	var buf bytes.Buffer
+	if err := Write(&buf, snap, reg, rv, today); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	return buf.String()
+}
+
+func TestWriteIsSelfContained(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := demoSnapshot(t, reg)
+	out := write(t, snap, reg)
+
+	for _, bad := range []string{"http://", "https://", "//cdn", "<script", "<link", "@import", "url("} {
+		if strings.Contains(out, bad) {
+			t.Errorf("report contains %q: it must open without any request", bad)
+		}
+	}
+	// Every href and src stays inside the document.
+	for _, m := range regexp.MustCompile(`(?:href|src)="([^"]*)"`).FindAllStringSubmatch(out, -1) {
+		if !strings.HasPrefix(m[1], "#") {
+			t.Errorf("reference outside the document: %q", m[0])
+		}
+	}
+	// Every in-document link has its target.
+	for _, m := range regexp.MustCompile(`href="#([^"]+)"`).FindAllStringSubmatch(out, -1) {
+		if !strings.Contains(out, `id="`+m[1]+`"`) {
+			t.Errorf("link to #%s has no target", m[1])
+		}
+	}
+	for _, want := range []string{
+		"<!doctype html>", "<style>", "@media print",
+		`id="chart-phq9"`, `id="chart-gad7"`, `id="chart-who5"`, `id="chart-focus"`, `id="chart-goals"`, `id="chart-conduct"`,
+		`<svg class="chart"`, "<title id=", "<desc id=", "<table>",
+		"What to bring to the next session", "Dr. Alex Morgan", "Pfizer",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if n := strings.Count(out, `<svg class="chart"`); n != 7 {
+		t.Errorf("%d charts, want 7 (4 questionnaires, focus, goals, conduct)", n)
+	}
+}
+
+func TestWriteLeavesNotesOut(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := demoSnapshot(t, reg)
+	snap.Sessions[0].Note = "PRIVATE-NOTE <script>alert(1)</script>"
+	out := write(t, snap, reg)
+	if strings.Contains(out, "PRIVATE-NOTE") || strings.Contains(out, "alert(1)") {
+		t.Error("a session note reached the report")
+	}
+}
+
+func TestWriteEscapesText(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := demoSnapshot(t, reg)
+	snap.Therapists[0].Name = `Dr. <b onmouseover="x">Evil</b>`
+	snap.Goals[0].Title = `<script>alert("goal")</script>`
+	out := write(t, snap, reg)
+	if strings.Contains(out, "<b onmouseover") || strings.Contains(out, `<script>alert("goal")`) {
+		t.Error("names and titles are not escaped")
+	}
+	if !strings.Contains(out, "&lt;script&gt;") {
+		t.Error("escaped goal title missing")
+	}
+}
+
+func TestWriteSafetyNoticeFirst(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := demoSnapshot(t, reg)
+	// The latest PHQ-9 carries item 9 above 0.
+	var latest *upshot.CheckIn
+	for _, c := range snap.CheckIns {
+		if c.Instrument == "phq9" && (latest == nil || !c.Date.Before(latest.Date)) {
+			latest = c
+		}
+	}
+	latest.Answers[8] = upshot.Ptr(1)
+	snap.Settings[upshot.SettingCrisisContacts] = "Samaritans 116 123"
+	out := write(t, snap, reg)
+	notice := strings.Index(out, `class="safety"`)
+	verdict := strings.Index(out, `class="verdict"`)
+	if notice < 0 || verdict < 0 || notice > verdict {
+		t.Fatalf("safety notice at %d, verdict at %d: the notice must come first", notice, verdict)
+	}
+	for _, want := range []string{"Samaritans 116 123", "Upshot is not a crisis service"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("notice lacks %q", want)
+		}
+	}
+}
+
+func TestBuildEmpty(t *testing.T) {
+	snap := &upshot.Snapshot{Format: upshot.ExportFormat, Version: upshot.ExportVersion, Settings: upshot.Settings{}}
+	c, err := Build(snap, instrument.Builtin(), nil)
+	if err != nil || !c.Empty() {
+		t.Fatalf("Build of nothing: %+v %v", c, err)
+	}
+	out := write(t, snap, instrument.Builtin())
+	if strings.Contains(out, "<svg") {
+		t.Error("charts drawn for an empty record")
+	}
+}
+
+func TestMeasureChartMarksReliableChange(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := demoSnapshot(t, reg)
+	c, err := Build(snap, reg, AnchorLinks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phq := c.Measures[0]
+	if phq.ID != "chart-phq9" {
+		t.Fatalf("first chart %s", phq.ID)
+	}
+	svg := string(phq.SVG)
+	// The demo deteriorates reliably with the first therapist and improves
+	// with the second: both markers, and the band labels.
+	for _, want := range []string{colImproved, colWorse, ">severe<", ">minimal<", "a reliable improvement on the first check-in"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("PHQ-9 chart lacks %q", want)
+		}
+	}
+	if len(phq.Table.Rows) == 0 || phq.Table.Rows[0][0].Href == "" {
+		t.Errorf("PHQ-9 table rows do not link to the check-ins")
+	}
+	if !strings.Contains(string(c.Focus.SVG), colFlag) {
+		t.Errorf("focus chart does not mark red-flag sessions")
+	}
+}

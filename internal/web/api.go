@@ -1,0 +1,725 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/upshot-app/upshot/internal/archive"
+	"github.com/upshot-app/upshot/internal/checkin"
+	"github.com/upshot-app/upshot/internal/review"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// maxBody bounds a JSON request body: a session with the longest note is
+// well under it.
+const maxBody = 1 << 20
+
+//go:embed openapi.json
+var openAPI []byte
+
+// decodeJSON reads exactly one JSON value into v, refusing unknown fields,
+// trailing data and bodies over maxBody. Errors carry a code for statusOf.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return upshot.Errorf(codeMalformed, "", "the body must be JSON (Content-Type: application/json), got %q", ct)
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return jsonError(err)
+		}
+		return upshot.Errorf(codeMalformed, "", "the body must hold a single JSON value, found more after it")
+	}
+	return nil
+}
+
+// jsonError explains a decoding failure without echoing the body.
+func jsonError(err error) error {
+	var (
+		mbe *http.MaxBytesError
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+		ue  *upshot.Error
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return upshot.Errorf(codeTooLarge, "", "the body is larger than %d bytes", maxBody)
+	case errors.As(err, &ue):
+		// A field's own parser (dates, money) refused the value.
+		return err
+	case errors.As(err, &syn):
+		return upshot.Errorf(codeMalformed, "", "the body is not valid JSON (at byte %d)", syn.Offset)
+	case errors.As(err, &typ):
+		return upshot.Errorf(codeMalformed, typ.Field, "%s must be a JSON %s, got a %s", orBody(typ.Field), typ.Type.Kind(), typ.Value)
+	case errors.Is(err, io.EOF):
+		return upshot.Errorf(codeMalformed, "", "the body is empty; send a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return upshot.Errorf(codeMalformed, "", "the body ends in the middle of the JSON")
+	}
+	msg := err.Error()
+	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		f = strings.Trim(f, `"`)
+		return upshot.Errorf(codeMalformed, f, "unknown field %q", f)
+	}
+	return upshot.Errorf(codeMalformed, "", "the body is not the JSON expected")
+}
+
+func orBody(field string) string {
+	if field == "" {
+		return "the body"
+	}
+	return field
+}
+
+// pathID reads the {id} of a route.
+func pathID(r *http.Request) (int64, error) {
+	s := r.PathValue("id")
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, upshot.Errorf(upshot.ENOTFOUND, "id", "no record with id %q: ids are positive whole numbers", s)
+	}
+	return id, nil
+}
+
+// checkBodyID refuses a body that names another record than the URL.
+func checkBodyID(bodyID, id int64) error {
+	if bodyID != 0 && bodyID != id {
+		return upshot.Invalid("id", "id in the body (%d) does not match the URL (%d)", bodyID, id)
+	}
+	return nil
+}
+
+func checkVersion(v int) error {
+	if v < 1 {
+		return upshot.Invalid("version", "version is required: send the version you last read, so a change made elsewhere is not overwritten")
+	}
+	return nil
+}
+
+// Therapists.
+
+func (s *Server) apiTherapistList(w http.ResponseWriter, r *http.Request) {
+	list, err := s.store.ListTherapists(r.Context(), s.owner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, nonNil(list))
+}
+
+func (s *Server) apiTherapistCreate(w http.ResponseWriter, r *http.Request) {
+	var t upshot.Therapist
+	if err := decodeJSON(w, r, &t); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	t.ID, t.Meta = 0, upshot.Meta{}
+	if err := s.store.CreateTherapist(r.Context(), s.owner, &t); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/therapists/%d", t.ID))
+	writeJSON(w, http.StatusCreated, &t)
+}
+
+func (s *Server) apiTherapistGet(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	t, err := s.store.FindTherapist(r.Context(), s.owner, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+func (s *Server) apiTherapistUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var t upshot.Therapist
+	if err := decodeJSON(w, r, &t); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := errors.Join(checkBodyID(t.ID, id), checkVersion(t.Version)); err != nil {
+		s.fail(w, r, firstErr(err))
+		return
+	}
+	t.ID = id
+	if err := s.store.UpdateTherapist(r.Context(), s.owner, &t); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &t)
+}
+
+func (s *Server) apiTherapistDelete(w http.ResponseWriter, r *http.Request) {
+	s.apiDelete(w, r, s.store.DeleteTherapist)
+}
+
+// Goals.
+
+func (s *Server) apiGoalList(w http.ResponseWriter, r *http.Request) {
+	list, err := s.store.ListGoals(r.Context(), s.owner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, nonNil(list))
+}
+
+func (s *Server) apiGoalCreate(w http.ResponseWriter, r *http.Request) {
+	var g upshot.Goal
+	if err := decodeJSON(w, r, &g); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g.ID, g.Meta = 0, upshot.Meta{}
+	// A new goal is open and opened today unless the body says otherwise,
+	// so {"title": ..., "domain": ...} is enough.
+	if g.Status == "" {
+		g.Status = upshot.GoalOpen
+	}
+	if g.Opened.IsZero() {
+		g.Opened = s.today()
+	}
+	if err := s.store.CreateGoal(r.Context(), s.owner, &g); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/goals/%d", g.ID))
+	writeJSON(w, http.StatusCreated, &g)
+}
+
+func (s *Server) apiGoalGet(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g, err := s.store.FindGoal(r.Context(), s.owner, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, g)
+}
+
+func (s *Server) apiGoalUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var g upshot.Goal
+	if err := decodeJSON(w, r, &g); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := errors.Join(checkBodyID(g.ID, id), checkVersion(g.Version)); err != nil {
+		s.fail(w, r, firstErr(err))
+		return
+	}
+	g.ID = id
+	if err := s.store.UpdateGoal(r.Context(), s.owner, &g); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &g)
+}
+
+func (s *Server) apiGoalDelete(w http.ResponseWriter, r *http.Request) {
+	s.apiDelete(w, r, s.store.DeleteGoal)
+}
+
+// Sessions.
+
+func (s *Server) apiSessionList(w http.ResponseWriter, r *http.Request) {
+	var f upshot.SessionFilter
+	q := r.URL.Query()
+	if v := q.Get("therapist"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			s.fail(w, r, upshot.Invalid("therapist", "therapist must be a therapist id, got %q", v))
+			return
+		}
+		f.TherapistID = id
+	}
+	if v := q.Get("since"); v != "" {
+		d, err := upshot.ParseDateField("since", v)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		f.Since = d
+	}
+	list, err := s.store.ListSessions(r.Context(), s.owner, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, nonNil(list))
+}
+
+func (s *Server) apiSessionCreate(w http.ResponseWriter, r *http.Request) {
+	var ss upshot.Session
+	if err := decodeJSON(w, r, &ss); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ss.ID, ss.Meta = 0, upshot.Meta{}
+	if ss.Date.IsZero() {
+		ss.Date = s.today()
+	}
+	if err := s.store.CreateSession(r.Context(), s.owner, &ss); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/sessions/%d", ss.ID))
+	writeJSON(w, http.StatusCreated, &ss)
+}
+
+func (s *Server) apiSessionGet(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ss, err := s.store.FindSession(r.Context(), s.owner, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ss)
+}
+
+func (s *Server) apiSessionUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var ss upshot.Session
+	if err := decodeJSON(w, r, &ss); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := errors.Join(checkBodyID(ss.ID, id), checkVersion(ss.Version)); err != nil {
+		s.fail(w, r, firstErr(err))
+		return
+	}
+	ss.ID = id
+	if err := s.store.UpdateSession(r.Context(), s.owner, &ss); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &ss)
+}
+
+func (s *Server) apiSessionDelete(w http.ResponseWriter, r *http.Request) {
+	s.apiDelete(w, r, s.store.DeleteSession)
+}
+
+// Check-ins. They are created from answers and read back as results; a
+// check-in is not edited (it records what was answered on a day), so PUT
+// explains that instead.
+
+// checkinRequest is the body of POST /api/v1/checkins.
+type checkinRequest struct {
+	Instrument string      `json:"instrument"`
+	Answers    []*int      `json:"answers"`
+	Date       upshot.Date `json:"date"`
+}
+
+func (s *Server) apiCheckinList(w http.ResponseWriter, r *http.Request) {
+	var f upshot.CheckInFilter
+	q := r.URL.Query()
+	if v := q.Get("instrument"); v != "" {
+		if _, ok := s.reg.Get(v); !ok {
+			s.fail(w, r, s.unknownInstrument(v))
+			return
+		}
+		f.Instrument = v
+	}
+	if v := q.Get("since"); v != "" {
+		d, err := upshot.ParseDateField("since", v)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		f.Since = d
+	}
+	results, err := s.checkinResults(r, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, results)
+}
+
+func (s *Server) apiCheckinCreate(w http.ResponseWriter, r *http.Request) {
+	var req checkinRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.createCheckin(r, req.Instrument, req.Answers, req.Date)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/checkins/%d", res.ID))
+	writeJSON(w, http.StatusCreated, res)
+}
+
+func (s *Server) apiCheckinGet(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.checkinResult(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) apiCheckinUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.store.FindCheckIn(r.Context(), s.owner, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Allow", "GET, DELETE")
+	s.fail(w, r, upshot.Errorf(codeNotAllowed, "", "a check-in records what was answered on its day and is not edited; delete it and answer again"))
+}
+
+func (s *Server) apiCheckinDelete(w http.ResponseWriter, r *http.Request) {
+	s.apiDelete(w, r, s.store.DeleteCheckIn)
+}
+
+// Settings.
+
+// settingView is a setting with its definition, as the API and the settings
+// page show it.
+type settingView struct {
+	upshot.SettingDef
+	Value string `json:"value"`
+	IsSet bool   `json:"is_set"`
+}
+
+func (s *Server) settingViews(r *http.Request) ([]settingView, error) {
+	set, err := s.store.Settings(r.Context(), s.owner)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]settingView, len(upshot.SettingDefs))
+	for i, d := range upshot.SettingDefs {
+		_, isSet := set[d.Name]
+		out[i] = settingView{SettingDef: d, Value: set.Get(d.Name), IsSet: isSet}
+	}
+	return out, nil
+}
+
+func (s *Server) apiSettingList(w http.ResponseWriter, r *http.Request) {
+	views, err := s.settingViews(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, views)
+}
+
+func (s *Server) apiSettingSet(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if _, ok := upshot.LookupSetting(name); !ok {
+		_, err := upshot.CheckSetting(name, "")
+		s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "name", "%s", upshot.ErrorMessage(err)))
+		return
+	}
+	var body struct {
+		Value string `json:"value"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.SetSetting(r.Context(), s.owner, name, body.Value); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.apiSettingList(w, r)
+}
+
+func (s *Server) apiSettingUnset(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if _, ok := upshot.LookupSetting(name); !ok {
+		_, err := upshot.CheckSetting(name, "")
+		s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "name", "%s", upshot.ErrorMessage(err)))
+		return
+	}
+	if err := s.store.UnsetSetting(r.Context(), s.owner, name); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// instrumentView is a questionnaire as a client needs it to ask the questions.
+type instrumentView struct {
+	ID          string           `json:"id"`
+	Version     int              `json:"version"`
+	Name        string           `json:"name"`
+	ShortName   string           `json:"short_name"`
+	Instruction string           `json:"instruction"`
+	Items       []instrumentItem `json:"items"`
+	Min         int              `json:"min"`
+	Max         int              `json:"max"`
+	Source      string           `json:"source"`
+	Licence     string           `json:"licence"`
+	Attribution string           `json:"attribution"`
+	Validated   bool             `json:"validated"`
+	Note        string           `json:"note,omitempty"`
+}
+
+type instrumentItem struct {
+	Text    string       `json:"text"`
+	Options []optionView `json:"options"`
+}
+
+type optionView struct {
+	Label string `json:"label"`
+	Score int    `json:"score"`
+}
+
+func (s *Server) apiInstrumentList(w http.ResponseWriter, r *http.Request) {
+	var out []instrumentView
+	for _, d := range s.reg.All() {
+		v := instrumentView{ID: d.ID, Version: d.Version, Name: d.Name, ShortName: d.Label(), Instruction: d.Instruction,
+			Min: d.Min, Max: d.Max, Source: d.Source, Licence: d.Licence, Attribution: d.Attribution,
+			Validated: d.Validated, Note: d.Note}
+		for i, it := range d.Items {
+			item := instrumentItem{Text: it.Text}
+			for _, o := range d.ItemOptions(i) {
+				item.Options = append(item.Options, optionView{Label: o.Label, Score: o.Score})
+			}
+			v.Items = append(v.Items, item)
+		}
+		out = append(out, v)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// Review, export, description.
+
+func (s *Server) apiReview(w http.ResponseWriter, r *http.Request) {
+	rv, _, err := s.runReview(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rv)
+}
+
+// runReview reviews the owner's records with the scope in the query
+// (therapist, since).
+func (s *Server) runReview(r *http.Request) (*review.Review, *upshot.Snapshot, error) {
+	opt, err := s.reviewOptions(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, err := s.store.Export(r.Context(), s.owner)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opt.TherapistID != 0 {
+		found := false
+		for _, t := range snap.Therapists {
+			found = found || t.ID == opt.TherapistID
+		}
+		if !found {
+			return nil, nil, upshot.NotFound("therapist", opt.TherapistID)
+		}
+	}
+	return review.Run(snap, s.reg, opt), snap, nil
+}
+
+func (s *Server) reviewOptions(r *http.Request) (review.Options, error) {
+	opt := review.Options{Today: s.today()}
+	q := r.URL.Query()
+	if v := q.Get("therapist"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id < 0 {
+			return opt, upshot.Invalid("therapist", "therapist must be a therapist id, got %q", v)
+		}
+		opt.TherapistID = id
+	}
+	if v := q.Get("since"); v != "" {
+		d, err := upshot.ParseDateField("since", v)
+		if err != nil {
+			return opt, err
+		}
+		opt.Since = d
+	}
+	return opt, nil
+}
+
+func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
+	snap, err := s.store.Export(r.Context(), s.owner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := archive.Encode(&buf, snap); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="upshot-export-%s.json"`, s.today()))
+	w.Write(buf.Bytes())
+}
+
+func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(openAPI)
+}
+
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "", "no API resource at %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path))
+}
+
+// apiDelete deletes the record named by {id} and answers 204.
+func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request, del func(ctx context.Context, owner upshot.OwnerID, id int64) error) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := del(r.Context(), s.owner, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// firstErr unwraps errors.Join to the first error, so the response names
+// one field to fix.
+func firstErr(err error) error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		if errs := j.Unwrap(); len(errs) > 0 {
+			return errs[0]
+		}
+	}
+	return err
+}
+
+func nonNil[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
+}
+
+// Check-in helpers shared by the API and the pages.
+
+func (s *Server) unknownInstrument(id string) error {
+	var ids []string
+	for _, d := range s.reg.All() {
+		ids = append(ids, d.ID)
+	}
+	return upshot.Invalid("instrument", "instrument must be one of %s, got %q", strings.Join(ids, ", "), id)
+}
+
+// createCheckin validates answers against the current definition, stores
+// the check-in with that definition, and returns its result.
+func (s *Server) createCheckin(r *http.Request, instrumentID string, answers []*int, date upshot.Date) (checkin.Result, error) {
+	def, ok := s.reg.Get(instrumentID)
+	if !ok {
+		return checkin.Result{}, s.unknownInstrument(instrumentID)
+	}
+	if date.IsZero() {
+		date = s.today()
+	}
+	if err := upshot.CheckDate("date", date, s.today()); err != nil {
+		return checkin.Result{}, err
+	}
+	if err := def.CheckAnswers(answers); err != nil {
+		return checkin.Result{}, err
+	}
+	c := &upshot.CheckIn{Instrument: def.ID, InstrumentVersion: def.Version, Date: date, Answers: answers}
+	d := upshot.Definition{Instrument: def.ID, Version: def.Version, Data: def.Raw()}
+	if err := s.store.CreateCheckIn(r.Context(), s.owner, c, d); err != nil {
+		return checkin.Result{}, err
+	}
+	return s.checkinResult(r, c.ID)
+}
+
+// checkinResult scores one stored check-in against its history.
+func (s *Server) checkinResult(r *http.Request, id int64) (checkin.Result, error) {
+	c, err := s.store.FindCheckIn(r.Context(), s.owner, id)
+	if err != nil {
+		return checkin.Result{}, err
+	}
+	history, err := s.store.ListCheckIns(r.Context(), s.owner, upshot.CheckInFilter{Instrument: c.Instrument})
+	if err != nil {
+		return checkin.Result{}, err
+	}
+	defs, err := s.store.Definitions(r.Context(), s.owner)
+	if err != nil {
+		return checkin.Result{}, err
+	}
+	return checkin.EvaluateWith(checkin.Resolver(s.reg, defs), history, c)
+}
+
+// checkinResults scores every check-in that f selects, oldest first. Change
+// is always judged against the full history of the instrument, so a
+// filtered list says the same as an unfiltered one.
+func (s *Server) checkinResults(r *http.Request, f upshot.CheckInFilter) ([]checkin.Result, error) {
+	all, err := s.store.ListCheckIns(r.Context(), s.owner, upshot.CheckInFilter{Instrument: f.Instrument})
+	if err != nil {
+		return nil, err
+	}
+	defs, err := s.store.Definitions(r.Context(), s.owner)
+	if err != nil {
+		return nil, err
+	}
+	resolve := checkin.Resolver(s.reg, defs)
+	out := []checkin.Result{}
+	for _, c := range all {
+		if !f.Since.IsZero() && c.Date.Before(f.Since) {
+			continue
+		}
+		res, err := checkin.EvaluateWith(resolve, all, c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}

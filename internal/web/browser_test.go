@@ -1,0 +1,265 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/upshot-app/upshot/internal/store/storetest"
+)
+
+// Browser tests drive the real server with headless Chromium (Debian's
+// package). Without a browser they skip with a message, except under CI,
+// where a missing browser is a failure.
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("CHROMIUM")
+	if path == "" {
+		path = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(path); err != nil {
+		if storetest.InCI() {
+			t.Fatalf("browser tests need Chromium at %s (set CHROMIUM to its path): %v", path, err)
+		}
+		t.Skipf("browser test skipped: no Chromium at %s (install Debian's chromium or set CHROMIUM)", path)
+	}
+	return path
+}
+
+// artifactsDir is where screenshots of failed browser tests go.
+func artifactsDir() string {
+	if d := os.Getenv("UPSHOT_TEST_ARTIFACTS"); d != "" {
+		return d
+	}
+	return "test-artifacts"
+}
+
+// newBrowser starts a private headless Chromium for one test. When the test
+// fails, a screenshot of the page it was on is saved as an artifact.
+func newBrowser(t *testing.T, width, height int) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, height),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	// Registered last, so it runs first: the browser is still open.
+	t.Cleanup(func() {
+		if t.Failed() {
+			screenshot(t, ctx, "failed")
+		}
+	})
+	return ctx
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+// screenshot saves the whole page as <artifacts>/<test>-<label>.png.
+func screenshot(t *testing.T, ctx context.Context, label string) string {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot: %v", err)
+		return ""
+	}
+	dir := artifactsDir()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Logf("screenshot: %v", err)
+		return ""
+	}
+	path := filepath.Join(dir, unsafeName.ReplaceAllString(t.Name(), "_")+"-"+label+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Logf("screenshot: %v", err)
+		return ""
+	}
+	t.Logf("screenshot saved: %s", path)
+	return path
+}
+
+// run runs an action that gives a value, failing the test on error.
+func run[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// do runs steps, failing the test on error.
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func TestBrowserLogSessionShowsOnDashboard(t *testing.T) {
+	a := newApp(t, "sqlite")
+	_, goal := a.seed()
+	ctx := newBrowser(t, 1100, 900)
+	do(t, ctx, "log a session in the browser",
+		chromedp.Navigate(a.ts.URL+"/sessions/new"),
+		chromedp.WaitVisible(chromedp.ID("focus_life")),
+		chromedp.SetValue(chromedp.ID("minutes"), "50"),
+		chromedp.SendKeys(chromedp.ID("focus_life"), "40"),
+		chromedp.Click(chromedp.CSS(`#focus_relationship + button`)), // the + stepper: 5 minutes
+		chromedp.SendKeys(chromedp.ID("focus_admin"), "5"),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="goal"][value="%d"]`, goal))),
+		chromedp.SetValue(chromedp.ID(fmt.Sprintf("progress_%d", goal)), "2"),
+		chromedp.Click(chromedp.CSS(`input[name="after"][value="better"] + span`)),
+		chromedp.Click(chromedp.CSS(`form.session-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash`)),
+	)
+	flashText := run(t, ctx, "flash", chromedp.Text(chromedp.CSS(`p.flash`)))
+	latest := run(t, ctx, "latest sessions", chromedp.Text(chromedp.CSS(`#recent-title + ul`)))
+	focusChart := run(t, ctx, "focus chart", chromedp.AttributeValue(chromedp.CSS(`#chart-focus svg`), "role"))
+	if flashText != "Session saved." {
+		t.Errorf("flash %q", flashText)
+	}
+	if !strings.Contains(latest, "16 Jun 2025") || !strings.Contains(latest, "Dr. A") {
+		t.Errorf("dashboard's latest sessions lack the new one: %q", latest)
+	}
+	if !strings.Contains(latest, "my life 80%") || !strings.Contains(latest, "the relationship 10%") {
+		t.Errorf("focus split (40 life, 5 relationship via the stepper, 5 admin) not shown: %q", latest)
+	}
+	if focusChart.Value != "img" {
+		t.Errorf("dashboard has no focus chart after logging a focus")
+	}
+	if n := a.counts()[2]; n != 1 {
+		t.Errorf("%d sessions stored, want 1", n)
+	}
+}
+
+func TestBrowserPHQ9SafetyNotice(t *testing.T) {
+	a := newApp(t, "sqlite")
+	ctx := newBrowser(t, 1100, 900)
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(a.ts.URL + "/checkin/phq9"),
+		chromedp.WaitVisible(chromedp.ID("item-1")),
+	}
+	// Items 1-8 "Not at all", item 9 "Several days": a minimal total that
+	// must still bring the notice.
+	for i := 1; i <= 9; i++ {
+		score := 0
+		if i == 9 {
+			score = 1
+		}
+		steps = append(steps, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#item-%d input[value="%d"] + span`, i, score))))
+	}
+	steps = append(steps,
+		chromedp.Click(chromedp.CSS(`form.checkin-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`aside.safety`)),
+	)
+	do(t, ctx, "answer a PHQ-9 in the browser", steps...)
+	notice := run(t, ctx, "safety notice", chromedp.Text(chromedp.CSS(`aside.safety`)))
+	band := run(t, ctx, "band", chromedp.Text(chromedp.CSS(`.result .band`)))
+	for _, want := range []string{"Support is available", "you don't have to face it alone", "Upshot is not a crisis service"} {
+		if !strings.Contains(notice, want) {
+			t.Errorf("safety notice lacks %q: %q", want, notice)
+		}
+	}
+	if !strings.Contains(band, "minimal") {
+		t.Errorf("band %q, want minimal (total 1)", band)
+	}
+}
+
+func TestBrowserReviewEvidenceLink(t *testing.T) {
+	a := newApp(t, "sqlite")
+	a.loadDemo()
+	ctx := newBrowser(t, 1100, 900)
+	link := chromedp.CSS(`.finding-concern details.evidence a[href^="/sessions/"]`)
+	do(t, ctx, "open the review",
+		chromedp.Navigate(a.ts.URL+"/review"),
+		chromedp.WaitVisible(chromedp.ID("findings-title")),
+		chromedp.Click(chromedp.CSS(`.finding-concern details.evidence summary`)),
+	)
+	href := run(t, ctx, "evidence link", chromedp.AttributeValue(link, "href"))
+	do(t, ctx, "follow the evidence", chromedp.Click(link), chromedp.WaitVisible(chromedp.CSS(`h1[id^="session-"]`)))
+	heading := run(t, ctx, "heading", chromedp.Text(chromedp.CSS(`h1`)))
+	location := run(t, ctx, "location", chromedp.Location())
+	if href.Value == "" || !strings.HasSuffix(location, href.Value) || !strings.HasPrefix(heading, "Session of") {
+		t.Errorf("followed %q, landed on %s with heading %q", href.Value, location, heading)
+	}
+}
+
+func TestBrowserMobileLogFormFits(t *testing.T) {
+	a := newApp(t, "sqlite")
+	a.loadDemo()
+	ctx := newBrowser(t, 390, 844)
+	do(t, ctx, "open the log form at 390 px", chromedp.Navigate(a.ts.URL+"/sessions/new"), chromedp.WaitVisible(chromedp.ID("focus_life")))
+	width := run(t, ctx, "scroll width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	openWidth := run(t, ctx, "scroll width, details open", chromedp.Evaluate[int](
+		`document.querySelectorAll("details.optional").forEach(d => d.open = true); document.documentElement.scrollWidth`))
+	if width > 390 || openWidth > 390 {
+		t.Errorf("log form scrolls sideways at 390 px: scrollWidth %d (%d with the optional parts open)", width, openWidth)
+	}
+	// UPSHOT_SCREENSHOTS=DIR keeps pictures of the main pages at phone size,
+	// for looking at the design.
+	if dir := os.Getenv("UPSHOT_SCREENSHOTS"); dir != "" {
+		t.Setenv("UPSHOT_TEST_ARTIFACTS", dir)
+		screens(t, ctx, dir, "log-form")
+		for _, p := range []string{"/", "/review", "/checkin/phq9", "/report"} {
+			do(t, ctx, p, chromedp.Navigate(a.ts.URL+p), chromedp.WaitReady(chromedp.CSS("body")))
+			screens(t, ctx, dir, "page"+strings.ReplaceAll(p, "/", "-"))
+		}
+	}
+}
+
+func TestBrowserMobilePagesFit(t *testing.T) {
+	a := newApp(t, "sqlite")
+	a.loadDemo()
+	ctx := newBrowser(t, 390, 844)
+	for _, p := range []string{"/", "/review", "/checkin/phq9", "/sessions/1", "/checkins", "/settings", "/report"} {
+		do(t, ctx, p, chromedp.Navigate(a.ts.URL+p), chromedp.WaitReady(chromedp.CSS("body")))
+		if w := run(t, ctx, p, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+			t.Errorf("%s scrolls sideways at 390 px: scrollWidth %d", p, w)
+		}
+	}
+}
+
+// screens saves the page one screenful at a time, as a person scrolling
+// on a phone sees it.
+func screens(t *testing.T, ctx context.Context, dir, label string) {
+	t.Helper()
+	height := run(t, ctx, "page height", chromedp.Evaluate[int](`document.documentElement.scrollHeight`))
+	view := run(t, ctx, "view height", chromedp.Evaluate[int](`window.innerHeight`))
+	for i, y := 0, 0; y < height && i < 12; i, y = i+1, y+view {
+		run(t, ctx, "scroll", chromedp.Evaluate[int](fmt.Sprintf("window.scrollTo(0, %d), window.scrollY", y)))
+		png := run(t, ctx, "screenshot", chromedp.CaptureScreenshot())
+		path := filepath.Join(dir, fmt.Sprintf("%s-%02d.png", label, i))
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

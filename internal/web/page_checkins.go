@@ -1,0 +1,205 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/upshot-app/upshot/internal/checkin"
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+type checkinListData struct {
+	Instruments []instrumentLink
+	Results     []checkin.Result // newest first
+}
+
+func (s *Server) checkinList(w http.ResponseWriter, r *http.Request) {
+	results, err := s.checkinResults(r, upshot.CheckInFilter{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	slices.SortStableFunc(results, func(a, b checkin.Result) int {
+		if c := b.Date.Compare(a.Date); c != 0 {
+			return c
+		}
+		return int(b.ID - a.ID)
+	})
+	last := map[string]upshot.Date{}
+	for _, res := range results {
+		if res.Date.After(last[res.Instrument]) {
+			last[res.Instrument] = res.Date
+		}
+	}
+	d := checkinListData{Results: results}
+	for _, def := range s.reg.All() {
+		d.Instruments = append(d.Instruments, instrumentLink{ID: def.ID, Name: def.Label(), Last: last[def.ID]})
+	}
+	s.render(w, r, http.StatusOK, "checkins", page{Title: "Check-ins", Nav: "checkins", Flash: flash(r), Data: d})
+}
+
+// checkinFormData shows one questionnaire with its exact published wording.
+type checkinFormData struct {
+	Def     *instrument.Definition
+	Items   []checkinItem
+	Date    upshot.Date
+	Today   upshot.Date
+	Error   *formError
+	Answers []*int
+}
+
+type checkinItem struct {
+	Number  int
+	Text    string
+	Options []instrument.Option
+	Answer  string
+}
+
+func (s *Server) checkinFormData(def *instrument.Definition, answers []*int, date upshot.Date, ferr error) checkinFormData {
+	d := checkinFormData{Def: def, Date: date, Today: s.today(), Error: toFormError(ferr)}
+	for i, it := range def.Items {
+		item := checkinItem{Number: i + 1, Text: it.Text, Options: def.ItemOptions(i)}
+		if i < len(answers) && answers[i] != nil {
+			item.Answer = strconv.Itoa(*answers[i])
+		}
+		d.Items = append(d.Items, item)
+	}
+	return d
+}
+
+func (s *Server) checkinNew(w http.ResponseWriter, r *http.Request) {
+	def, ok := s.reg.Get(r.PathValue("instrument"))
+	if !ok {
+		s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "instrument", "%s", upshot.ErrorMessage(s.unknownInstrument(r.PathValue("instrument")))))
+		return
+	}
+	s.render(w, r, http.StatusOK, "checkin_form", page{Title: def.Label(), Nav: "checkins", Data: s.checkinFormData(def, nil, s.today(), nil)})
+}
+
+func (s *Server) checkinCreate(w http.ResponseWriter, r *http.Request) {
+	v, err := readForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	def, ok := s.reg.Get(v.Get("instrument"))
+	if !ok {
+		s.fail(w, r, s.unknownInstrument(v.Get("instrument")))
+		return
+	}
+	answers, date, err := parseCheckinForm(v, def)
+	if err == nil {
+		var res checkin.Result
+		if res, err = s.createCheckin(r, def.ID, answers, date); err == nil {
+			http.Redirect(w, r, fmt.Sprintf("/checkins/%d", res.ID), http.StatusSeeOther)
+			return
+		}
+	}
+	if statusOf(err) != http.StatusUnprocessableEntity {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, statusOf(err), "checkin_form", page{Title: def.Label(), Nav: "checkins", Data: s.checkinFormData(def, answers, date, err)})
+}
+
+type checkinView struct {
+	Result   checkin.Result
+	Safety   template.HTML
+	Def      *instrument.Definition
+	Answers  []answerLine
+	Baseline string
+	Previous string
+	Recovery string
+}
+
+type answerLine struct {
+	Text, Answer string
+}
+
+func (s *Server) checkinShow(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.checkinResult(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defs, err := s.store.Definitions(r.Context(), s.owner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	def, err := checkin.Resolve(s.reg, defs, res.Instrument, res.InstrumentVersion)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := checkinView{Result: res, Def: def, Baseline: res.BaselineText(), Previous: res.PreviousText(), Recovery: res.RecoveryText()}
+	if res.Safety {
+		settings, err := s.store.Settings(r.Context(), s.owner)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if v.Safety, err = report.SafetyHTML(checkin.SafetyNotice(settings.Get(upshot.SettingCrisisContacts))); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	for i, it := range def.Items {
+		line := answerLine{Text: it.Text, Answer: "not answered"}
+		if i < len(res.Answers) && res.Answers[i] != nil {
+			for _, o := range def.ItemOptions(i) {
+				if o.Score == *res.Answers[i] {
+					line.Answer = o.Label
+				}
+			}
+		}
+		v.Answers = append(v.Answers, line)
+	}
+	s.render(w, r, http.StatusOK, "checkin", page{Title: res.Name + " of " + res.Date.String(), Nav: "checkins", Data: v})
+}
+
+func (s *Server) checkinDeleteConfirm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := s.store.FindCheckIn(r.Context(), s.owner, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := c.Instrument
+	if def, ok := s.reg.Get(c.Instrument); ok {
+		name = def.Label()
+	}
+	s.render(w, r, http.StatusOK, "confirm_delete", page{Title: "Delete check-in", Nav: "checkins", Data: confirmData{
+		What:   fmt.Sprintf("the %s check-in of %s", name, report.FormatDate(c.Date)),
+		Detail: "Its answers are deleted with it, and later check-ins are compared with what remains. This cannot be undone; an export keeps a copy.",
+		Action: fmt.Sprintf("/checkins/%d/delete", c.ID),
+		Back:   fmt.Sprintf("/checkins/%d", c.ID),
+	}})
+}
+
+func (s *Server) checkinDelete(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.DeleteCheckIn(r.Context(), s.owner, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/checkins?done=checkin-deleted", http.StatusSeeOther)
+}

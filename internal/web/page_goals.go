@@ -1,0 +1,194 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+type goalRow struct {
+	*upshot.Goal
+	Sessions  int
+	Progress  int
+	LastTouch upshot.Date
+}
+
+func (s *Server) goalList(w http.ResponseWriter, r *http.Request) {
+	goals, err := s.store.ListGoals(r.Context(), s.owner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sessions, err := s.store.ListSessions(r.Context(), s.owner, upshot.SessionFilter{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rows := make([]*goalRow, len(goals))
+	byID := map[int64]*goalRow{}
+	for i, g := range goals {
+		rows[i] = &goalRow{Goal: g}
+		byID[g.ID] = rows[i]
+	}
+	for _, ss := range sessions {
+		for _, gp := range ss.Goals {
+			if row, ok := byID[gp.GoalID]; ok {
+				row.Sessions++
+				if ss.Date.After(row.LastTouch) {
+					row.LastTouch = ss.Date
+				}
+				if gp.Progress != nil {
+					row.Progress += *gp.Progress
+				}
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "goals", page{Title: "Goals", Nav: "goals", Flash: flash(r), Data: rows})
+}
+
+type goalFormData struct {
+	Action   string
+	Editing  bool
+	Goal     *upshot.Goal
+	Error    *formError
+	Today    upshot.Date
+	Domains  []string
+	Statuses []string
+}
+
+func (s *Server) goalForm(d goalFormData) goalFormData {
+	d.Today, d.Domains, d.Statuses = s.today(), upshot.Domains, upshot.GoalStatuses
+	return d
+}
+
+func (s *Server) goalNew(w http.ResponseWriter, r *http.Request) {
+	g := &upshot.Goal{Opened: s.today(), Status: upshot.GoalOpen}
+	s.render(w, r, http.StatusOK, "goal_form", page{Title: "Add a goal", Nav: "goals", Data: s.goalForm(goalFormData{Action: "/goals", Goal: g})})
+}
+
+func (s *Server) goalCreate(w http.ResponseWriter, r *http.Request) {
+	v, err := readForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g, err := parseGoalForm(v)
+	if err == nil && g.Status != upshot.GoalOpen && g.Closed.IsZero() {
+		g.Closed = s.today()
+	}
+	if err == nil {
+		err = s.store.CreateGoal(r.Context(), s.owner, g)
+	}
+	if err != nil {
+		s.goalFormAgain(w, r, goalFormData{Action: "/goals", Goal: g}, err)
+		return
+	}
+	http.Redirect(w, r, "/goals?done=goal-saved", http.StatusSeeOther)
+}
+
+func (s *Server) goalFormAgain(w http.ResponseWriter, r *http.Request, d goalFormData, err error) {
+	switch statusOf(err) {
+	case http.StatusUnprocessableEntity, http.StatusConflict:
+	default:
+		s.fail(w, r, err)
+		return
+	}
+	d.Error = toFormError(err)
+	s.render(w, r, statusOf(err), "goal_form", page{Title: "Goal", Nav: "goals", Data: s.goalForm(d)})
+}
+
+func (s *Server) goalEdit(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g, err := s.store.FindGoal(r.Context(), s.owner, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "goal_form", page{Title: "Edit goal", Nav: "goals",
+		Data: s.goalForm(goalFormData{Action: fmt.Sprintf("/goals/%d", id), Editing: true, Goal: g})})
+}
+
+func (s *Server) goalUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := readForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g, err := parseGoalForm(v)
+	f := &fields{v: v}
+	g.ID, g.Version = id, f.version()
+	if err == nil {
+		err = f.err
+	}
+	// Closing a goal without a date closes it today.
+	if err == nil && g.Status != upshot.GoalOpen && g.Closed.IsZero() {
+		g.Closed = s.today()
+	}
+	if err == nil {
+		err = s.store.UpdateGoal(r.Context(), s.owner, g)
+	}
+	if err != nil {
+		s.goalFormAgain(w, r, goalFormData{Action: fmt.Sprintf("/goals/%d", id), Editing: true, Goal: g}, err)
+		return
+	}
+	http.Redirect(w, r, "/goals?done=goal-saved", http.StatusSeeOther)
+}
+
+func (s *Server) goalDeleteConfirm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g, err := s.store.FindGoal(r.Context(), s.owner, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sessions, err := s.store.ListSessions(r.Context(), s.owner, upshot.SessionFilter{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n := 0
+	for _, ss := range sessions {
+		for _, gp := range ss.Goals {
+			if gp.GoalID == id {
+				n++
+			}
+		}
+	}
+	d := confirmData{
+		What:   "the goal “" + g.Title + "”",
+		Detail: "This removes the goal from your records. It cannot be undone.",
+		Action: fmt.Sprintf("/goals/%d/delete", id),
+		Back:   "/goals",
+	}
+	if n > 0 {
+		d.Refusal = fmt.Sprintf("%d sessions worked on this goal. To stop tracking it, edit it and mark it dropped or solved: its history stays.", n)
+	}
+	s.render(w, r, http.StatusOK, "confirm_delete", page{Title: "Delete goal", Nav: "goals", Data: d})
+}
+
+func (s *Server) goalDelete(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.DeleteGoal(r.Context(), s.owner, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/goals?done=goal-deleted", http.StatusSeeOther)
+}

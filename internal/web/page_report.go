@@ -1,0 +1,64 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/upshot-app/upshot/internal/report"
+)
+
+// reportPage shows the report exactly as the standalone file renders it,
+// inside the app's layout; its print styles hide the app around it.
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+	rv, snap, err := s.runReview(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body, err := report.Render(snap, s.reg, rv, s.today())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := url.Values{}
+	if rv.Scope.TherapistID != 0 {
+		q.Set("therapist", strconv.FormatInt(rv.Scope.TherapistID, 10))
+	}
+	if !rv.Scope.Since.IsZero() {
+		q.Set("since", rv.Scope.Since.String())
+	}
+	download := "/report/download"
+	if len(q) > 0 {
+		download += "?" + q.Encode()
+	}
+	s.render(w, r, http.StatusOK, "report", page{Title: "Report", Nav: "report", Data: struct {
+		Body     template.HTML
+		Download template.URL
+	}{body, template.URL(download)}})
+}
+
+// reportDownload sends the self-contained report file, the same as
+// `upshot report -o FILE`.
+func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) {
+	rv, snap, err := s.runReview(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := report.Write(&buf, snap, s.reg, rv, s.today()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="upshot-report-%s.html"`, s.today()))
+	// The file carries its own inline styles; the page policy would block
+	// them if it were opened from here, so it gets a policy of its own.
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+	w.Write(buf.Bytes())
+}

@@ -1,0 +1,328 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// sessionFormData is what the log-a-session form shows.
+type sessionFormData struct {
+	Action     string
+	Editing    bool
+	Session    *upshot.Session
+	Therapists []*upshot.Therapist
+	Goals      []*upshot.Goal // open goals, and any closed goal the session addressed
+	Addressed  map[int64]bool
+	Progress   map[int64]string
+	Focus      map[string]string
+	Error      *formError
+	Today      upshot.Date
+
+	Formats, Agendas, Inputs, Afters, Qualities, Flags, FocusCategories []string
+}
+
+func (s *Server) sessionFormData(r *http.Request, ss *upshot.Session, action string, editing bool, ferr error) (*sessionFormData, error) {
+	therapists, err := s.store.ListTherapists(r.Context(), s.owner)
+	if err != nil {
+		return nil, err
+	}
+	goals, err := s.store.ListGoals(r.Context(), s.owner)
+	if err != nil {
+		return nil, err
+	}
+	d := &sessionFormData{
+		Action: action, Editing: editing, Session: ss, Therapists: therapists,
+		Addressed: map[int64]bool{}, Progress: map[int64]string{}, Focus: map[string]string{},
+		Error: toFormError(ferr), Today: s.today(),
+		Formats: upshot.Formats, Agendas: upshot.Agendas, Inputs: upshot.Inputs, Afters: upshot.Afters,
+		Qualities: upshot.Qualities, Flags: upshot.Flags, FocusCategories: upshot.FocusCategories,
+	}
+	for _, g := range ss.Goals {
+		d.Addressed[g.GoalID] = true
+		if g.Progress != nil {
+			d.Progress[g.GoalID] = fmt.Sprint(*g.Progress)
+		}
+	}
+	for _, g := range goals {
+		if g.Status == upshot.GoalOpen || d.Addressed[g.ID] {
+			d.Goals = append(d.Goals, g)
+		}
+	}
+	if ss.Focus != nil {
+		for _, c := range upshot.FocusCategories {
+			d.Focus[c] = fmt.Sprint(ss.Focus.Get(c))
+		}
+	}
+	return d, nil
+}
+
+// newSessionDefaults fills in what most sessions share with the last one:
+// today, the current therapist, and that therapist's last minutes, fee and
+// format, so a typical entry is a few taps.
+func (s *Server) newSessionDefaults(r *http.Request) (*upshot.Session, error) {
+	ss := &upshot.Session{Date: s.today()}
+	therapists, err := s.store.ListTherapists(r.Context(), s.owner)
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := s.store.ListSessions(r.Context(), s.owner, upshot.SessionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var current *upshot.Therapist
+	if n := len(sessions); n > 0 {
+		last := sessions[n-1]
+		for _, t := range therapists {
+			if t.ID == last.TherapistID && t.Ended.IsZero() {
+				current = t
+			}
+		}
+	}
+	if current == nil {
+		for _, t := range therapists {
+			if t.Ended.IsZero() {
+				current = t
+				break
+			}
+		}
+	}
+	if current == nil && len(therapists) > 0 {
+		current = therapists[len(therapists)-1]
+	}
+	if current == nil {
+		return ss, nil
+	}
+	ss.TherapistID = current.ID
+	ss.Fee = current.Fee
+	for i := len(sessions) - 1; i >= 0; i-- {
+		if last := sessions[i]; last.TherapistID == current.ID {
+			ss.Minutes, ss.Format = last.Minutes, last.Format
+			if last.Fee != nil {
+				ss.Fee = last.Fee
+			}
+			break
+		}
+	}
+	return ss, nil
+}
+
+func (s *Server) sessionNew(w http.ResponseWriter, r *http.Request) {
+	ss, err := s.newSessionDefaults(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.sessionFormData(r, ss, "/sessions", false, nil)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "session_form", page{Title: "Log a session", Nav: "log", Data: d})
+}
+
+func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
+	v, err := readForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ss, err := parseSessionForm(v)
+	if err == nil {
+		err = s.store.CreateSession(r.Context(), s.owner, ss)
+	}
+	if err != nil {
+		s.sessionFormAgain(w, r, ss, "/sessions", false, err)
+		return
+	}
+	http.Redirect(w, r, "/?done=session-saved", http.StatusSeeOther)
+}
+
+// sessionFormAgain shows the form with what was typed and what was wrong.
+func (s *Server) sessionFormAgain(w http.ResponseWriter, r *http.Request, ss *upshot.Session, action string, editing bool, ferr error) {
+	if statusOf(ferr) != http.StatusUnprocessableEntity && statusOf(ferr) != http.StatusConflict && statusOf(ferr) != http.StatusNotFound {
+		s.fail(w, r, ferr)
+		return
+	}
+	d, err := s.sessionFormData(r, ss, action, editing, ferr)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, statusOf(ferr), "session_form", page{Title: "Log a session", Nav: "log", Data: d})
+}
+
+func (s *Server) sessionEdit(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.findSession(w, r)
+	if !ok {
+		return
+	}
+	d, err := s.sessionFormData(r, ss, fmt.Sprintf("/sessions/%d", ss.ID), true, nil)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "session_form", page{Title: "Edit session", Nav: "sessions", Data: d})
+}
+
+func (s *Server) sessionUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := readForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ss, err := parseSessionForm(v)
+	f := &fields{v: v}
+	ss.ID, ss.Version = id, f.version()
+	if err == nil {
+		err = f.err
+	}
+	if err == nil {
+		err = s.store.UpdateSession(r.Context(), s.owner, ss)
+	}
+	if err != nil {
+		s.sessionFormAgain(w, r, ss, fmt.Sprintf("/sessions/%d", id), true, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/sessions/%d?done=session-saved", id), http.StatusSeeOther)
+}
+
+func (s *Server) findSession(w http.ResponseWriter, r *http.Request) (*upshot.Session, bool) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	ss, err := s.store.FindSession(r.Context(), s.owner, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return ss, true
+}
+
+type sessionView struct {
+	Session   *upshot.Session
+	Therapist string
+	Goals     []goalLine
+	Focus     string
+	Qualities []string
+}
+
+type goalLine struct {
+	ID       int64
+	Title    string
+	Progress *int
+}
+
+func (s *Server) sessionShow(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.findSession(w, r)
+	if !ok {
+		return
+	}
+	v := sessionView{Session: ss, Focus: report.FocusText(ss.Focus), Qualities: upshot.Qualities}
+	if t, err := s.store.FindTherapist(r.Context(), s.owner, ss.TherapistID); err == nil {
+		v.Therapist = t.Name
+	}
+	goals, err := s.store.ListGoals(r.Context(), s.owner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, gp := range ss.Goals {
+		line := goalLine{ID: gp.GoalID, Progress: gp.Progress, Title: fmt.Sprintf("goal %d", gp.GoalID)}
+		if i := slices.IndexFunc(goals, func(g *upshot.Goal) bool { return g.ID == gp.GoalID }); i >= 0 {
+			line.Title = goals[i].Title
+		}
+		v.Goals = append(v.Goals, line)
+	}
+	s.render(w, r, http.StatusOK, "session", page{Title: "Session of " + ss.Date.String(), Nav: "sessions", Flash: flash(r), Data: v})
+}
+
+func (s *Server) sessionList(w http.ResponseWriter, r *http.Request) {
+	snap, err := s.store.Export(r.Context(), s.owner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rows := report.SessionRows(snap)
+	slices.Reverse(rows)
+	s.render(w, r, http.StatusOK, "sessions", page{Title: "Sessions", Nav: "sessions", Flash: flash(r), Data: rows})
+}
+
+// confirmData drives the shared "are you sure?" page.
+type confirmData struct {
+	What    string // "the session of 3 Mar 2025"
+	Detail  string
+	Action  string
+	Back    string
+	Refusal string // why it cannot be deleted, when it cannot
+}
+
+func (s *Server) sessionDeleteConfirm(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.findSession(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "confirm_delete", page{Title: "Delete session", Nav: "sessions", Data: confirmData{
+		What:   "the session of " + report.FormatDate(ss.Date),
+		Detail: "Its focus, goals, ratings, flags and note are deleted with it. This cannot be undone; an export keeps a copy.",
+		Action: fmt.Sprintf("/sessions/%d/delete", ss.ID),
+		Back:   fmt.Sprintf("/sessions/%d", ss.ID),
+	}})
+}
+
+func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.DeleteSession(r.Context(), s.owner, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/sessions?done=session-deleted", http.StatusSeeOther)
+}
+
+// focusBar draws the split of a session's time as one bar, with the shares
+// in words beside it. app.js redraws it as the minutes are typed; without
+// script it shows the split last saved.
+func focusBar(f *upshot.Focus) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<svg class="split-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">`)
+	b.WriteString(`<rect x="0" y="0" width="100" height="10" fill="#e9edf1"/>`)
+	x := 0.0
+	total := 0
+	if f != nil {
+		total = f.Total()
+	}
+	for _, c := range upshot.FocusCategories {
+		w := 0.0
+		if total > 0 {
+			w = float64(f.Get(c)) / float64(total) * 100
+		}
+		fmt.Fprintf(&b, `<rect data-bar="%s" x="%.2f" y="0" width="%.2f" height="10" fill="%s"/>`, c, x, w, report.FocusColour(c))
+		x += w
+	}
+	b.WriteString(`</svg><p class="split-text hint" id="split-text">`)
+	if total > 0 {
+		b.WriteString(html.EscapeString(report.FocusText(f)))
+		fmt.Fprintf(&b, " · %d minutes in all", total)
+	} else {
+		b.WriteString("Enter minutes to see the split.")
+	}
+	b.WriteString(`</p>`)
+	return template.HTML(b.String())
+}

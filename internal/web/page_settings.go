@@ -1,0 +1,86 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+type settingsData struct {
+	Settings []settingView
+	Error    *formError
+}
+
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
+	views, err := s.settingViews(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings", Flash: flash(r), Data: settingsData{Settings: views}})
+}
+
+// settingsSave writes the settings whose value changed. A value equal to
+// the default of a setting never set is left unset, so a later change of
+// default still reaches it. Every value is checked before any is written.
+func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
+	v, err := readForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	views, err := s.settingViews(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type change struct{ name, value string }
+	var changes []change
+	var ferr error
+	for i, sv := range views {
+		raw, ok := v[sv.Name]
+		if !ok {
+			continue
+		}
+		value := raw[0]
+		if sv.Kind != upshot.KindText {
+			value = trimSpace(value)
+		}
+		views[i].Value = value
+		if value == sv.Value || (!sv.IsSet && value == sv.Default) {
+			continue
+		}
+		if _, err := upshot.CheckSetting(sv.Name, value); err != nil {
+			if ferr == nil {
+				ferr = err
+			}
+			continue
+		}
+		changes = append(changes, change{sv.Name, value})
+	}
+	if ferr != nil {
+		s.render(w, r, statusOf(ferr), "settings", page{Title: "Settings", Nav: "settings", Data: settingsData{Settings: views, Error: toFormError(ferr)}})
+		return
+	}
+	for _, c := range changes {
+		if err := s.store.SetSetting(r.Context(), s.owner, c.name, c.value); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	http.Redirect(w, r, "/settings?done=settings-saved", http.StatusSeeOther)
+}
+
+func (s *Server) settingReset(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if _, ok := upshot.LookupSetting(name); !ok {
+		s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "name", "no setting %q", name))
+		return
+	}
+	if err := s.store.UnsetSetting(r.Context(), s.owner, name); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/settings?done=settings-saved#setting-%s", name), http.StatusSeeOther)
+}

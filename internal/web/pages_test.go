@@ -1,0 +1,244 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// Pages do not depend on the database beyond the store interface, which the
+// API tests cover on both backends; they run on SQLite.
+
+func TestPagesRenderWithDemoData(t *testing.T) {
+	a := newApp(t, "sqlite")
+	a.loadDemo()
+	pages := []struct {
+		path string
+		want []string
+	}{
+		{"/", []string{"In one line", `id="chart-phq9"`, `id="chart-focus"`, `id="chart-goals"`, `id="chart-conduct"`, "Latest sessions"}},
+		{"/sessions", []string{"Sessions", "Dr. Alex Morgan"}},
+		{"/sessions/1", []string{"Session of"}},
+		{"/sessions/1/edit", []string{"Save changes", `name="version"`}},
+		{"/sessions/1/delete", []string{"Yes, delete it"}},
+		{"/sessions/new", []string{"Log a session", `name="focus_life"`, "Sam Rivera"}},
+		{"/checkins", []string{"History", "PHQ-9"}},
+		{"/checkin/phq9", []string{"Little interest or pleasure in doing things", "Nearly every day", "Pfizer"}},
+		{"/checkins/1", []string{"of 27"}},
+		{"/checkins/1/delete", []string{"Yes, delete it"}},
+		{"/therapists", []string{"Dr. Alex Morgan", "Sam Rivera"}},
+		{"/therapists/new", []string{"Add a therapist"}},
+		{"/therapists/1/edit", []string{"Dr. Alex Morgan"}},
+		{"/therapists/1/delete", []string{"Delete those sessions first"}},
+		{"/goals", []string{"Sleep through the night"}},
+		{"/goals/new", []string{"Add a goal"}},
+		{"/goals/1/edit", []string{"Stop dreading Monday meetings"}},
+		{"/goals/2/delete", []string{"mark it dropped or solved"}},
+		{"/settings", []string{"Crisis contacts", "recent_window", "Howard"}},
+		{"/review", []string{"What your records show", "What to bring to the next session", `href="/sessions/`}},
+		{"/review?therapist=1", []string{"What your records show"}},
+		{"/report", []string{"Is my therapy working for me?", `id="session-1"`, "Private notes are not included"}},
+	}
+	for _, p := range pages {
+		t.Run(p.path, func(t *testing.T) {
+			r := a.get(p.path)
+			if r.status != http.StatusOK {
+				t.Fatalf("GET %s: status %d\n%s", p.path, r.status, r.body)
+			}
+			for _, w := range p.want {
+				if !strings.Contains(r.text(), w) {
+					t.Errorf("GET %s: page lacks %q", p.path, w)
+				}
+			}
+			if ct := r.header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+				t.Errorf("Content-Type %q", ct)
+			}
+		})
+	}
+}
+
+func TestPagesEmptyDatabase(t *testing.T) {
+	a := newApp(t, "sqlite")
+	for _, path := range []string{"/", "/sessions", "/sessions/new", "/checkins", "/therapists", "/goals", "/settings", "/review", "/report"} {
+		if r := a.get(path); r.status != http.StatusOK {
+			t.Errorf("GET %s on an empty database: status %d\n%s", path, r.status, r.body)
+		}
+	}
+	if r := a.get("/"); !strings.Contains(r.text(), "Add your therapist") {
+		t.Errorf("the empty dashboard does not show the first steps")
+	}
+}
+
+func TestPageNotFound(t *testing.T) {
+	a := newApp(t, "sqlite")
+	for _, path := range []string{"/nope", "/sessions/999", "/sessions/abc", "/checkins/999", "/checkin/nope", "/goals/999/edit"} {
+		if r := a.get(path); r.status != http.StatusNotFound {
+			t.Errorf("GET %s: status %d, want 404", path, r.status)
+		}
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	a := newApp(t, "sqlite")
+	for _, path := range []string{"/", "/sessions/new", "/api/v1/therapists", "/nope"} {
+		r := a.get(path)
+		csp := r.header.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'self'", "style-src 'self'", "script-src 'self'", "img-src 'self' data:",
+			"frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("GET %s: CSP %q lacks %q", path, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("GET %s: CSP allows unsafe-inline: %q", path, csp)
+		}
+		if got := r.header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET %s: X-Content-Type-Options %q", path, got)
+		}
+		if got := r.header.Get("Referrer-Policy"); got != "no-referrer" {
+			t.Errorf("GET %s: Referrer-Policy %q", path, got)
+		}
+		if got := r.header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("GET %s: Cache-Control %q, want no-store for private pages", path, got)
+		}
+	}
+}
+
+// The pages must not need anything the policy forbids: no inline script or
+// style element, no style attribute, no event handler attribute.
+func TestPagesNeedNoInlineCode(t *testing.T) {
+	a := newApp(t, "sqlite")
+	a.loadDemo()
+	bad := regexp.MustCompile(`(?i)<script>|<script [^>]*>[^<]|<style|\sstyle=|\son[a-z]+=`)
+	for _, path := range []string{"/", "/sessions/new", "/sessions/1", "/checkin/phq9", "/checkins/1", "/review", "/report", "/settings"} {
+		if m := bad.FindString(a.get(path).text()); m != "" {
+			t.Errorf("GET %s: inline code the CSP would block: %q", path, m)
+		}
+	}
+}
+
+func TestStaticAssetsHashedAndCached(t *testing.T) {
+	a := newApp(t, "sqlite")
+	page := a.get("/").text()
+	for _, name := range []string{"app", "report"} {
+		re := regexp.MustCompile(`/static/` + name + `\.[0-9a-f]{12}\.css`)
+		u := re.FindString(page)
+		if u == "" {
+			t.Fatalf("page links no hashed %s.css", name)
+		}
+		r := a.get(u)
+		if r.status != http.StatusOK {
+			t.Fatalf("GET %s: %d", u, r.status)
+		}
+		if got := r.header.Get("Cache-Control"); got != "public, max-age=31536000, immutable" {
+			t.Errorf("GET %s: Cache-Control %q", u, got)
+		}
+		if got := r.header.Get("Content-Type"); !strings.HasPrefix(got, "text/css") {
+			t.Errorf("GET %s: Content-Type %q", u, got)
+		}
+	}
+	js := regexp.MustCompile(`/static/app\.[0-9a-f]{12}\.js`).FindString(page)
+	if js == "" {
+		t.Fatal("page links no hashed app.js")
+	}
+	if r := a.get(js); r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Type"), "javascript") {
+		t.Errorf("GET %s: %d %q", js, r.status, r.header.Get("Content-Type"))
+	}
+	for _, u := range []string{"/static/app.css", "/static/app.000000000000.css", "/static/nope"} {
+		if r := a.get(u); r.status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404 (only hashed names are served)", u, r.status)
+		}
+	}
+}
+
+func TestNoteIsEscaped(t *testing.T) {
+	a := newApp(t, "sqlite")
+	th, _ := a.seed()
+	note := `<script>alert("x")</script><img src=x onerror=alert(1)>`
+	s := &upshot.Session{TherapistID: th, Date: upshot.DateOf(testNow), Note: note}
+	if err := a.db.CreateSession(context.Background(), upshot.DefaultOwner, s); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{fmt.Sprintf("/sessions/%d", s.ID), fmt.Sprintf("/sessions/%d/edit", s.ID)} {
+		body := a.get(path).text()
+		if strings.Contains(body, note) || strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+			t.Errorf("GET %s: the note is not escaped", path)
+		}
+		if !strings.Contains(body, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") {
+			t.Errorf("GET %s: the escaped note is missing", path)
+		}
+	}
+}
+
+func TestLogSessionForm(t *testing.T) {
+	a := newApp(t, "sqlite")
+	th, goal := a.seed()
+	form := url.Values{
+		"therapist": {fmt.Sprint(th)}, "date": {"2025-06-16"}, "minutes": {"50"}, "fee": {"80"},
+		"format": {"video"}, "focus_life": {"35"}, "focus_relationship": {"10"}, "focus_admin": {"5"},
+		"goal": {fmt.Sprint(goal)}, fmt.Sprintf("progress_%d", goal): {"1"},
+		"got": {"insight", "strategy"}, "helpful": {"7"}, "after": {"better"},
+		"conduct_empathy": {"4"}, "flag": {"self_focus"}, "note": {"talked about Mum"},
+	}
+	r := a.postForm("/sessions", form.Encode())
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("POST /sessions: %d\n%s", r.status, r.body)
+	}
+	list, err := a.db.ListSessions(context.Background(), upshot.DefaultOwner, upshot.SessionFilter{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("sessions after logging: %v %v", list, err)
+	}
+	s := list[0]
+	if *s.Minutes != 50 || *s.Fee != 8000 || s.Focus == nil || s.Focus.Life != 35 || s.Focus.Relationship != 10 ||
+		len(s.Goals) != 1 || *s.Goals[0].Progress != 1 || *s.Conduct.Empathy != 4 || s.Flags[0] != "self_focus" || s.Note != "talked about Mum" {
+		t.Errorf("stored session differs from the form: %+v", s)
+	}
+
+	// The next form defaults to today, this therapist, and these minutes and fee.
+	next := a.get("/sessions/new").text()
+	for _, want := range []string{`value="2025-06-16"`, `name="minutes" inputmode="numeric" min="1" max="600" step="1" value="50"`, `value="80"`} {
+		if !strings.Contains(next, want) {
+			t.Errorf("new-session form lacks default %q", want)
+		}
+	}
+
+	// Bad input: the form comes back with the error and nothing is written.
+	bad := url.Values{"therapist": {fmt.Sprint(th)}, "date": {"2025-06-16"}, "helpful": {"11"}}
+	r = a.postForm("/sessions", bad.Encode())
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text(), "helpful must be 0-10") {
+		t.Errorf("bad form: %d, page lacks the error", r.status)
+	}
+	if n := a.counts()[2]; n != 1 {
+		t.Errorf("a refused form wrote a session: %d sessions", n)
+	}
+}
+
+func TestCheckinPageSafetyNotice(t *testing.T) {
+	a := newApp(t, "sqlite")
+	answers := []string{"0", "0", "0", "0", "0", "0", "0", "0", "1"}
+	form := url.Values{"instrument": {"phq9"}, "date": {"2025-06-16"}}
+	for i, v := range answers {
+		form.Set(fmt.Sprintf("item_%d", i+1), v)
+	}
+	r := a.postForm("/checkins", form.Encode())
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("POST /checkins: %d\n%s", r.status, r.body)
+	}
+	page := a.get(r.header.Get("Location")).text()
+	if !strings.Contains(page, "Support is available") || !strings.Contains(page, "Upshot is not a crisis service") {
+		t.Errorf("result page with item 9 > 0 lacks the safety notice")
+	}
+	if !strings.Contains(page, "minimal") {
+		t.Errorf("result page lacks the band")
+	}
+	// The dashboard leads with it too.
+	if dash := a.get("/").text(); !strings.Contains(dash, "Support is available") {
+		t.Errorf("dashboard lacks the safety notice")
+	}
+}

@@ -1,0 +1,214 @@
+// Package web serves Upshot's web app and JSON API: mobile-first pages to log
+// a session and a check-in, the dashboard, the review and the report, and
+// /api/v1 for everything the pages do. Pages are rendered on the server with
+// html/template and work without JavaScript; every asset is embedded.
+//
+// Even on loopback the server is hardened: a page on another site can make
+// the person's browser talk to 127.0.0.1, so state-changing requests must be
+// same-origin, the Host header must name this server (against DNS
+// rebinding), and a strict Content-Security-Policy applies to every page.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// Config is what a server needs. Store, Registry and Owner are required.
+type Config struct {
+	Store    upshot.Store
+	Registry *instrument.Registry
+	// Addr is the address the server was asked to listen on (host:port);
+	// requests whose Host header names it are accepted beside localhost and
+	// 127.0.0.1 on any port.
+	Addr   string
+	Owner  upshot.OwnerID
+	Logger *slog.Logger // nil discards the request log
+	Now    upshot.Clock // nil means time.Now
+}
+
+// Server is the web app. It holds no per-request state.
+type Server struct {
+	store   upshot.Store
+	reg     *instrument.Registry
+	owner   upshot.OwnerID
+	log     *slog.Logger
+	now     upshot.Clock
+	hosts   hostPolicy
+	views   *views
+	static  *assets
+	cop     *http.CrossOriginProtection
+	handler http.Handler
+}
+
+// New checks the configuration, parses every template once and builds the
+// routes, so that a broken template fails at start rather than on a page.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("web: no store")
+	}
+	if cfg.Registry == nil {
+		return nil, errors.New("web: no instrument registry")
+	}
+	if cfg.Owner <= 0 {
+		return nil, errors.New("web: no owner")
+	}
+	s := &Server{
+		store: cfg.Store,
+		reg:   cfg.Registry,
+		owner: cfg.Owner,
+		log:   cfg.Logger,
+		now:   cfg.Now,
+		hosts: newHostPolicy(cfg.Addr),
+		cop:   http.NewCrossOriginProtection(),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var err error
+	if s.static, err = newAssets(); err != nil {
+		return nil, err
+	}
+	if s.views, err = parseViews(s.static); err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.handler = s.middleware(mux)
+	return s, nil
+}
+
+// Handler returns the whole app with its middleware.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// shutdownGrace bounds how long in-flight requests may take to finish once
+// the server is told to stop.
+const shutdownGrace = 10 * time.Second
+
+// Serve answers requests on ln until ctx ends, then stops accepting new
+// connections and lets in-flight requests finish before returning.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// today is the person's current calendar day.
+func (s *Server) today() upshot.Date { return upshot.DateOf(s.now()) }
+
+func (s *Server) routes(mux *http.ServeMux) {
+	// Pages.
+	mux.HandleFunc("GET /{$}", s.dashboard)
+	mux.HandleFunc("GET /sessions", s.sessionList)
+	mux.HandleFunc("GET /sessions/new", s.sessionNew)
+	mux.HandleFunc("POST /sessions", s.sessionCreate)
+	mux.HandleFunc("GET /sessions/{id}", s.sessionShow)
+	mux.HandleFunc("GET /sessions/{id}/edit", s.sessionEdit)
+	mux.HandleFunc("POST /sessions/{id}", s.sessionUpdate)
+	mux.HandleFunc("GET /sessions/{id}/delete", s.sessionDeleteConfirm)
+	mux.HandleFunc("POST /sessions/{id}/delete", s.sessionDelete)
+
+	mux.HandleFunc("GET /checkins", s.checkinList)
+	mux.HandleFunc("GET /checkin/{instrument}", s.checkinNew)
+	mux.HandleFunc("POST /checkins", s.checkinCreate)
+	mux.HandleFunc("GET /checkins/{id}", s.checkinShow)
+	mux.HandleFunc("GET /checkins/{id}/delete", s.checkinDeleteConfirm)
+	mux.HandleFunc("POST /checkins/{id}/delete", s.checkinDelete)
+
+	mux.HandleFunc("GET /therapists", s.therapistList)
+	mux.HandleFunc("GET /therapists/new", s.therapistNew)
+	mux.HandleFunc("POST /therapists", s.therapistCreate)
+	mux.HandleFunc("GET /therapists/{id}/edit", s.therapistEdit)
+	mux.HandleFunc("POST /therapists/{id}", s.therapistUpdate)
+	mux.HandleFunc("GET /therapists/{id}/delete", s.therapistDeleteConfirm)
+	mux.HandleFunc("POST /therapists/{id}/delete", s.therapistDelete)
+
+	mux.HandleFunc("GET /goals", s.goalList)
+	mux.HandleFunc("GET /goals/new", s.goalNew)
+	mux.HandleFunc("POST /goals", s.goalCreate)
+	mux.HandleFunc("GET /goals/{id}/edit", s.goalEdit)
+	mux.HandleFunc("POST /goals/{id}", s.goalUpdate)
+	mux.HandleFunc("GET /goals/{id}/delete", s.goalDeleteConfirm)
+	mux.HandleFunc("POST /goals/{id}/delete", s.goalDelete)
+
+	mux.HandleFunc("GET /settings", s.settingsPage)
+	mux.HandleFunc("POST /settings", s.settingsSave)
+	mux.HandleFunc("POST /settings/{name}/reset", s.settingReset)
+
+	mux.HandleFunc("GET /review", s.reviewPage)
+	mux.HandleFunc("GET /report", s.reportPage)
+	mux.HandleFunc("GET /report/download", s.reportDownload)
+
+	mux.HandleFunc("GET /static/{file}", s.static.serve)
+
+	// JSON API.
+	mux.HandleFunc("GET /api/v1/therapists", s.apiTherapistList)
+	mux.HandleFunc("POST /api/v1/therapists", s.apiTherapistCreate)
+	mux.HandleFunc("GET /api/v1/therapists/{id}", s.apiTherapistGet)
+	mux.HandleFunc("PUT /api/v1/therapists/{id}", s.apiTherapistUpdate)
+	mux.HandleFunc("DELETE /api/v1/therapists/{id}", s.apiTherapistDelete)
+
+	mux.HandleFunc("GET /api/v1/goals", s.apiGoalList)
+	mux.HandleFunc("POST /api/v1/goals", s.apiGoalCreate)
+	mux.HandleFunc("GET /api/v1/goals/{id}", s.apiGoalGet)
+	mux.HandleFunc("PUT /api/v1/goals/{id}", s.apiGoalUpdate)
+	mux.HandleFunc("DELETE /api/v1/goals/{id}", s.apiGoalDelete)
+
+	mux.HandleFunc("GET /api/v1/sessions", s.apiSessionList)
+	mux.HandleFunc("POST /api/v1/sessions", s.apiSessionCreate)
+	mux.HandleFunc("GET /api/v1/sessions/{id}", s.apiSessionGet)
+	mux.HandleFunc("PUT /api/v1/sessions/{id}", s.apiSessionUpdate)
+	mux.HandleFunc("DELETE /api/v1/sessions/{id}", s.apiSessionDelete)
+
+	mux.HandleFunc("GET /api/v1/checkins", s.apiCheckinList)
+	mux.HandleFunc("POST /api/v1/checkins", s.apiCheckinCreate)
+	mux.HandleFunc("GET /api/v1/checkins/{id}", s.apiCheckinGet)
+	mux.HandleFunc("PUT /api/v1/checkins/{id}", s.apiCheckinUpdate)
+	mux.HandleFunc("DELETE /api/v1/checkins/{id}", s.apiCheckinDelete)
+
+	mux.HandleFunc("GET /api/v1/settings", s.apiSettingList)
+	mux.HandleFunc("PUT /api/v1/settings/{name}", s.apiSettingSet)
+	mux.HandleFunc("DELETE /api/v1/settings/{name}", s.apiSettingUnset)
+
+	mux.HandleFunc("GET /api/v1/instruments", s.apiInstrumentList)
+	mux.HandleFunc("GET /api/v1/review", s.apiReview)
+	mux.HandleFunc("GET /api/v1/export", s.apiExport)
+	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
+	mux.HandleFunc("/api/", s.apiNotFound)
+
+	mux.HandleFunc("/", s.pageNotFound)
+}

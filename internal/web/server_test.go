@@ -1,0 +1,121 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/store/storetest"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// Serve lets a request that is under way finish after its context ends,
+// then returns without error.
+func TestServeFinishesInFlightRequests(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Addr: "127.0.0.1:0", Owner: upshot.DefaultOwner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+
+	body, send := io.Pipe()
+	req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+"/api/v1/therapists", body)
+	req.Header.Set("Content-Type", "application/json")
+	answered := make(chan *http.Response, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Errorf("in-flight request: %v", err)
+			answered <- nil
+			return
+		}
+		answered <- resp
+	}()
+	send.Write([]byte(`{"name": "Dr.`))
+	time.Sleep(200 * time.Millisecond) // the handler is now reading the body
+	cancel()
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case err := <-served:
+		t.Fatalf("Serve returned before the request finished: %v", err)
+	default:
+	}
+	send.Write([]byte(` A"}`))
+	send.Close()
+	resp := <-answered
+	if resp == nil {
+		t.FailNow()
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("in-flight request: %d, want 201", resp.StatusCode)
+	}
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after the last request")
+	}
+	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		t.Error("the listener still accepts connections")
+	}
+}
+
+// The request log names the route, never the data: no note, no id, no query.
+func TestRequestLogHoldsNoData(t *testing.T) {
+	var logs bytes.Buffer
+	db := storetest.Open(t, "sqlite")
+	db.Now = testClock
+	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Owner: upshot.DefaultOwner, Now: testClock,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{t: t, db: db, srv: srv}
+	a.ts = newTestServer(t, srv)
+	th, _ := a.seed()
+	a.sendJSON("POST", "/api/v1/sessions", `{"therapist_id": `+itoa(th)+`, "note": "SECRET-NOTE"}`)
+	a.sendJSON("POST", "/api/v1/checkins", `{"instrument": "phq9", "answers": [3,3,3,3,3,3,3,3,3]}`)
+	a.get("/review?since=2025-01-01&therapist=SECRET-QUERY")
+	a.get("/sessions/1")
+	out := logs.String()
+	for _, secret := range []string{"SECRET-NOTE", "SECRET-QUERY", "3,3,3", "/sessions/1 "} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log contains %q:\n%s", secret, out)
+		}
+	}
+	for _, want := range []string{`pattern="POST /api/v1/sessions"`, `pattern="GET /sessions/{id}"`, "status=201", "duration="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the log lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestNewRefusesIncompleteConfig(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	for _, cfg := range []Config{
+		{Registry: instrument.Builtin(), Owner: 1},
+		{Store: db, Owner: 1},
+		{Store: db, Registry: instrument.Builtin()},
+	} {
+		if _, err := New(cfg); err == nil {
+			t.Errorf("New(%+v) accepted an incomplete config", cfg)
+		}
+	}
+}
