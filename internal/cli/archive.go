@@ -13,6 +13,7 @@ import (
 	"github.com/upshot-app/upshot/internal/archive"
 	"github.com/upshot-app/upshot/internal/demo"
 	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/store"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -121,29 +122,8 @@ own, e.g. upshot demo --db /tmp/upshot-demo.db`,
 			if err != nil {
 				return err
 			}
-			current, err := db.Export(a.ctx, a.owner)
+			s, err := a.fillDemo(db)
 			if err != nil {
-				return err
-			}
-			if !current.Empty() {
-				return upshot.Errorf(upshot.ECONFLICT, "db",
-					"this database already holds records (%d therapists, %d sessions); the demo only fills an empty database, so nothing was changed. Try: upshot demo --db /tmp/upshot-demo.db",
-					len(current.Therapists), len(current.Sessions))
-			}
-			built, err := demo.Build(a.today(), instrument.Builtin())
-			if err != nil {
-				return err
-			}
-			// The demo goes through the same checks as an imported file.
-			var buf bytes.Buffer
-			if err := archive.Encode(&buf, built); err != nil {
-				return err
-			}
-			s, err := archive.Decode(&buf, instrument.Builtin(), a.today())
-			if err != nil {
-				return fmt.Errorf("demo data: %w", err)
-			}
-			if err := db.Import(a.ctx, a.owner, s); err != nil {
 				return err
 			}
 			_, err = fmt.Fprintf(a.stdout, "added a demo year: %d therapists, %d goals, %d sessions and %d check-ins\n",
@@ -151,4 +131,34 @@ own, e.g. upshot demo --db /tmp/upshot-demo.db`,
 			return err
 		}),
 	}
+}
+
+// fillDemo puts the demo year into an empty database through the same checks
+// as an imported file.
+func (a *app) fillDemo(db *store.DB) (*upshot.Snapshot, error) {
+	current, err := db.Export(a.ctx, a.owner)
+	if err != nil {
+		return nil, err
+	}
+	if !current.Empty() {
+		return nil, upshot.Errorf(upshot.ECONFLICT, "db",
+			"this database already holds records (%d therapists, %d sessions); the demo only fills an empty database, so nothing was changed. Try: upshot demo --db /tmp/upshot-demo.db",
+			len(current.Therapists), len(current.Sessions))
+	}
+	built, err := demo.Build(a.today(), instrument.Builtin())
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := archive.Encode(&buf, built); err != nil {
+		return nil, err
+	}
+	s, err := archive.Decode(&buf, instrument.Builtin(), a.today())
+	if err != nil {
+		return nil, fmt.Errorf("demo data: %w", err)
+	}
+	if err := db.Import(a.ctx, a.owner, s); err != nil {
+		return nil, err
+	}
+	return s, nil
 }

@@ -219,6 +219,11 @@ Dates are YYYY-MM-DD. Everything stays in your own database (--db).`,
 		a.exportCommand(),
 		a.importCommand(),
 		a.demoCommand(),
+		a.reviewCommand(),
+		a.reportCommand(),
+		a.serveCommand(),
+		a.backupCommand(),
+		a.restoreCommand(),
 		a.versionCommand(),
 	)
 	return root

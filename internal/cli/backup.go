@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/charmbracelet/huh"
+	"github.com/spf13/cobra"
+
+	"github.com/upshot-app/upshot/internal/backup"
+	"github.com/upshot-app/upshot/internal/store"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// passphraseEnv lets scripts give a backup passphrase without a terminal.
+const passphraseEnv = "UPSHOT_PASSPHRASE"
+
+// passphrase comes from UPSHOT_PASSPHRASE, else from the terminal (asked twice
+// when it protects a new backup), else it is a missing value.
+func (a *app) passphrase(confirm bool) (string, error) {
+	if p := os.Getenv(passphraseEnv); p != "" {
+		return p, nil
+	}
+	if !a.interactive() {
+		return "", missing("passphrase", "set "+passphraseEnv+" or run on a terminal")
+	}
+	var p, again string
+	fields := []huh.Field{huh.NewInput().Title("Passphrase").EchoMode(huh.EchoModePassword).Value(&p).
+		Validate(func(s string) error {
+			if len(s) < 8 {
+				return errors.New("use at least 8 characters")
+			}
+			return nil
+		})}
+	if confirm {
+		fields = append(fields, huh.NewInput().Title("Passphrase again").EchoMode(huh.EchoModePassword).Value(&again).
+			Validate(func(s string) error {
+				if s != p {
+					return errors.New("the two passphrases differ")
+				}
+				return nil
+			}))
+	}
+	if err := a.runForm(huh.NewGroup(fields...)); err != nil {
+		return "", err
+	}
+	return p, nil
+}
+
+func (a *app) backupCommand() *cobra.Command {
+	var out, verify string
+	var encrypt bool
+	cmd := &cobra.Command{
+		Use:   "backup -o FILE [--encrypt] | backup --verify FILE",
+		Short: "Take a consistent copy of the database while it is in use, or check one",
+		Long: `Take a consistent online copy of the whole database (SQLite: a VACUUM INTO
+copy; PostgreSQL: a complete logical dump) into FILE, safe to run while
+'upshot serve' is writing. --encrypt protects it with a passphrase (asked on the
+terminal, or from UPSHOT_PASSPHRASE). --verify FILE checks a backup (integrity,
+format version, passphrase) without restoring it.`,
+		Args: args(),
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write the backup to FILE (must not exist yet)")
+	cmd.Flags().BoolVar(&encrypt, "encrypt", false, "encrypt with a passphrase (age)")
+	cmd.Flags().StringVar(&verify, "verify", "", "check the backup FILE instead of taking one")
+	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
+		switch {
+		case verify != "" && out != "":
+			return usagef(cmd, "give either -o FILE or --verify FILE, not both")
+		case verify != "":
+			info, err := a.withBackupFile(verify, func(r io.Reader, pass string) (backup.Info, error) {
+				return backup.Verify(a.ctx, r, pass)
+			})
+			if err != nil {
+				return err
+			}
+			return a.printBackupInfo("backup is intact", info)
+		case out == "":
+			return missing("-o", "the file to write the backup to")
+		}
+		var pass string
+		if encrypt {
+			p, err := a.passphrase(true)
+			if err != nil {
+				return err
+			}
+			pass = p
+		}
+		db, err := a.store()
+		if err != nil {
+			return err
+		}
+		f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			return upshot.Invalid("-o", "-o: %s already exists; choose a new file name", out)
+		}
+		if err != nil {
+			return err
+		}
+		err = backup.Backup(a.ctx, db, f, backup.Options{Passphrase: pass, TempDir: filepath.Dir(out)})
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(out)
+			return err
+		}
+		fmt.Fprintf(a.stderr, "backup written to %s\n", out)
+		return nil
+	})
+	return cmd
+}
+
+func (a *app) restoreCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "restore FILE [--db PATH|URL]",
+		Short: "Restore a backup into an empty database, after verifying it",
+		Long: `Verify a backup made by 'upshot backup' and restore it into an empty database
+(--db, as for every command). A damaged file, a wrong passphrase or a
+non-empty database is refused and nothing is written.`,
+		Args: args("FILE"),
+		RunE: a.run(func(cmd *cobra.Command, args []string) error {
+			var db *store.DB
+			info, err := a.withBackupFile(args[0], func(r io.Reader, pass string) (backup.Info, error) {
+				var err error
+				if db, err = a.store(); err != nil {
+					return backup.Info{}, err
+				}
+				return backup.Restore(a.ctx, r, pass, db)
+			})
+			if err != nil {
+				return err
+			}
+			return a.printBackupInfo("restored", info)
+		}),
+	}
+}
+
+// withBackupFile opens a backup, asks for the passphrase when it is
+// encrypted, and hands the stream to fn.
+func (a *app) withBackupFile(path string, fn func(io.Reader, string) (backup.Info, error)) (backup.Info, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return backup.Info{}, upshot.Invalid("FILE", "no file %s", path)
+	}
+	if err != nil {
+		return backup.Info{}, err
+	}
+	defer f.Close()
+	enc, r, err := backup.Encrypted(f)
+	if err != nil {
+		return backup.Info{}, err
+	}
+	var pass string
+	if enc {
+		if pass, err = a.passphrase(false); err != nil {
+			return backup.Info{}, err
+		}
+	}
+	return fn(r, pass)
+}
+
+func (a *app) printBackupInfo(what string, info backup.Info) error {
+	enc := ""
+	if info.Encrypted {
+		enc = ", encrypted"
+	}
+	_, err := fmt.Fprintf(a.stdout, "%s: %s backup of %s%s; %d therapists, %d goals, %d sessions, %d check-ins\n",
+		what, info.Kind, info.CreatedAt.Format("2006-01-02 15:04 MST"), enc,
+		info.Counts.Therapists, info.Counts.Goals, info.Counts.Sessions, info.Counts.CheckIns)
+	return err
+}
