@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -84,21 +82,6 @@ func settingName(name string) error {
 	return renameField(err, map[string]string{"name": "NAME"})
 }
 
-// checkSetting is upshot.CheckSetting, also refusing NaN for number
-// settings: it passes range checks (every comparison with NaN is false) and
-// would silently switch a review finding off.
-func checkSetting(name, value string) error {
-	if _, err := upshot.CheckSetting(name, value); err != nil {
-		return err
-	}
-	if d, _ := upshot.LookupSetting(name); d.Kind == upshot.KindNumber {
-		if f, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return upshot.Invalid(name, "%s must be a number %g-%g, got %q", name, d.Min, d.Max, value)
-		}
-	}
-	return nil
-}
-
 func (a *app) settingsGet() *cobra.Command {
 	return &cobra.Command{
 		Use:   "get NAME",
@@ -132,7 +115,7 @@ func (a *app) settingsSet() *cobra.Command {
 			if err := settingName(args[0]); err != nil {
 				return err
 			}
-			if err := checkSetting(args[0], args[1]); err != nil {
+			if _, err := upshot.CheckSetting(args[0], args[1]); err != nil {
 				return err
 			}
 			db, err := a.store()

@@ -2,6 +2,7 @@ package upshot
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -98,7 +99,8 @@ func (d SettingDef) Check(value string) (string, error) {
 		return strconv.Itoa(n), nil
 	case KindNumber:
 		f, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-		if err != nil || f < d.Min || f > d.Max {
+		// NaN compares false with everything, so it would pass the range check.
+		if err != nil || math.IsNaN(f) || f < d.Min || f > d.Max {
 			return "", Invalid(field, "%s must be a number %g-%g, got %q", field, d.Min, d.Max, value)
 		}
 		return strconv.FormatFloat(f, 'g', -1, 64), nil

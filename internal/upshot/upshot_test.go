@@ -217,6 +217,11 @@ func TestSettings(t *testing.T) {
 	if _, err := upshot.CheckSetting("nope", "1"); upshot.ErrorField(err) != "name" {
 		t.Errorf("unknown setting: %v", err)
 	}
+	for _, bad := range []string{"NaN", "nan", "Inf", "-Inf", "5.01", "0.99", ""} {
+		if _, err := upshot.CheckSetting("conduct_concern_max", bad); err == nil {
+			t.Errorf("conduct_concern_max %q accepted", bad)
+		}
+	}
 	v, err := upshot.CheckSetting("conduct_concern_max", " 2.5 ")
 	if err != nil || v != "2.5" {
 		t.Errorf("number setting = %q, %v", v, err)
