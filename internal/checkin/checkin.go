@@ -36,6 +36,20 @@ type Result struct {
 	// baseline that was in the clinical range: recovery cannot apply otherwise.
 	Recovery         *bool `json:"recovery"`
 	ReliableRecovery *bool `json:"reliable_recovery"`
+	// Note qualifies the instrument, e.g. that the focus check is
+	// self-monitoring and not a validated scale.
+	Note string `json:"note,omitempty"`
+	// SafetyNotice is the text to show first when Safety is set; the caller
+	// fills it with WithNotice, since it holds the person's crisis contacts.
+	SafetyNotice string `json:"safety_notice,omitempty"`
+}
+
+// WithNotice returns r with the safety notice filled in when r needs one.
+func (r Result) WithNotice(crisisContacts string) Result {
+	if r.Safety {
+		r.SafetyNotice = SafetyNotice(crisisContacts)
+	}
+	return r
 }
 
 // Changes compares a check-in with the first one (the baseline) and with the
@@ -74,40 +88,58 @@ func Evaluate(def *instrument.Definition, history []*upshot.CheckIn, c *upshot.C
 // version it was answered against, so old answers keep their meaning after a
 // definition changes. Change and recovery are judged by c's definition.
 func EvaluateWith(defFor DefinitionFor, history []*upshot.CheckIn, c *upshot.CheckIn) (Result, error) {
-	def, err := defFor(c)
+	def, r, score, err := evaluate(defFor, c)
 	if err != nil {
 		return Result{}, err
 	}
+	// Order by date then id: two check-ins on one day count in the order they
+	// were recorded, so "baseline" never depends on how the caller sorted.
+	// One pass finds the first and the latest earlier check-in; nothing else
+	// of the history matters.
+	var base, prev *upshot.CheckIn
+	for _, h := range history {
+		if h == nil || h.Instrument != c.Instrument || h.ID == c.ID || !before(h, c) {
+			continue
+		}
+		if base == nil || before(h, base) {
+			base = h
+		}
+		if prev == nil || before(prev, h) {
+			prev = h
+		}
+	}
+	return compare(defFor, def, r, score, base, prev)
+}
+
+// evaluate scores c alone, without comparing it with anything.
+func evaluate(defFor DefinitionFor, c *upshot.CheckIn) (*instrument.Definition, Result, instrument.Score, error) {
+	def, err := defFor(c)
+	if err != nil {
+		return nil, Result{}, instrument.Score{}, err
+	}
 	if c.Instrument != def.ID {
-		return Result{}, upshot.Errorf(upshot.EINTERNAL, "instrument", "check-in %d is a %s check-in, not %s", c.ID, c.Instrument, def.ID)
+		return nil, Result{}, instrument.Score{}, upshot.Errorf(upshot.EINTERNAL, "instrument", "check-in %d is a %s check-in, not %s", c.ID, c.Instrument, def.ID)
 	}
 	score, err := def.Score(c.Answers)
 	if err != nil {
-		return Result{}, err
+		return nil, Result{}, instrument.Score{}, err
 	}
 	r := Result{
 		ID: c.ID, Instrument: c.Instrument, InstrumentVersion: c.InstrumentVersion, Name: def.Label(),
 		Date: c.Date, Answers: c.Answers,
 		Total: score.Total, Max: def.Max, Band: score.Band, Caseness: score.Caseness, Safety: score.Safety,
+		Note: def.Note,
 	}
+	return def, r, score, nil
+}
 
-	// Order by date then id: two check-ins on one day count in the order they
-	// were recorded, so "baseline" never depends on how the caller sorted.
-	var earlier []*upshot.CheckIn
-	for _, h := range history {
-		if h == nil || h.Instrument != c.Instrument || h.ID == c.ID {
-			continue
-		}
-		if before(h, c) {
-			earlier = append(earlier, h)
-		}
-	}
-	if len(earlier) == 0 {
+// compare fills in r's change against base (the first earlier check-in) and
+// prev (the latest earlier one), both nil when there is none. Change and
+// recovery are judged by def, c's own definition.
+func compare(defFor DefinitionFor, def *instrument.Definition, r Result, score instrument.Score, base, prev *upshot.CheckIn) (Result, error) {
+	if base == nil {
 		return r, nil
 	}
-	slices.SortFunc(earlier, func(a, b *upshot.CheckIn) int {
-		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.ID, b.ID))
-	})
 	scoreOf := func(h *upshot.CheckIn) (instrument.Score, error) {
 		d, err := defFor(h)
 		if err != nil {
@@ -119,17 +151,17 @@ func EvaluateWith(defFor DefinitionFor, history []*upshot.CheckIn, c *upshot.Che
 		}
 		return s, nil
 	}
-	base, err := scoreOf(earlier[0])
+	baseScore, err := scoreOf(base)
 	if err != nil {
 		return Result{}, err
 	}
-	prev, err := scoreOf(earlier[len(earlier)-1])
+	prevScore, err := scoreOf(prev)
 	if err != nil {
 		return Result{}, err
 	}
-	out := def.Outcome(base, score)
+	out := def.Outcome(baseScore, score)
 	r.Change.Baseline = fromInstrument(out.Change)
-	r.Change.Previous = fromInstrument(def.Change(prev, score))
+	r.Change.Previous = fromInstrument(def.Change(prevScore, score))
 	r.Recovery, r.ReliableRecovery = out.Recovery, out.ReliableRecovery
 	return r, nil
 }
@@ -147,13 +179,25 @@ func History(defFor DefinitionFor, checkins []*upshot.CheckIn) ([]Result, error)
 	slices.SortFunc(sorted, func(a, b *upshot.CheckIn) int {
 		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.ID, b.ID))
 	})
+	// In date-then-id order every check-in's baseline is the first of its
+	// instrument met so far and its previous the last one met: one pass,
+	// where asking EvaluateWith for each would scan the history n times
+	// (ten years of weekly check-ins made the dashboard's charts quadratic).
 	out := make([]Result, 0, len(sorted))
+	first, last := map[string]*upshot.CheckIn{}, map[string]*upshot.CheckIn{}
 	for _, c := range sorted {
-		r, err := EvaluateWith(defFor, sorted, c)
+		def, r, score, err := evaluate(defFor, c)
 		if err != nil {
 			return nil, err
 		}
+		if r, err = compare(defFor, def, r, score, first[c.Instrument], last[c.Instrument]); err != nil {
+			return nil, err
+		}
 		out = append(out, r)
+		if first[c.Instrument] == nil {
+			first[c.Instrument] = c
+		}
+		last[c.Instrument] = c
 	}
 	return out, nil
 }

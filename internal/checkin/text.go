@@ -79,3 +79,17 @@ func (r Result) RecoveryText() string {
 		return "your first check-in was in the clinical range and this one still is"
 	}
 }
+
+// CasenessText words the clinical cut-off neutrally, right for scales where
+// higher is worse and for those where higher is better; "" when the
+// instrument has no cut-off.
+func (r Result) CasenessText() string {
+	switch {
+	case r.Caseness == nil:
+		return ""
+	case *r.Caseness:
+		return "In the clinical range for this questionnaire."
+	default:
+		return "Not in the clinical range for this questionnaire."
+	}
+}

@@ -6,13 +6,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/charmbracelet/huh"
 	"github.com/spf13/cobra"
 
 	"github.com/upshot-app/upshot/internal/backup"
-	"github.com/upshot-app/upshot/internal/store"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -72,7 +70,8 @@ format version, passphrase) without restoring it.`,
 		case verify != "" && out != "":
 			return usagef(cmd, "give either -o FILE or --verify FILE, not both")
 		case verify != "":
-			info, err := a.withBackupFile(verify, func(r io.Reader, pass string) (backup.Info, error) {
+			var pass string
+			info, err := a.withBackupFile(verify, &pass, func(r io.Reader) (backup.Info, error) {
 				return backup.Verify(a.ctx, r, pass)
 			})
 			if err != nil {
@@ -101,7 +100,10 @@ format version, passphrase) without restoring it.`,
 		if err != nil {
 			return err
 		}
-		err = backup.Backup(a.ctx, db, f, backup.Options{Passphrase: pass, TempDir: filepath.Dir(out)})
+		// The working copy goes to the system temp dir, never beside the
+		// output: an encrypted backup must not leave plaintext in a folder
+		// that may be synced somewhere.
+		err = backup.Backup(a.ctx, db, f, backup.Options{Passphrase: pass})
 		if err == nil {
 			err = f.Sync()
 		}
@@ -127,12 +129,19 @@ func (a *app) restoreCommand() *cobra.Command {
 non-empty database is refused and nothing is written.`,
 		Args: args("FILE"),
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
-			var db *store.DB
-			info, err := a.withBackupFile(args[0], func(r io.Reader, pass string) (backup.Info, error) {
-				var err error
-				if db, err = a.store(); err != nil {
-					return backup.Info{}, err
-				}
+			// Verify first: a wrong passphrase or a damaged file must not even
+			// create the destination database.
+			var pass string // asked once, used for both reads
+			if _, err := a.withBackupFile(args[0], &pass, func(r io.Reader) (backup.Info, error) {
+				return backup.Verify(a.ctx, r, pass)
+			}); err != nil {
+				return err
+			}
+			db, err := a.store()
+			if err != nil {
+				return err
+			}
+			info, err := a.withBackupFile(args[0], &pass, func(r io.Reader) (backup.Info, error) {
 				return backup.Restore(a.ctx, r, pass, db)
 			})
 			if err != nil {
@@ -143,9 +152,9 @@ non-empty database is refused and nothing is written.`,
 	}
 }
 
-// withBackupFile opens a backup, asks for the passphrase when it is
-// encrypted, and hands the stream to fn.
-func (a *app) withBackupFile(path string, fn func(io.Reader, string) (backup.Info, error)) (backup.Info, error) {
+// withBackupFile opens a backup, asks for the passphrase into *pass when it
+// is encrypted and *pass is still empty, and hands the stream to fn.
+func (a *app) withBackupFile(path string, pass *string, fn func(io.Reader) (backup.Info, error)) (backup.Info, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return backup.Info{}, upshot.Invalid("FILE", "no file %s", path)
@@ -158,13 +167,12 @@ func (a *app) withBackupFile(path string, fn func(io.Reader, string) (backup.Inf
 	if err != nil {
 		return backup.Info{}, err
 	}
-	var pass string
-	if enc {
-		if pass, err = a.passphrase(false); err != nil {
+	if enc && *pass == "" {
+		if *pass, err = a.passphrase(false); err != nil {
 			return backup.Info{}, err
 		}
 	}
-	return fn(r, pass)
+	return fn(r)
 }
 
 func (a *app) printBackupInfo(what string, info backup.Info) error {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -126,21 +127,25 @@ func (a *app) evaluate(db *store.DB, reg *instrument.Registry, c *upshot.CheckIn
 	return checkin.EvaluateWith(checkin.Resolver(reg, stored), history, c)
 }
 
-// showResults prints check-in results. When the latest carries the safety
-// flag, the notice comes first: on stdout in text, on stderr with --json so
-// that stdout stays one valid JSON value.
+// showResults prints check-in results. When any result shown carries the
+// safety flag, the notice comes first: on stdout in text, on stderr with
+// --json so that stdout stays one valid JSON value (where each flagged
+// result also carries it in safety_notice).
 func (a *app) showResults(db *store.DB, results []checkin.Result, asJSON, list bool) error {
-	if n := len(results); n > 0 && results[n-1].Safety {
+	if slices.ContainsFunc(results, func(r checkin.Result) bool { return r.Safety }) {
 		settings, err := db.Settings(a.ctx, a.owner)
 		if err != nil {
 			return err
 		}
-		notice := checkin.SafetyNotice(settings.Get(upshot.SettingCrisisContacts))
+		contacts := settings.Get(upshot.SettingCrisisContacts)
+		for i := range results {
+			results[i] = results[i].WithNotice(contacts)
+		}
 		w := a.stdout
 		if asJSON {
 			w = a.stderr
 		}
-		if _, err := fmt.Fprintf(w, "%s\n\n", notice); err != nil {
+		if _, err := fmt.Fprintf(w, "%s\n\n", checkin.SafetyNotice(contacts)); err != nil {
 			return err
 		}
 	}
@@ -163,12 +168,11 @@ func writeResult(w io.Writer, r checkin.Result) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s check-in %d on %s\n", r.Name, r.ID, r.Date)
 	fmt.Fprintf(&b, "Total: %d of %d, %s\n", r.Total, r.Max, r.Band)
-	if r.Caseness != nil {
-		if *r.Caseness {
-			b.WriteString("In the clinical range for this questionnaire.\n")
-		} else {
-			b.WriteString("Not in the clinical range for this questionnaire.\n")
-		}
+	if t := r.CasenessText(); t != "" {
+		b.WriteString(t + "\n")
+	}
+	if r.Note != "" {
+		b.WriteString(r.Note + "\n")
 	}
 	if r.Change.Baseline == nil {
 		fmt.Fprintf(&b, "This is your first %s check-in; later ones will be compared with it.\n", r.Name)

@@ -49,6 +49,8 @@ type env struct {
 	backend string
 	dsn     string
 	home    string
+	// passphrase, when set, is given to backup and restore as UPSHOT_PASSPHRASE.
+	passphrase string
 }
 
 // forEachBackend runs f as a subtest per backend with a fresh database, so
@@ -89,6 +91,9 @@ func (e *env) command(ctx context.Context, args ...string) *exec.Cmd {
 		"UPSHOT_DB=" + e.dsn,
 		"PATH=" + os.Getenv("PATH"),
 		"TZ=" + os.Getenv("TZ"),
+	}
+	if e.passphrase != "" {
+		cmd.Env = append(cmd.Env, "UPSHOT_PASSPHRASE="+e.passphrase)
 	}
 	return cmd
 }

@@ -57,7 +57,7 @@ func (a *app) runReview(cmd *cobra.Command, f reviewFlags) (*upshot.Snapshot, *r
 	if opt.TherapistID != 0 {
 		// Run would return an empty review for an unknown id; say so instead.
 		if _, err := db.FindTherapist(a.ctx, a.owner, opt.TherapistID); err != nil {
-			return nil, nil, renameField(err, map[string]string{"id": "--therapist"})
+			return nil, nil, invalidRef(renameField(err, map[string]string{"id": "--therapist"}))
 		}
 	}
 	return snap, review.Run(snap, reg, opt), nil
