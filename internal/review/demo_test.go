@@ -22,14 +22,14 @@ func TestDemoReview(t *testing.T) {
 		}
 		first, second := r.Scope.Therapists[0].ID, r.Scope.Therapists[1].ID
 		for _, c := range []string{review.CodeRelationshipDrift, review.CodeGoalNeglected, review.CodeConductConcern, review.CodeRedFlags} {
-			if !r.Has(c, first) {
+			if !has(r, c, first) {
 				t.Errorf("%s: demo review lacks %s for the first therapist: %v", d, c, codes(r))
 			}
-			if r.Has(c, second) {
+			if has(r, c, second) {
 				t.Errorf("%s: demo review shows %s for the second therapist", d, c)
 			}
 		}
-		if !r.Has(review.CodeReliableImprovement, second) {
+		if !has(r, review.CodeReliableImprovement, second) {
 			t.Errorf("%s: demo review lacks reliable_improvement for the second therapist: %v", d, codes(r))
 		}
 		if r.Safety != nil {

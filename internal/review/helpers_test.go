@@ -1,6 +1,7 @@
 package review_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -193,4 +194,23 @@ func codes(r *review.Review) []string {
 		out[i] = f.Code
 	}
 	return out
+}
+
+// findingsWith returns the findings with a code.
+func findingsWith(r *review.Review, code string) []review.Finding {
+	var out []review.Finding
+	for _, f := range r.Findings {
+		if f.Code == code {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// has reports whether a finding with the code exists for the therapist (0
+// matches any therapist).
+func has(r *review.Review, code string, therapistID int64) bool {
+	return slices.ContainsFunc(r.Findings, func(f review.Finding) bool {
+		return f.Code == code && (therapistID == 0 || f.TherapistID == therapistID)
+	})
 }

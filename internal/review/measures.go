@@ -78,21 +78,6 @@ func point(s scored) *Point {
 	return &Point{CheckInID: s.ck.ID, Date: s.ck.Date, Total: s.score.Total, Band: s.score.Band, Safety: s.score.Safety}
 }
 
-// rcSize is the smallest reliable change on the reported scale: the fixed
-// size, or for Jacobson-Truax instruments 1.96 standard errors of the
-// difference.
-func rcSize(d *instrument.Definition) float64 {
-	rc := d.ReliableChange
-	if rc.Size > 0 {
-		return rc.Size
-	}
-	if rc.SD > 0 {
-		se := rc.SD * math.Sqrt(1-rc.Reliability)
-		return 1.96 * math.Sqrt(2*se*se)
-	}
-	return 0
-}
-
 func (r *run) measures() {
 	for _, id := range r.instruments {
 		pts := r.checkins[id]
@@ -132,7 +117,7 @@ func describe(m *Measure, d *instrument.Definition) {
 	m.Name, m.ShortName = d.Name, d.Label()
 	m.Direction, m.Min, m.Max = d.Direction, d.Min, d.Max
 	m.Validated, m.Note, m.Bands, m.CaseCutoff = d.Validated, d.Note, d.Bands, d.Caseness
-	m.ReliableChangeSize = round(rcSize(d), 2)
+	m.ReliableChangeSize = round(d.ReliableChangeSize(), 2)
 }
 
 // safety looks at the latest check-in of each instrument in all the records,
@@ -162,23 +147,21 @@ func (r *run) safety() {
 		r.out.Safety = &SafetyNotice{
 			Text:           checkin.SafetyNotice(contacts),
 			CrisisContacts: contacts,
-			NotCrisis:      NotCrisisService,
 			CheckInID:      c.ID,
 			Date:           c.Date.String(),
 		}
+		// The notice is the one safety text every surface shows; the finding
+		// only points to it, so there is nothing to keep in step and no
+		// second wording of something this delicate.
 		r.add(Finding{
-			Code:  CodeSafety,
-			Title: "Support is there for you",
-			Detail: "In your check-in on " + c.Date.String() + " you answered that you have had thoughts of being better off dead or of hurting yourself. " +
-				"You deserve support with this, and you do not have to face it alone: talking to someone you trust, your therapist or your doctor can help, and the crisis contacts shown with this notice are there if you need them now.",
+			Code:     CodeSafety,
+			Title:    "Support is there for you",
+			Detail:   "Please read the note about support shown with this review first. It is about your check-in on " + c.Date.String() + ".",
 			Evidence: Evidence{CheckIns: []int64{c.ID}},
 		}, 0)
 		return
 	}
 }
-
-// NotCrisisService is said next to every safety notice.
-const NotCrisisService = "Upshot is not a crisis service. If you are in danger now, call your local emergency number."
 
 // multi reports whether outcomes are judged per therapist.
 func (r *run) multi() bool { return len(r.courses) > 1 }
@@ -291,7 +274,7 @@ func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
 	first, last := pts[0], pts[len(pts)-1]
 	d := last.def
 	o := d.Outcome(first.score, last.score)
-	size := rcSize(d)
+	size := d.ReliableChangeSize()
 	label := d.Label()
 	sessions, checkins := sessionIDsBetween(c.sessions, first.ck.Date, last.ck.Date), []int64{first.ck.ID, last.ck.ID}
 	nums := func() map[string]float64 {
@@ -440,7 +423,7 @@ func (r *run) preoccupation(c course, pts []scored, subject int) {
 			"\". Your records show more of your time and attention going to the therapy and less to your life outside it. The focus check is self-monitoring, not a validated scale.",
 		Evidence: Evidence{CheckIns: []int64{first.ck.ID, last.ck.ID}, Sessions: sessionIDsBetween(c.sessions, first.ck.Date, last.ck.Date),
 			Numbers: map[string]float64{"first_total": float64(first.score.Total), "latest_total": float64(last.score.Total),
-				"rise": float64(ch.Delta), "reliable_change": round(rcSize(d), 2),
+				"rise": float64(ch.Delta), "reliable_change": round(d.ReliableChangeSize(), 2),
 				"first_life_answer": float64(*a), "latest_life_answer": float64(*b)}}}, subject)
 }
 
@@ -466,7 +449,7 @@ func reliableWhy(d *instrument.Definition, c instrument.Change) string {
 }
 
 func sizeWords(d *instrument.Definition) string {
-	return num(rcSize(d), 1) + " points or more"
+	return num(d.ReliableChangeSize(), 1) + " points or more"
 }
 
 func directionNote(d *instrument.Definition) string {

@@ -149,11 +149,12 @@ type TherapistRef struct {
 }
 
 // SafetyNotice goes first on every surface when the latest PHQ-9 check-in
-// carries the safety item. Text holds no scores, by safe-messaging practice.
+// carries the safety item. Text is checkin.SafetyNotice, the one wording
+// every surface shows (it says Upshot is not a crisis service); it holds no
+// scores, by safe-messaging practice.
 type SafetyNotice struct {
 	Text           string `json:"text"`
 	CrisisContacts string `json:"crisis_contacts"`
-	NotCrisis      string `json:"not_crisis_service"`
 	CheckInID      int64  `json:"checkin_id"`
 	Date           string `json:"date"`
 }
@@ -257,27 +258,4 @@ func (r *run) floatSetting(name string) float64 {
 	f := r.settings.Float(name)
 	r.out.SettingsUsed[name] = strconv.FormatFloat(f, 'g', -1, 64)
 	return f
-}
-
-// FindingsWith returns the findings with a code, for callers and tests that look
-// for one kind.
-func (rv *Review) FindingsWith(code string) []Finding {
-	var out []Finding
-	for _, f := range rv.Findings {
-		if f.Code == code {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// Has reports whether a finding with the code exists for the therapist
-// (0 matches any therapist).
-func (rv *Review) Has(code string, therapistID int64) bool {
-	for _, f := range rv.Findings {
-		if f.Code == code && (therapistID == 0 || f.TherapistID == therapistID) {
-			return true
-		}
-	}
-	return false
 }

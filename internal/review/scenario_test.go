@@ -77,7 +77,7 @@ func TestScenarioHealthy(t *testing.T) {
 		t.Errorf("healthy therapy has concerns: %v", codes(r))
 	}
 	for _, c := range []string{review.CodeReliableImprovement, review.CodeReliableRecovery, review.CodeGoalProgress, review.CodeCost} {
-		if !r.Has(c, 0) {
+		if !has(r, c, 0) {
 			t.Errorf("healthy therapy lacks %s: %v", c, codes(r))
 		}
 	}
@@ -115,11 +115,11 @@ func TestScenarioDrifting(t *testing.T) {
 	r := h.review()
 	for _, c := range []string{review.CodeRelationshipDrift, review.CodeRelationshipCentred, review.CodeGoalNeglected, review.CodeNoExpertise,
 		review.CodeConductConcern, review.CodeRedFlags, review.CodeWorseAfter, review.CodeReliableDeterioration, review.CodePreoccupationRising} {
-		if !r.Has(c, a) {
+		if !has(r, c, a) {
 			t.Errorf("drifting therapy lacks %s for Dr. A: %v", c, codes(r))
 		}
 	}
-	drift := r.FindingsWith(review.CodeRelationshipDrift)[0]
+	drift := findingsWith(r, review.CodeRelationshipDrift)[0]
 	// First 4: 0%; last 4: relationship 42..51 plus therapist 10 -> 56.5%.
 	if drift.Evidence.Numbers["first_share"] != 0 || drift.Evidence.Numbers["recent_share"] != 56.5 || len(drift.Evidence.Sessions) != 8 {
 		t.Errorf("drift evidence %+v", drift.Evidence)
@@ -127,7 +127,7 @@ func TestScenarioDrifting(t *testing.T) {
 	if want := "In your last 4 sessions with Dr. A, 56.5% of the time went to your relationship with them"; !strings.HasPrefix(drift.Detail, want) {
 		t.Errorf("drift detail %q", drift.Detail)
 	}
-	neg := r.FindingsWith(review.CodeGoalNeglected)[0]
+	neg := findingsWith(r, review.CodeGoalNeglected)[0]
 	if neg.GoalID != g || neg.Evidence.Numbers["sessions_since"] != 8 {
 		t.Errorf("neglect %+v", neg)
 	}
@@ -165,16 +165,16 @@ func TestScenarioDeteriorating(t *testing.T) {
 	h.gad7(day(35), 14)
 	h.valid(t)
 	r := h.review()
-	if n := len(r.FindingsWith(review.CodeReliableDeterioration)); n != 2 {
+	if n := len(findingsWith(r, review.CodeReliableDeterioration)); n != 2 {
 		t.Errorf("want deterioration on PHQ-9 and GAD-7, got %d: %v", n, codes(r))
 	}
-	if r.Has(review.CodeOffTrack, 0) {
+	if has(r, review.CodeOffTrack, 0) {
 		t.Error("off_track repeats a reliable deterioration")
 	}
 	if !slices.Contains(r.Agenda, "Say that your PHQ-9 and GAD-7 scores have got worse and ask what the plan is.") {
 		t.Errorf("agenda %q", r.Agenda)
 	}
-	f := r.FindingsWith(review.CodeReliableDeterioration)[0]
+	f := findingsWith(r, review.CodeReliableDeterioration)[0]
 	if f.Instrument != "phq9" || !slices.Equal(f.Evidence.CheckIns, []int64{8, 10}) || f.Evidence.Numbers["change"] != 7 {
 		t.Errorf("evidence %+v", f)
 	}
@@ -200,7 +200,7 @@ func TestScenarioSafety(t *testing.T) {
 		t.Errorf("safety detail carries a number: %q", f.Detail)
 	}
 	if r.Safety == nil || r.Safety.CrisisContacts != "Samaritans 116 123" || !strings.Contains(r.Safety.Text, "Samaritans 116 123") ||
-		!strings.Contains(r.Safety.NotCrisis, "not a crisis service") {
+		!strings.Contains(r.Safety.Text, "not a crisis service") {
 		t.Errorf("notice %+v", r.Safety)
 	}
 	if r.SettingsUsed[upshot.SettingCrisisContacts] != "Samaritans 116 123" {
@@ -234,14 +234,14 @@ func TestPerTherapist(t *testing.T) {
 	r := h.review()
 
 	for _, c := range []string{review.CodeRelationshipDrift, review.CodeRelationshipCentred, review.CodeConductConcern, review.CodeGoalNeglected, review.CodeReliableDeterioration} {
-		if !r.Has(c, a) {
+		if !has(r, c, a) {
 			t.Errorf("lacks %s for Dr. A: %v", c, codes(r))
 		}
-		if r.Has(c, b) {
+		if has(r, c, b) {
 			t.Errorf("%s wrongly for Dr. B", c)
 		}
 	}
-	if !r.Has(review.CodeReliableImprovement, b) || !r.Has(review.CodeReliableRecovery, b) || r.Has(review.CodeReliableImprovement, a) {
+	if !has(r, review.CodeReliableImprovement, b) || !has(r, review.CodeReliableRecovery, b) || has(r, review.CodeReliableImprovement, a) {
 		t.Errorf("outcomes per therapist wrong: %+v", r.Findings)
 	}
 	// Overall the measure still runs from the first to the last check-in.
@@ -262,16 +262,16 @@ func TestPerTherapist(t *testing.T) {
 	// One therapist: only their sessions, and only check-ins from their first
 	// session on.
 	rb := h.review(func(o *review.Options) { o.TherapistID = b })
-	if rb.Has(review.CodeRelationshipDrift, 0) || rb.Scope.Sessions != 12 || rb.Measures[0].Baseline.Total != 18 {
+	if has(rb, review.CodeRelationshipDrift, 0) || rb.Scope.Sessions != 12 || rb.Measures[0].Baseline.Total != 18 {
 		t.Errorf("therapist scope: %v sessions %d baseline %+v", codes(rb), rb.Scope.Sessions, rb.Measures[0].Baseline)
 	}
 	ra := h.review(func(o *review.Options) { o.TherapistID = a })
 	// Dr. A ended on day 63: check-ins up to 14 days later still count (day 63), day 80 does not.
-	if ra.Measures[0].Latest.Total != 19 || len(ra.Measures[0].Series) != 2 || ra.Has(review.CodeReliableImprovement, 0) {
+	if ra.Measures[0].Latest.Total != 19 || len(ra.Measures[0].Series) != 2 || has(ra, review.CodeReliableImprovement, 0) {
 		t.Errorf("therapist A scope: %+v", ra.Measures[0])
 	}
 	rs := h.review(func(o *review.Options) { o.Since = day(80) })
-	if rs.Scope.Sessions != 12 || len(rs.Measures[0].Series) != 2 || rs.Has(review.CodeRelationshipDrift, 0) {
+	if rs.Scope.Sessions != 12 || len(rs.Measures[0].Series) != 2 || has(rs, review.CodeRelationshipDrift, 0) {
 		t.Errorf("since scope: %d sessions %+v", rs.Scope.Sessions, rs.Measures[0].Series)
 	}
 }
@@ -326,5 +326,29 @@ func TestUnscored(t *testing.T) {
 	r := h.review()
 	if m := r.Measures[0]; len(m.Series) != 1 || !slices.Equal(m.Unscored, []int64{c.ID}) {
 		t.Errorf("measure %+v", m)
+	}
+}
+
+// A check-in is judged by the definition stored with it, not the registry's
+// current one: resolution is checkin's, so the review and the check-in page
+// agree. Here the stored PHQ-9 of the same version uses the Jacobson-Truax
+// rule instead of the fixed size of 6.
+func TestStoredDefinitionWins(t *testing.T) {
+	h := newHist()
+	h.phq9(day(0), 16, 0)
+	h.phq9(day(14), 11, 0)
+	def := strings.Replace(string(h.snap.Definitions[0].Data), `"reliable_change": {"size": 6}`, `"reliable_change": {"sd": 4, "reliability": 0.84}`, 1)
+	if def == string(h.snap.Definitions[0].Data) {
+		t.Fatal("the PHQ-9 definition no longer has a fixed reliable-change size of 6")
+	}
+	h.snap.Definitions[0].Data = []byte(def)
+	r := h.review()
+	// 1.96 * sqrt(2) * 4 * sqrt(1 - 0.84) = 4.43: a fall of 5 is reliable now.
+	m := r.Measures[0]
+	if m.ReliableChangeSize != 4.43 || m.Reliable != "improvement" || m.RCI == nil || len(m.Unscored) != 0 {
+		t.Errorf("measure judged by the registry's definition: size %v reliable %q rci %v unscored %v", m.ReliableChangeSize, m.Reliable, m.RCI, m.Unscored)
+	}
+	if f := findingsWith(r, review.CodeReliableImprovement); len(f) != 1 || f[0].Evidence.Numbers["reliable_change"] != 4.43 {
+		t.Errorf("reliable_improvement %+v", f)
 	}
 }

@@ -97,31 +97,7 @@ func newRun(s *upshot.Snapshot, reg *instrument.Registry, opt Options) *run {
 		checkins:      map[string][]scored{},
 		unscored:      map[string][]int64{},
 		measureAt:     map[string]int{},
-		resolve:       resolver(reg, s.Definitions),
-	}
-}
-
-// resolver is checkin.Resolve with a cache keyed without formatting, since
-// it is asked once per check-in and a decade of weekly check-ins is
-// thousands of calls.
-func resolver(reg *instrument.Registry, stored []upshot.Definition) checkin.DefinitionFor {
-	type key struct {
-		id      string
-		version int
-	}
-	type entry struct {
-		def *instrument.Definition
-		err error
-	}
-	cache := map[key]entry{}
-	return func(c *upshot.CheckIn) (*instrument.Definition, error) {
-		k := key{c.Instrument, c.InstrumentVersion}
-		e, ok := cache[k]
-		if !ok {
-			e.def, e.err = checkin.Resolve(reg, stored, c.Instrument, c.InstrumentVersion)
-			cache[k] = e
-		}
-		return e.def, e.err
+		resolve:       checkin.Resolver(reg, s.Definitions),
 	}
 }
 

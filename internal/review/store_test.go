@@ -84,7 +84,7 @@ func TestScenariosThroughStore(t *testing.T) {
 		}},
 		{"drifting", func(h *hist) { drifting(h) }, func(t *testing.T, r *review.Review) {
 			for _, c := range []string{review.CodeRelationshipDrift, review.CodeGoalNeglected, review.CodeConductConcern, review.CodeRedFlags} {
-				if !r.Has(c, 0) {
+				if !has(r, c, 0) {
 					t.Errorf("drifting lacks %s: %v", c, codes(r))
 				}
 			}
@@ -95,7 +95,7 @@ func TestScenariosThroughStore(t *testing.T) {
 			h.phq9(day(0), 10, 0)
 			h.phq9(day(35), 17, 0)
 		}, func(t *testing.T, r *review.Review) {
-			if !r.Has(review.CodeReliableDeterioration, 0) {
+			if !has(r, review.CodeReliableDeterioration, 0) {
 				t.Errorf("deteriorating: %v", codes(r))
 			}
 		}},

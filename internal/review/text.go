@@ -46,9 +46,6 @@ func WriteText(w io.Writer, r *Review, width int) error {
 		for _, line := range strings.Split(s.Text, "\n") {
 			p.para(line, 0)
 		}
-		if !strings.Contains(s.Text, "not a crisis service") {
-			p.para(s.NotCrisis, 0)
-		}
 		p.rule("")
 		p.blank()
 	}

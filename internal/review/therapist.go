@@ -150,8 +150,11 @@ func sortedUnique(ids []int64) []int64 {
 	return slices.Compact(ids)
 }
 
-// redFlags applies red_flags: a kind of flag in at least red_flag_min_sessions
-// of the last red_flag_window sessions, or a boundary flag at any time.
+// redFlags applies red_flags: a flag of any kind in at least
+// red_flag_min_sessions of the last red_flag_window sessions, or a boundary
+// flag at any time. Sessions are counted, not kinds: a therapist who blames
+// the person once, steers to the relationship the next time and rewrites
+// their account the time after shows a pattern no single kind repeats.
 func (r *run) redFlags(id int64, ss []*upshot.Session, window, minSessions int) {
 	fs := FlagSummary{TherapistID: id, Counts: map[string]int{}, Sessions: []int64{}}
 	var boundary []*upshot.Session
@@ -173,31 +176,33 @@ func (r *run) redFlags(id int64, ss []*upshot.Session, window, minSessions int) 
 		return
 	}
 	recent := lastN(ss, window)
-	inWindow := map[string]int{}
+	var flagged []int64
+	perKind := map[string]int{}
 	for _, s := range recent {
+		if len(s.Flags) == 0 {
+			continue
+		}
+		flagged = append(flagged, s.ID)
 		for _, f := range s.Flags {
-			inWindow[f]++
+			perKind[f]++
 		}
 	}
 	name := r.name(id)
-	var repeated []string
 	var evidence []int64
 	nums := map[string]float64{}
-	for _, f := range upshot.Flags {
-		if n := inWindow[f]; n >= minSessions {
-			repeated = append(repeated, quote(upshot.FlagLabels[f])+" in "+itoa(n))
-			nums[f] = float64(n)
-			for _, s := range recent {
-				if s.HasFlag(f) {
-					evidence = append(evidence, s.ID)
-				}
+	var parts []string
+	if len(flagged) >= minSessions {
+		var kinds []string
+		for _, f := range upshot.Flags {
+			if n := perKind[f]; n > 0 {
+				kinds = append(kinds, quote(upshot.FlagLabels[f])+" in "+itoa(n))
+				nums[f] = float64(n)
 			}
 		}
-	}
-	var parts []string
-	if len(repeated) > 0 {
-		parts = append(parts, "In your last "+plural(len(recent), "session")+" with "+name+" you recorded "+joinAnd(repeated)+
-			" of them (reported at "+itoa(minSessions)+" or more).")
+		nums["sessions_flagged"] = float64(len(flagged))
+		evidence = append(evidence, flagged...)
+		parts = append(parts, "You recorded a red flag in "+itoa(len(flagged))+" of your last "+plural(len(recent), "session")+" with "+name+": "+
+			joinAnd(kinds)+" (reported at "+itoa(minSessions)+" or more sessions with any flag).")
 	}
 	if len(boundary) > 0 {
 		dates := make([]string, len(boundary))

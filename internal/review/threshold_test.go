@@ -1,6 +1,8 @@
 package review_test
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,6 +89,18 @@ func flagCourse(flag string, at ...int) func(h *hist) {
 		ss := h.weekly(a, day(0), 10)
 		for _, i := range at {
 			ss[i].Flags = []string{flag}
+		}
+	}
+}
+
+// mixedFlagCourse: ten sessions, each index given its own flags, so the kinds
+// differ from session to session.
+func mixedFlagCourse(at map[int][]string) func(h *hist) {
+	return func(h *hist) {
+		a := h.therapist("Dr. A")
+		ss := h.weekly(a, day(0), 10)
+		for i, fs := range at {
+			ss[i].Flags = fs
 		}
 	}
 }
@@ -200,6 +214,13 @@ func thresholdCases() []thresholdCase {
 		{"red_flags: a flag in 2 of the last 5", review.CodeRedFlags, true, flagCourse(upshot.FlagBlamed, 5, 9)},
 		{"red_flags: a flag in 1 of the last 5", review.CodeRedFlags, false, flagCourse(upshot.FlagBlamed, 4, 9)},
 		{"red_flags: one boundary flag long ago", review.CodeRedFlags, true, flagCourse(upshot.FlagBoundary, 0)},
+		// The rule counts sessions with any flag, not sessions with the same one.
+		{"red_flags: different flags in 2 of the last 5", review.CodeRedFlags, true, mixedFlagCourse(map[int][]string{
+			5: {upshot.FlagBlamed}, 9: {upshot.FlagPushedRelationship}})},
+		{"red_flags: different flags in 3 of the last 5", review.CodeRedFlags, true, mixedFlagCourse(map[int][]string{
+			5: {upshot.FlagBlamed}, 7: {upshot.FlagPushedRelationship}, 9: {upshot.FlagDismissedAccount}})},
+		{"red_flags: several flags in 1 of the last 5, one before it", review.CodeRedFlags, false, mixedFlagCourse(map[int][]string{
+			4: {upshot.FlagBlamed}, 9: {upshot.FlagPushedRelationship, upshot.FlagDismissedAccount, upshot.FlagSelfFocus}})},
 
 		{"preoccupation_rising: total up 2, life attention down", review.CodePreoccupationRising, true, focusCheck([3]int{1, 1, 3}, [3]int{2, 1, 2})},
 		{"preoccupation_rising: total up 1", review.CodePreoccupationRising, false, focusCheck([3]int{1, 1, 3}, [3]int{1, 1, 2})},
@@ -221,7 +242,7 @@ func TestThresholds(t *testing.T) {
 			tt.build(h)
 			h.valid(t)
 			r := h.review()
-			if got := r.Has(tt.code, 0); got != tt.fire {
+			if got := has(r, tt.code, 0); got != tt.fire {
 				t.Errorf("%s fired=%v, want %v; findings %v", tt.code, got, tt.fire, codes(r))
 			}
 			for _, f := range r.Findings {
@@ -260,6 +281,8 @@ func TestSettingsMoveThresholds(t *testing.T) {
 		{"conduct trend at 0.75", "conduct_trend_drop", "0.75", review.CodeConductTrend, conductCourse([]int{4, 4, 4, 4}, []int{3, 3, 3, 4}), false, true},
 		{"red flags once is enough", "red_flag_min_sessions", "1", review.CodeRedFlags, flagCourse(upshot.FlagBlamed, 4, 9), false, true},
 		{"red flag window of 6", "red_flag_window", "6", review.CodeRedFlags, flagCourse(upshot.FlagBlamed, 4, 9), false, true},
+		{"red flags in 3 sessions, mixed kinds", "red_flag_min_sessions", "4", review.CodeRedFlags, mixedFlagCourse(map[int][]string{
+			5: {upshot.FlagBlamed}, 7: {upshot.FlagPushedRelationship}, 9: {upshot.FlagDismissedAccount}}), true, false},
 		{"worse after twice", "worse_after_min", "2", review.CodeWorseAfter, worseCourse(2), false, true},
 		{"worse after window of 2", "worse_after_window", "2", review.CodeWorseAfter, worseCourse(3), true, false},
 		{"expertise needs 3", "no_expertise_min", "3", review.CodeNoExpertise, expertiseCourse(2, 0), true, false},
@@ -278,17 +301,51 @@ func TestSettingsMoveThresholds(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHist()
 			tt.build(h)
-			if got := h.review().Has(tt.code, 0); got != tt.before {
+			if got := has(h.review(), tt.code, 0); got != tt.before {
 				t.Fatalf("default: %s fired=%v, want %v", tt.code, got, tt.before)
 			}
 			h.set(tt.setting, tt.value)
 			r := h.review()
-			if got := r.Has(tt.code, 0); got != tt.after {
+			if got := has(r, tt.code, 0); got != tt.after {
 				t.Errorf("%s=%s: %s fired=%v, want %v", tt.setting, tt.value, tt.code, got, tt.after)
 			}
 			if r.SettingsUsed[tt.setting] != tt.value {
 				t.Errorf("settings_used[%s] = %q, want %q", tt.setting, r.SettingsUsed[tt.setting], tt.value)
 			}
 		})
+	}
+}
+
+// red_flags counts sessions with any flag; the finding still says which
+// kinds, and its evidence is the flagged sessions in the window.
+func TestRedFlagsMixedKinds(t *testing.T) {
+	h := newHist()
+	mixedFlagCourse(map[int][]string{
+		2: {upshot.FlagBlamed}, // before the window: not evidence
+		5: {upshot.FlagBlamed},
+		7: {upshot.FlagPushedRelationship, upshot.FlagBlamed},
+		9: {upshot.FlagDismissedAccount},
+	})(h)
+	h.valid(t)
+	r := h.review()
+	fs := findingsWith(r, review.CodeRedFlags)
+	if len(fs) != 1 {
+		t.Fatalf("red_flags findings %v", codes(r))
+	}
+	f := fs[0]
+	ss := h.snap.Sessions
+	if want := []int64{ss[5].ID, ss[7].ID, ss[9].ID}; !slices.Equal(f.Evidence.Sessions, want) {
+		t.Errorf("evidence sessions %v, want %v", f.Evidence.Sessions, want)
+	}
+	want := map[string]float64{"sessions_flagged": 3, "window": 5, "min_sessions": 2,
+		upshot.FlagBlamed: 2, upshot.FlagPushedRelationship: 1, upshot.FlagDismissedAccount: 1}
+	if !maps.Equal(f.Evidence.Numbers, want) {
+		t.Errorf("evidence numbers %v, want %v", f.Evidence.Numbers, want)
+	}
+	for _, s := range []string{"3 of your last 5 sessions", "'blamed or shamed me' in 2", "'steered away from my problem to our relationship' in 1",
+		"'denied or rewrote my account of what happened' in 1", "2 or more"} {
+		if !strings.Contains(f.Detail, s) {
+			t.Errorf("detail lacks %q: %s", s, f.Detail)
+		}
 	}
 }
