@@ -380,9 +380,6 @@ func flagWords(flags []string) string {
 	return strings.Join(words, "; ")
 }
 
-// FlagWords describes red flags in the person's words.
-func FlagWords(flags []string) string { return flagWords(flags) }
-
 var focusColours = map[string]string{
 	upshot.FocusLife: colLife, upshot.FocusRelationship: colRelation, upshot.FocusTherapist: colTherapist,
 	upshot.FocusAdmin: colAdmin, upshot.FocusOther: colOther,

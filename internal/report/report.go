@@ -53,7 +53,8 @@ var Funcs = template.FuncMap{
 }
 
 // Write renders the whole report as one HTML document. r is the review of
-// snap for today (review.Run); the caller chooses its scope.
+// snap for today (review.Run); the caller chooses its scope, and the report
+// shows only the sessions and check-ins inside it.
 func Write(w io.Writer, snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, today upshot.Date) error {
 	body, err := Render(snap, reg, r, today)
 	if err != nil {
@@ -74,17 +75,22 @@ func Write(w io.Writer, snap *upshot.Snapshot, reg *instrument.Registry, r *revi
 
 // Render returns the report's body: the part inside <body>, wrapped in an
 // element of class "report". Links between its parts are anchors inside it.
+// Charts and record tables cover r's scope only, so that they never show
+// more than the header says the report is about.
 func Render(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, today upshot.Date) (template.HTML, error) {
-	charts, err := Build(snap, reg, AnchorLinks)
+	in := scoped(snap, r)
+	charts, err := Build(in, reg, AnchorLinks)
 	if err != nil {
 		return "", err
 	}
 	d := &Document{
-		Today:    today,
-		Review:   r,
-		Charts:   charts,
-		Groups:   GroupFindings(snap, r, AnchorLinks),
-		Sessions: SessionRows(snap),
+		Today:  today,
+		Review: r,
+		Charts: charts,
+		// Names come from all records: the safety finding may cite a
+		// check-in outside the scope, which then has no row to link to.
+		Groups:   GroupFindings(snap, r, inScopeLinks(in)),
+		Sessions: SessionRows(in),
 	}
 	if r.Safety != nil {
 		d.Safety = Lines(r.Safety.Text)
@@ -92,17 +98,72 @@ func Render(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, t
 	for _, t := range r.Scope.Therapists {
 		d.Therapists = append(d.Therapists, t)
 	}
-	if d.CheckIns, err = CheckInRows(snap, reg); err != nil {
+	if d.CheckIns, err = CheckInRows(in, reg); err != nil {
 		return "", err
 	}
-	d.Goals = snap.Goals
-	d.Cost = costOf(snap, r)
-	d.Attributions = Attributions(snap, reg)
+	d.Goals = in.Goals
+	d.Cost = costLines(r)
+	d.Attributions = Attributions(in, reg)
 	var buf bytes.Buffer
 	if err := templates.ExecuteTemplate(&buf, "body", d); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
 	return template.HTML(buf.String()), nil
+}
+
+// scoped returns snap limited to the review's scope. Sessions follow the
+// review's rule (therapist, since, not after today). Check-ins are those the
+// review itself placed in its measures, scored or not, so the report cannot
+// drift from the review's check-in windows; the review exports no function
+// for that rule.
+func scoped(snap *upshot.Snapshot, r *review.Review) *upshot.Snapshot {
+	out := *snap
+	out.Sessions = nil
+	for _, s := range snap.Sessions {
+		if s == nil ||
+			(r.Scope.TherapistID != 0 && s.TherapistID != r.Scope.TherapistID) ||
+			(!r.Scope.Since.IsZero() && s.Date.Before(r.Scope.Since)) ||
+			(!r.Today.IsZero() && s.Date.After(r.Today)) {
+			continue
+		}
+		out.Sessions = append(out.Sessions, s)
+	}
+	ids := map[int64]bool{}
+	for _, m := range r.Measures {
+		for _, p := range m.Series {
+			ids[p.CheckInID] = true
+		}
+		for _, id := range m.Unscored {
+			ids[id] = true
+		}
+	}
+	out.CheckIns = nil
+	for _, c := range snap.CheckIns {
+		if c != nil && ids[c.ID] {
+			out.CheckIns = append(out.CheckIns, c)
+		}
+	}
+	return &out
+}
+
+// inScopeLinks links only to records that have a row in the report.
+func inScopeLinks(in *upshot.Snapshot) Linker {
+	has := map[string]bool{}
+	for _, s := range in.Sessions {
+		has[AnchorLinks("session", s.ID)] = true
+	}
+	for _, c := range in.CheckIns {
+		has[AnchorLinks("checkin", c.ID)] = true
+	}
+	for _, g := range in.Goals {
+		has[AnchorLinks("goal", g.ID)] = true
+	}
+	return func(kind string, id int64) string {
+		if a := AnchorLinks(kind, id); has[a] {
+			return a
+		}
+		return ""
+	}
 }
 
 // Document is what the report template reads.
@@ -283,43 +344,84 @@ func CheckInRows(snap *upshot.Snapshot, reg *instrument.Registry) ([]CheckInRow,
 	return rows, nil
 }
 
-// costOf sums what the sessions in the review's scope cost, per currency.
-func costOf(snap *upshot.Snapshot, r *review.Review) []string {
-	currency := map[int64]string{}
-	for _, t := range snap.Therapists {
-		currency[t.ID] = t.Currency
-	}
-	inScope := map[int64]bool{}
-	for _, t := range r.Scope.Therapists {
-		inScope[t.ID] = true
-	}
-	sums := map[string]upshot.Money{}
-	minutes, count := 0, 0
-	for _, s := range snap.Sessions {
-		if !inScope[s.TherapistID] || (!r.Scope.Since.IsZero() && s.Date.Before(r.Scope.Since)) {
-			continue
-		}
-		count++
-		if s.Minutes != nil {
-			minutes += *s.Minutes
-		}
-		if s.Fee != nil {
-			sums[currency[s.TherapistID]] += *s.Fee
-		}
-	}
-	if count == 0 {
+// costLines words the review's cost summary; it is not recomputed here, so
+// the report and the review cannot disagree about money or time.
+func costLines(r *review.Review) []string {
+	c := r.Cost
+	if c.Total.Sessions == 0 {
 		return nil
 	}
-	out := []string{fmt.Sprintf("%d sessions, %s hours", count, strconv.FormatFloat(float64(minutes)/60, 'f', 1, 64))}
-	keys := make([]string, 0, len(sums))
-	for k := range sums {
+	out := []string{costLine(c.Total)}
+	if c.Total.SessionsWithoutFee > 0 {
+		out = append(out, plural(c.Total.SessionsWithoutFee, "session")+" without a fee recorded")
+	}
+	if c.Total.SessionsWithoutMinutes > 0 {
+		out = append(out, plural(c.Total.SessionsWithoutMinutes, "session")+" without minutes recorded")
+	}
+	if c.Total.GoalsSolved > 0 && len(c.Total.PerGoalSolved) > 0 {
+		out = append(out, moneyText(c.Total.PerGoalSolved)+" per goal solved ("+plural(c.Total.GoalsSolved, "goal")+" solved)")
+	}
+	if len(c.Therapists) > 1 {
+		names := map[int64]string{}
+		for _, t := range r.Scope.Therapists {
+			names[t.ID] = t.Name
+		}
+		for _, l := range c.Therapists {
+			name := names[l.TherapistID]
+			if name == "" {
+				name = "therapist " + strconv.FormatInt(l.TherapistID, 10)
+			}
+			out = append(out, name+": "+costLine(l))
+		}
+	}
+	if s := c.SinceImprovement; s != nil {
+		name := s.Instrument
+		for _, m := range r.Measures {
+			if m.ID == s.Instrument && m.ShortName != "" {
+				name = m.ShortName
+			}
+		}
+		since := "no sessions yet"
+		if s.Sessions > 0 {
+			since = costLine(s.CostLine)
+		}
+		out = append(out, fmt.Sprintf("Since the reliable improvement on %s (%s): %s", FormatDate(s.Date), name, since))
+	}
+	return out
+}
+
+// costLine is "12 sessions, 10.0 hours, 960 EUR paid".
+func costLine(l review.CostLine) string {
+	out := plural(l.Sessions, "session") + ", " + strconv.FormatFloat(l.Hours, 'f', 1, 64) + " hours"
+	if len(l.Money) > 0 {
+		out += ", " + moneyText(l.Money) + " paid"
+	}
+	return out
+}
+
+// moneyText writes amounts per currency in a fixed order.
+func moneyText(m map[string]upshot.Money) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	for _, k := range keys {
-		out = append(out, strings.TrimSpace(formatMoney(sums[k])+" "+k)+" paid")
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		if k == review.NoCurrency || k == "" {
+			parts[i] = formatMoney(m[k]) + " (currency not set)"
+		} else {
+			parts[i] = formatMoney(m[k]) + " " + k
+		}
 	}
-	return out
+	return strings.Join(parts, " and ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // Lines splits a multi-line text (the safety notice) into paragraphs.

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -158,3 +159,101 @@ func TestMeasureChartMarksReliableChange(t *testing.T) {
 		t.Errorf("focus chart does not mark red-flag sessions")
 	}
 }
+
+// A report scoped to one therapist shows only that therapist's sessions and
+// the check-ins the review placed in its scope, and links nothing it lacks.
+func TestWriteKeepsToTheReviewScope(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := demoSnapshot(t, reg)
+	therapists := map[int64]bool{}
+	for _, s := range snap.Sessions {
+		therapists[s.TherapistID] = true
+	}
+	if len(therapists) < 2 {
+		t.Fatalf("the demo needs sessions with two therapists, has %d", len(therapists))
+	}
+	tests := []struct {
+		name string
+		opt  review.Options
+	}{
+		{"therapist 1", review.Options{Today: today, TherapistID: 1}},
+		{"therapist 2", review.Options{Today: today, TherapistID: 2}},
+		{"since", review.Options{Today: today, Since: today.AddDays(-90)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rv := review.Run(snap, reg, tt.opt)
+			var buf bytes.Buffer
+			if err := Write(&buf, snap, reg, rv, today); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			rows := 0
+			for _, s := range snap.Sessions {
+				in := (tt.opt.TherapistID == 0 || s.TherapistID == tt.opt.TherapistID) && !s.Date.Before(tt.opt.Since)
+				has := strings.Contains(out, `<tr id="session-`+itoa(s.ID)+`"`)
+				if has != in {
+					t.Errorf("session %d (therapist %d, %s): row shown %v, in scope %v", s.ID, s.TherapistID, s.Date, has, in)
+				}
+				if in {
+					rows++
+				}
+			}
+			if rows != rv.Scope.Sessions || rows == 0 {
+				t.Errorf("%d session rows, the review's scope has %d", rows, rv.Scope.Sessions)
+			}
+			inReview := map[int64]bool{}
+			for _, m := range rv.Measures {
+				for _, p := range m.Series {
+					inReview[p.CheckInID] = true
+				}
+			}
+			for _, c := range snap.CheckIns {
+				if has := strings.Contains(out, `<tr id="checkin-`+itoa(c.ID)+`"`); has != inReview[c.ID] {
+					t.Errorf("check-in %d of %s: row shown %v, in the review %v", c.ID, c.Date, has, inReview[c.ID])
+				}
+			}
+			for _, m := range regexp.MustCompile(`href="#([^"]+)"`).FindAllStringSubmatch(out, -1) {
+				if !strings.Contains(out, `id="`+m[1]+`"`) {
+					t.Errorf("link to #%s has no target", m[1])
+				}
+			}
+		})
+	}
+}
+
+// The cost section words the review's cost summary instead of summing the
+// sessions again.
+func TestWriteShowsTheReviewCost(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := demoSnapshot(t, reg)
+	rv := review.Run(snap, reg, review.Options{Today: today, TherapistID: 2})
+	rv.Cost.Total.Sessions, rv.Cost.Total.Hours = 999, 123.4
+	rv.Cost.Total.Money = map[string]upshot.Money{"EUR": 4200050, review.NoCurrency: 1000}
+	rv.Cost.SinceImprovement = &review.CostSince{Instrument: "phq9", Date: today.AddDays(-10),
+		CostLine: review.CostLine{Sessions: 2, Hours: 1.7, Money: map[string]upshot.Money{"EUR": 16000}}}
+	var buf bytes.Buffer
+	if err := Write(&buf, snap, reg, rv, today); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"999 sessions, 123.4 hours, 42000.50 EUR and 10 (currency not set) paid",
+		"Since the reliable improvement on 6 Jun 2025 (PHQ-9): 2 sessions, 1.7 hours, 160 EUR paid",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("cost section lacks %q", want)
+		}
+	}
+
+	rv.Cost = review.CostSummary{}
+	buf.Reset()
+	if err := Write(&buf, snap, reg, rv, today); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "Time and money") {
+		t.Error("a cost section for a review that counted no sessions")
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -415,7 +415,7 @@ func (s *Server) apiCheckinUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Allow", "GET, DELETE")
+	w.Header().Set("Allow", strings.Join(s.allowedMethods(r), ", "))
 	s.fail(w, r, upshot.Errorf(codeNotAllowed, "", "a check-in records what was answered on its day and is not edited; delete it and answer again"))
 }
 
@@ -610,8 +610,40 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Write(openAPI)
 }
 
+// apiNotFound answers what no API route took: 405 with an Allow header when
+// the path exists under other methods, else 404.
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	if allow := s.allowedMethods(r); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		s.fail(w, r, upshot.Errorf(codeNotAllowed, "", "%s is not allowed on %s; it allows %s", r.Method, r.URL.Path, strings.Join(allow, ", ")))
+		return
+	}
 	s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "", "no API resource at %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path))
+}
+
+// probedMethods are the methods an Allow header may list, in its order.
+var probedMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// refusingRoutes are routes that exist only to explain why their method is
+// refused; an Allow header does not offer them.
+var refusingRoutes = map[string]bool{checkinUpdateRoute: true}
+
+const checkinUpdateRoute = "PUT /api/v1/checkins/{id}"
+
+// allowedMethods lists the methods the API routes accept for r's path.
+func (s *Server) allowedMethods(r *http.Request) []string {
+	var out []string
+	for _, m := range probedMethods {
+		probe := r.WithContext(r.Context())
+		probe.Method = m
+		// A route's pattern always names its method; the mux's own
+		// redirects and not-found answers carry no such pattern.
+		_, pattern := s.api.Handler(probe)
+		if strings.Contains(pattern, " /api/") && !refusingRoutes[pattern] {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // apiDelete deletes the record named by {id} and answers 204.
@@ -680,7 +712,8 @@ func (s *Server) createCheckin(r *http.Request, instrumentID string, answers []*
 	return s.checkinResult(r, c.ID)
 }
 
-// checkinResult scores one stored check-in against its history.
+// checkinResult scores one stored check-in against its history, with the
+// safety notice filled in when its answers call for one.
 func (s *Server) checkinResult(r *http.Request, id int64) (checkin.Result, error) {
 	c, err := s.store.FindCheckIn(r.Context(), s.owner, id)
 	if err != nil {
@@ -694,10 +727,29 @@ func (s *Server) checkinResult(r *http.Request, id int64) (checkin.Result, error
 	if err != nil {
 		return checkin.Result{}, err
 	}
-	return checkin.EvaluateWith(checkin.Resolver(s.reg, defs), history, c)
+	contacts, err := s.crisisContacts(r)
+	if err != nil {
+		return checkin.Result{}, err
+	}
+	res, err := checkin.EvaluateWith(checkin.Resolver(s.reg, defs), history, c)
+	if err != nil {
+		return checkin.Result{}, err
+	}
+	return res.WithNotice(contacts), nil
 }
 
-// checkinResults scores every check-in that f selects, oldest first. Change
+// crisisContacts is the person's crisis_contacts setting, shown in every
+// safety notice.
+func (s *Server) crisisContacts(r *http.Request) (string, error) {
+	settings, err := s.store.Settings(r.Context(), s.owner)
+	if err != nil {
+		return "", err
+	}
+	return settings.Get(upshot.SettingCrisisContacts), nil
+}
+
+// checkinResults scores every check-in that f selects, oldest first, each
+// with its safety notice when its answers call for one. Change
 // is always judged against the full history of the instrument, so a
 // filtered list says the same as an unfiltered one.
 func (s *Server) checkinResults(r *http.Request, f upshot.CheckInFilter) ([]checkin.Result, error) {
@@ -706,6 +758,10 @@ func (s *Server) checkinResults(r *http.Request, f upshot.CheckInFilter) ([]chec
 		return nil, err
 	}
 	defs, err := s.store.Definitions(r.Context(), s.owner)
+	if err != nil {
+		return nil, err
+	}
+	contacts, err := s.crisisContacts(r)
 	if err != nil {
 		return nil, err
 	}
@@ -719,7 +775,7 @@ func (s *Server) checkinResults(r *http.Request, f upshot.CheckInFilter) ([]chec
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, res)
+		out = append(out, res.WithNotice(contacts))
 	}
 	return out, nil
 }

@@ -190,7 +190,7 @@ func TestAPICollections(t *testing.T) {
 					}
 				} else {
 					r := a.sendJSON("PUT", item, c.create(a))
-					if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != "GET, DELETE" {
+					if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != "GET, HEAD, DELETE" {
 						t.Errorf("PUT %s: %d Allow %q, want 405", item, r.status, r.header.Get("Allow"))
 					}
 				}
@@ -465,4 +465,134 @@ func TestAPIUnknownRoute(t *testing.T) {
 	if len(list) != 4 || list[0].ID != "phq9" || len(list[0].Items) != 9 || list[0].Items[8].Options[3].Label != "Nearly every day" {
 		t.Errorf("instruments: %+v", list)
 	}
+}
+
+// A known path asked with a method it lacks is 405 with Allow and the error
+// shape; an unknown path stays 404. Nothing is written either way.
+func TestAPIMethodNotAllowed(t *testing.T) {
+	a := newApp(t, "sqlite")
+	therapist, _ := a.seed()
+	before := a.counts()
+	cases := []struct {
+		method, path string
+		status       int
+		allow        string
+	}{
+		{"PATCH", fmt.Sprintf("/api/v1/therapists/%d", therapist), 405, "GET, HEAD, PUT, DELETE"},
+		{"DELETE", "/api/v1/review", 405, "GET, HEAD"},
+		{"POST", "/api/v1/settings", 405, "GET, HEAD"},
+		{"DELETE", "/api/v1/therapists", 405, "GET, HEAD, POST"},
+		{"PATCH", "/api/v1/checkins/1", 405, "GET, HEAD, DELETE"},
+		{"GET", "/api/v1/settings/recent_window", 405, "PUT, DELETE"},
+		{"PATCH", "/api/v1/nope", 404, ""},
+		{"DELETE", "/api/v1/therapists/1/sessions", 404, ""},
+		{"GET", "/api/v2/therapists", 404, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.method+" "+c.path, func(t *testing.T) {
+			r := a.do(c.method, c.path, nil)
+			if r.status != c.status {
+				t.Fatalf("%d, want %d: %s", r.status, c.status, r.body)
+			}
+			if got := r.header.Get("Allow"); got != c.allow {
+				t.Errorf("Allow %q, want %q", got, c.allow)
+			}
+			want := upshot.ENOTFOUND
+			if c.status == http.StatusMethodNotAllowed {
+				want = codeNotAllowed
+			}
+			if e := apiErrOf(t, r); e.Code != want {
+				t.Errorf("code %q, want %q", e.Code, want)
+			}
+		})
+	}
+	if got := a.counts(); got != before {
+		t.Errorf("refused requests wrote records: %v, before %v", got, before)
+	}
+}
+
+// Every check-in result carries the support notice, with the person's own
+// crisis contacts, when its answers call for one, and only then; the
+// OpenAPI document describes every field a result has.
+func TestAPICheckinSafetyNotice(t *testing.T) {
+	var schema struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPI, &schema); err != nil {
+		t.Fatal(err)
+	}
+	described := schema.Components.Schemas["CheckInResult"].Properties
+	forEachBackend(t, func(t *testing.T, a *app) {
+		const contacts = "Samaritans 116 123 (UK and Ireland)"
+		if err := a.db.SetSetting(t.Context(), upshot.DefaultOwner, upshot.SettingCrisisContacts, contacts); err != nil {
+			t.Fatal(err)
+		}
+		post := func(body string) map[string]any {
+			t.Helper()
+			r := a.sendJSON("POST", "/api/v1/checkins", body)
+			if r.status != http.StatusCreated {
+				t.Fatalf("POST check-in: %d %s", r.status, r.body)
+			}
+			var m map[string]any
+			decode(t, r, &m)
+			return m
+		}
+		safe := post(`{"instrument": "phq9", "answers": [2, 2, 2, 2, 2, 2, 1, 1, 0], "date": "2025-06-01"}`)
+		flagged := post(`{"instrument": "phq9", "answers": [0, 0, 0, 0, 0, 0, 0, 0, 1], "date": "2025-06-10"}`)
+		focus := post(`{"instrument": "focus", "answers": [1, 1, 2], "date": "2025-06-10"}`)
+
+		checkNotice := func(where string, m map[string]any) {
+			t.Helper()
+			notice, has := m["safety_notice"]
+			if m["safety"] != true {
+				if has {
+					t.Errorf("%s: a notice without the safety item: %v", where, notice)
+				}
+				return
+			}
+			text, _ := notice.(string)
+			for _, want := range []string{contacts, "Upshot is not a crisis service"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("%s: notice %q lacks %q", where, text, want)
+				}
+			}
+		}
+		if flagged["safety"] != true || safe["safety"] != false {
+			t.Fatalf("fixture: safety %v and %v", flagged["safety"], safe["safety"])
+		}
+		checkNotice("POST with item 9 > 0", flagged)
+		checkNotice("POST without", safe)
+		if _, has := flagged["safety_notice"]; !has {
+			t.Errorf("POST with item 9 > 0 has no safety_notice: %v", flagged)
+		}
+		for _, m := range []map[string]any{safe, flagged, focus} {
+			var got map[string]any
+			decode(t, a.get(fmt.Sprintf("/api/v1/checkins/%v", m["id"])), &got)
+			checkNotice(fmt.Sprintf("GET check-in %v", m["id"]), got)
+			if (got["safety_notice"] != nil) != (m["safety_notice"] != nil) {
+				t.Errorf("GET check-in %v differs from its POST on safety_notice", m["id"])
+			}
+		}
+		var list []map[string]any
+		decode(t, a.get("/api/v1/checkins"), &list)
+		notices := 0
+		for _, m := range list {
+			checkNotice(fmt.Sprintf("list item %v", m["id"]), m)
+			if m["safety_notice"] != nil {
+				notices++
+			}
+			for k := range m {
+				if _, ok := described[k]; !ok {
+					t.Errorf("openapi.json CheckInResult does not describe %q", k)
+				}
+			}
+		}
+		if len(list) != 3 || notices != 1 {
+			t.Errorf("list: %d results with %d notices, want 3 with 1", len(list), notices)
+		}
+	})
 }

@@ -14,6 +14,9 @@ import (
 )
 
 type checkinListData struct {
+	// Safety is the notice of the latest check-in of a questionnaire when
+	// that check-in carries the safety item; it goes first on the page.
+	Safety      template.HTML
 	Instruments []instrumentLink
 	Results     []checkin.Result // newest first
 }
@@ -37,10 +40,34 @@ func (s *Server) checkinList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d := checkinListData{Results: results}
+	if notice := latestSafetyNotice(results, s.today()); notice != "" {
+		if d.Safety, err = report.SafetyHTML(notice); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	for _, def := range s.reg.All() {
 		d.Instruments = append(d.Instruments, instrumentLink{ID: def.ID, Name: def.Label(), Last: last[def.ID]})
 	}
 	s.render(w, r, http.StatusOK, "checkins", page{Title: "Check-ins", Nav: "checkins", Flash: flash(r), Data: d})
+}
+
+// latestSafetyNotice returns the notice of the latest check-in of each
+// questionnaire, as the review decides it: only the latest answers count
+// (an earlier one stays marked in the history), and check-ins dated after
+// today are not yet the latest. results are newest first.
+func latestSafetyNotice(results []checkin.Result, today upshot.Date) string {
+	seen := map[string]bool{}
+	for _, res := range results {
+		if seen[res.Instrument] || res.Date.After(today) {
+			continue
+		}
+		seen[res.Instrument] = true
+		if res.SafetyNotice != "" {
+			return res.SafetyNotice
+		}
+	}
+	return ""
 }
 
 // checkinFormData shows one questionnaire with its exact published wording.
@@ -143,13 +170,8 @@ func (s *Server) checkinShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := checkinView{Result: res, Def: def, Baseline: res.BaselineText(), Previous: res.PreviousText(), Recovery: res.RecoveryText()}
-	if res.Safety {
-		settings, err := s.store.Settings(r.Context(), s.owner)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if v.Safety, err = report.SafetyHTML(checkin.SafetyNotice(settings.Get(upshot.SettingCrisisContacts))); err != nil {
+	if res.SafetyNotice != "" {
+		if v.Safety, err = report.SafetyHTML(res.SafetyNotice); err != nil {
 			s.fail(w, r, err)
 			return
 		}

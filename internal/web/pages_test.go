@@ -242,3 +242,136 @@ func TestCheckinPageSafetyNotice(t *testing.T) {
 		t.Errorf("dashboard lacks the safety notice")
 	}
 }
+
+// postCheckin answers a questionnaire through the form and returns the
+// result page's address.
+func (a *app) postCheckin(instrument, date string, answers ...int) string {
+	a.t.Helper()
+	form := url.Values{"instrument": {instrument}, "date": {date}}
+	for i, v := range answers {
+		form.Set(fmt.Sprintf("item_%d", i+1), fmt.Sprint(v))
+	}
+	r := a.postForm("/checkins", form.Encode())
+	if r.status != http.StatusSeeOther {
+		a.t.Fatalf("POST /checkins %s: %d\n%s", instrument, r.status, r.body)
+	}
+	return r.header.Get("Location")
+}
+
+// The clinical cut-off is worded so that it is right whether a higher score
+// is worse (PHQ-9) or better (WHO-5, a case at 50 or below).
+func TestCheckinPageCasenessWording(t *testing.T) {
+	a := newApp(t, "sqlite")
+	tests := []struct {
+		name       string
+		instrument string
+		answers    []int
+		want       string // "" for an instrument without a cut-off
+	}{
+		{"WHO-5 of 80 is good wellbeing", "who5", []int{4, 4, 4, 4, 4}, "Not in the clinical range"},
+		{"WHO-5 of 40 is poor wellbeing", "who5", []int{2, 2, 2, 2, 2}, "In the clinical range"},
+		{"PHQ-9 of 15", "phq9", []int{2, 2, 2, 2, 2, 2, 2, 1, 0}, "In the clinical range"},
+		{"PHQ-9 of 4", "phq9", []int{1, 1, 1, 1, 0, 0, 0, 0, 0}, "Not in the clinical range"},
+		{"focus check has no cut-off", "focus", []int{1, 1, 2}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := a.get(a.postCheckin(tt.instrument, "2025-06-16", tt.answers...)).text()
+			if strings.Contains(page, "Below the clinical range") {
+				t.Error("page says 'below the clinical range', which is wrong for a higher-is-better scale")
+			}
+			for _, w := range []string{"In the clinical range", "Not in the clinical range"} {
+				if got := strings.Contains(page, w); got != (w == tt.want) {
+					t.Errorf("page has %q: %v, want %v", w, got, w == tt.want)
+				}
+			}
+		})
+	}
+}
+
+// The check-in history leads with the support notice while the latest
+// PHQ-9 carries the safety item, and marks every such check-in in words.
+func TestCheckinHistorySafetyNotice(t *testing.T) {
+	a := newApp(t, "sqlite")
+	const contacts = "Samaritans 116 123 (UK and Ireland)"
+	if err := a.db.SetSetting(t.Context(), upshot.DefaultOwner, upshot.SettingCrisisContacts, contacts); err != nil {
+		t.Fatal(err)
+	}
+	const mark = "Support notice: thoughts of self-harm answered"
+	row := func(page, location string) string {
+		id := strings.TrimPrefix(location, "/checkins/")
+		i := strings.Index(page, `<tr id="checkin-`+id+`"`)
+		if i < 0 {
+			t.Fatalf("history lacks the row of check-in %s", id)
+		}
+		return page[i : i+strings.Index(page[i:], "</tr>")]
+	}
+
+	flagged := a.postCheckin("phq9", "2025-06-01", 0, 0, 0, 0, 0, 0, 0, 0, 1)
+	a.postCheckin("gad7", "2025-06-10", 1, 1, 1, 1, 1, 1, 1) // another questionnaire does not replace it
+	page := a.get("/checkins").text()
+	notice, heading := strings.Index(page, "Support is available"), strings.Index(page, "<h1>Check in</h1>")
+	if notice < 0 || heading < 0 || notice > heading {
+		t.Fatalf("support notice at %d, page heading at %d: the notice must come first", notice, heading)
+	}
+	for _, want := range []string{contacts, "Upshot is not a crisis service"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("history page notice lacks %q", want)
+		}
+	}
+	if !strings.Contains(row(page, flagged), mark) {
+		t.Errorf("the flagged check-in's row is not marked in words")
+	}
+
+	// A later PHQ-9 without the item ends the notice; the history still
+	// says which check-in had it.
+	later := a.postCheckin("phq9", "2025-06-15", 0, 0, 0, 0, 0, 0, 0, 0, 0)
+	page = a.get("/checkins").text()
+	if strings.Contains(page, "Support is available") {
+		t.Errorf("the notice stays after a later PHQ-9 without the safety item")
+	}
+	if !strings.Contains(row(page, flagged), mark) {
+		t.Errorf("the earlier flagged check-in lost its mark")
+	}
+	if strings.Contains(row(page, later), mark) {
+		t.Errorf("a check-in without the safety item is marked")
+	}
+}
+
+// A settings form with any invalid value writes nothing, whichever order
+// the values come in; a valid one writes every change.
+func TestSettingsFormWritesNothingWhenAnyIsInvalid(t *testing.T) {
+	a := newApp(t, "sqlite")
+	tests := []struct {
+		name  string
+		form  url.Values
+		field string
+	}{
+		{"invalid after valid ones", url.Values{"crisis_contacts": {"My GP: 01234 567890"}, "recent_window": {"6"}, "worse_after_min": {"99"}}, "worse_after_min"},
+		{"invalid before valid ones", url.Values{"recent_window": {"1"}, "drift_min_share": {"40"}, "worse_after_min": {"4"}}, "recent_window"},
+		{"not a number", url.Values{"recent_window": {"6"}, "conduct_concern_max": {"low"}}, "conduct_concern_max"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := a.postForm("/settings", tt.form.Encode())
+			if r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("POST /settings: %d, want 422", r.status)
+			}
+			if !strings.Contains(r.text(), "setting invalid\" id=\"setting-"+tt.field+"\"") {
+				t.Errorf("the form does not point at %s", tt.field)
+			}
+			set, err := a.db.Settings(t.Context(), upshot.DefaultOwner)
+			if err != nil || len(set) != 0 {
+				t.Errorf("a refused form wrote settings: %v %v", set, err)
+			}
+		})
+	}
+	valid := url.Values{"recent_window": {"6"}, "worse_after_min": {"4"}}
+	if r := a.postForm("/settings", valid.Encode()); r.status != http.StatusSeeOther {
+		t.Fatalf("valid form: %d\n%s", r.status, r.body)
+	}
+	set, err := a.db.Settings(t.Context(), upshot.DefaultOwner)
+	if err != nil || set["recent_window"] != "6" || set["worse_after_min"] != "4" || len(set) != 2 {
+		t.Errorf("settings after a valid form: %v %v", set, err)
+	}
+}

@@ -46,6 +46,7 @@ type Server struct {
 	views   *views
 	static  *assets
 	cop     *http.CrossOriginProtection
+	api     *http.ServeMux // the API routes alone, to find the methods a path allows
 	handler http.Handler
 }
 
@@ -175,39 +176,45 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /static/{file}", s.static.serve)
 
-	// JSON API.
-	mux.HandleFunc("GET /api/v1/therapists", s.apiTherapistList)
-	mux.HandleFunc("POST /api/v1/therapists", s.apiTherapistCreate)
-	mux.HandleFunc("GET /api/v1/therapists/{id}", s.apiTherapistGet)
-	mux.HandleFunc("PUT /api/v1/therapists/{id}", s.apiTherapistUpdate)
-	mux.HandleFunc("DELETE /api/v1/therapists/{id}", s.apiTherapistDelete)
+	// JSON API. Its routes are also kept on their own, so that a known path
+	// asked with a method it lacks answers 405 rather than the catch-all 404.
+	s.api = http.NewServeMux()
+	api := func(pattern string, h http.HandlerFunc) {
+		mux.HandleFunc(pattern, h)
+		s.api.HandleFunc(pattern, h)
+	}
+	api("GET /api/v1/therapists", s.apiTherapistList)
+	api("POST /api/v1/therapists", s.apiTherapistCreate)
+	api("GET /api/v1/therapists/{id}", s.apiTherapistGet)
+	api("PUT /api/v1/therapists/{id}", s.apiTherapistUpdate)
+	api("DELETE /api/v1/therapists/{id}", s.apiTherapistDelete)
 
-	mux.HandleFunc("GET /api/v1/goals", s.apiGoalList)
-	mux.HandleFunc("POST /api/v1/goals", s.apiGoalCreate)
-	mux.HandleFunc("GET /api/v1/goals/{id}", s.apiGoalGet)
-	mux.HandleFunc("PUT /api/v1/goals/{id}", s.apiGoalUpdate)
-	mux.HandleFunc("DELETE /api/v1/goals/{id}", s.apiGoalDelete)
+	api("GET /api/v1/goals", s.apiGoalList)
+	api("POST /api/v1/goals", s.apiGoalCreate)
+	api("GET /api/v1/goals/{id}", s.apiGoalGet)
+	api("PUT /api/v1/goals/{id}", s.apiGoalUpdate)
+	api("DELETE /api/v1/goals/{id}", s.apiGoalDelete)
 
-	mux.HandleFunc("GET /api/v1/sessions", s.apiSessionList)
-	mux.HandleFunc("POST /api/v1/sessions", s.apiSessionCreate)
-	mux.HandleFunc("GET /api/v1/sessions/{id}", s.apiSessionGet)
-	mux.HandleFunc("PUT /api/v1/sessions/{id}", s.apiSessionUpdate)
-	mux.HandleFunc("DELETE /api/v1/sessions/{id}", s.apiSessionDelete)
+	api("GET /api/v1/sessions", s.apiSessionList)
+	api("POST /api/v1/sessions", s.apiSessionCreate)
+	api("GET /api/v1/sessions/{id}", s.apiSessionGet)
+	api("PUT /api/v1/sessions/{id}", s.apiSessionUpdate)
+	api("DELETE /api/v1/sessions/{id}", s.apiSessionDelete)
 
-	mux.HandleFunc("GET /api/v1/checkins", s.apiCheckinList)
-	mux.HandleFunc("POST /api/v1/checkins", s.apiCheckinCreate)
-	mux.HandleFunc("GET /api/v1/checkins/{id}", s.apiCheckinGet)
-	mux.HandleFunc("PUT /api/v1/checkins/{id}", s.apiCheckinUpdate)
-	mux.HandleFunc("DELETE /api/v1/checkins/{id}", s.apiCheckinDelete)
+	api("GET /api/v1/checkins", s.apiCheckinList)
+	api("POST /api/v1/checkins", s.apiCheckinCreate)
+	api("GET /api/v1/checkins/{id}", s.apiCheckinGet)
+	api(checkinUpdateRoute, s.apiCheckinUpdate)
+	api("DELETE /api/v1/checkins/{id}", s.apiCheckinDelete)
 
-	mux.HandleFunc("GET /api/v1/settings", s.apiSettingList)
-	mux.HandleFunc("PUT /api/v1/settings/{name}", s.apiSettingSet)
-	mux.HandleFunc("DELETE /api/v1/settings/{name}", s.apiSettingUnset)
+	api("GET /api/v1/settings", s.apiSettingList)
+	api("PUT /api/v1/settings/{name}", s.apiSettingSet)
+	api("DELETE /api/v1/settings/{name}", s.apiSettingUnset)
 
-	mux.HandleFunc("GET /api/v1/instruments", s.apiInstrumentList)
-	mux.HandleFunc("GET /api/v1/review", s.apiReview)
-	mux.HandleFunc("GET /api/v1/export", s.apiExport)
-	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
+	api("GET /api/v1/instruments", s.apiInstrumentList)
+	api("GET /api/v1/review", s.apiReview)
+	api("GET /api/v1/export", s.apiExport)
+	api("GET /api/v1/openapi.json", s.apiOpenAPI)
 	mux.HandleFunc("/api/", s.apiNotFound)
 
 	mux.HandleFunc("/", s.pageNotFound)

@@ -64,7 +64,6 @@ func parseViews(static *assets) (*views, error) {
 			return report.FocusColour(c)
 		},
 		"focusBar": focusBar,
-		"isTrue":   func(b *bool) bool { return b != nil && *b },
 		"signed": func(n *int) string {
 			if n == nil {
 				return ""
