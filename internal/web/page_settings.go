@@ -23,7 +23,10 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
 
 // settingsSave writes the settings whose value changed. A value equal to
 // the default of a setting never set is left unset, so a later change of
-// default still reaches it. Every value is checked before any is written.
+// default still reaches it. Every value is checked before any is written:
+// the store writes one setting per transaction, so checking first is what
+// keeps a refused form from saving part of itself. Only a database failure
+// between two writes can still leave the earlier ones saved.
 func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 	v, err := readForm(w, r)
 	if err != nil {
