@@ -1,0 +1,146 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/upshot-app/upshot/internal/demo/history"
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/review"
+	"github.com/upshot-app/upshot/internal/store"
+	"github.com/upshot-app/upshot/internal/store/storetest"
+	"github.com/upshot-app/upshot/internal/upshot"
+	"github.com/upshot-app/upshot/internal/web"
+)
+
+// In-process benchmarks of the handlers on the ten-year history
+// (internal/demo/history), beside a bare handler writing the same bytes. The
+// load test (tools/loadtest) measures the same over real HTTP against the real
+// binary; these are the ones to profile with -cpuprofile.
+
+var benchNow = time.Date(2026, time.March, 2, 12, 0, 0, 0, time.UTC)
+
+const benchAddr = "127.0.0.1:8080"
+
+func benchServer(b *testing.B) (*store.DB, http.Handler) {
+	b.Helper()
+	db := storetest.Open(b, "sqlite")
+	db.Now = func() time.Time { return benchNow }
+	if err := db.Import(context.Background(), upshot.DefaultOwner, history.TenYears(upshot.DateOf(benchNow))); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := web.New(web.Config{Store: db, Registry: instrument.Builtin(), Addr: benchAddr, Owner: upshot.DefaultOwner,
+		Now: db.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, srv.Handler()
+}
+
+func benchServe(b *testing.B, h http.Handler, method, path string, body []byte, want int) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, "http://"+benchAddr+path, bytes.NewReader(body))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != want {
+		b.Fatalf("%s %s: %d, want %d: %.300s", method, path, w.Code, want, w.Body.String())
+	}
+	return w
+}
+
+func BenchmarkDashboard(b *testing.B) {
+	_, h := benchServer(b)
+	b.SetBytes(int64(benchServe(b, h, "GET", "/", nil, http.StatusOK).Body.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		benchServe(b, h, "GET", "/", nil, http.StatusOK)
+	}
+}
+
+// BenchmarkBarePage is the dashboard's baseline: a plain handler writing a
+// page of the same bytes.
+func BenchmarkBarePage(b *testing.B) {
+	_, h := benchServer(b)
+	page := benchServe(b, h, "GET", "/", nil, http.StatusOK).Body.Bytes()
+	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	})
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		benchServe(b, bare, "GET", "/", nil, http.StatusOK)
+	}
+}
+
+// BenchmarkDashboardParts splits the dashboard's work, to see where its time
+// goes: the read, the review, the charts.
+func BenchmarkDashboardParts(b *testing.B) {
+	db, _ := benchServer(b)
+	reg := instrument.Builtin()
+	ctx := context.Background()
+	snap, err := db.Export(ctx, upshot.DefaultOwner)
+	if err != nil {
+		b.Fatal(err)
+	}
+	today := upshot.DateOf(benchNow)
+	link := func(string, int64) string { return "" }
+	b.Run("export", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.Export(ctx, upshot.DefaultOwner); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("review", func(b *testing.B) {
+		for b.Loop() {
+			review.Run(snap, reg, review.Options{Today: today})
+		}
+	})
+	b.Run("charts", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := report.Build(snap, reg, link); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// benchSessionBody is what a client logging a session sends: every field a person
+// fills in on the phone form, with a note of ordinary length.
+func benchSessionBody(date upshot.Date) []byte {
+	body, err := json.Marshal(map[string]any{
+		"therapist_id": 2, "date": date, "minutes": 50, "fee": 90, "format": "in_person", "agenda": "me",
+		"focus":   map[string]int{"life": 38, "relationship": 4, "therapist": 1, "admin": 5, "other": 2},
+		"goals":   []map[string]any{{"goal_id": 11, "progress": 1}, {"goal_id": 13, "progress": nil}},
+		"got":     []string{"insight", "strategy"},
+		"helpful": 7, "after": "better",
+		"conduct": map[string]int{"empathy": 4, "respect": 5, "honesty": 4, "judgment": 4},
+		"flags":   []string{},
+		"note":    "We went through the Monday meeting plan step by step and agreed on one thing to try before next week.",
+	})
+	if err != nil {
+		panic(err)
+	}
+	return body
+}
+
+// BenchmarkAPICreateSession logs one session per operation through the API
+// (one durable write transaction each); BenchmarkRawInsert in internal/store
+// is its floor.
+func BenchmarkAPICreateSession(b *testing.B) {
+	_, h := benchServer(b)
+	body := benchSessionBody(upshot.DateOf(benchNow))
+	b.ReportAllocs()
+	for b.Loop() {
+		benchServe(b, h, "POST", "/api/v1/sessions", body, http.StatusCreated)
+	}
+}
