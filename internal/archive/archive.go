@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"unicode/utf8"
 
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -43,15 +45,29 @@ func Encode(w io.Writer, s *upshot.Snapshot) error {
 // EINVALID and name the place ("checkins[4].answers: ..."). reg, if not nil,
 // guards built-in ids: a file cannot redefine what "phq9" version 1 means.
 func Decode(r io.Reader, reg *instrument.Registry, today upshot.Date) (*upshot.Snapshot, error) {
+	tooLarge := upshot.Invalid("file", "the file is larger than %d MiB; an Upshot export is much smaller, so this is probably not one", maxSize>>20)
+	// A file that says it is too large is refused without reading it into
+	// memory first; a stream is read up to the limit and no further.
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > maxSize {
+			return nil, tooLarge
+		}
+	}
 	data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read export: %w", err)
 	}
 	if int64(len(data)) > maxSize {
-		return nil, upshot.Invalid("file", "the file is larger than %d MiB; an Upshot export is much smaller, so this is probably not one", maxSize>>20)
+		return nil, tooLarge
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, upshot.Invalid("file", "the file is empty; expected an Upshot export (JSON)")
+	}
+	// The JSON decoder would quietly turn bytes that are not UTF-8 into
+	// U+FFFD, changing the text it imports; refuse the file instead.
+	if !utf8.Valid(data) {
+		line, col := position(data, int64(firstInvalidUTF8(data)))
+		return nil, upshot.Invalid("file", "the file is not valid UTF-8 at line %d, column %d; an Upshot export is UTF-8 JSON", line, col)
 	}
 	var s upshot.Snapshot
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -124,7 +140,8 @@ func decodeError(data []byte, err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		return upshot.Invalid("file", "the file ends too soon (truncated?): the JSON document is incomplete")
 	case errors.As(err, &syn):
-		line, col := position(data, syn.Offset)
+		// Offset counts the offending byte itself; point at it, not past it.
+		line, col := position(data, max(syn.Offset-1, 0))
 		return upshot.Invalid("file", "not valid JSON at line %d, column %d: %s", line, col, syn.Error())
 	}
 	if path, msg, ok := locate(data); ok {
@@ -138,6 +155,19 @@ func decodeError(data []byte, err error) error {
 		return upshot.Invalid("file", "%s: a JSON %s is not allowed here (line %d, column %d)", typ.Field, typ.Value, line, col)
 	}
 	return upshot.Invalid("file", "not an Upshot export: %s", upshot.ErrorMessage(err))
+}
+
+// firstInvalidUTF8 is the offset of the first byte that does not begin a
+// valid UTF-8 sequence.
+func firstInvalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
 }
 
 // position turns a byte offset into a 1-based line and column.

@@ -2,10 +2,13 @@ package cli_test
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/upshot-app/upshot/internal/archive"
 )
 
 // record fills a database with one of everything through the CLI.
@@ -100,6 +103,7 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 	src := newEnv(t, "sqlite")
 	record(src)
 	good := src.ok("export")
+	nan := strings.Replace(good, `"helpful": 7`, `"helpful": NaN`, 1)
 	tests := []struct {
 		name  string
 		data  string
@@ -116,6 +120,27 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 		{"bad answer", strings.Replace(good, "\"answers\": [\n        2,", "\"answers\": [\n        5,", 1), "checkins[1].answers: item 1 must be one of 0, 1, 2, 3, got 5"},
 		{"trailing garbage", good + "{}", "after the export document"},
 		{"empty", "", "empty"},
+		// One bit flipped: in the structure, in a published item text, or
+		// turning a note's character into a byte that is not UTF-8.
+		{"byte-flipped brace", flip(good, 0, 0x01), "not valid JSON at line 1, column 1"},
+		{"byte-flipped item text", flip(good, strings.Index(good, "Little interest"), 0x20), "definitions[1]: phq9 version 1 differs from the built-in PHQ-9"},
+		{"byte-flipped note", flip(good, strings.Index(good, "two lines"), 0x80), "not valid UTF-8 at line " + lineCol(good, "two lines")},
+		{"missing goal", strings.Replace(good, `"goal_id": 2`, `"goal_id": 9`, 1), "sessions[0]: goal 9 is not in the file"},
+		{"NaN", nan, "not valid JSON at line " + lineCol(nan, "NaN") + ": invalid character 'N'"},
+		{"huge float", strings.Replace(good, `"helpful": 7`, `"helpful": 1e309`, 1), "sessions[0].helpful: must be a whole number, got 1e309"},
+		{"huge integer", strings.Replace(good, `"minutes": 50`, `"minutes": 99999999999999999999`, 1), "sessions[0].minutes: must be a whole number, got 99999999999999999999"},
+		{"negative zero", strings.Replace(good, `"minutes": 50`, `"minutes": -0`, 1), "sessions[0]: minutes must be 1-600, got 0"},
+		{"huge fee", strings.Replace(good, `"fee": 90.5`, `"fee": 1e400`, 1), `therapists[0].fee: fee must be an amount like 80 or 80.50 (0 to 1000000), got "1e400"`},
+		{"deep nesting", strings.Replace(good, `"version": 1,`, `"version": `+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+",", 1), "exceeded max depth"},
+		{"deep nesting in a note", strings.Replace(good, `"note": ""`, `"note": `+strings.Repeat("[", 5000)+strings.Repeat("]", 5000), 1), "sessions[1].note: must be text, got a list"},
+		{"note too long", strings.Replace(good, `"note": ""`, `"note": "`+strings.Repeat("x", 20001)+`"`, 1), "sessions[1]: note must be at most 20000 characters, got 20001"},
+		{"control character", strings.Replace(good, `"note": ""`, `"note": "\u001b[2J"`, 1), "sessions[1]: note must not contain control characters (found U+001B)"},
+		{"far past", strings.Replace(good, `"date": "2024-05-10"`, `"date": "0001-01-01"`, 1), "sessions[1].date: date must be on or after 1900-01-01, got 0001-01-01"},
+		{"year one end date", strings.Replace(good, `"ended": "2024-05-01"`, `"ended": "0001-01-01"`, 1), "therapists[0].ended: date must be on or after 1900-01-01, got 0001-01-01"},
+		{"before 1900", strings.Replace(good, `"date": "2024-05-10"`, `"date": "1899-12-31"`, 1), "sessions[1]: date must be on or after 1900-01-01, got 1899-12-31"},
+		{"far future", strings.Replace(good, `"date": "2024-05-10"`, `"date": "9999-12-31"`, 1), "sessions[1]: date must not be in the future, got 9999-12-31"},
+		{"malformed date", strings.Replace(good, `"date": "2024-05-10"`, `"date": "2024-5-10"`, 1), "sessions[1].date"},
+		{"oversized", good + strings.Repeat(" ", 1), "the file is larger than 256 MiB"}, // made sparse below
 	}
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
@@ -128,6 +153,13 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 				}
 				file := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+".json")
 				os.WriteFile(file, []byte(tt.data), 0o600)
+				if tt.name == "oversized" {
+					// A valid export followed by a hole of spaces' size: 256 MiB
+					// and one byte on disk without writing them.
+					if err := os.Truncate(file, archive.MaxSize+1); err != nil {
+						t.Fatal(err)
+					}
+				}
 				r := e.fails(2, "import", file)
 				if !strings.Contains(r.stderr, tt.where) {
 					t.Errorf("%s: message does not say where (%q):\n%s", tt.name, tt.where, r.stderr)
@@ -142,6 +174,21 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 			e.ok("import", good)
 		})
 	}
+}
+
+// flip returns s with one byte XORed with mask.
+func flip(s string, at int, mask byte) string {
+	b := []byte(s)
+	b[at] ^= mask
+	return string(b)
+}
+
+// lineCol is where sub first starts in s, as "L, column C" (1-based).
+func lineCol(s, sub string) string {
+	i := strings.Index(s, sub)
+	line := strings.Count(s[:i], "\n") + 1
+	col := i - strings.LastIndex(s[:i], "\n")
+	return fmt.Sprintf("%d, column %d", line, col)
 }
 
 func TestDemo(t *testing.T) {
@@ -173,6 +220,36 @@ func TestDemo(t *testing.T) {
 		fresh.ok("import", file)
 		if fresh.export() != doc {
 			t.Error("demo export, import, export is not identical")
+		}
+	})
+}
+
+// TestHostileNoteRoundTrip: a note full of markup and odd characters is
+// text. It prints as typed, exports unescaped, and comes back from an
+// import exactly.
+func TestHostileNoteRoundTrip(t *testing.T) {
+	note := "<script>alert(\"x\")</script> & <b>ok</b>\n\ttabbed \u00e9\u4e2d\U0001F600 \u202ertl\u202c 'quoted' \\back"
+	forEachBackend(t, func(t *testing.T, e *env) {
+		e.ok("therapist", "add", "Dr <A> & \"B\"")
+		id := e.ok("session", "add", "--therapist", "1", "--date", "2024-03-05", "--note", note)
+		if show := e.ok("session", "show", id); !strings.HasSuffix(show, "Note:\n"+note) || !strings.Contains(show, `Dr <A> & "B"`) {
+			t.Errorf("session show does not print the text as typed:\n%s", show)
+		}
+		doc := e.export()
+		if !strings.Contains(doc, `"note": "<script>alert(\"x\")</script> & <b>ok</b>\n\ttabbed`) {
+			t.Errorf("the export does not hold the note as plain JSON text:\n%s", doc)
+		}
+		file := filepath.Join(t.TempDir(), "export.json")
+		e.ok("export", "-o", file)
+		fresh := newEnv(t, e.backend)
+		fresh.ok("import", file)
+		var sessions []sessionJSON
+		fresh.jsonOf(&sessions, "session", "list", "--json")
+		if len(sessions) != 1 || sessions[0].Note != note {
+			t.Fatalf("after the round trip: %+v", sessions)
+		}
+		if fresh.export() != doc {
+			t.Error("export, import, export is not identical")
 		}
 	})
 }

@@ -77,6 +77,25 @@ func TestInvalidInputWritesNothing(t *testing.T) {
 		"--flags":     {"rude", "blamed,blamed", "Blamed"},
 		"--note":      {"a\x01b", "bell\x07", strings.Repeat("x", 20001)},
 	}
+	// Hostile values on top: numbers too big for any integer, floats and
+	// their specials, bytes that are not UTF-8, other digits, dates outside
+	// any calendar Upshot keeps, and the longest argument Linux passes
+	// (128 KiB; a longer one never reaches upshot, exec refuses it).
+	hostile := map[string][]string{
+		"--therapist": {"9223372036854775808", "\uff11", "\xff"},
+		"--date":      {"0001-01-01", "-2024-01-01", "20240305", "2024-03-05T00:00:00Z", "99999-01-01", "\xff"},
+		"--minutes":   {"99999999999999999999", "1e2", "0x10", "\xff", " ", "\u0665\u0660"},
+		"--fee":       {"NaN", "Inf", "1e9", "\xff", "99999999999999999999", "-0", "\uff10"},
+		"--helpful":   {"NaN", "\xff", "+Inf"},
+		"--focus":     {"life=99999999999999999999", "life=NaN", "\xff=1", "life=1e2"},
+		"--progress":  {"1=+99999999999", "1=\xff", "99999999999999999999=1", "1=+1,01=-1"},
+		"--conduct":   {"empathy=99999999999999999999", "empathy=\xff"},
+		"--got":       {"\xff", "insight,"},
+		"--note":      {"\xff\xfe", "a\x7fb", "\u0085next line", strings.Repeat("\u00e9", 20001), strings.Repeat("x", 128<<10-1)},
+	}
+	for flag, vs := range hostile {
+		values[flag] = append(values[flag], vs...)
+	}
 	for _, flag := range []string{"--therapist", "--date", "--minutes", "--fee", "--format", "--agenda", "--focus", "--goals",
 		"--progress", "--got", "--helpful", "--after", "--conduct", "--flags", "--note"} {
 		for i, v := range values[flag] {
@@ -142,6 +161,16 @@ func TestInvalidInputWritesNothing(t *testing.T) {
 	add("unknown instrument", "check", "phq10", "--answers", "1,2,0,1,1,0,0,1,0")
 	add("unknown instrument", "check", "PHQ9", "--answers", "1,2,0,1,1,0,0,1,0")
 	add("ID", "check", "delete", "0")
+	add("--answers", "check", "phq9", "--answers", "1,2,0,1,1,0,0,1,\xff")
+	add("--answers", "check", "gad7", "--answers", strings.Repeat("0,", 60000)+"0")
+	add("--date", "check", "phq9", "--answers", "1,2,0,1,1,0,0,1,0", "--date", "0001-01-01")
+	add("NAME", "therapist", "add", "Dr \xff")
+	add("--since", "therapist", "add", "Dr B", "--since", "0001-01-01")
+	add("--fee", "therapist", "add", "Dr B", "--fee", "NaN")
+	add("--severity", "goal", "add", "Sleep", "--domain", "health", "--severity", "99999999999999999999")
+	add("TITLE", "goal", "add", "Sleep \xff", "--domain", "health")
+	add("recent_window", "settings", "set", "recent_window", "99999999999999999999")
+	add("crisis_contacts", "settings", "set", "crisis_contacts", "call \xff")
 
 	add("recent_window", "settings", "set", "recent_window", "99")
 	add("recent_window", "settings", "set", "recent_window", "four")

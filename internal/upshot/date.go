@@ -32,20 +32,25 @@ var minDate = NewDate(1900, 1, 1)
 
 // ParseDate reads YYYY-MM-DD strictly (time.Parse also rejects 2023-02-30).
 func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(DateLayout, s)
-	if err != nil {
-		return Date{}, Invalid("date", "date must be YYYY-MM-DD, got %q", s)
-	}
-	return Date{t}, nil
+	return parseDate("date", s, "date must be YYYY-MM-DD, got %q")
 }
 
 // ParseDateField is ParseDate with the field name used in the error.
 func ParseDateField(field, s string) (Date, error) {
-	d, err := ParseDate(s)
+	return parseDate(field, s, field+" must be a date as YYYY-MM-DD, got %q")
+}
+
+func parseDate(field, s, format string) (Date, error) {
+	t, err := time.Parse(DateLayout, s)
 	if err != nil {
-		return Date{}, Invalid(field, "%s must be a date as YYYY-MM-DD, got %q", field, s)
+		return Date{}, Invalid(field, format, s)
 	}
-	return d, nil
+	// 0001-01-01 is Go's zero time, which stands for "no date" here: read
+	// as such, an end date of 0001-01-01 would quietly become "not ended".
+	if t.IsZero() {
+		return Date{}, Invalid(field, "%s must be on or after %s, got %s", field, minDate, s)
+	}
+	return Date{t}, nil
 }
 
 // CheckDate refuses a date in the future (relative to today) or before 1900:

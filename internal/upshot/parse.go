@@ -106,11 +106,17 @@ func ParseProgress(s string) ([]GoalProgress, error) {
 		return nil, err
 	}
 	out := make([]GoalProgress, 0, len(pairs))
+	seen := map[int64]bool{}
 	for _, p := range pairs {
 		id, err := strconv.ParseInt(p[0], 10, 64)
 		if err != nil || id <= 0 {
 			return nil, Invalid("progress", "progress must name a goal id, got %q", p[0])
 		}
+		// "1" and "01" differ as text but name one goal.
+		if seen[id] {
+			return nil, Invalid("progress", "progress gives goal %d twice", id)
+		}
+		seen[id] = true
 		n, err := parseInt("progress", p[1])
 		if err != nil || n < -3 || n > 3 {
 			return nil, Invalid("progress", "progress for goal %d must be -3 to +3, got %q", id, p[1])

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/upshot-app/upshot/internal/archive"
 	"github.com/upshot-app/upshot/internal/checkin"
@@ -31,16 +32,21 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return upshot.Errorf(codeMalformed, "", "the body must be JSON (Content-Type: application/json), got %q", ct)
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		return jsonError(err)
+	}
+	// The JSON decoder would quietly turn bytes that are not UTF-8 into
+	// U+FFFD and store the altered text; refuse the body instead.
+	if !utf8.Valid(body) {
+		return upshot.Errorf(codeMalformed, "", "the body is not valid UTF-8; JSON must be sent as UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return jsonError(err)
-		}
 		return upshot.Errorf(codeMalformed, "", "the body must hold a single JSON value, found more after it")
 	}
 	return nil
