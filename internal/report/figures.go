@@ -52,6 +52,47 @@ type Charts struct {
 	Focus    *Figure // nil when no session recorded its focus
 	Goals    *Figure // nil without goals
 	Conduct  *Figure // nil when no conduct was rated
+	// Window is the span the charts over time were limited to (zero: none).
+	Window Window
+	// Partial reports that records outside Window were left out of the
+	// charts over time.
+	Partial bool
+}
+
+// Window limits the charts over time (scores, focus, conduct) to the
+// sessions and check-ins dated From to To, both included. A zero From or To
+// leaves that side open. Scores are still measured against the first
+// check-in ever, inside the window or not: a window changes what is drawn,
+// never what a score is compared with. The goals chart is not limited: a
+// goal's summed progress means something only over the whole goal.
+type Window struct {
+	From, To upshot.Date
+}
+
+func (w Window) contains(d upshot.Date) bool {
+	return (w.From.IsZero() || !d.Before(w.From)) && (w.To.IsZero() || !d.After(w.To))
+}
+
+// RecentWindow is the window of the last months of records: from the day
+// after the same date months earlier up to the latest session or check-in
+// (not today, so that a therapy that ended long ago still shows its last
+// months). It is zero when there are no dated records.
+func RecentWindow(snap *upshot.Snapshot, months int) Window {
+	var last upshot.Date
+	for _, s := range snap.Sessions {
+		if s != nil && s.Date.After(last) {
+			last = s.Date
+		}
+	}
+	for _, c := range snap.CheckIns {
+		if c != nil && c.Date.After(last) {
+			last = c.Date
+		}
+	}
+	if last.IsZero() {
+		return Window{}
+	}
+	return Window{From: upshot.DateOf(last.Time().AddDate(0, -months, 1)), To: last}
 }
 
 // Empty reports whether there is nothing to draw.
@@ -70,19 +111,38 @@ func AnchorLinks(kind string, id int64) string { return "#" + kind + "-" + strco
 // records themselves, with the check-in scoring shared with every other
 // surface, so a chart can never disagree with the check-in history.
 func Build(snap *upshot.Snapshot, reg *instrument.Registry, link Linker) (*Charts, error) {
+	return BuildWindow(snap, reg, link, Window{})
+}
+
+// BuildWindow draws the charts with those over time limited to w; the goals
+// chart and every score's comparison with the first check-in still use all
+// of snap.
+func BuildWindow(snap *upshot.Snapshot, reg *instrument.Registry, link Linker, w Window) (*Charts, error) {
 	if link == nil {
 		link = func(string, int64) string { return "" }
 	}
-	b := &builder{snap: snap, reg: reg, link: link, therapists: map[int64]*upshot.Therapist{}}
+	b := &builder{snap: snap, reg: reg, link: link, window: w, therapists: map[int64]*upshot.Therapist{}}
 	for _, t := range snap.Therapists {
 		b.therapists[t.ID] = t
 	}
-	b.sessions = slices.Clone(snap.Sessions)
-	slices.SortStableFunc(b.sessions, func(a, c *upshot.Session) int {
+	b.allSessions = slices.Clone(snap.Sessions)
+	slices.SortStableFunc(b.allSessions, func(a, c *upshot.Session) int {
 		return cmp.Or(a.Date.Compare(c.Date), cmp.Compare(a.ID, c.ID))
 	})
+	for _, s := range b.allSessions {
+		if w.contains(s.Date) {
+			b.sessions = append(b.sessions, s)
+		} else {
+			b.partial = true
+		}
+	}
+	for _, c := range snap.CheckIns {
+		if !w.contains(c.Date) {
+			b.partial = true
+		}
+	}
 	b.domain()
-	out := &Charts{}
+	out := &Charts{Window: w, Partial: b.partial}
 	var err error
 	if out.Measures, err = b.measures(); err != nil {
 		return nil, err
@@ -94,12 +154,15 @@ func Build(snap *upshot.Snapshot, reg *instrument.Registry, link Linker) (*Chart
 }
 
 type builder struct {
-	snap       *upshot.Snapshot
-	reg        *instrument.Registry
-	link       Linker
-	therapists map[int64]*upshot.Therapist
-	sessions   []*upshot.Session // by date, then id
-	from, to   upshot.Date       // the shared time axis of the score charts
+	snap        *upshot.Snapshot
+	reg         *instrument.Registry
+	link        Linker
+	window      Window
+	partial     bool // some records fall outside the window
+	therapists  map[int64]*upshot.Therapist
+	allSessions []*upshot.Session // by date, then id
+	sessions    []*upshot.Session // those inside the window, by date, then id
+	from, to    upshot.Date       // the shared time axis of the score charts
 }
 
 // domain sets one time axis for all score charts, so that the same date sits
@@ -110,7 +173,9 @@ func (b *builder) domain() {
 		ds = append(ds, s.Date)
 	}
 	for _, c := range b.snap.CheckIns {
-		ds = append(ds, c.Date)
+		if b.window.contains(c.Date) {
+			ds = append(ds, c.Date)
+		}
 	}
 	if len(ds) == 0 {
 		return
@@ -225,7 +290,13 @@ func (b *builder) measures() ([]Figure, error) {
 		if err != nil {
 			return nil, fmt.Errorf("report: %s: %w", id, err)
 		}
-		out = append(out, b.measure(def, results))
+		// Scored over every check-in first, so that the change from the
+		// first check-in is the change from the real first one.
+		shown := slices.DeleteFunc(slices.Clone(results), func(r Result) bool { return !b.window.contains(r.Date) })
+		if len(shown) == 0 {
+			continue
+		}
+		out = append(out, b.measure(def, shown, results))
 	}
 	return out, nil
 }
@@ -243,12 +314,20 @@ func bandColour(i, n int, higherIsBetter bool) string {
 	return mix("#e6f2ea", "#f7dcd6", t)
 }
 
-func (b *builder) measure(def *instrument.Definition, rs []Result) Figure {
+// measure draws the check-ins rs of one instrument; all is every check-in
+// of it, which rs is a part of when the charts are windowed.
+func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
+	// Instrument ids have no hyphen (instrument.idPattern), and the other
+	// charts' ids all do, so no instrument can take another chart's id.
 	id := "chart-" + def.ID
 	p := plot{left: 40, top: 24, width: chartWidth - 40 - 12, height: 170}
 	h := p.top + p.height + 48
 	last := rs[len(rs)-1]
-	summary := fmt.Sprintf("%d check-ins from %s to %s. Latest %d of %d (%s)", len(rs), FormatDate(rs[0].Date), FormatDate(last.Date), last.Total, def.Max, last.Band)
+	summary := fmt.Sprintf("%d check-ins from %s to %s", len(rs), FormatDate(rs[0].Date), FormatDate(last.Date))
+	if len(all) > len(rs) {
+		summary += fmt.Sprintf(" (%d in all since %s)", len(all), FormatDate(all[0].Date))
+	}
+	summary += fmt.Sprintf(". Latest %d of %d (%s)", last.Total, def.Max, last.Band)
 	if last.Change.Baseline != nil {
 		summary += ", " + last.BaselineText()
 	}
@@ -305,22 +384,27 @@ func (b *builder) measure(def *instrument.Definition, rs []Result) Figure {
 		pts = append(pts, [2]float64{b.xOfDate(p, r.Date), y(r.Total)})
 	}
 	c.polyline(pts, colLine, 2.5)
-	improved, worse := false, false
+	marks := map[int][]mark{}
 	for i, r := range rs {
 		kind := markPlain
 		tip := fmt.Sprintf("%s: %d (%s)", r.Date, r.Total, r.Band)
 		if ch := r.Change.Baseline; ch != nil {
 			switch ch.Reliable {
 			case instrument.Improvement:
-				kind, improved = markImproved, true
+				kind = markImproved
 				tip += ", a reliable improvement on the first check-in"
 			case instrument.Deterioration:
-				kind, worse = markWorse, true
+				kind = markWorse
 				tip += ", a reliable deterioration on the first check-in"
 			}
 		}
-		c.marker(kind, pts[i][0], pts[i][1], tip)
+		marks[kind] = append(marks[kind], mark{pts[i][0], pts[i][1], tip})
 	}
+	// Reliable changes are drawn last, over the plain points.
+	for _, kind := range []int{markPlain, markWorse, markImproved} {
+		c.markers(kind, marks[kind])
+	}
+	improved, worse := len(marks[markImproved]) > 0, len(marks[markWorse]) > 0
 	flagged := b.flagMarks(c, p.bottom()+34, func(s *upshot.Session) (float64, bool) { return b.xOfDate(p, s.Date), true })
 
 	f := Figure{ID: id, Title: title, Summary: summary, SVG: c.html()}
@@ -357,7 +441,7 @@ type Result = checkin.Result
 // flagMarks draws a red triangle at every session with a red flag, on a row
 // at y; it reports whether there were any.
 func (b *builder) flagMarks(c *canvas, y float64, x func(*upshot.Session) (float64, bool)) bool {
-	any := false
+	var marks []mark
 	for _, s := range b.sessions {
 		if len(s.Flags) == 0 {
 			continue
@@ -366,10 +450,10 @@ func (b *builder) flagMarks(c *canvas, y float64, x func(*upshot.Session) (float
 		if !ok {
 			continue
 		}
-		any = true
-		c.marker(markFlag, xx, y, fmt.Sprintf("%s, %s: %s", s.Date, b.therapistName(s.TherapistID), flagWords(s.Flags)))
+		marks = append(marks, mark{xx, y, fmt.Sprintf("%s, %s: %s", s.Date, b.therapistName(s.TherapistID), flagWords(s.Flags))})
 	}
-	return any
+	c.markers(markFlag, marks)
+	return len(marks) > 0
 }
 
 func flagWords(flags []string) string {
@@ -413,13 +497,13 @@ func (b *builder) focus() *Figure {
 	if len(ss) == 0 {
 		return nil
 	}
-	id := "chart-focus"
+	id := "chart-focus-split"
 	p := plot{left: 40, top: 24, width: chartWidth - 40 - 12, height: 170}
 	h := p.top + p.height + 48
 	latest := ss[len(ss)-1]
 	title := "Where session time went"
-	summary := fmt.Sprintf("%d sessions with their focus recorded. In the latest (%s), %s went to my life and %s to the relationship or the therapist.",
-		len(ss), FormatDate(latest.Date), pct(latest.Focus.LifeShare()), pct(latest.Focus.RelationshipShare()))
+	summary := fmt.Sprintf("%d sessions with their focus recorded, from %s to %s. In the latest, %s went to my life and %s to the relationship or the therapist.",
+		len(ss), FormatDate(ss[0].Date), FormatDate(latest.Date), pct(latest.Focus.LifeShare()), pct(latest.Focus.RelationshipShare()))
 	c := newCanvas(id, chartWidth, h, title, summary)
 	slot := p.width / float64(len(ss))
 	barW := max(1, slot*0.78)
@@ -435,15 +519,19 @@ func (b *builder) focus() *Figure {
 		x := p.left + float64(i)*slot + (slot-barW)/2
 		total := float64(s.Focus.Total())
 		base := 0.0
+		// One tooltip per bar, with the whole split: what hovering a
+		// session should tell, at a fifth of the markup of one per part.
+		var parts []string
+		c.raw("<g>")
 		for _, cat := range focusStack {
 			v := float64(s.Focus.Get(cat)) / total
 			if v > 0 {
-				c.raw("<g>")
 				c.rect(x, y(base+v), barW, y(base)-y(base+v), focusColours[cat], "")
-				c.raw("<title>" + esc(fmt.Sprintf("%s: %s %s", s.Date, focusWords[cat], pct(v))) + "</title></g>")
+				parts = append(parts, focusWords[cat]+" "+pct(v))
 			}
 			base += v
 		}
+		c.raw("<title>" + esc(s.Date.String()+": "+strings.Join(parts, ", ")) + "</title></g>")
 		share = append(share, [2]float64{x + barW/2, y(s.Focus.RelationshipShare())})
 	}
 	c.polyline(share, colShareLine, 2)
@@ -507,7 +595,7 @@ func (b *builder) goals() *Figure {
 		totals = append(totals, t)
 		byID[g.ID] = t
 	}
-	for _, s := range b.sessions {
+	for _, s := range b.allSessions {
 		for _, gp := range s.Goals {
 			t, ok := byID[gp.GoalID]
 			if !ok {
@@ -525,12 +613,15 @@ func (b *builder) goals() *Figure {
 	for _, t := range totals {
 		maxAbs = max(maxAbs, abs(t.progress))
 	}
-	id := "chart-goals"
+	id := "chart-goal-progress"
 	row := 46.0
 	p := plot{left: 12, top: 8, width: chartWidth - 24, height: row * float64(len(totals))}
 	h := p.top + p.height + 26
 	title := "Progress on my goals"
 	summary := fmt.Sprintf("Summed progress ratings (-3 much worse to +3 much better per session) for %d goals.", len(totals))
+	if b.partial {
+		summary = fmt.Sprintf("Summed progress ratings (-3 much worse to +3 much better per session) for %d goals, over all sessions.", len(totals))
+	}
 	c := newCanvas(id, chartWidth, h, title, summary)
 	mid := p.left + p.width/2
 	scale := (p.width/2 - 30) / float64(maxAbs) // room for the value label
@@ -590,12 +681,13 @@ func (b *builder) conduct() *Figure {
 	if len(ss) == 0 {
 		return nil
 	}
-	id := "chart-conduct"
+	id := "chart-conduct-ratings"
 	row := 22.0
 	p := plot{left: 100, top: 24, width: chartWidth - 100 - 12, height: row * float64(len(upshot.Qualities))}
 	h := p.top + p.height + 48
 	title := "The therapist's conduct, session by session"
-	summary := fmt.Sprintf("Ratings from 1 (poor) to 5 (excellent) for %d qualities over %d sessions.", len(upshot.Qualities), len(ss))
+	summary := fmt.Sprintf("Ratings from 1 (poor) to 5 (excellent) for %d qualities over %d sessions, from %s to %s.",
+		len(upshot.Qualities), len(ss), FormatDate(ss[0].Date), FormatDate(ss[len(ss)-1].Date))
 	c := newCanvas(id, chartWidth, h, title, summary)
 	slot := p.width / float64(len(ss))
 	index := map[int64]int{}
@@ -603,18 +695,22 @@ func (b *builder) conduct() *Figure {
 		index[s.ID] = i
 	}
 	for qi, q := range upshot.Qualities {
-		top := p.top + float64(qi)*row
-		c.text(p.left-8, top+row/2+4, q, "end", colInk, smallFont)
-		for i, s := range ss {
+		c.text(p.left-8, p.top+float64(qi)*row+row/2+4, q, "end", colInk, smallFont)
+	}
+	// One column and one tooltip per session, naming every rating in it.
+	for i, s := range ss {
+		x := p.left + float64(i)*slot
+		var parts []string
+		c.raw("<g>")
+		for qi, q := range upshot.Qualities {
 			v := s.Conduct.Get(q)
-			x := p.left + float64(i)*slot
 			if v == nil {
 				continue
 			}
-			c.raw("<g>")
-			c.rect(x+0.5, top+1, max(slot-1, 0.8), row-2, conductColours[*v], "")
-			c.raw("<title>" + esc(fmt.Sprintf("%s, %s: %d of 5", s.Date, q, *v)) + "</title></g>")
+			c.rect(x+0.5, p.top+float64(qi)*row+1, max(slot-1, 0.8), row-2, conductColours[*v], "")
+			parts = append(parts, fmt.Sprintf("%s %d", q, *v))
 		}
+		c.raw("<title>" + esc(fmt.Sprintf("%s: %s (of 5)", s.Date, strings.Join(parts, ", "))) + "</title></g>")
 	}
 	xOf := func(s *upshot.Session) (float64, bool) {
 		i, ok := index[s.ID]

@@ -59,7 +59,7 @@ func TestWriteIsSelfContained(t *testing.T) {
 	}
 	for _, want := range []string{
 		"<!doctype html>", "<style>", "@media print",
-		`id="chart-phq9"`, `id="chart-gad7"`, `id="chart-who5"`, `id="chart-focus"`, `id="chart-goals"`, `id="chart-conduct"`,
+		`id="chart-phq9"`, `id="chart-gad7"`, `id="chart-who5"`, `id="chart-focus"`, `id="chart-focus-split"`, `id="chart-goal-progress"`, `id="chart-conduct-ratings"`,
 		`<svg class="chart"`, "<title id=", "<desc id=", "<table>",
 		"What to bring to the next session", "Dr. Alex Morgan", "Pfizer",
 	} {

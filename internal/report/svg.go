@@ -102,8 +102,8 @@ func (c *canvas) polyline(pts [][2]float64, stroke string, width float64) {
 		p.String(), stroke, num(width))
 }
 
-// Point markers. Each carries a <title> so that hovering (or a screen
-// reader exploring the graphic) gives the exact value.
+// Point markers. Each carries a <title> so that hovering gives the exact
+// value; the table beside the chart gives the same to everyone.
 const (
 	markPlain = iota
 	markImproved
@@ -111,19 +111,42 @@ const (
 	markFlag
 )
 
-func (c *canvas) marker(kind int, x, y float64, tip string) {
-	c.b.WriteString(`<g>`)
+// mark is one point marker and its tooltip.
+type mark struct {
+	x, y float64
+	tip  string
+}
+
+// markers draws the marks of one kind in one group that carries their
+// shared look, so a year of weekly points does not repeat it for each.
+func (c *canvas) markers(kind int, ms []mark) {
+	if len(ms) == 0 {
+		return
+	}
 	switch kind {
 	case markImproved:
-		fmt.Fprintf(&c.b, `<circle cx="%s" cy="%s" r="6" fill="%s" stroke="#ffffff" stroke-width="1.5"/>`, num(x), num(y), colImproved)
+		fmt.Fprintf(&c.b, `<g fill="%s" stroke="#ffffff" stroke-width="1.5">`, colImproved)
 	case markWorse:
-		fmt.Fprintf(&c.b, `<path d="M%s %sl6 6l-6 6l-6 -6z" fill="%s" stroke="#ffffff" stroke-width="1.5"/>`, num(x), num(y-6), colWorse)
+		fmt.Fprintf(&c.b, `<g fill="%s" stroke="#ffffff" stroke-width="1.5">`, colWorse)
 	case markFlag:
-		fmt.Fprintf(&c.b, `<path d="M%s %sl5 8h-10z" fill="%s"/>`, num(x), num(y-4), colFlag)
+		fmt.Fprintf(&c.b, `<g fill="%s">`, colFlag)
 	default:
-		fmt.Fprintf(&c.b, `<circle cx="%s" cy="%s" r="4" fill="#ffffff" stroke="%s" stroke-width="2"/>`, num(x), num(y), colLine)
+		fmt.Fprintf(&c.b, `<g fill="#ffffff" stroke="%s" stroke-width="2">`, colLine)
 	}
-	fmt.Fprintf(&c.b, `<title>%s</title></g>`, esc(tip))
+	for _, m := range ms {
+		x, y := num(m.x), num(m.y)
+		switch kind {
+		case markImproved:
+			fmt.Fprintf(&c.b, `<circle cx="%s" cy="%s" r="6"><title>%s</title></circle>`, x, y, esc(m.tip))
+		case markWorse:
+			fmt.Fprintf(&c.b, `<path d="M%s %sl6 6l-6 6l-6 -6z"><title>%s</title></path>`, x, num(m.y-6), esc(m.tip))
+		case markFlag:
+			fmt.Fprintf(&c.b, `<path d="M%s %sl5 8h-10z"><title>%s</title></path>`, x, num(m.y-4), esc(m.tip))
+		default:
+			fmt.Fprintf(&c.b, `<circle cx="%s" cy="%s" r="4"><title>%s</title></circle>`, x, y, esc(m.tip))
+		}
+	}
+	c.b.WriteString(`</g>`)
 }
 
 // num writes a coordinate with at most one decimal: enough for a screen,

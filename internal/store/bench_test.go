@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"database/sql"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -67,6 +69,46 @@ func BenchmarkListSessions(b *testing.B) {
 // BenchmarkRawInsert is the floor: one INSERT of a session-sized row per
 // transaction, through the same connection pool and pragmas.
 func BenchmarkRawInsert(b *testing.B) {
+	sqldb := rawDB(b)
+	for b.Loop() {
+		if err := rawInsert(sqldb); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCreateSessionParallel and BenchmarkRawInsertParallel are the same
+// with four writers at once (two per core), as the load test's four clients:
+// writers queue for SQLite's one write lock, so what a write does while it
+// holds the lock sets the rate.
+func BenchmarkCreateSessionParallel(b *testing.B) {
+	db, th, g := benchDB(b)
+	var n atomic.Int64
+	b.SetParallelism(2)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := db.CreateSession(ctx, upshot.DefaultOwner, benchSession(th, g, int(n.Add(1)))); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func BenchmarkRawInsertParallel(b *testing.B) {
+	sqldb := rawDB(b)
+	b.SetParallelism(2)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := rawInsert(sqldb); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func rawDB(b *testing.B) *sql.DB {
 	db := storetest.Open(b, "sqlite")
 	sqldb := db.SQL()
 	if _, err := sqldb.ExecContext(ctx, `CREATE TABLE raw_sessions (id INTEGER PRIMARY KEY, therapist_id INTEGER, date TEXT,
@@ -74,22 +116,23 @@ func BenchmarkRawInsert(b *testing.B) {
 		conduct TEXT, flags TEXT, note TEXT, version INTEGER, created_at TEXT, updated_at TEXT)`); err != nil {
 		b.Fatal(err)
 	}
-	for i := 0; b.Loop(); i++ {
-		tx, err := sqldb.BeginTx(ctx, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO raw_sessions (therapist_id, date, minutes, fee, format, agenda, focus, got,
-			helpful, felt_after, conduct, flags, note, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			1, "2024-01-01", 50, 9000, "in_person", "me", "30,10,2,5,3", "insight,strategy", 7, "better", "4,,5,,4,4,,",
-			"", "We went through the Monday meeting plan step by step and agreed on one thing to try.", 1,
-			"2025-06-01T12:00:00.000000Z", "2025-06-01T12:00:00.000000Z")
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := tx.Commit(); err != nil {
-			b.Fatal(err)
-		}
+	return sqldb
+}
+
+func rawInsert(sqldb *sql.DB) error {
+	tx, err := sqldb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
 	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO raw_sessions (therapist_id, date, minutes, fee, format, agenda, focus, got,
+		helpful, felt_after, conduct, flags, note, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		1, "2024-01-01", 50, 9000, "in_person", "me", "30,10,2,5,3", "insight,strategy", 7, "better", "4,,5,,4,4,,",
+		"", "We went through the Monday meeting plan step by step and agreed on one thing to try.", 1,
+		"2025-06-01T12:00:00.000000Z", "2025-06-01T12:00:00.000000Z")
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }

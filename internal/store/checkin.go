@@ -73,7 +73,7 @@ func (db *DB) CreateCheckIn(ctx context.Context, owner upshot.OwnerID, c *upshot
 	}
 	m := newMeta(db.now())
 	var id int64
-	err = db.write(ctx, func(t *tx) (err error) {
+	err = db.write(ctx, owner, func(t *tx) (err error) {
 		if err := storeDefinition(ctx, t, owner, def, data); err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func listCheckIns(ctx context.Context, t *tx, owner upshot.OwnerID, cond, order 
 
 func (db *DB) DeleteCheckIn(ctx context.Context, owner upshot.OwnerID, id int64) error {
 	// The definition stays: other check-ins or an export may still need it.
-	return db.write(ctx, func(t *tx) error {
+	return db.write(ctx, owner, func(t *tx) error {
 		return deleteRow(ctx, t, "check-in", "checkins", owner, id)
 	})
 }

@@ -15,7 +15,7 @@ func (db *DB) CreateGoal(ctx context.Context, owner upshot.OwnerID, g *upshot.Go
 	}
 	m := newMeta(db.now())
 	var id int64
-	err := db.write(ctx, func(t *tx) (err error) {
+	err := db.write(ctx, owner, func(t *tx) (err error) {
 		if id, err = nextID(ctx, t, owner, kindGoal); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (db *DB) UpdateGoal(ctx context.Context, owner upshot.OwnerID, g *upshot.Go
 	}
 	now := db.now()
 	created := g.CreatedAt
-	err := db.write(ctx, func(t *tx) (err error) {
+	err := db.write(ctx, owner, func(t *tx) (err error) {
 		created, err = updateRow(ctx, t, "goal", "goals", owner, g.ID, g.Version, now,
 			`title = ?, domain = ?, severity = ?, solved_when = ?, status = ?, opened = ?, closed = ?`,
 			g.Title, g.Domain, nullInt(g.Severity), g.SolvedWhen, g.Status, g.Opened.String(), nullDate(g.Closed))
@@ -115,7 +115,7 @@ func (db *DB) UpdateGoal(ctx context.Context, owner upshot.OwnerID, g *upshot.Go
 }
 
 func (db *DB) DeleteGoal(ctx context.Context, owner upshot.OwnerID, id int64) error {
-	return db.write(ctx, func(t *tx) error {
+	return db.write(ctx, owner, func(t *tx) error {
 		n, err := count(ctx, t, `SELECT COUNT(*) FROM session_goals WHERE owner_id = ? AND goal_id = ?`, int64(owner), id)
 		if err != nil {
 			return err

@@ -82,14 +82,24 @@ func (db *DB) migrate(ctx context.Context) error {
 	if current == known {
 		return nil
 	}
-	if _, err := p.Up(ctx); err != nil {
-		// Two processes opening a new database at once both try to migrate;
-		// the loser fails on tables the winner just made. If the schema is
-		// now complete, that is success.
-		if now, _, verr := schemaVersions(ctx, p); verr == nil && now == known {
+	from := current
+	for attempt := 1; ; attempt++ {
+		_, err := p.Up(ctx)
+		if err == nil {
 			return nil
 		}
-		return fmt.Errorf("store: upgrade the database schema from version %d to %d (nothing was changed by the failed step): %w", current, known, err)
+		// Two processes opening a new database at once both try to migrate;
+		// the loser fails on what the winner just made. If the schema is now
+		// complete, that is success; if the winner is still between steps
+		// (the schema moved since we looked), try the remaining ones again.
+		now, _, verr := schemaVersions(ctx, p)
+		if verr == nil && now == known {
+			return nil
+		}
+		if verr == nil && now > current && attempt < 5 {
+			current = now
+			continue
+		}
+		return fmt.Errorf("store: upgrade the database schema from version %d to %d (nothing was changed by the failed step): %w", from, known, err)
 	}
-	return nil
 }

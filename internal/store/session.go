@@ -94,15 +94,28 @@ func (db *DB) CreateSession(ctx context.Context, owner upshot.OwnerID, s *upshot
 	}
 	m := newMeta(db.now())
 	var id int64
-	err := db.write(ctx, func(t *tx) (err error) {
-		if err := checkSessionRefs(ctx, t, owner, s); err != nil {
-			return err
-		}
-		if id, err = nextID(ctx, t, owner, kindSession); err != nil {
-			return err
-		}
-		return insertSession(ctx, t, owner, id, s, m)
-	})
+	create := func(checked bool) error {
+		return db.write(ctx, owner, func(t *tx) (err error) {
+			if checked {
+				if err := checkSessionRefs(ctx, t, owner, s); err != nil {
+					return err
+				}
+			}
+			if id, err = nextID(ctx, t, owner, kindSession); err != nil {
+				return err
+			}
+			return insertSession(ctx, t, owner, id, s, m)
+		})
+	}
+	// The composite foreign keys already refuse a therapist or goal that is
+	// not this owner's, so the usual case runs no lookups inside the write
+	// lock. When something is refused, the write is rolled back and done
+	// again with the lookups first, which name the missing reference exactly
+	// as before (and report any other failure as before).
+	err := create(false)
+	if err != nil && (db.d.isConstraint(err) || upshot.ErrorCode(err) == upshot.EUNAUTHORIZED) {
+		err = create(true)
+	}
 	if err != nil {
 		return err
 	}
@@ -246,7 +259,7 @@ func (db *DB) UpdateSession(ctx context.Context, owner upshot.OwnerID, s *upshot
 	}
 	now := db.now()
 	created := s.CreatedAt
-	err := db.write(ctx, func(t *tx) (err error) {
+	err := db.write(ctx, owner, func(t *tx) (err error) {
 		// Look the session up before its references, so that another owner's
 		// session id reads as "no such session" and not as a bad therapist.
 		ok, err := exists(ctx, t, "sessions", owner, s.ID)
@@ -276,7 +289,7 @@ func (db *DB) UpdateSession(ctx context.Context, owner upshot.OwnerID, s *upshot
 
 func (db *DB) DeleteSession(ctx context.Context, owner upshot.OwnerID, id int64) error {
 	// session_goals rows go with it (ON DELETE CASCADE).
-	return db.write(ctx, func(t *tx) error {
+	return db.write(ctx, owner, func(t *tx) error {
 		return deleteRow(ctx, t, "session", "sessions", owner, id)
 	})
 }

@@ -40,7 +40,7 @@ func (db *DB) SetSetting(ctx context.Context, owner upshot.OwnerID, name, value 
 	if err != nil {
 		return err
 	}
-	return db.write(ctx, func(t *tx) error {
+	return db.write(ctx, owner, func(t *tx) error {
 		if err := requireOwner(ctx, t, owner); err != nil {
 			return err
 		}
@@ -61,7 +61,7 @@ func (db *DB) UnsetSetting(ctx context.Context, owner upshot.OwnerID, name strin
 		_, err := upshot.CheckSetting(name, "")
 		return err
 	}
-	return db.write(ctx, func(t *tx) error {
+	return db.write(ctx, owner, func(t *tx) error {
 		_, err := t.exec(ctx, `DELETE FROM settings WHERE owner_id = ? AND name = ?`, int64(owner), name)
 		return err
 	})

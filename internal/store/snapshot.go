@@ -51,7 +51,7 @@ func (db *DB) Import(ctx context.Context, owner upshot.OwnerID, s *upshot.Snapsh
 		return upshot.Invalid("file", "nothing to import")
 	}
 	now := db.now()
-	return db.write(ctx, func(t *tx) error {
+	return db.write(ctx, owner, func(t *tx) error {
 		if err := requireOwner(ctx, t, owner); err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -30,6 +31,14 @@ type DB struct {
 
 	db *sql.DB
 	d  *dialect
+
+	// stmts caches a prepared statement per query text (with ? placeholders).
+	// Parsing and planning a statement costs more CPU than running these
+	// small ones, and a write runs them while holding the write lock, where
+	// every microsecond delays every waiting writer. The query texts are
+	// constants of this package (filters pick among a few fixed conditions),
+	// so the cache stays small.
+	stmts sync.Map // string -> *sql.Stmt
 }
 
 var _ upshot.Store = (*DB)(nil)
@@ -165,7 +174,32 @@ func redactURL(dsn string) string {
 
 // Close closes the database. With SQLite the last connection to close
 // checkpoints the WAL into the main file.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	db.stmts.Range(func(k, v any) bool {
+		v.(*sql.Stmt).Close()
+		db.stmts.Delete(k)
+		return true
+	})
+	return db.db.Close()
+}
+
+// prepared returns the cached prepared statement for query, preparing it on
+// first use. database/sql prepares it again on each pooled connection the
+// first time it runs there, and forgets it when that connection closes.
+func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := db.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.db.PrepareContext(ctx, db.d.rebind(query))
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
 
 // Dialect returns "sqlite" or "postgres".
 func (db *DB) Dialect() string { return db.d.name }
@@ -209,22 +243,59 @@ func parseTime(s string) (time.Time, error) {
 	return t, nil
 }
 
-// tx runs queries written with ? placeholders in one transaction.
+// tx runs queries written with ? placeholders in one transaction, each
+// through the store's cached prepared statement.
 type tx struct {
 	tx *sql.Tx
-	d  *dialect
+	db *DB
+}
+
+// stmt is query's prepared statement bound to this transaction; the
+// transaction closes it when it ends (the cached one stays).
+func (t *tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	st, err := t.db.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return t.tx.StmtContext(ctx, st), nil
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.d.rebind(query), args...)
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.d.rebind(query), args...)
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
-func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.d.rebind(query), args...)
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) row {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return row{err: err}
+	}
+	return row{row: st.QueryRowContext(ctx, args...)}
+}
+
+// row is a *sql.Row, or the error preparing its statement, which Scan
+// returns as QueryRowContext would.
+type row struct {
+	row *sql.Row
+	err error
+}
+
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.row.Scan(dest...)
 }
 
 // maxAttempts bounds how often a write is retried when the database reports
@@ -232,11 +303,50 @@ func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 // PostgreSQL serialization failure or deadlock).
 const maxAttempts = 5
 
-// write runs fn in a write transaction and commits it: an acknowledged write
-// is a committed one. fn may run more than once, so it must not change its
-// inputs until write returns nil.
-func (db *DB) write(ctx context.Context, fn func(*tx) error) error {
+// write runs fn in a write transaction on owner's records, bumps the owner's
+// revision in the same transaction and commits: an acknowledged write is a
+// committed one, and a committed write always moves the revision (a failed
+// one rolls back with it). fn may run more than once, so it must not change
+// its inputs until write returns nil.
+func (db *DB) write(ctx context.Context, owner upshot.OwnerID, fn func(*tx) error) error {
+	return db.writeAll(ctx, func(t *tx) error {
+		if err := fn(t); err != nil {
+			return err
+		}
+		// Last, so the row lock on users (PostgreSQL) is held only until the
+		// commit that follows. An unknown owner matches no row; fn has
+		// refused it already where that matters.
+		_, err := t.exec(ctx, `UPDATE users SET revision = revision + 1 WHERE id = ?`, int64(owner))
+		return err
+	})
+}
+
+// writeAll runs fn in a write transaction that is not about one owner's
+// records (creating users); owner-scoped writes go through write.
+func (db *DB) writeAll(ctx context.Context, fn func(*tx) error) error {
 	return db.run(ctx, &sql.TxOptions{}, fn)
+}
+
+// Revision returns the owner's data revision: a number that changes with
+// every committed write to the owner's records, by this process or any other
+// on the same database. A cache of something built from the records is
+// current while the revision is unchanged; read the revision before the
+// records, so that a write in between makes the cache look stale rather than
+// current.
+func (db *DB) Revision(ctx context.Context, owner upshot.OwnerID) (int64, error) {
+	st, err := db.prepared(ctx, `SELECT revision FROM users WHERE id = ?`)
+	if err != nil {
+		return 0, db.publicError(err)
+	}
+	var rev int64
+	err = st.QueryRowContext(ctx, int64(owner)).Scan(&rev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, noOwner(owner)
+	}
+	if err != nil {
+		return 0, db.publicError(err)
+	}
+	return rev, nil
 }
 
 // read runs fn in a read-only transaction, so that several queries see one
@@ -272,7 +382,7 @@ func (db *DB) attempt(ctx context.Context, opts *sql.TxOptions, fn func(*tx) err
 			sqltx.Rollback()
 		}
 	}()
-	if err := fn(&tx{tx: sqltx, d: db.d}); err != nil {
+	if err := fn(&tx{tx: sqltx, db: db}); err != nil {
 		return err
 	}
 	return sqltx.Commit()
@@ -345,7 +455,7 @@ func (db *DB) ensureDefaultOwner(ctx context.Context) error {
 	if n > 0 {
 		return nil
 	}
-	return db.write(ctx, func(t *tx) error {
+	return db.writeAll(ctx, func(t *tx) error {
 		if _, err := t.exec(ctx, `INSERT INTO users (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 			int64(upshot.DefaultOwner), "me", formatTime(db.now())); err != nil {
 			return err
@@ -374,7 +484,7 @@ func (db *DB) CreateUser(ctx context.Context, name string) (upshot.OwnerID, erro
 		return 0, err
 	}
 	var id int64
-	err := db.write(ctx, func(t *tx) error {
+	err := db.writeAll(ctx, func(t *tx) error {
 		if err := t.queryRow(ctx, `INSERT INTO users (name, created_at) VALUES (?, ?) RETURNING id`,
 			name, formatTime(db.now())).Scan(&id); err != nil {
 			return err

@@ -15,7 +15,7 @@ func (db *DB) CreateTherapist(ctx context.Context, owner upshot.OwnerID, th *ups
 	}
 	m := newMeta(db.now())
 	var id int64
-	err := db.write(ctx, func(t *tx) (err error) {
+	err := db.write(ctx, owner, func(t *tx) (err error) {
 		if id, err = nextID(ctx, t, owner, kindTherapist); err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func (db *DB) UpdateTherapist(ctx context.Context, owner upshot.OwnerID, th *ups
 	}
 	now := db.now()
 	created := th.CreatedAt
-	err := db.write(ctx, func(t *tx) (err error) {
+	err := db.write(ctx, owner, func(t *tx) (err error) {
 		created, err = updateRow(ctx, t, "therapist", "therapists", owner, th.ID, th.Version, now,
 			`name = ?, credentials = ?, approach = ?, fee = ?, currency = ?, started = ?, ended = ?`,
 			th.Name, th.Credentials, th.Approach, nullMoney(th.Fee), th.Currency, nullDate(th.Started), nullDate(th.Ended))
@@ -116,7 +116,7 @@ func (db *DB) UpdateTherapist(ctx context.Context, owner upshot.OwnerID, th *ups
 }
 
 func (db *DB) DeleteTherapist(ctx context.Context, owner upshot.OwnerID, id int64) error {
-	return db.write(ctx, func(t *tx) error {
+	return db.write(ctx, owner, func(t *tx) error {
 		n, err := count(ctx, t, `SELECT COUNT(*) FROM sessions WHERE owner_id = ? AND therapist_id = ?`, int64(owner), id)
 		if err != nil {
 			return err

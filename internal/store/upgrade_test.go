@@ -15,12 +15,17 @@ import (
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
-var makeV1Fixture = flag.Bool("make-v1-fixture", false, "rewrite testdata/v1.db and testdata/v1.json (only valid while the newest schema is 1)")
+var (
+	makeV1Fixture = flag.Bool("make-v1-fixture", false, "rewrite testdata/v1.db and testdata/v1.json (only valid while the newest schema is 1)")
+	makeV2Fixture = flag.Bool("make-v2-fixture", false, "rewrite testdata/v2.db and testdata/v2.json (only valid while the newest schema is 2)")
+)
 
-// v1Golden is what the v1 fixture holds, as exports of its two owners.
-type v1Golden struct {
-	Owner1 json.RawMessage `json:"owner1"`
-	Owner2 json.RawMessage `json:"owner2"`
+// fixtureGolden is what a schema fixture holds, as exports of its two owners
+// and, from schema 2 on, their data revisions.
+type fixtureGolden struct {
+	Owner1    json.RawMessage          `json:"owner1"`
+	Owner2    json.RawMessage          `json:"owner2"`
+	Revisions map[upshot.OwnerID]int64 `json:"revisions,omitempty"`
 }
 
 // TestMakeV1Fixture writes the schema-1 fixture. Fixtures are made once per
@@ -30,11 +35,24 @@ func TestMakeV1Fixture(t *testing.T) {
 	if !*makeV1Fixture {
 		t.Skip("run with -make-v1-fixture to rewrite testdata/v1.db")
 	}
-	path := filepath.Join(t.TempDir(), "v1.db")
+	makeFixture(t, 1)
+}
+
+// TestMakeV2Fixture writes the schema-2 fixture (users.revision).
+func TestMakeV2Fixture(t *testing.T) {
+	if !*makeV2Fixture {
+		t.Skip("run with -make-v2-fixture to rewrite testdata/v2.db")
+	}
+	makeFixture(t, 2)
+}
+
+func makeFixture(t *testing.T, schema int64) {
+	name := "v" + itoa(schema)
+	path := filepath.Join(t.TempDir(), name+".db")
 	db, err := store.Open(ctx, path)
 	must(t, err)
-	if _, known, err := db.SchemaVersion(ctx); err != nil || known != 1 {
-		t.Fatalf("the v1 fixture must be made by schema 1; this build knows schema %d (%v)", known, err)
+	if _, known, err := db.SchemaVersion(ctx); err != nil || known != schema {
+		t.Fatalf("the %s fixture must be made by schema %d; this build knows schema %d (%v)", name, schema, known, err)
 	}
 	db.Now = newClock().Now
 	fill(t, db, upshot.DefaultOwner)
@@ -44,7 +62,10 @@ func TestMakeV1Fixture(t *testing.T) {
 	second, err := db.CreateUser(ctx, "second person")
 	must(t, err)
 	must(t, db.CreateTherapist(ctx, second, &upshot.Therapist{Name: "second person's therapist", Currency: "GBP"}))
-	golden := v1Golden{Owner1: compactJSON(t, exportJSON(t, db, upshot.DefaultOwner)), Owner2: compactJSON(t, exportJSON(t, db, second))}
+	golden := fixtureGolden{Owner1: compactJSON(t, exportJSON(t, db, upshot.DefaultOwner)), Owner2: compactJSON(t, exportJSON(t, db, second))}
+	if schema >= 2 {
+		golden.Revisions = map[upshot.OwnerID]int64{upshot.DefaultOwner: revision(t, db, upshot.DefaultOwner), second: revision(t, db, second)}
+	}
 	// Fold the WAL into the file so the fixture is one self-contained file.
 	if _, err := db.SQL().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		t.Fatal(err)
@@ -52,21 +73,26 @@ func TestMakeV1Fixture(t *testing.T) {
 	must(t, db.Close())
 	data, err := os.ReadFile(path)
 	must(t, err)
-	must(t, os.WriteFile(filepath.Join("testdata", "v1.db"), data, 0o644))
+	must(t, os.WriteFile(filepath.Join("testdata", name+".db"), data, 0o644))
 	b, err := json.MarshalIndent(golden, "", "  ")
 	must(t, err)
-	must(t, os.WriteFile(filepath.Join("testdata", "v1.json"), append(b, '\n'), 0o644))
+	must(t, os.WriteFile(filepath.Join("testdata", name+".json"), append(b, '\n'), 0o644))
 }
 
 // TestUpgradeFromV1 opens a database written by schema 1, which migrates it
 // to the newest schema, and checks that every record survived unchanged.
-func TestUpgradeFromV1(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "v1.db"))
+func TestUpgradeFromV1(t *testing.T) { testUpgradeFrom(t, "v1") }
+
+// TestUpgradeFromV2 does the same from schema 2, whose revisions must survive.
+func TestUpgradeFromV2(t *testing.T) { testUpgradeFrom(t, "v2") }
+
+func testUpgradeFrom(t *testing.T, name string) {
+	data, err := os.ReadFile(filepath.Join("testdata", name+".db"))
 	must(t, err)
 	path := filepath.Join(t.TempDir(), "upshot.db")
 	must(t, os.WriteFile(path, data, 0o600))
-	var golden v1Golden
-	b, err := os.ReadFile(filepath.Join("testdata", "v1.json"))
+	var golden fixtureGolden
+	b, err := os.ReadFile(filepath.Join("testdata", name+".json"))
 	must(t, err)
 	must(t, json.Unmarshal(b, &golden))
 
@@ -91,12 +117,20 @@ func TestUpgradeFromV1(t *testing.T) {
 		if got := compactJSON(t, exportJSON(t, db, o.owner)); !bytes.Equal(got, compactJSON(t, string(o.want))) {
 			t.Fatalf("owner %d after the upgrade:\n%s\nwant\n%s", o.owner, got, o.want)
 		}
+		// Schema 1 had no revisions: its people start at 0. Later ones keep theirs.
+		if got, want := revision(t, db, o.owner), golden.Revisions[o.owner]; got != want {
+			t.Fatalf("owner %d's revision after the upgrade = %d, want %d", o.owner, got, want)
+		}
 	}
 	// Counters survived too: the deleted therapist's id is not handed out again.
+	was := revision(t, db, upshot.DefaultOwner)
 	th := &upshot.Therapist{Name: "after the upgrade"}
 	must(t, db.CreateTherapist(ctx, upshot.DefaultOwner, th))
 	if th.ID != 4 {
 		t.Fatalf("new therapist id = %d, want 4", th.ID)
+	}
+	if now := revision(t, db, upshot.DefaultOwner); now != was+1 {
+		t.Fatalf("revision after a write on the upgraded database = %d, want %d", now, was+1)
 	}
 }
 

@@ -78,6 +78,14 @@ type SnapshotService interface {
 	Import(ctx context.Context, owner OwnerID, s *Snapshot) error
 }
 
+// RevisionService tells cheaply whether an owner's records changed.
+type RevisionService interface {
+	// Revision changes with every committed write to the owner's records, by
+	// this process or another on the same database. Read it before the
+	// records a cache is built from, so a write in between reads as stale.
+	Revision(ctx context.Context, owner OwnerID) (int64, error)
+}
+
 // Store is everything a front end needs from storage.
 type Store interface {
 	TherapistService
@@ -86,6 +94,7 @@ type Store interface {
 	CheckInService
 	SettingService
 	SnapshotService
+	RevisionService
 	Close() error
 }
 

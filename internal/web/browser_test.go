@@ -143,7 +143,7 @@ func TestBrowserLogSessionShowsOnDashboard(t *testing.T) {
 	)
 	flashText := run(t, ctx, "flash", chromedp.Text(chromedp.CSS(`p.flash`)))
 	latest := run(t, ctx, "latest sessions", chromedp.Text(chromedp.CSS(`#recent-title + ul`)))
-	focusChart := run(t, ctx, "focus chart", chromedp.AttributeValue(chromedp.CSS(`#chart-focus svg`), "role"))
+	focusChart := run(t, ctx, "focus chart", chromedp.AttributeValue(chromedp.CSS(`#chart-focus-split svg`), "role"))
 	if flashText != "Session saved." {
 		t.Errorf("flash %q", flashText)
 	}

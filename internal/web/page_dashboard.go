@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"slices"
@@ -24,6 +25,15 @@ func webLinks(kind string, id int64) string {
 	return ""
 }
 
+// dashboardMonths is how much of the record the dashboard's charts show: the
+// recent course, about 52 weekly points per chart, which reads on a phone and
+// keeps the page small (a ten-year record drawn whole made a 1.7 MB page of
+// 520-point charts and 3,000 table rows). The review behind the verdict and
+// the findings still reads everything, the first check-in included, and
+// every score is still measured against the first check-in ever; the report
+// (/report) draws the whole history.
+const dashboardMonths = 12
+
 type dashboardData struct {
 	Empty         bool
 	HasTherapist  bool
@@ -33,6 +43,7 @@ type dashboardData struct {
 	Pressing      []report.FindingView // the few findings to read first
 	MoreFindings  int
 	Charts        *report.Charts
+	ChartMonths   int
 	Recent        []report.SessionRow
 	LatestCheckin map[string]upshot.Date
 	Instruments   []instrumentLink
@@ -43,47 +54,105 @@ type instrumentLink struct {
 	Last     upshot.Date
 }
 
+// dashboard answers from the page rendered for the owner's current records
+// and today's date, rendering it first when they changed (dashboard_cache.go).
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	snap, err := s.store.Export(r.Context(), s.owner)
+	// The revision is read before the records the page is built from, so a
+	// write in between leaves a page that looks stale, never one that looks
+	// current while it is not.
+	rev, err := s.store.Revision(r.Context(), s.owner)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	key := dashboardKey{owner: s.owner, revision: rev, today: s.today()}
+	etag := s.dashboardETag(key)
+	if etagMatches(r.Header.Get("If-None-Match"), etag) {
+		setDashboardCaching(w.Header(), etag)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	p, err := s.dashboards.get(r.Context(), key, s.renderDashboard)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body := p.page
+	if msg := flash(r); msg != "" {
+		// A confirmation after a change: the same rendered part in a layout
+		// that says what was done.
+		if body, err = s.execute("dashboard", "layout", dashboardPageOf(p.main, msg)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	setDashboardCaching(w.Header(), etag)
+	writePage(w, http.StatusOK, body)
+}
+
+func dashboardPageOf(main template.HTML, flash string) page {
+	return page{Title: "Dashboard", Nav: "dashboard", Flash: flash, Data: main}
+}
+
+// renderDashboard builds the dashboard of key's owner and date from the
+// records as they are now.
+func (s *Server) renderDashboard(ctx context.Context, key dashboardKey) (*renderedDashboard, error) {
+	d, err := s.dashboardData(ctx, key.owner, key.today)
+	if err != nil {
+		return nil, err
+	}
+	main, err := s.execute("dashboard", "dashboard_main", d)
+	if err != nil {
+		return nil, err
+	}
+	out := &renderedDashboard{key: key, main: template.HTML(main)}
+	if out.page, err = s.execute("dashboard", "layout", dashboardPageOf(out.main, "")); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*dashboardData, error) {
+	snap, err := s.store.Export(ctx, owner)
+	if err != nil {
+		return nil, err
 	}
 	d := &dashboardData{
 		Empty:        snap.Empty(),
 		HasTherapist: len(snap.Therapists) > 0,
 		HasGoal:      len(snap.Goals) > 0,
+		ChartMonths:  dashboardMonths,
 	}
 	d.Instruments = s.instrumentLinks(snap)
-	if len(snap.Sessions) > 0 || len(snap.CheckIns) > 0 {
-		d.Review = review.Run(snap, s.reg, review.Options{Today: s.today()})
-		if d.Review.Safety != nil {
-			if d.Safety, err = report.SafetyHTML(d.Review.Safety.Text); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-		}
-		for _, g := range report.GroupFindings(snap, d.Review, webLinks) {
-			if g.Severity == review.Info || g.Severity == review.Urgent {
-				continue
-			}
-			for _, f := range g.Findings {
-				if len(d.Pressing) < 3 {
-					d.Pressing = append(d.Pressing, f)
-				} else {
-					d.MoreFindings++
-				}
-			}
-		}
-		if d.Charts, err = report.Build(snap, s.reg, webLinks); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		rows := report.SessionRows(snap)
-		slices.Reverse(rows)
-		d.Recent = rows[:min(5, len(rows))]
+	if len(snap.Sessions) == 0 && len(snap.CheckIns) == 0 {
+		return d, nil
 	}
-	s.render(w, r, http.StatusOK, "dashboard", page{Title: "Dashboard", Nav: "dashboard", Flash: flash(r), Data: d})
+	d.Review = review.Run(snap, s.reg, review.Options{Today: today})
+	if d.Review.Safety != nil {
+		if d.Safety, err = report.SafetyHTML(d.Review.Safety.Text); err != nil {
+			return nil, err
+		}
+	}
+	for _, g := range report.GroupFindings(snap, d.Review, webLinks) {
+		if g.Severity == review.Info || g.Severity == review.Urgent {
+			continue
+		}
+		for _, f := range g.Findings {
+			if len(d.Pressing) < 3 {
+				d.Pressing = append(d.Pressing, f)
+			} else {
+				d.MoreFindings++
+			}
+		}
+	}
+	window := report.RecentWindow(snap, dashboardMonths)
+	if d.Charts, err = report.BuildWindow(snap, s.reg, webLinks, window); err != nil {
+		return nil, err
+	}
+	rows := report.SessionRows(snap)
+	slices.Reverse(rows)
+	d.Recent = rows[:min(5, len(rows))]
+	return d, nil
 }
 
 // instrumentLinks lists the questionnaires with the date each was last answered.

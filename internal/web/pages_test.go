@@ -22,7 +22,7 @@ func TestPagesRenderWithDemoData(t *testing.T) {
 		path string
 		want []string
 	}{
-		{"/", []string{"In one line", `id="chart-phq9"`, `id="chart-focus"`, `id="chart-goals"`, `id="chart-conduct"`, "Latest sessions"}},
+		{"/", []string{"In one line", `id="chart-phq9"`, `id="chart-focus"`, `id="chart-focus-split"`, `id="chart-goal-progress"`, `id="chart-conduct-ratings"`, "Latest sessions", "Full history in the report"}},
 		{"/sessions", []string{"Sessions", "Dr. Alex Morgan"}},
 		{"/sessions/1", []string{"Session of"}},
 		{"/sessions/1/edit", []string{"Save changes", `name="version"`}},
@@ -104,8 +104,14 @@ func TestSecurityHeaders(t *testing.T) {
 		if got := r.header.Get("Referrer-Policy"); got != "no-referrer" {
 			t.Errorf("GET %s: Referrer-Policy %q", path, got)
 		}
-		if got := r.header.Get("Cache-Control"); got != "no-store" {
-			t.Errorf("GET %s: Cache-Control %q, want no-store for private pages", path, got)
+		// The dashboard may stay in the person's own browser, revalidated
+		// on every use (dashboard_cache.go); nothing private in a shared cache.
+		want := "no-store"
+		if path == "/" {
+			want = "private, no-cache"
+		}
+		if got := r.header.Get("Cache-Control"); got != want {
+			t.Errorf("GET %s: Cache-Control %q, want %q", path, got, want)
 		}
 	}
 }

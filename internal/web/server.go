@@ -35,7 +35,8 @@ type Config struct {
 	Now    upshot.Clock // nil means time.Now
 }
 
-// Server is the web app. It holds no per-request state.
+// Server is the web app. It holds no per-request state; what it keeps
+// between requests is the rendered dashboard of each owner.
 type Server struct {
 	store   upshot.Store
 	reg     *instrument.Registry
@@ -48,6 +49,9 @@ type Server struct {
 	cop     *http.CrossOriginProtection
 	api     *http.ServeMux // the API routes alone, to find the methods a path allows
 	handler http.Handler
+
+	dashboards *dashboardCache
+	etagSeed   []byte
 }
 
 // New checks the configuration, parses every template once and builds the
@@ -70,6 +74,9 @@ func New(cfg Config) (*Server, error) {
 		now:   cfg.Now,
 		hosts: newHostPolicy(cfg.Addr),
 		cop:   http.NewCrossOriginProtection(),
+
+		dashboards: newDashboardCache(maxCachedDashboards),
+		etagSeed:   newETagSeed(),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -83,6 +90,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.views, err = parseViews(s.static); err != nil {
 		return nil, err
+	}
+	if s.views.pages["dashboard"].Lookup("dashboard_main") == nil {
+		return nil, errors.New(`web: view dashboard defines no "dashboard_main"`)
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)

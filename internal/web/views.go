@@ -128,9 +128,27 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view
 		}
 		return
 	}
+	writePage(w, status, buf.Bytes())
+}
+
+func writePage(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
+}
+
+// execute runs one named template of a view (the whole page is "layout")
+// into bytes, for pages rendered ahead of the request that shows them.
+func (s *Server) execute(view, name string, data any) ([]byte, error) {
+	t, ok := s.views.pages[view]
+	if !ok {
+		return nil, fmt.Errorf("web: no view %q", view)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("web: view %s: %w", view, err)
+	}
+	return buf.Bytes(), nil
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {

@@ -1,0 +1,139 @@
+package report
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/upshot-app/upshot/internal/demo/history"
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+func TestRecentWindow(t *testing.T) {
+	d := upshot.NewDate
+	session := func(date upshot.Date) *upshot.Session { return &upshot.Session{Date: date} }
+	checkIn := func(date upshot.Date) *upshot.CheckIn { return &upshot.CheckIn{Date: date} }
+	tests := []struct {
+		name string
+		snap *upshot.Snapshot
+		want Window
+	}{
+		{"no records", &upshot.Snapshot{}, Window{}},
+		{"latest is a session", &upshot.Snapshot{
+			Sessions: []*upshot.Session{session(d(2020, 1, 6)), session(d(2026, 11, 25)), session(d(2026, 3, 2))},
+			CheckIns: []*upshot.CheckIn{checkIn(d(2026, 11, 20))},
+		}, Window{From: d(2025, 11, 26), To: d(2026, 11, 25)}},
+		{"latest is a check-in", &upshot.Snapshot{
+			Sessions: []*upshot.Session{session(d(2026, 11, 20))},
+			CheckIns: []*upshot.CheckIn{checkIn(d(2026, 11, 27))},
+		}, Window{From: d(2025, 11, 28), To: d(2026, 11, 27)}},
+		// A therapy that ended years ago still shows its last months.
+		{"records ended long ago", &upshot.Snapshot{
+			Sessions: []*upshot.Session{session(d(2019, 1, 7)), session(d(2019, 6, 3))},
+		}, Window{From: d(2018, 6, 4), To: d(2019, 6, 3)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := RecentWindow(tt.snap, 12)
+			if !got.From.Equal(tt.want.From) || !got.To.Equal(tt.want.To) {
+				t.Errorf("RecentWindow = %s..%s, want %s..%s", got.From, got.To, tt.want.From, tt.want.To)
+			}
+		})
+	}
+}
+
+// A windowed build draws only the window but measures every score against
+// the first check-in ever, and leaves the goals chart whole.
+func TestBuildWindowKeepsTheBaseline(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := history.TenYears(upshot.NewDate(2026, time.November, 28))
+	full, err := Build(snap, reg, AnchorLinks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := RecentWindow(snap, 12)
+	recent, err := BuildWindow(snap, reg, AnchorLinks, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Partial || !recent.Partial {
+		t.Errorf("Partial: full %v, windowed %v; want false, true", full.Partial, recent.Partial)
+	}
+	if len(recent.Measures) != len(full.Measures) || len(recent.Measures) != 4 {
+		t.Fatalf("%d windowed score charts, %d in full; want 4 each", len(recent.Measures), len(full.Measures))
+	}
+	inWindow := func(t *testing.T, chart, cell string) {
+		t.Helper()
+		date, err := upshot.ParseDate(cell)
+		if err != nil {
+			t.Fatalf("%s: first cell %q is not a date: %v", chart, cell, err)
+		}
+		if date.Before(w.From) || date.After(w.To) {
+			t.Errorf("%s: row of %s outside the window %s..%s", chart, date, w.From, w.To)
+		}
+	}
+	for i, m := range recent.Measures {
+		all := full.Measures[i]
+		if m.ID != all.ID {
+			t.Fatalf("chart %d: %s windowed, %s in full", i, m.ID, all.ID)
+		}
+		// Weekly check-ins: one year holds 52 or 53 of them.
+		if n := len(m.Table.Rows); n < 52 || n > 53 {
+			t.Errorf("%s: %d rows in a year of weekly check-ins", m.ID, n)
+		}
+		changeByDate := map[string]string{}
+		for _, row := range all.Table.Rows {
+			changeByDate[row[0].Text] = row[3].Text
+		}
+		for _, row := range m.Table.Rows {
+			inWindow(t, m.ID, row[0].Text)
+			if row[3].Text == "first check-in" || row[3].Text != changeByDate[row[0].Text] {
+				t.Errorf("%s %s: change %q in the window, %q in the full history: the baseline moved",
+					m.ID, row[0].Text, row[3].Text, changeByDate[row[0].Text])
+			}
+		}
+		if !strings.Contains(m.Summary, "520 in all since") {
+			t.Errorf("%s: summary does not say that earlier check-ins exist: %q", m.ID, m.Summary)
+		}
+		if len(m.SVG) > len(all.SVG)/5 {
+			t.Errorf("%s: windowed SVG %d bytes, full %d: the window did not shrink it", m.ID, len(m.SVG), len(all.SVG))
+		}
+	}
+	for _, f := range []*Figure{recent.Focus, recent.Conduct} {
+		if f == nil {
+			t.Fatal("a session chart is missing from the window")
+		}
+		if n := len(f.Table.Rows); n < 48 || n > 53 {
+			t.Errorf("%s: %d rows in a year of weekly sessions", f.ID, n)
+		}
+		for _, row := range f.Table.Rows {
+			inWindow(t, f.ID, row[0].Text)
+		}
+	}
+	if !slices.EqualFunc(recent.Goals.Table.Rows, full.Goals.Table.Rows, slices.Equal[[]Cell]) {
+		t.Error("the goals table differs in the window: summed progress must cover the whole goal")
+	}
+}
+
+// Every id in the report (charts, their SVG titles, tables' anchors) is
+// unique: the focus check's score chart and the focus split chart once
+// shared "chart-focus".
+func TestReportIDsUnique(t *testing.T) {
+	reg := instrument.Builtin()
+	out := write(t, demoSnapshot(t, reg), reg)
+	seen := map[string]int{}
+	for _, m := range regexp.MustCompile(`\sid="([^"]+)"`).FindAllStringSubmatch(out, -1) {
+		seen[m[1]]++
+	}
+	if seen["chart-focus"] != 1 || seen["chart-focus-split"] != 1 {
+		t.Errorf("chart-focus %d times, chart-focus-split %d times; want once each", seen["chart-focus"], seen["chart-focus-split"])
+	}
+	for id, n := range seen {
+		if n > 1 {
+			t.Errorf("id %q appears %d times", id, n)
+		}
+	}
+}

@@ -1,0 +1,204 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// The dashboard is the page people open most and the costliest to make: it
+// reads every record, runs the review and draws the charts. It changes only
+// when the records change or the day does, so it is rendered once per
+// (owner, revision, date) and kept; a repeat visit costs one small query for
+// the revision.
+//
+// Everything else the page depends on is fixed for the life of the process:
+// the templates and the static files' hashed URLs, the instrument registry
+// (custom instruments are loaded at start), which database is open.
+// Settings are stored records, so changing one moves the revision too.
+
+// maxCachedDashboards bounds the cache's memory: one page per owner (about
+// 0.3 MB with a ten-year record, the page and its main part), for at most
+// this many owners, the least recently used leaving first. A hosted instance
+// with more people renders for those beyond it, as it did without a cache.
+const maxCachedDashboards = 32
+
+// dashboardRenderTimeout bounds a render that requests share: it runs on
+// after the request that started it goes away, so that the others waiting
+// for it, and the next visit, still get the page.
+const dashboardRenderTimeout = time.Minute
+
+// dashboardKey is everything a rendered dashboard depends on that can change
+// while the server runs.
+type dashboardKey struct {
+	owner    upshot.OwnerID
+	revision int64
+	today    upshot.Date
+}
+
+func (k dashboardKey) String() string {
+	return strconv.FormatInt(int64(k.owner), 10) + "/" + strconv.FormatInt(k.revision, 10) + "/" + k.today.String()
+}
+
+// renderedDashboard is one owner's dashboard for one key.
+type renderedDashboard struct {
+	key  dashboardKey
+	main template.HTML // the page's own part, for a request that adds a flash
+	page []byte        // the whole page without a flash, sent as it is
+	used uint64        // when it was last served, on the cache's own counter
+}
+
+// dashboardCache keeps the latest rendered dashboard of each owner. Safe for
+// concurrent use; concurrent requests that miss render once between them.
+type dashboardCache struct {
+	mu      sync.Mutex
+	max     int
+	tick    uint64
+	pages   map[upshot.OwnerID]*renderedDashboard
+	renders singleflight.Group
+}
+
+func newDashboardCache(max int) *dashboardCache {
+	return &dashboardCache{max: max, pages: map[upshot.OwnerID]*renderedDashboard{}}
+}
+
+// get returns the dashboard for key, rendering it with render when the
+// cache holds none for exactly that key.
+func (c *dashboardCache) get(ctx context.Context, key dashboardKey,
+	render func(context.Context, dashboardKey) (*renderedDashboard, error)) (*renderedDashboard, error) {
+	if p := c.lookup(key); p != nil {
+		return p, nil
+	}
+	ch := c.renders.DoChan(key.String(), func() (v any, err error) {
+		// singleflight re-panics a panic where no handler can recover it,
+		// which would end the server; a failed render is an error page.
+		defer func() {
+			if x := recover(); x != nil {
+				err = fmt.Errorf("web: dashboard render panicked: %v", x)
+			}
+		}()
+		// A render for this key may have finished between the lookup
+		// above and this call.
+		if p := c.lookup(key); p != nil {
+			return p, nil
+		}
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dashboardRenderTimeout)
+		defer cancel()
+		p, err := render(rctx, key)
+		if err != nil {
+			return nil, err
+		}
+		c.put(p)
+		return p, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*renderedDashboard), nil
+	}
+}
+
+// lookup returns the owner's page if it was rendered for exactly key.
+func (c *dashboardCache) lookup(key dashboardKey) *renderedDashboard {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.pages[key.owner]
+	if !ok || p.key != key {
+		return nil
+	}
+	c.tick++
+	p.used = c.tick
+	return p
+}
+
+// put keeps p as its owner's page, replacing the owner's older one; when the
+// cache is full, the least recently served owner's page leaves.
+func (c *dashboardCache) put(p *renderedDashboard) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.pages[p.key.owner]; !ok && len(c.pages) >= c.max {
+		var oldest *renderedDashboard
+		for _, q := range c.pages {
+			if oldest == nil || q.used < oldest.used {
+				oldest = q
+			}
+		}
+		delete(c.pages, oldest.key.owner)
+	}
+	c.tick++
+	p.used = c.tick
+	c.pages[p.key.owner] = p
+}
+
+// newETagSeed returns the per-process part of every dashboard ETag.
+func newETagSeed() []byte {
+	seed := make([]byte, 16)
+	rand.Read(seed) // never fails (crypto/rand)
+	return seed
+}
+
+// dashboardETag names the dashboard for key without reading it: a hash of
+// the key and a value chosen when the process started, so a browser's copy
+// from before a restart (another build, another database) never matches.
+// Hashed so the header tells nothing of the owner or how often they write.
+// Weak: two renders of one key are the same page, not promised to be the
+// same bytes.
+func (s *Server) dashboardETag(key dashboardKey) string {
+	h := sha256.New()
+	h.Write(s.etagSeed)
+	var n [16]byte
+	binary.BigEndian.PutUint64(n[:8], uint64(key.owner))
+	binary.BigEndian.PutUint64(n[8:], uint64(key.revision))
+	h.Write(n[:])
+	h.Write([]byte(key.today.String()))
+	return `W/"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
+}
+
+// etagMatches reports whether an If-None-Match header names etag, by the
+// weak comparison RFC 9110 prescribes for it.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// setDashboardCaching replaces the no-store every page gets.
+//
+// "private": no shared cache (a proxy, a CDN in front of a hosted instance)
+// may keep the page; it is one person's therapy record. "no-cache": the
+// browser may keep its copy but must ask before every use, so it never shows
+// a dashboard older than the records; when nothing changed the answer is a
+// 304 of a few hundred bytes instead of the page. The copy lives in the
+// person's own browser cache, which already holds what they browse and which
+// their browser's "clear browsing data" removes. If a login arrives for
+// hosted instances, logging out should send Clear-Site-Data: "cache" so the
+// copy does not outlive the session on a shared device.
+func setDashboardCaching(h http.Header, etag string) {
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("ETag", etag)
+}

@@ -1,0 +1,479 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/upshot-app/upshot/internal/demo/history"
+	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/store"
+	"github.com/upshot-app/upshot/internal/store/storetest"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// clock is a settable "now" for the server under test.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// dashApp is a server for owner on the database at dsn, with its own clock.
+func dashApp(t *testing.T, dsn string, db *store.DB, owner upshot.OwnerID, now *clock) *app {
+	t.Helper()
+	reg := instrument.Builtin()
+	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv, err := New(Config{Store: db, Registry: reg, Addr: "127.0.0.1:8080", Owner: owner, Now: now.Now, Logger: logger})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &app{t: t, db: db, srv: srv, ts: ts, reg: reg}
+}
+
+// openStore opens another handle on the database at dsn: what the CLI,
+// another process, does while the server runs.
+func openStore(t *testing.T, dsn string) *store.DB {
+	t.Helper()
+	db, err := store.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", dsn, err)
+	}
+	db.Now = testClock
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// cached returns the page the server keeps for its owner, or nil.
+func (a *app) cached() *renderedDashboard {
+	c := a.srv.dashboards
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pages[a.srv.owner]
+}
+
+// The dashboard is rendered once per change, and changes right after every
+// kind of write: through the API, through the store by another process (the
+// CLI), a setting, and the date turning at midnight.
+func TestDashboardFollowsEveryChange(t *testing.T) {
+	for _, backend := range storetest.Backends(t) {
+		t.Run(backend, func(t *testing.T) {
+			dsn := storetest.DSN(t, backend)
+			db := openStore(t, dsn)
+			now := &clock{now: testNow}
+			a := dashApp(t, dsn, db, upshot.DefaultOwner, now)
+			cli := openStore(t, dsn)
+			therapist, _ := a.seed()
+
+			first := a.get("/")
+			if first.status != http.StatusOK {
+				t.Fatalf("GET /: %d %s", first.status, first.body)
+			}
+			again := a.get("/")
+			if string(again.body) != string(first.body) || again.header.Get("ETag") != first.header.Get("ETag") {
+				t.Fatal("two visits with nothing changed in between differ")
+			}
+			rendered := a.cached()
+
+			steps := []struct {
+				name  string
+				write func(t *testing.T)
+				want  string // on the page after the write; "" checks the render alone
+			}{
+				{"session through the API", func(t *testing.T) {
+					r := a.sendJSON("POST", "/api/v1/sessions", fmt.Sprintf(`{"therapist_id": %d, "date": "2025-06-02"}`, therapist))
+					if r.status != http.StatusCreated {
+						t.Fatalf("POST session: %d %s", r.status, r.body)
+					}
+				}, "2 Jun 2025"},
+				{"session through the store, as the CLI", func(t *testing.T) {
+					s := &upshot.Session{TherapistID: therapist, Date: upshot.NewDate(2025, time.June, 9)}
+					if err := cli.CreateSession(context.Background(), upshot.DefaultOwner, s); err != nil {
+						t.Fatal(err)
+					}
+				}, "9 Jun 2025"},
+				{"check-in with the self-harm item, through the CLI", func(t *testing.T) {
+					def, _ := a.reg.Get("phq9")
+					c := &upshot.CheckIn{Instrument: def.ID, InstrumentVersion: def.Version, Date: upshot.NewDate(2025, time.June, 10), Answers: answers(0, 0, 0, 0, 0, 0, 0, 0, 1)}
+					if err := cli.CreateCheckIn(context.Background(), upshot.DefaultOwner, c, upshot.Definition{Instrument: def.ID, Version: def.Version, Data: def.Raw()}); err != nil {
+						t.Fatal(err)
+					}
+				}, "Support is available"},
+				{"setting through the CLI", func(t *testing.T) {
+					if err := cli.SetSetting(context.Background(), upshot.DefaultOwner, upshot.SettingCrisisContacts, "Call Ana on 555 0100"); err != nil {
+						t.Fatal(err)
+					}
+				}, "Call Ana on 555 0100"},
+				{"midnight", func(t *testing.T) {
+					now.set(time.Date(2025, time.June, 17, 0, 0, 1, 0, time.UTC))
+				}, ""},
+			}
+			prev := first
+			for _, st := range steps {
+				t.Run(st.name, func(t *testing.T) {
+					st.write(t)
+					r := a.get("/")
+					if r.status != http.StatusOK {
+						t.Fatalf("GET /: %d %s", r.status, r.body)
+					}
+					if st.want != "" && !strings.Contains(r.text(), st.want) {
+						t.Errorf("the page lacks %q right after the change", st.want)
+					}
+					if r.header.Get("ETag") == prev.header.Get("ETag") {
+						t.Error("the ETag did not change with the records")
+					}
+					p := a.cached()
+					if p == rendered {
+						t.Error("the page was not rendered again")
+					}
+					if !p.key.today.Equal(upshot.DateOf(now.Now())) {
+						t.Errorf("page rendered for %s, today is %s", p.key.today, upshot.DateOf(now.Now()))
+					}
+					rendered, prev = p, r
+				})
+			}
+		})
+	}
+}
+
+func answers(vs ...int) []*int {
+	out := make([]*int, len(vs))
+	for i := range vs {
+		out[i] = &vs[i]
+	}
+	return out
+}
+
+func TestDashboardNotModified(t *testing.T) {
+	a := newApp(t, "sqlite")
+	a.loadDemo()
+	r := a.get("/")
+	etag := r.header.Get("ETag")
+	if !regexp.MustCompile(`^W/"[0-9a-f]{32}"$`).MatchString(etag) {
+		t.Fatalf("ETag %q", etag)
+	}
+	if cc := r.header.Get("Cache-Control"); cc != "private, no-cache" {
+		t.Errorf("Cache-Control %q, want private, no-cache", cc)
+	}
+	tests := []struct {
+		name        string
+		ifNoneMatch string
+		want        int
+	}{
+		{"same ETag", etag, http.StatusNotModified},
+		{"strong form of it", strings.TrimPrefix(etag, "W/"), http.StatusNotModified},
+		{"in a list", `"other", ` + etag, http.StatusNotModified},
+		{"any", "*", http.StatusNotModified},
+		{"another ETag", `W/"0123456789abcdef0123456789abcdef"`, http.StatusOK},
+		{"none", "", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got response
+			if tt.ifNoneMatch == "" {
+				got = a.get("/")
+			} else {
+				got = a.get("/", "If-None-Match: "+tt.ifNoneMatch)
+			}
+			if got.status != tt.want {
+				t.Fatalf("status %d, want %d", got.status, tt.want)
+			}
+			if got.header.Get("ETag") != etag || got.header.Get("Cache-Control") != "private, no-cache" {
+				t.Errorf("ETag %q, Cache-Control %q", got.header.Get("ETag"), got.header.Get("Cache-Control"))
+			}
+			if tt.want == http.StatusNotModified && len(got.body) != 0 {
+				t.Errorf("a 304 with %d bytes of body", len(got.body))
+			}
+			if tt.want == http.StatusOK && string(got.body) != string(r.body) {
+				t.Error("the page differs from the first visit")
+			}
+		})
+	}
+
+	// After a write the browser's copy is stale: the full page again.
+	if err := a.db.SetSetting(t.Context(), upshot.DefaultOwner, "recent_window", "5"); err != nil {
+		t.Fatal(err)
+	}
+	after := a.get("/", "If-None-Match: "+etag)
+	if after.status != http.StatusOK || after.header.Get("ETag") == etag {
+		t.Errorf("after a write: status %d, ETag %q (was %q)", after.status, after.header.Get("ETag"), etag)
+	}
+
+	// Other pages keep no-store.
+	if cc := a.get("/sessions").header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("/sessions Cache-Control %q", cc)
+	}
+}
+
+// A confirmation after a change is shown on the same rendered dashboard.
+func TestDashboardFlash(t *testing.T) {
+	a := newApp(t, "sqlite")
+	a.loadDemo()
+	plain := a.get("/")
+	r := a.get("/?done=session-saved")
+	if !strings.Contains(r.text(), `<p class="flash" role="status">Session saved.</p>`) {
+		t.Error("no flash")
+	}
+	if strings.Contains(plain.text(), "Session saved.") {
+		t.Error("the flash reached the page without one")
+	}
+	main := func(s string) string {
+		_, after, _ := strings.Cut(s, `<main id="main" tabindex="-1">`)
+		before, _, _ := strings.Cut(after, `</main>`)
+		_, rest, _ := strings.Cut(before, "</p>") // the flash, where there is one
+		if !strings.Contains(before, `class="flash"`) {
+			return before
+		}
+		return rest
+	}
+	if strings.TrimSpace(main(r.text())) != strings.TrimSpace(main(plain.text())) {
+		t.Error("the page with a flash differs from the page without one beyond the flash")
+	}
+	if a.get("/").text() != plain.text() {
+		t.Error("a visit with a flash changed the page without one")
+	}
+}
+
+// Concurrent visits get the same bytes, and concurrent misses render once.
+func TestDashboardConcurrentRequests(t *testing.T) {
+	a := newApp(t, "sqlite")
+	a.loadDemo()
+	const n = 8
+	bodies := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { bodies[i] = a.get("/").text() })
+	}
+	wg.Wait()
+	for i := range bodies {
+		if bodies[i] != bodies[0] || !strings.Contains(bodies[i], "In one line") {
+			t.Fatalf("visit %d got a different page (%d bytes, first %d)", i, len(bodies[i]), len(bodies[0]))
+		}
+	}
+
+	// On the cache itself, with a render slow enough that every caller
+	// arrives while it runs; the first caller leaves before it ends.
+	c := newDashboardCache(4)
+	key := dashboardKey{owner: upshot.DefaultOwner, revision: 7, today: upshot.DateOf(testNow)}
+	var renders atomic.Int32
+	release := make(chan struct{})
+	render := func(ctx context.Context, k dashboardKey) (*renderedDashboard, error) {
+		renders.Add(1)
+		<-release
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return &renderedDashboard{key: k, page: []byte("page of " + k.String())}, nil
+	}
+	ctx, leave := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := c.get(ctx, key, render)
+		firstErr <- err
+	}()
+	for renders.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	pages := make([]*renderedDashboard, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() { pages[i], errs[i] = c.get(context.Background(), key, render) })
+	}
+	time.Sleep(50 * time.Millisecond) // let them join the render
+	leave()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("the caller that left got %v", err)
+	}
+	close(release)
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || pages[i] != pages[0] || string(pages[i].page) != "page of 1/7/2025-06-16" {
+			t.Fatalf("caller %d: %v %v", i, pages[i], errs[i])
+		}
+	}
+	if got := renders.Load(); got != 1 {
+		t.Errorf("%d renders for %d concurrent callers, want 1", got, n+1)
+	}
+}
+
+// Two people on one hosted instance never see each other's dashboard, even
+// at the same revision on the same day and through one cache.
+func TestDashboardOwnersApart(t *testing.T) {
+	for _, backend := range storetest.Backends(t) {
+		t.Run(backend, func(t *testing.T) {
+			dsn := storetest.DSN(t, backend)
+			db := openStore(t, dsn)
+			other, err := db.CreateUser(t.Context(), "second person")
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := &clock{now: testNow}
+			apps := map[upshot.OwnerID]*app{
+				upshot.DefaultOwner: dashApp(t, dsn, db, upshot.DefaultOwner, now),
+				other:               dashApp(t, dsn, db, other, now),
+			}
+			// One cache for both, as a server with logins would have.
+			apps[other].srv.dashboards = apps[upshot.DefaultOwner].srv.dashboards
+			names := map[upshot.OwnerID]string{upshot.DefaultOwner: "Dr. Primrose Aldana", other: "Dr. Quentin Oyelaran"}
+			for owner, name := range names {
+				th := &upshot.Therapist{Name: name}
+				if err := db.CreateTherapist(t.Context(), owner, th); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.CreateSession(t.Context(), owner, &upshot.Session{TherapistID: th.ID, Date: upshot.DateOf(testNow)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r1, err1 := db.Revision(t.Context(), upshot.DefaultOwner)
+			r2, err2 := db.Revision(t.Context(), other)
+			if err1 != nil || err2 != nil || r1 != r2 {
+				t.Fatalf("revisions %d, %d (%v, %v): the test needs them equal", r1, r2, err1, err2)
+			}
+			etags := map[string]bool{}
+			for range 2 { // the second round is served from the cache
+				for owner, a := range apps {
+					r := a.get("/")
+					if !strings.Contains(r.text(), names[owner]) {
+						t.Errorf("owner %d does not see their own therapist", owner)
+					}
+					for o, name := range names {
+						if o != owner && strings.Contains(r.text(), name) {
+							t.Errorf("owner %d sees owner %d's records", owner, o)
+						}
+					}
+					etags[r.header.Get("ETag")] = true
+				}
+			}
+			if len(etags) != 2 {
+				t.Errorf("%d distinct ETags for two owners' pages, want 2", len(etags))
+			}
+		})
+	}
+}
+
+// The cache holds one page per owner, for a bounded number of owners.
+func TestDashboardCacheBounded(t *testing.T) {
+	c := newDashboardCache(3)
+	today := upshot.DateOf(testNow)
+	page := func(owner upshot.OwnerID, rev int64) *renderedDashboard {
+		return &renderedDashboard{key: dashboardKey{owner: owner, revision: rev, today: today}}
+	}
+	c.put(page(1, 1))
+	c.put(page(2, 1))
+	c.put(page(3, 1))
+	c.put(page(1, 2)) // replaces owner 1's page
+	if len(c.pages) != 3 || c.lookup(page(1, 1).key) != nil || c.lookup(page(1, 2).key) == nil {
+		t.Fatalf("owner 1 not replaced: %d pages", len(c.pages))
+	}
+	c.lookup(page(2, 1).key) // owner 3 is now the least recently served
+	c.put(page(4, 1))
+	if len(c.pages) != 3 {
+		t.Errorf("%d pages, cap 3", len(c.pages))
+	}
+	if c.lookup(page(3, 1).key) != nil {
+		t.Error("the least recently served owner's page was kept")
+	}
+	for _, o := range []upshot.OwnerID{1, 2, 4} {
+		if c.pages[o] == nil {
+			t.Errorf("owner %d's page was evicted", o)
+		}
+	}
+}
+
+// The dashboard of a ten-year record shows its last year and stays a page a
+// phone can carry; every id on it is unique and every in-page link has its
+// target.
+func TestDashboardTenYears(t *testing.T) {
+	a := newApp(t, "sqlite")
+	if err := a.db.Import(t.Context(), upshot.DefaultOwner, history.TenYears(upshot.DateOf(testNow))); err != nil {
+		t.Fatal(err)
+	}
+	r := a.get("/")
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /: %d", r.status)
+	}
+	const limit = 200_000
+	if len(r.body) > limit {
+		t.Errorf("the dashboard is %d bytes, over %d", len(r.body), limit)
+	}
+	for _, want := range []string{"The last 12 months of your records", `<a href="/report">Full history in the report</a>`, "520 in all since"} {
+		if !strings.Contains(r.text(), want) {
+			t.Errorf("the dashboard lacks %q", want)
+		}
+	}
+	// Each chart's table: a year of weekly rows, not ten.
+	for _, table := range strings.Split(r.text(), "<table>")[1:] {
+		table, _, _ = strings.Cut(table, "</table>")
+		if rows := strings.Count(table, "<tr>") - 1; rows > 53 {
+			t.Errorf("a chart table with %d rows", rows)
+		}
+	}
+	ids := map[string]int{}
+	for _, m := range regexp.MustCompile(`\sid="([^"]+)"`).FindAllStringSubmatch(r.text(), -1) {
+		ids[m[1]]++
+	}
+	for id, n := range ids {
+		if n > 1 {
+			t.Errorf("id %q appears %d times", id, n)
+		}
+	}
+	if ids["chart-focus"] != 1 || ids["chart-focus-split"] != 1 {
+		t.Errorf("the focus check's chart %d times, the focus split %d times; want 1 each", ids["chart-focus"], ids["chart-focus-split"])
+	}
+	for _, m := range regexp.MustCompile(`href="#([^"]+)"`).FindAllStringSubmatch(r.text(), -1) {
+		if ids[m[1]] != 1 {
+			t.Errorf("link to #%s has no target", m[1])
+		}
+	}
+}
+
+// BenchmarkDashboardRender is a dashboard rendered without the cache, as
+// every visit cost before it and as the first visit after a change costs:
+// read, review, charts and template. BenchmarkDashboard (bench_test.go)
+// measures visits served from the cache.
+func BenchmarkDashboardRender(b *testing.B) {
+	db := storetest.Open(b, "sqlite")
+	now := time.Date(2026, time.March, 2, 12, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	if err := db.Import(context.Background(), upshot.DefaultOwner, history.TenYears(upshot.DateOf(now))); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Owner: upshot.DefaultOwner, Now: db.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	key := dashboardKey{owner: upshot.DefaultOwner, today: upshot.DateOf(now)}
+	p, err := srv.renderDashboard(context.Background(), key)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(p.page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := srv.renderDashboard(context.Background(), key); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
