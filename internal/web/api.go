@@ -771,15 +771,15 @@ func (s *Server) checkinResults(r *http.Request, f upshot.CheckInFilter) ([]chec
 	if err != nil {
 		return nil, err
 	}
-	resolve := checkin.Resolver(s.reg, defs)
+	// One pass over the whole history (sorted by date, then id), then the filter.
+	results, err := checkin.History(checkin.Resolver(s.reg, defs), all)
+	if err != nil {
+		return nil, err
+	}
 	out := []checkin.Result{}
-	for _, c := range all {
-		if !f.Since.IsZero() && c.Date.Before(f.Since) {
+	for _, res := range results {
+		if !f.Since.IsZero() && res.Date.Before(f.Since) {
 			continue
-		}
-		res, err := checkin.EvaluateWith(resolve, all, c)
-		if err != nil {
-			return nil, err
 		}
 		out = append(out, res.WithNotice(contacts))
 	}
