@@ -142,40 +142,11 @@ func (s *Server) apiTherapistCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiTherapistGet(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	t, err := s.store.FindTherapist(r.Context(), s.owner, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, t)
+	apiGet(s, w, r, s.store.FindTherapist)
 }
 
 func (s *Server) apiTherapistUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var t upshot.Therapist
-	if err := decodeJSON(w, r, &t); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := errors.Join(checkBodyID(t.ID, id), checkVersion(t.Version)); err != nil {
-		s.fail(w, r, firstErr(err))
-		return
-	}
-	t.ID = id
-	if err := s.store.UpdateTherapist(r.Context(), s.owner, &t); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, &t)
+	apiUpdate(s, w, r, func(t *upshot.Therapist) (*int64, int) { return &t.ID, t.Version }, s.store.UpdateTherapist)
 }
 
 func (s *Server) apiTherapistDelete(w http.ResponseWriter, r *http.Request) {
@@ -217,40 +188,11 @@ func (s *Server) apiGoalCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiGoalGet(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	g, err := s.store.FindGoal(r.Context(), s.owner, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, g)
+	apiGet(s, w, r, s.store.FindGoal)
 }
 
 func (s *Server) apiGoalUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var g upshot.Goal
-	if err := decodeJSON(w, r, &g); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := errors.Join(checkBodyID(g.ID, id), checkVersion(g.Version)); err != nil {
-		s.fail(w, r, firstErr(err))
-		return
-	}
-	g.ID = id
-	if err := s.store.UpdateGoal(r.Context(), s.owner, &g); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, &g)
+	apiUpdate(s, w, r, func(g *upshot.Goal) (*int64, int) { return &g.ID, g.Version }, s.store.UpdateGoal)
 }
 
 func (s *Server) apiGoalDelete(w http.ResponseWriter, r *http.Request) {
@@ -305,40 +247,11 @@ func (s *Server) apiSessionCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSessionGet(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ss, err := s.store.FindSession(r.Context(), s.owner, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, ss)
+	apiGet(s, w, r, s.store.FindSession)
 }
 
 func (s *Server) apiSessionUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var ss upshot.Session
-	if err := decodeJSON(w, r, &ss); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := errors.Join(checkBodyID(ss.ID, id), checkVersion(ss.Version)); err != nil {
-		s.fail(w, r, firstErr(err))
-		return
-	}
-	ss.ID = id
-	if err := s.store.UpdateSession(r.Context(), s.owner, &ss); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, &ss)
+	apiUpdate(s, w, r, func(ss *upshot.Session) (*int64, int) { return &ss.ID, ss.Version }, s.store.UpdateSession)
 }
 
 func (s *Server) apiSessionDelete(w http.ResponseWriter, r *http.Request) {
@@ -664,6 +577,49 @@ func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request, del func(ctx 
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// apiGet answers GET /{id} with the record find returns for this owner.
+func apiGet[T any](s *Server, w http.ResponseWriter, r *http.Request, find func(context.Context, upshot.OwnerID, int64) (*T, error)) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rec, err := find(r.Context(), s.owner, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rec)
+}
+
+// apiUpdate answers PUT /{id}: the body is the whole record with the version
+// last read, so a change made elsewhere meanwhile is a conflict, not lost.
+// key gives the record's id slot and version (Go generics cannot reach
+// struct fields).
+func apiUpdate[T any](s *Server, w http.ResponseWriter, r *http.Request, key func(*T) (*int64, int), update func(context.Context, upshot.OwnerID, *T) error) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var rec T
+	if err := decodeJSON(w, r, &rec); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	recID, version := key(&rec)
+	if err := errors.Join(checkBodyID(*recID, id), checkVersion(version)); err != nil {
+		s.fail(w, r, firstErr(err))
+		return
+	}
+	*recID = id
+	if err := update(r.Context(), s.owner, &rec); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &rec)
 }
 
 // firstErr unwraps errors.Join to the first error, so the response names
