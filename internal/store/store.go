@@ -39,6 +39,10 @@ type DB struct {
 	// constants of this package (filters pick among a few fixed conditions),
 	// so the cache stays small.
 	stmts sync.Map // string -> *sql.Stmt
+
+	// commits groups concurrent writes into shared commits (SQLite only;
+	// see committer.go). Nil for PostgreSQL.
+	commits *committer
 }
 
 var _ upshot.Store = (*DB)(nil)
@@ -103,12 +107,15 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 	}
 	db := &DB{Now: time.Now, db: sqldb, d: d}
+	if d == sqliteDialect {
+		db.commits = newCommitter(db)
+	}
 	if err := db.migrate(ctx); err != nil {
-		sqldb.Close()
+		db.Close()
 		return nil, err
 	}
 	if err := db.ensureDefaultOwner(ctx); err != nil {
-		sqldb.Close()
+		db.Close()
 		return nil, err
 	}
 	return db, nil
@@ -172,9 +179,13 @@ func redactURL(dsn string) string {
 	return u.Redacted()
 }
 
-// Close closes the database. With SQLite the last connection to close
-// checkpoints the WAL into the main file.
+// Close closes the database. Writes in progress finish first; later ones are
+// refused. With SQLite the last connection to close checkpoints the WAL into
+// the main file.
 func (db *DB) Close() error {
+	if db.commits != nil {
+		db.commits.close()
+	}
 	db.stmts.Range(func(k, v any) bool {
 		v.(*sql.Stmt).Close()
 		db.stmts.Delete(k)
@@ -248,11 +259,17 @@ func parseTime(s string) (time.Time, error) {
 type tx struct {
 	tx *sql.Tx
 	db *DB
+
+	// ctx, when set, replaces the context each query is given: the
+	// committer runs several writers' work in one transaction, which no one
+	// writer's context may interrupt.
+	ctx context.Context
 }
 
 // stmt is query's prepared statement bound to this transaction; the
 // transaction closes it when it ends (the cached one stays).
 func (t *tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	ctx = t.context(ctx)
 	st, err := t.db.prepared(ctx, query)
 	if err != nil {
 		return nil, err
@@ -265,7 +282,7 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(ctx, args...)
+	return st.ExecContext(t.context(ctx), args...)
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -273,7 +290,7 @@ func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(ctx, args...)
+	return st.QueryContext(t.context(ctx), args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) row {
@@ -281,7 +298,14 @@ func (t *tx) queryRow(ctx context.Context, query string, args ...any) row {
 	if err != nil {
 		return row{err: err}
 	}
-	return row{row: st.QueryRowContext(ctx, args...)}
+	return row{row: st.QueryRowContext(t.context(ctx), args...)}
+}
+
+func (t *tx) context(ctx context.Context) context.Context {
+	if t.ctx != nil {
+		return t.ctx
+	}
+	return ctx
 }
 
 // row is a *sql.Row, or the error preparing its statement, which Scan
@@ -307,24 +331,29 @@ const maxAttempts = 5
 // revision in the same transaction and commits: an acknowledged write is a
 // committed one, and a committed write always moves the revision (a failed
 // one rolls back with it). fn may run more than once, so it must not change
-// its inputs until write returns nil.
+// its inputs until write returns nil. On SQLite the transaction may be shared
+// with other writes (committer.go); fn's work is still all or nothing.
 func (db *DB) write(ctx context.Context, owner upshot.OwnerID, fn func(*tx) error) error {
-	return db.writeAll(ctx, func(t *tx) error {
+	if db.commits != nil {
+		return db.publicError(db.commits.do(ctx, owner, fn))
+	}
+	return db.run(ctx, &sql.TxOptions{}, func(t *tx) error {
 		if err := fn(t); err != nil {
 			return err
 		}
+		if owner == 0 {
+			return nil
+		}
 		// Last, so the row lock on users (PostgreSQL) is held only until the
-		// commit that follows. An unknown owner matches no row; fn has
-		// refused it already where that matters.
-		_, err := t.exec(ctx, `UPDATE users SET revision = revision + 1 WHERE id = ?`, int64(owner))
-		return err
+		// commit that follows.
+		return bumpRevision(ctx, t, owner)
 	})
 }
 
 // writeAll runs fn in a write transaction that is not about one owner's
 // records (creating users); owner-scoped writes go through write.
 func (db *DB) writeAll(ctx context.Context, fn func(*tx) error) error {
-	return db.run(ctx, &sql.TxOptions{}, fn)
+	return db.write(ctx, 0, fn)
 }
 
 // Revision returns the owner's data revision: a number that changes with

@@ -144,3 +144,19 @@ func BenchmarkAPICreateSession(b *testing.B) {
 		benchServe(b, h, "POST", "/api/v1/sessions", body, http.StatusCreated)
 	}
 }
+
+// BenchmarkAPICreateSessionParallel is the same with four writers at once
+// (two per core), as the load test's four clients: the store groups waiting
+// writes into shared commits, so what each request costs outside the write
+// sets the rate.
+func BenchmarkAPICreateSessionParallel(b *testing.B) {
+	_, h := benchServer(b)
+	body := benchSessionBody(upshot.DateOf(benchNow))
+	b.ReportAllocs()
+	b.SetParallelism(2)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			benchServe(b, h, "POST", "/api/v1/sessions", body, http.StatusCreated)
+		}
+	})
+}
