@@ -3,7 +3,7 @@
 //
 // Run from the repository root:
 //
-//	go run ./tools/loadtest [-clients 4] [-duration 8s] [-max 50000] [-rounds 3]
+//	go run ./tools/loadtest [-clients 4] [-write-clients 1,4,16] [-duration 8s] [-max 50000] [-rounds 3]
 //
 // In one run it
 //
@@ -15,10 +15,13 @@
 //  3. alternates, -rounds times, a bare net/http handler (this program run
 //     again as a child process, serving the dashboard's own bytes) and the
 //     dashboard (GET /), with the same client and concurrency;
-//  4. alternates, -rounds times, raw INSERTs of a session-sized row into
-//     SQLite at the same durability (WAL, synchronous=FULL, one transaction
-//     each, the store's own connection settings) and logging sessions through
-//     the API (POST /api/v1/sessions), with the same concurrency;
+//  4. for each number of concurrent writers in -write-clients, alternates,
+//     -rounds times, raw INSERTs of a session-sized row into SQLite at the
+//     same durability (WAL, synchronous=FULL, one transaction each, the
+//     store's own connection settings) and logging sessions through the API
+//     (POST /api/v1/sessions), with that many clients each; the rate each
+//     reaches at its best concurrency (its capacity) is compared, and the
+//     ratio at every equal concurrency is shown beside it;
 //  5. reads the server's peak (VmHWM) and settled resident memory, stops
 //     everything and prints the figures as Markdown.
 //
@@ -58,6 +61,7 @@ import (
 type config struct {
 	bin      string
 	clients  int
+	writers  []int // concurrent clients in each write measurement
 	duration time.Duration
 	max      int
 	rounds   int
@@ -71,7 +75,8 @@ type config struct {
 func main() {
 	var cfg config
 	flag.StringVar(&cfg.bin, "bin", "", "upshot binary to test (default: build ./cmd/upshot into a temporary directory)")
-	flag.IntVar(&cfg.clients, "clients", 4, "concurrent clients in every measurement")
+	flag.IntVar(&cfg.clients, "clients", 4, "concurrent clients in the dashboard measurements")
+	writeClients := flag.String("write-clients", "1,4,16", "comma-separated numbers of concurrent clients for the write measurements")
 	flag.DurationVar(&cfg.duration, "duration", 8*time.Second, "length of each measurement")
 	flag.IntVar(&cfg.max, "max", 50000, "most requests (or inserts) in each measurement")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "times each subject and its baseline are measured, alternating; medians are reported")
@@ -93,6 +98,14 @@ func main() {
 	if cfg.clients < 1 || cfg.rounds < 1 || cfg.max < 1 || cfg.duration <= 0 {
 		fmt.Fprintln(os.Stderr, "loadtest: -clients, -rounds, -max and -duration must be positive")
 		os.Exit(2)
+	}
+	for _, f := range strings.Split(*writeClients, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 256 {
+			fmt.Fprintf(os.Stderr, "loadtest: -write-clients: %q is not a number of clients from 1 to 256\n", f)
+			os.Exit(2)
+		}
+		cfg.writers = append(cfg.writers, n)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
 	defer cancel()
@@ -289,8 +302,8 @@ func run(ctx context.Context, cfg config) error {
 
 	client := &http.Client{Transport: &http.Transport{
 		Proxy:               nil, // never a proxy: loopback only
-		MaxIdleConnsPerHost: cfg.clients,
-		MaxConnsPerHost:     cfg.clients,
+		MaxIdleConnsPerHost: max(cfg.clients, slices.Max(cfg.writers)),
+		MaxConnsPerHost:     max(cfg.clients, slices.Max(cfg.writers)),
 		DisableCompression:  true,
 	}, Timeout: time.Minute}
 	defer client.CloseIdleConnections()
@@ -340,7 +353,7 @@ func run(ctx context.Context, cfg config) error {
 	}
 	// Two floors: the clients' connections waiting for SQLite's write lock
 	// in its busy handler, as any program would; and queued in process
-	// first, as the store does. The faster one is the baseline.
+	// first. The faster one is the baseline.
 	rawOp := func(ctx context.Context) error { return rawInsert(ctx, raw, int(seq.Add(1))) }
 	queue := make(chan struct{}, 1)
 	queuedOp := func(ctx context.Context) error {
@@ -348,18 +361,28 @@ func run(ctx context.Context, cfg config) error {
 		defer func() { <-queue }()
 		return rawInsert(ctx, raw, int(seq.Add(1)))
 	}
-	rawS := &subject{name: "raw INSERT, SQLite WAL + synchronous=FULL, writers wait in SQLite's busy handler"}
-	queuedS := &subject{name: "raw INSERT, same, writers queued in process"}
-	postS := &subject{name: "log a session: POST /api/v1/sessions"}
-	for r := range cfg.rounds * btoi(cfg.writes) {
-		fmt.Fprintf(os.Stderr, "round %d/%d: writes ...\n", r+1, cfg.rounds)
-		for _, x := range []struct {
-			s  *subject
-			op func(context.Context) error
-		}{{rawS, rawOp}, {queuedS, queuedOp}, {postS, postOp}} {
-			measure(ctx, cfg.clients, time.Second, cfg.clients*2, x.op) // warm-up
-			x.s.rounds = append(x.s.rounds, measure(ctx, cfg.clients, cfg.duration, cfg.max, x.op))
+	var sweep []writeLevel
+	for _, clients := range cfg.writers {
+		if !cfg.writes {
+			break
 		}
+		lv := writeLevel{
+			clients: clients,
+			raw:     &subject{name: "raw INSERT, SQLite WAL + synchronous=FULL, writers wait in SQLite's busy handler"},
+			queued:  &subject{name: "raw INSERT, same, writers queued in process"},
+			post:    &subject{name: "log a session: POST /api/v1/sessions"},
+		}
+		for r := range cfg.rounds {
+			fmt.Fprintf(os.Stderr, "round %d/%d: writes, %d clients ...\n", r+1, cfg.rounds, clients)
+			for _, x := range []struct {
+				s  *subject
+				op func(context.Context) error
+			}{{lv.raw, rawOp}, {lv.queued, queuedOp}, {lv.post, postOp}} {
+				measure(ctx, clients, time.Second, clients*2, x.op) // warm-up
+				x.s.rounds = append(x.s.rounds, measure(ctx, clients, cfg.duration, cfg.max, x.op))
+			}
+		}
+		sweep = append(sweep, lv)
 	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("the run hit -timeout %s before it finished", cfg.timeout)
@@ -373,7 +396,11 @@ func run(ctx context.Context, cfg config) error {
 	after, _ := readMemory(srv.pid)
 	stopErr := srv.stop()
 
-	for _, s := range []*subject{bareS, dashS, rawS, queuedS, postS} {
+	all := []*subject{bareS, dashS}
+	for _, lv := range sweep {
+		all = append(all, lv.raw, lv.queued, lv.post)
+	}
+	for _, s := range all {
 		if _, errs, first := s.total(); errs > 0 {
 			return fmt.Errorf("%s: %d failed requests, first: %v", s.name, errs, first)
 		}
@@ -384,7 +411,7 @@ func run(ctx context.Context, cfg config) error {
 
 	report(os.Stdout, reportData{
 		cfg: cfg, started: startedAt, loadBefore: loadBefore, loadAfter: loadavg(), pageBytes: len(page),
-		bare: bareS, dash: dashS, raw: rawS, queued: queuedS, post: postS, idle: idle, peak: peak, after: after, bareMem: bareMem,
+		bare: bareS, dash: dashS, writes: sweep, idle: idle, peak: peak, after: after, bareMem: bareMem,
 		errLines: srv.errLines.Load(),
 	})
 	srv.mu.Lock()
@@ -667,6 +694,21 @@ func rawInsert(ctx context.Context, db *store.DB, i int) error {
 	return tx.Commit()
 }
 
+func clientsLabel(n int) string {
+	if n == 1 {
+		return "1 client"
+	}
+	return strconv.Itoa(n) + " clients"
+}
+
+func joinInts(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ", ")
+}
+
 func loadavg() string {
 	b, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
@@ -697,11 +739,36 @@ type reportData struct {
 	started               time.Time
 	loadBefore, loadAfter string
 	pageBytes             int
-	bare, dash, raw, post *subject
-	queued                *subject
+	bare, dash            *subject
+	writes                []writeLevel
 	idle, peak, after     memory
 	bareMem               memory
 	errLines              int64
+}
+
+// writeLevel is the write measurements at one number of concurrent clients.
+type writeLevel struct {
+	clients           int
+	raw, queued, post *subject
+}
+
+// floor is the faster of the two raw INSERT baselines.
+func (lv writeLevel) floor() *subject {
+	if lv.queued.rate() > lv.raw.rate() {
+		return lv.queued
+	}
+	return lv.raw
+}
+
+// capacity returns the level at which pick's subject is fastest.
+func capacity(levels []writeLevel, pick func(writeLevel) *subject) writeLevel {
+	best := levels[0]
+	for _, lv := range levels[1:] {
+		if pick(lv).rate() > pick(best).rate() {
+			best = lv
+		}
+	}
+	return best
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
@@ -718,28 +785,41 @@ func report(w io.Writer, d reportData) {
 	fmt.Fprintf(w, "## Load test, %s\n\n", d.started.UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(w, "- machine: %d CPUs (%s), %s %s/%s\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "- load average (1, 5, 15 min) before: %s; after: %s\n", d.loadBefore, d.loadAfter)
-	fmt.Fprintf(w, "- %d concurrent clients; each measurement %s or %d requests, whichever first; %d rounds alternating subject and baseline; medians of the rounds\n",
-		d.cfg.clients, d.cfg.duration, d.cfg.max, d.cfg.rounds)
+	fmt.Fprintf(w, "- dashboard: %d concurrent clients; writes: %s concurrent clients in turn; each measurement %s or %d requests, whichever first; %d rounds alternating subject and baseline; medians of the rounds\n",
+		d.cfg.clients, joinInts(d.cfg.writers), d.cfg.duration, d.cfg.max, d.cfg.rounds)
 	fmt.Fprintf(w, "- data: ten-year history, %d sessions, %d check-ins per instrument (%s), %d goals; dashboard page %d bytes\n\n",
 		history.Weeks, history.Weeks, strings.Join(history.Instruments, ", "), history.NumGoals, d.pageBytes)
 
 	fmt.Fprintln(w, "| measurement | requests | per second | p50 | p99 | baseline | baseline per second | baseline p50 | baseline p99 | ratio | target | |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---|")
-	row := func(s, b *subject, target float64) {
+	row := func(name string, s *subject, bname string, b *subject, target float64) {
 		if len(s.rounds) == 0 || len(b.rounds) == 0 {
 			return
 		}
 		n, _, _ := s.total()
 		ratio := s.rate() / b.rate()
 		fmt.Fprintf(w, "| %s | %d | %.1f | %s | %s | %s | %.1f | %s | %s | %.3f | ≥ %.2f | %s |\n",
-			s.name, n, s.rate(), ms(s.p(0.50)), ms(s.p(0.99)), b.name, b.rate(), ms(b.p(0.50)), ms(b.p(0.99)), ratio, target, met(ratio >= target))
+			name, n, s.rate(), ms(s.p(0.50)), ms(s.p(0.99)), bname, b.rate(), ms(b.p(0.50)), ms(b.p(0.99)), ratio, target, met(ratio >= target))
 	}
-	floor := d.raw
-	if len(d.raw.rounds) > 0 && d.queued.rate() > floor.rate() {
-		floor = d.queued
+	if len(d.writes) > 0 {
+		post := capacity(d.writes, func(lv writeLevel) *subject { return lv.post })
+		raw := capacity(d.writes, writeLevel.floor)
+		row(fmt.Sprintf("%s, capacity (best rate, at %s)", post.post.name, clientsLabel(post.clients)), post.post,
+			fmt.Sprintf("%s, capacity (best rate, at %s)", raw.floor().name, clientsLabel(raw.clients)), raw.floor(), 0.8)
 	}
-	row(d.post, floor, 0.8)
-	row(d.dash, d.bare, 0.5)
+	row(d.dash.name, d.dash, d.bare.name, d.bare, 0.5)
+
+	if len(d.writes) > 0 {
+		fmt.Fprintln(w, "\nLogging a session against raw INSERTs at each number of concurrent clients (the raw figure is the faster of its two floors):")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| clients | raw INSERT per second | raw p50 | raw p99 | POST /api/v1/sessions per second | POST p50 | POST p99 | ratio at equal concurrency |")
+		fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|")
+		for _, lv := range d.writes {
+			f := lv.floor()
+			fmt.Fprintf(w, "| %d | %.1f | %s | %s | %.1f | %s | %s | %.3f |\n", lv.clients, f.rate(), ms(f.p(0.5)), ms(f.p(0.99)),
+				lv.post.rate(), ms(lv.post.p(0.5)), ms(lv.post.p(0.99)), lv.post.rate()/f.rate())
+		}
+	}
 
 	fmt.Fprintln(w, "\n| upshot serve memory (separate process, /proc/<pid>/status) | value | target | |")
 	fmt.Fprintln(w, "|---|---:|---|---|")
@@ -748,22 +828,25 @@ func report(w io.Writer, d reportData) {
 	fmt.Fprintf(w, "| resident %s after the load ended (VmRSS) | %s | | |\n", d.cfg.settle, mb(d.after.rss))
 	fmt.Fprintf(w, "| for comparison: bare handler process peak (VmHWM) | %s | | |\n", mb(d.bareMem.hwm))
 
-	if len(d.raw.rounds) > 0 {
-		fmt.Fprintf(w, "\nThe session baseline is the faster of the two raw INSERT floors (medians: %.1f/s waiting in SQLite, p99 %s; %.1f/s queued in process, p99 %s).\n",
-			d.raw.rate(), ms(d.raw.p(0.99)), d.queued.rate(), ms(d.queued.p(0.99)))
-	}
 	fmt.Fprintln(w, "\nPer round (requests per second, p50, p99):")
 	fmt.Fprintln(w)
-	for _, s := range []*subject{d.raw, d.queued, d.post, d.bare, d.dash} {
+	perRound := func(label string, s *subject) {
 		if len(s.rounds) == 0 {
-			continue
+			return
 		}
 		var parts []string
 		for _, m := range s.rounds {
 			parts = append(parts, fmt.Sprintf("%.1f/s %s %s", m.rate(), ms(m.pct(0.5)), ms(m.pct(0.99))))
 		}
-		fmt.Fprintf(w, "- %s: %s\n", s.name, strings.Join(parts, "; "))
+		fmt.Fprintf(w, "- %s: %s\n", label, strings.Join(parts, "; "))
 	}
+	for _, lv := range d.writes {
+		for _, s := range []*subject{lv.raw, lv.queued, lv.post} {
+			perRound(fmt.Sprintf("%s, %s", clientsLabel(lv.clients), s.name), s)
+		}
+	}
+	perRound(d.bare.name, d.bare)
+	perRound(d.dash.name, d.dash)
 	if d.errLines > 0 {
 		fmt.Fprintf(w, "\nThe server logged %d warnings or errors during the run.\n", d.errLines)
 	}
