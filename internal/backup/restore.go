@@ -311,6 +311,12 @@ func (rs *restorer) undo(ctx context.Context) error {
 					return err
 				}
 			}
+			// The undo is a change to this person's records like any other:
+			// anything built from them since the import (a rendered
+			// dashboard) must see it.
+			if err := exec(`UPDATE users SET revision = revision + 1 WHERE id = ?`, id); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -24,6 +24,9 @@ type Result struct {
 	Name              string      `json:"name"`
 	Date              upshot.Date `json:"date"`
 	Answers           []*int      `json:"answers"`
+	// Version is the stored check-in's version, which a correction (PUT)
+	// must name.
+	Version int `json:"version"`
 	// Total is on the instrument's reported scale (WHO-5 0-100).
 	Total int    `json:"total"`
 	Max   int    `json:"max"`
@@ -125,7 +128,7 @@ func evaluate(defFor DefinitionFor, c *upshot.CheckIn) (*instrument.Definition, 
 		return nil, Result{}, instrument.Score{}, err
 	}
 	r := Result{
-		ID: c.ID, Instrument: c.Instrument, InstrumentVersion: c.InstrumentVersion, Name: def.Label(),
+		ID: c.ID, Instrument: c.Instrument, InstrumentVersion: c.InstrumentVersion, Version: c.Version, Name: def.Label(),
 		Date: c.Date, Answers: c.Answers,
 		Total: score.Total, Max: def.Max, Band: score.Band, Caseness: score.Caseness, Safety: score.Safety,
 		Note: def.Note,

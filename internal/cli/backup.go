@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/huh"
 	"github.com/spf13/cobra"
 
+	"github.com/upshot-app/upshot/internal/archive"
 	"github.com/upshot-app/upshot/internal/backup"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -93,25 +94,18 @@ format version, passphrase) without restoring it.`,
 		if err != nil {
 			return err
 		}
-		f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		// The file appears under its name only when complete and synced, so
+		// an interrupted backup never leaves a truncated one there. The
+		// working copy goes to the system temp dir, never beside the output:
+		// an encrypted backup must not leave plaintext in a folder that may
+		// be synced somewhere.
+		err = archive.WriteNewFile(out, func(w io.Writer) error {
+			return backup.Backup(a.ctx, db, w, backup.Options{Passphrase: pass})
+		})
 		if errors.Is(err, fs.ErrExist) {
 			return upshot.Invalid("-o", "-o: %s already exists; choose a new file name", out)
 		}
 		if err != nil {
-			return err
-		}
-		// The working copy goes to the system temp dir, never beside the
-		// output: an encrypted backup must not leave plaintext in a folder
-		// that may be synced somewhere.
-		err = backup.Backup(a.ctx, db, f, backup.Options{Passphrase: pass})
-		if err == nil {
-			err = f.Sync()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(out)
 			return err
 		}
 		fmt.Fprintf(a.stderr, "backup written to %s\n", out)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -188,6 +189,50 @@ func listCheckIns(ctx context.Context, t *tx, owner upshot.OwnerID, cond, order 
 		list = append(list, &c)
 	}
 	return list, rows.Err()
+}
+
+func (db *DB) UpdateCheckIn(ctx context.Context, owner upshot.OwnerID, c *upshot.CheckIn) error {
+	if err := upshot.CheckDate("date", c.Date, db.today()); err != nil {
+		return err
+	}
+	answers, err := encodeAnswers(c.Answers)
+	if err != nil {
+		return err
+	}
+	now := db.now()
+	var created time.Time
+	err = db.write(ctx, owner, func(t *tx) (err error) {
+		var (
+			instrument string
+			version    int
+		)
+		err = t.queryRow(ctx, `SELECT instrument, instrument_version FROM checkins WHERE owner_id = ? AND id = ?`,
+			int64(owner), c.ID).Scan(&instrument, &version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return upshot.NotFound("check-in", c.ID)
+		}
+		if err != nil {
+			return err
+		}
+		// The answers mean what the definition they were given against
+		// says; answers to another instrument are another check-in.
+		if c.Instrument != instrument || c.InstrumentVersion != version {
+			return upshot.Invalid("instrument",
+				"check-in %d was answered to %s version %d, not %s version %d; the instrument of a check-in cannot change (delete it and answer the other one)",
+				c.ID, instrument, version, c.Instrument, c.InstrumentVersion)
+		}
+		created, err = updateRow(ctx, t, "check-in", "checkins", owner, c.ID, c.Version, now, `date = ?, answers = ?`,
+			c.Date.String(), answers)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	c.Version, c.CreatedAt, c.UpdatedAt = c.Version+1, created, now
+	if c.Answers == nil {
+		c.Answers = []*int{}
+	}
+	return nil
 }
 
 func (db *DB) DeleteCheckIn(ctx context.Context, owner upshot.OwnerID, id int64) error {

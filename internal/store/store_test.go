@@ -282,6 +282,39 @@ func testCheckIns(t *testing.T, db *store.DB) {
 		t.Fatalf("definitions changed: %v", defs2)
 	}
 
+	// A correction changes the date and answers, moves the version and
+	// keeps the instrument; a stale version or another instrument changes
+	// nothing.
+	fix := *c
+	fix.Date, fix.Answers = day(2024, 4, 30), []*int{ptr(3)}
+	must(t, db.UpdateCheckIn(ctx, upshot.DefaultOwner, &fix))
+	if fix.Version != 2 || !fix.CreatedAt.Equal(c.CreatedAt) {
+		t.Fatalf("after correction: version %d created %v, want 2 and %v", fix.Version, fix.CreatedAt, c.CreatedAt)
+	}
+	fixed, err := db.FindCheckIn(ctx, upshot.DefaultOwner, c.ID)
+	must(t, err)
+	if !reflect.DeepEqual(fixed, &fix) {
+		t.Fatalf("stored after correction:\n%+v\nwant\n%+v", fixed, &fix)
+	}
+	stale := *c // version 1
+	stale.Answers = []*int{ptr(0)}
+	wantCode(t, db.UpdateCheckIn(ctx, upshot.DefaultOwner, &stale), upshot.ECONFLICT, "version")
+	other := fix
+	other.Instrument = "phq9"
+	wantCode(t, db.UpdateCheckIn(ctx, upshot.DefaultOwner, &other), upshot.EINVALID, "instrument")
+	other = fix
+	other.InstrumentVersion = 2
+	wantCode(t, db.UpdateCheckIn(ctx, upshot.DefaultOwner, &other), upshot.EINVALID, "instrument")
+	other = fix
+	other.Date = day(2099, 1, 1)
+	wantCode(t, db.UpdateCheckIn(ctx, upshot.DefaultOwner, &other), upshot.EINVALID, "date")
+	other = fix
+	other.ID = 999
+	wantCode(t, db.UpdateCheckIn(ctx, upshot.DefaultOwner, &other), upshot.ENOTFOUND, "id")
+	if again, err := db.FindCheckIn(ctx, upshot.DefaultOwner, c.ID); err != nil || !reflect.DeepEqual(again, fixed) {
+		t.Fatalf("refused corrections changed the check-in: %+v, %v", again, err)
+	}
+
 	must(t, db.DeleteCheckIn(ctx, upshot.DefaultOwner, c.ID))
 	_, err = db.FindCheckIn(ctx, upshot.DefaultOwner, c.ID)
 	wantCode(t, err, upshot.ENOTFOUND, "id")
@@ -438,6 +471,9 @@ func testOwnerIsolation(t *testing.T, db *store.DB) {
 		z := *s1
 		z.Note = "taken over"
 		wantCode(t, db.UpdateSession(ctx, other, &z), upshot.ENOTFOUND, "id")
+		c := *c1
+		c.Date = day(2024, 1, 2)
+		wantCode(t, db.UpdateCheckIn(ctx, other, &c), upshot.ENOTFOUND, "id")
 	})
 	t.Run("cannot delete", func(t *testing.T) {
 		wantCode(t, db.DeleteSession(ctx, other, s1.ID), upshot.ENOTFOUND, "id")

@@ -58,6 +58,10 @@ type CheckInService interface {
 	FindCheckIn(ctx context.Context, owner OwnerID, id int64) (*CheckIn, error)
 	// ListCheckIns returns check-ins by date, then id.
 	ListCheckIns(ctx context.Context, owner OwnerID, f CheckInFilter) ([]*CheckIn, error)
+	// UpdateCheckIn corrects a check-in's date or answers, refusing a stale
+	// Version. Its instrument and definition version cannot change; the
+	// caller checks the answers against that definition.
+	UpdateCheckIn(ctx context.Context, owner OwnerID, c *CheckIn) error
 	DeleteCheckIn(ctx context.Context, owner OwnerID, id int64) error
 	// Definitions returns every instrument definition version check-ins were answered against.
 	Definitions(ctx context.Context, owner OwnerID) ([]Definition, error)

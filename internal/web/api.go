@@ -258,9 +258,8 @@ func (s *Server) apiSessionDelete(w http.ResponseWriter, r *http.Request) {
 	s.apiDelete(w, r, s.store.DeleteSession)
 }
 
-// Check-ins. They are created from answers and read back as results; a
-// check-in is not edited (it records what was answered on a day), so PUT
-// explains that instead.
+// Check-ins. They are created from answers and read back as results, scored
+// against the history of their instrument; PUT corrects one.
 
 // checkinRequest is the body of POST /api/v1/checkins.
 type checkinRequest struct {
@@ -324,18 +323,67 @@ func (s *Server) apiCheckinGet(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
+// apiCheckinUpdate corrects a check-in's date or answers. The body is the
+// check-in as the export has it (instrument, instrument_version, date,
+// answers, version); the answers are checked against the definition they were
+// given to, and the answer is the check-in scored again, as GET gives it.
 func (s *Server) apiCheckinUpdate(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.store.FindCheckIn(r.Context(), s.owner, id); err != nil {
+	var c upshot.CheckIn
+	if err := decodeJSON(w, r, &c); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Allow", strings.Join(s.allowedMethods(r), ", "))
-	s.fail(w, r, upshot.Errorf(codeNotAllowed, "", "a check-in records what was answered on its day and is not edited; delete it and answer again"))
+	if err := errors.Join(checkBodyID(c.ID, id), checkVersion(c.Version)); err != nil {
+		s.fail(w, r, firstErr(err))
+		return
+	}
+	c.ID = id
+	stored, err := s.store.FindCheckIn(r.Context(), s.owner, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// The instrument may be left out. Naming another one is refused by the
+	// store, which knows what the check-in was answered to; the answers are
+	// only worth checking against the right definition.
+	if c.Instrument == "" && c.InstrumentVersion == 0 {
+		c.Instrument, c.InstrumentVersion = stored.Instrument, stored.InstrumentVersion
+	}
+	if c.Date.IsZero() {
+		s.fail(w, r, upshot.Invalid("date", "date is required (YYYY-MM-DD)"))
+		return
+	}
+	if c.Instrument == stored.Instrument && c.InstrumentVersion == stored.InstrumentVersion {
+		defs, err := s.store.Definitions(r.Context(), s.owner)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		def, err := checkin.Resolve(s.reg, defs, stored.Instrument, stored.InstrumentVersion)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := def.CheckAnswers(c.Answers); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if err := s.store.UpdateCheckIn(r.Context(), s.owner, &c); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.checkinResult(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
 }
 
 func (s *Server) apiCheckinDelete(w http.ResponseWriter, r *http.Request) {
@@ -543,12 +591,6 @@ func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
 // probedMethods are the methods an Allow header may list, in its order.
 var probedMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
-// refusingRoutes are routes that exist only to explain why their method is
-// refused; an Allow header does not offer them.
-var refusingRoutes = map[string]bool{checkinUpdateRoute: true}
-
-const checkinUpdateRoute = "PUT /api/v1/checkins/{id}"
-
 // allowedMethods lists the methods the API routes accept for r's path.
 func (s *Server) allowedMethods(r *http.Request) []string {
 	var out []string
@@ -558,7 +600,7 @@ func (s *Server) allowedMethods(r *http.Request) []string {
 		// A route's pattern always names its method; the mux's own
 		// redirects and not-found answers carry no such pattern.
 		_, pattern := s.api.Handler(probe)
-		if strings.Contains(pattern, " /api/") && !refusingRoutes[pattern] {
+		if strings.Contains(pattern, " /api/") {
 			out = append(out, m)
 		}
 	}

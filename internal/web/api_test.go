@@ -103,6 +103,23 @@ func collections(therapist, goal int64) []collection {
 				{`{"instrument": "nope", "answers": [1]}`, "instrument"},
 				{`{"instrument": "gad7", "answers": [0, 0, 0, 0, 0, 0, 0], "date": "2099-01-01"}`, "date"},
 			},
+			// A correction sends the check-in as the export has it: the
+			// scores in a GET answer are worked out, not sent back.
+			update: func(m map[string]any) {
+				for k := range m {
+					switch k {
+					case "id", "instrument", "instrument_version", "date", "answers", "version":
+					default:
+						delete(m, k)
+					}
+				}
+				m["answers"].([]any)[0] = 3
+			},
+			check: func(t *testing.T, m map[string]any) {
+				if m["total"] != float64(10) || m["band"] != "moderate" {
+					t.Errorf("PHQ-9 after correcting item 1 from 1 to 3: total %v band %v, want 10 moderate", m["total"], m["band"])
+				}
+			},
 		},
 	}
 }
@@ -482,7 +499,7 @@ func TestAPIMethodNotAllowed(t *testing.T) {
 		{"DELETE", "/api/v1/review", 405, "GET, HEAD"},
 		{"POST", "/api/v1/settings", 405, "GET, HEAD"},
 		{"DELETE", "/api/v1/therapists", 405, "GET, HEAD, POST"},
-		{"PATCH", "/api/v1/checkins/1", 405, "GET, HEAD, DELETE"},
+		{"PATCH", "/api/v1/checkins/1", 405, "GET, HEAD, PUT, DELETE"},
 		{"GET", "/api/v1/settings/recent_window", 405, "PUT, DELETE"},
 		{"PATCH", "/api/v1/nope", 404, ""},
 		{"DELETE", "/api/v1/therapists/1/sessions", 404, ""},
@@ -514,6 +531,75 @@ func TestAPIMethodNotAllowed(t *testing.T) {
 // Every check-in result carries the support notice, with the person's own
 // crisis contacts, when its answers call for one, and only then; the
 // OpenAPI document describes every field a result has.
+// A corrected check-in is scored again, and so is every later one that is
+// measured against it; a correction that breaks a rule changes nothing.
+func TestAPICheckinCorrection(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *app) {
+		post := func(answers, date string) checkin.Result {
+			t.Helper()
+			r := a.sendJSON("POST", "/api/v1/checkins", fmt.Sprintf(`{"instrument": "phq9", "answers": [%s], "date": %q}`, answers, date))
+			if r.status != http.StatusCreated {
+				t.Fatalf("POST check-in: %d %s", r.status, r.body)
+			}
+			var res checkin.Result
+			decode(t, r, &res)
+			return res
+		}
+		get := func(id int64) checkin.Result {
+			t.Helper()
+			var res checkin.Result
+			decode(t, a.get(fmt.Sprintf("/api/v1/checkins/%d", id)), &res)
+			return res
+		}
+		put := func(id int64, body string) response {
+			t.Helper()
+			return a.sendJSON("PUT", fmt.Sprintf("/api/v1/checkins/%d", id), body)
+		}
+		first := post("2,2,2,2,2,2,1,1,0", "2025-05-01")
+		second := post("1,1,1,1,0,0,0,0,0", "2025-06-01")
+		if second.Change.Baseline == nil || second.Change.Baseline.Reliable != "improvement" || first.Version != 1 {
+			t.Fatalf("fixture: %+v, version %d", second.Change.Baseline, first.Version)
+		}
+
+		// Refused corrections: each names its field and changes nothing.
+		for _, bad := range []struct{ body, field string }{
+			{`{"instrument": "gad7", "answers": [0, 0, 0, 0, 0, 0, 0], "date": "2025-05-01", "version": 1}`, "instrument"},
+			{`{"answers": [4, 2, 2, 2, 2, 2, 1, 1, 0], "date": "2025-05-01", "version": 1}`, "item 1"},
+			{`{"answers": [2, 2], "date": "2025-05-01", "version": 1}`, "answers"},
+			{`{"answers": [2, 2, 2, 2, 2, 2, 1, 1, 0], "version": 1}`, "date"},
+			{`{"answers": [2, 2, 2, 2, 2, 2, 1, 1, 0], "date": "2099-01-01", "version": 1}`, "date"},
+			{`{"answers": [2, 2, 2, 2, 2, 2, 1, 1, 0], "date": "2025-05-01"}`, "version"},
+		} {
+			r := put(first.ID, bad.body)
+			if r.status != http.StatusUnprocessableEntity || apiErrOf(t, r).Field != bad.field {
+				t.Errorf("PUT %s: %d %s, want 422 on %s", bad.body, r.status, r.body, bad.field)
+			}
+		}
+		if got := get(first.ID); got.Version != 1 || got.Total != 14 || got.Date.String() != "2025-05-01" {
+			t.Errorf("after refused corrections: version %d total %d date %s, want 1, 14, 2025-05-01", got.Version, got.Total, got.Date)
+		}
+
+		// The baseline corrected down to 6: the later check-in is no longer
+		// a reliable improvement on it, and item 9 above 0 brings the notice.
+		r := put(first.ID, `{"instrument": "phq9", "instrument_version": 1, "answers": [1, 1, 1, 1, 1, 0, 0, 0, 1], "date": "2025-04-30", "version": 1}`)
+		if r.status != http.StatusOK {
+			t.Fatalf("PUT: %d %s", r.status, r.body)
+		}
+		var corrected checkin.Result
+		decode(t, r, &corrected)
+		if corrected.Total != 6 || corrected.Version != 2 || !corrected.Safety || corrected.SafetyNotice == "" || corrected.Date.String() != "2025-04-30" {
+			t.Errorf("corrected: total %d version %d safety %v notice %q date %s", corrected.Total, corrected.Version,
+				corrected.Safety, corrected.SafetyNotice, corrected.Date)
+		}
+		if later := get(second.ID); later.Change.Baseline == nil || later.Change.Baseline.Reliable == "improvement" {
+			t.Errorf("the later check-in after its baseline was corrected: %+v", later.Change.Baseline)
+		}
+		if r := put(first.ID, `{"answers": [0, 0, 0, 0, 0, 0, 0, 0, 0], "date": "2025-04-30", "version": 1}`); r.status != http.StatusConflict {
+			t.Errorf("PUT with the old version: %d %s, want 409", r.status, r.body)
+		}
+	})
+}
+
 func TestAPICheckinSafetyNotice(t *testing.T) {
 	var schema struct {
 		Components struct {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -18,6 +19,11 @@ const (
 	codeMisdirected = "misdirected"        // a Host this server does not answer to
 	codeNotAllowed  = "method_not_allowed" // a method the resource does not have
 )
+
+// statusClientClosed is recorded (and logged) for a request whose client went
+// away before it was answered: nginx's "client closed request". Nothing went
+// wrong here, and nobody is left to read an answer.
+const statusClientClosed = 499
 
 // statusOf is the one place an error code becomes an HTTP status.
 func statusOf(err error) int {
@@ -58,6 +64,10 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 // fail answers with an error: JSON under /api/, a page elsewhere. Internal
 // errors are logged without request data and shown as a generic message.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		w.WriteHeader(statusClientClosed)
+		return
+	}
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
 		var ue *upshot.Error

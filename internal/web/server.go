@@ -214,7 +214,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api("GET /api/v1/checkins", s.apiCheckinList)
 	api("POST /api/v1/checkins", s.apiCheckinCreate)
 	api("GET /api/v1/checkins/{id}", s.apiCheckinGet)
-	api(checkinUpdateRoute, s.apiCheckinUpdate)
+	api("PUT /api/v1/checkins/{id}", s.apiCheckinUpdate)
 	api("DELETE /api/v1/checkins/{id}", s.apiCheckinDelete)
 
 	api("GET /api/v1/settings", s.apiSettingList)

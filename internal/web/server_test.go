@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,34 @@ func TestRequestLogHoldsNoData(t *testing.T) {
 	for _, want := range []string{`pattern="POST /api/v1/sessions"`, `pattern="GET /sessions/{id}"`, "status=201", "duration="} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the log lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// A client that goes away mid-request (a closed tab, a lost network) is not
+// a server error: the request is logged at INFO with nginx's 499, not as a 500.
+func TestClientGoneIsNotAnError(t *testing.T) {
+	var logs bytes.Buffer
+	db := storetest.Open(t, "sqlite")
+	db.Now = testClock
+	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Owner: upshot.DefaultOwner, Now: testClock,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, path := range []string{"/api/v1/sessions", "/sessions"} {
+		logs.Reset()
+		req := httptest.NewRequestWithContext(ctx, "GET", "http://localhost"+path, nil)
+		w := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(w, req)
+		if w.Code != statusClientClosed {
+			t.Errorf("GET %s with the client gone: %d, want %d", path, w.Code, statusClientClosed)
+		}
+		out := logs.String()
+		if strings.Contains(out, "level=ERROR") || !strings.Contains(out, "status=499") {
+			t.Errorf("GET %s with the client gone logged:\n%s", path, out)
 		}
 	}
 }
