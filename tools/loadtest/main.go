@@ -373,7 +373,7 @@ func run(ctx context.Context, cfg config) error {
 			post:    &subject{name: "log a session: POST /api/v1/sessions"},
 		}
 		for r := range cfg.rounds {
-			fmt.Fprintf(os.Stderr, "round %d/%d: writes, %d clients ...\n", r+1, cfg.rounds, clients)
+			fmt.Fprintf(os.Stderr, "round %d/%d: writes, %s ...\n", r+1, cfg.rounds, clientsLabel(clients))
 			for _, x := range []struct {
 				s  *subject
 				op func(context.Context) error
