@@ -162,10 +162,16 @@ func (r *run) solvedBy() map[int64]int {
 		if !r.opt.Since.IsZero() && g.Closed.Before(r.opt.Since) {
 			continue
 		}
-		end := firstOnOrAfter(r.sessions, g.Closed.AddDays(1))
+		// The credit goes by every session, not only those in scope: a
+		// review of one therapist must not claim a goal that the person went
+		// on to work on, and solve, with another.
+		end := firstOnOrAfter(r.allSessions, g.Closed.AddDays(1))
 		for i := end - 1; i >= 0; i-- {
-			if slices.ContainsFunc(r.sessions[i].Goals, func(gp upshot.GoalProgress) bool { return gp.GoalID == g.ID }) {
-				out[r.sessions[i].TherapistID]++
+			s := r.allSessions[i]
+			if slices.ContainsFunc(s.Goals, func(gp upshot.GoalProgress) bool { return gp.GoalID == g.ID }) {
+				if _, inScope := r.byTherapist[s.TherapistID]; inScope {
+					out[s.TherapistID]++
+				}
 				break
 			}
 		}

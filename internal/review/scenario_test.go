@@ -276,6 +276,38 @@ func TestPerTherapist(t *testing.T) {
 	}
 }
 
+// A solved goal is credited once, to the therapist of the last session that
+// addressed it, whatever the review's scope: a review of the earlier
+// therapist does not claim it.
+func TestSolvedGoalCreditedOnceInAnyScope(t *testing.T) {
+	h := newHist()
+	a := h.therapist("Dr. A")
+	b := h.therapist("Dr. B")
+	g := h.goal("Sleep through the night", day(0))
+	h.weekly(a, day(0), 4, focus(80, 0, 0, 20, 0), addresses(g, upshot.Ptr(1)))
+	h.weekly(b, day(35), 4, focus(80, 0, 0, 20, 0), addresses(g, upshot.Ptr(1)))
+	goal := h.goalByID(g)
+	goal.Status, goal.Closed = upshot.GoalSolved, day(60)
+	h.valid(t)
+
+	solved := func(r *review.Review) map[int64]int {
+		m := map[int64]int{0: r.Cost.Total.GoalsSolved}
+		for _, l := range r.Cost.Therapists {
+			m[l.TherapistID] = l.GoalsSolved
+		}
+		return m
+	}
+	if got := solved(h.review()); got[0] != 1 || got[a] != 0 || got[b] != 1 {
+		t.Errorf("whole review: goals solved %v, want 1 in total, all to Dr. B", got)
+	}
+	if got := solved(h.review(func(o *review.Options) { o.TherapistID = a })); got[0] != 0 || got[a] != 0 {
+		t.Errorf("Dr. A's review: goals solved %v, want none (Dr. B's sessions addressed it last)", got)
+	}
+	if got := solved(h.review(func(o *review.Options) { o.TherapistID = b })); got[0] != 1 || got[b] != 1 {
+		t.Errorf("Dr. B's review: goals solved %v, want 1", got)
+	}
+}
+
 func assertSorted(t *testing.T, r *review.Review) {
 	t.Helper()
 	rank := func(f review.Finding) int {

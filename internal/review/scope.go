@@ -43,7 +43,8 @@ type run struct {
 	therapists    map[int64]*upshot.Therapist
 	goalList      []*upshot.Goal // by id
 	sessions      []*upshot.Session
-	order         []int64 // therapists in scope by first session, then id
+	allSessions   []*upshot.Session // by date then id, up to today, any scope
+	order         []int64           // therapists in scope by first session, then id
 	byTherapist   map[int64][]*upshot.Session
 	therapistRank map[int64]int
 	current       map[int64]bool
@@ -133,6 +134,7 @@ func (r *run) scope() {
 		}
 	}
 	slices.SortFunc(all, byDateThenID(func(s *upshot.Session) upshot.Date { return s.Date }, func(s *upshot.Session) int64 { return s.ID }))
+	r.allSessions = all
 	for _, s := range all {
 		if _, ok := r.firstSession[s.TherapistID]; !ok {
 			r.firstSession[s.TherapistID] = s.Date

@@ -15,6 +15,7 @@ import (
 
 	"github.com/upshot-app/upshot/internal/archive"
 	"github.com/upshot-app/upshot/internal/checkin"
+	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/review"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -359,12 +360,7 @@ func (s *Server) apiCheckinUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c.Instrument == stored.Instrument && c.InstrumentVersion == stored.InstrumentVersion {
-		defs, err := s.store.Definitions(r.Context(), s.owner)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		def, err := checkin.Resolve(s.reg, defs, stored.Instrument, stored.InstrumentVersion)
+		def, err := s.storedDefinition(r, stored.Instrument, stored.InstrumentVersion)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -740,6 +736,16 @@ func (s *Server) checkinResult(r *http.Request, id int64) (checkin.Result, error
 		return checkin.Result{}, err
 	}
 	return res.WithNotice(contacts), nil
+}
+
+// storedDefinition is the definition a stored check-in was answered to (see
+// checkin.Resolve).
+func (s *Server) storedDefinition(r *http.Request, instrumentID string, version int) (*instrument.Definition, error) {
+	defs, err := s.store.Definitions(r.Context(), s.owner)
+	if err != nil {
+		return nil, err
+	}
+	return checkin.Resolve(s.reg, defs, instrumentID, version)
 }
 
 // crisisContacts is the person's crisis_contacts setting, shown in every

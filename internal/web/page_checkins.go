@@ -159,12 +159,7 @@ func (s *Server) checkinShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	defs, err := s.store.Definitions(r.Context(), s.owner)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	def, err := checkin.Resolve(s.reg, defs, res.Instrument, res.InstrumentVersion)
+	def, err := s.storedDefinition(r, res.Instrument, res.InstrumentVersion)
 	if err != nil {
 		s.fail(w, r, err)
 		return
