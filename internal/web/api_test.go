@@ -264,6 +264,14 @@ func TestAPIRefusedRequests(t *testing.T) {
 		big := `{"name": "Dr. B", "approach": "` + strings.Repeat("x", maxBody) + `"}`
 		session := fmt.Sprintf(`{"therapist_id": %d, "date": "2025-06-16"}`, therapist)
 		crossSite := []string{"Sec-Fetch-Site: cross-site", "Origin: https://evil.example"}
+		r := a.sendJSON("POST", "/api/v1/checkins", `{"instrument": "gad7", "answers": [1,1,1,1,1,1,1], "date": "2025-06-01"}`)
+		if r.status != http.StatusCreated {
+			t.Fatalf("POST check-in: %d %s", r.status, r.body)
+		}
+		var stored checkin.Result
+		decode(t, r, &stored)
+		checkinPath := fmt.Sprintf("/api/v1/checkins/%d", stored.ID)
+		correction := `{"answers": [3,3,3,3,3,3,3], "date": "2025-06-01", "version": 1}`
 		cases := []struct {
 			name    string
 			method  string
@@ -293,6 +301,9 @@ func TestAPIRefusedRequests(t *testing.T) {
 			{"cross-origin by Origin only", "POST", "/api/v1/goals", `{"title": "x", "domain": "work"}`, []string{"Origin: http://evil.example"}, 403, codeForbidden, ""},
 			{"cross-origin delete", "DELETE", fmt.Sprintf("/api/v1/therapists/%d", therapist), ``, crossSite, 403, codeForbidden, ""},
 			{"cross-origin setting", "PUT", "/api/v1/settings/recent_window", `{"value": "6"}`, crossSite, 403, codeForbidden, ""},
+			{"oversized check-in correction", "PUT", checkinPath, `{"answers": [` + strings.Repeat("0,", maxBody/2) + `0], "version": 1}`, nil, 413, codeTooLarge, ""},
+			{"cross-origin check-in correction", "PUT", checkinPath, correction, crossSite, 403, codeForbidden, ""},
+			{"unknown field in a check-in correction", "PUT", checkinPath, `{"answers": [3,3,3,3,3,3,3], "date": "2025-06-01", "version": 1, "total": 21}`, nil, 400, codeMalformed, "total"},
 			{"cross-origin form", "POST", "/therapists", `name=Dr.+Evil`, append([]string{"Content-Type: application/x-www-form-urlencoded"}, crossSite...), 403, "", ""},
 			{"DNS rebinding", "POST", "/api/v1/therapists", `{"name": "Dr. Evil"}`, []string{"Host: evil.example"}, 421, codeMisdirected, "host"},
 			{"DNS rebinding with a port", "GET", "/api/v1/export", ``, []string{"Host: evil.example:8080"}, 421, codeMisdirected, "host"},
@@ -323,6 +334,11 @@ func TestAPIRefusedRequests(t *testing.T) {
 		settings, err := a.db.Settings(t.Context(), upshot.DefaultOwner)
 		if err != nil || len(settings) != 0 {
 			t.Errorf("a refused request changed settings: %v %v", settings, err)
+		}
+		var after checkin.Result
+		decode(t, a.get(checkinPath), &after)
+		if after.Version != 1 || after.Total != stored.Total {
+			t.Errorf("refused corrections changed the check-in: version %d total %d, was 1 and %d", after.Version, after.Total, stored.Total)
 		}
 	})
 }
