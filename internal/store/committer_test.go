@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -103,12 +105,22 @@ func settingNames(t *testing.T, db *DB) string {
 	return strings.Join(names, ",")
 }
 
-// start runs write in a goroutine and returns where its outcome will arrive.
+// start runs write in a goroutine and returns where its outcome will arrive;
+// a panic that reaches the caller arrives as an errPanicked.
 func start(db *DB, ctx context.Context, fn func(*tx) error) <-chan error {
 	done := make(chan error, 1)
-	go func() { done <- db.write(ctx, upshot.DefaultOwner, fn) }()
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- fmt.Errorf("%w: %v", errPanicked, v)
+			}
+		}()
+		done <- db.write(ctx, upshot.DefaultOwner, fn)
+	}()
 	return done
 }
+
+var errPanicked = errors.New("the write panicked in its caller")
 
 func TestCommitterBatchKeepsEachWritesOutcome(t *testing.T) {
 	db, path := openCommitterDB(t)
@@ -154,8 +166,8 @@ func TestCommitterBatchKeepsEachWritesOutcome(t *testing.T) {
 	if err := <-failing; !errors.Is(err, refused) {
 		t.Errorf("failing write: %v, want its own error", err)
 	}
-	if err := <-panicking; err == nil || !strings.Contains(err.Error(), "panic in a write: bug in a write") {
-		t.Errorf("panicking write: %v, want the panic as its error", err)
+	if err := <-panicking; !errors.Is(err, errPanicked) || !strings.Contains(err.Error(), "bug in a write") {
+		t.Errorf("panicking write: %v, want its caller to panic with its value", err)
 	}
 	if err := <-duplicate; upshot.ErrorCode(err) != upshot.ECONFLICT {
 		t.Errorf("duplicate write: %v, want a conflict", err)
@@ -321,5 +333,98 @@ func TestCommitterManyWriters(t *testing.T) {
 	t.Logf("%d writes in %d commits", writes-writes0, batches-batches0)
 	if writes-writes0 != writers*each {
 		t.Errorf("committer counted %d writes, want %d", writes-writes0, writers*each)
+	}
+	// Sixteen writers at once queue behind every commit; if no commit ever
+	// carried two writes, nothing was grouped.
+	if batches-batches0 >= writes-writes0 {
+		t.Errorf("%d writes took %d commits: none was shared", writes-writes0, batches-batches0)
+	}
+}
+
+// A caller whose deadline passes while its write waits in the queue leaves
+// at once, and its write is never run.
+func TestCommitterQueuedCallerLeaves(t *testing.T) {
+	db, path := openCommitterDB(t)
+	release := holdWriteLock(t, path)
+	front := start(db, context.Background(), setSetting("a"))
+	waitQueued(t, db.commits, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	began := time.Now()
+	queued := start(db, ctx, setSetting("late"))
+	select {
+	case err := <-queued:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("queued write whose deadline passed: %v, want context.DeadlineExceeded", err)
+		}
+		if waited := time.Since(began); waited > 5*time.Second {
+			t.Errorf("it left after %v", waited)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the queued write did not leave at its deadline")
+	}
+	waitQueued(t, db.commits, 1)
+	release()
+	if err := <-front; err != nil {
+		t.Fatal(err)
+	}
+	if got := settingNames(t, db); got != "a" {
+		t.Errorf("settings: %q, want a", got)
+	}
+}
+
+// The front writer waiting for a lock held by another process gives up at
+// its caller's deadline, not after SQLite's busy timeout and the retries,
+// and leaves the store working.
+func TestCommitterFrontGivesUpAtItsDeadline(t *testing.T) {
+	db, path := openCommitterDB(t)
+	release := holdWriteLock(t, path)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	began := time.Now()
+	err := db.write(ctx, upshot.DefaultOwner, setSetting("a"))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("write with a 200 ms deadline behind a held lock: %v, want context.DeadlineExceeded", err)
+	}
+	if waited := time.Since(began); waited > 5*time.Second {
+		t.Errorf("it gave up after %v (busy_timeout is 10 s)", waited)
+	}
+	release()
+	if err := db.write(context.Background(), upshot.DefaultOwner, setSetting("b")); err != nil {
+		t.Fatal(err)
+	}
+	if got := settingNames(t, db); got != "b" {
+		t.Errorf("settings: %q, want b", got)
+	}
+}
+
+// A write that panics, or ends its goroutine with runtime.Goexit (as
+// t.FailNow does), must not leave its transaction, and SQLite's write lock,
+// behind.
+func TestCommitterPanicOrGoexitReleasesTheLock(t *testing.T) {
+	db, _ := openCommitterDB(t)
+	if err := <-start(db, context.Background(), func(t *tx) error {
+		setSetting("p")(t)
+		panic("bug")
+	}); !errors.Is(err, errPanicked) {
+		t.Fatalf("panicking write: %v", err)
+	}
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		db.write(context.Background(), upshot.DefaultOwner, func(t *tx) error {
+			setSetting("g")(t)
+			runtime.Goexit()
+			return nil
+		})
+	}()
+	<-ended
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := db.write(ctx, upshot.DefaultOwner, setSetting("after")); err != nil {
+		t.Fatalf("write after a panic and a Goexit: %v", err)
+	}
+	if got := settingNames(t, db); got != "after" {
+		t.Errorf("settings: %q, want only after", got)
 	}
 }

@@ -331,8 +331,9 @@ const maxAttempts = 5
 // revision in the same transaction and commits: an acknowledged write is a
 // committed one, and a committed write always moves the revision (a failed
 // one rolls back with it). fn may run more than once, so it must not change
-// its inputs until write returns nil. On SQLite the transaction may be shared
-// with other writes (committer.go); fn's work is still all or nothing.
+// its inputs until write returns nil, and must not call the store itself. On
+// SQLite the transaction may be shared with other writes (committer.go); fn's
+// work is still all or nothing.
 func (db *DB) write(ctx context.Context, owner upshot.OwnerID, fn func(*tx) error) error {
 	if db.commits != nil {
 		return db.publicError(db.commits.do(ctx, owner, fn))
