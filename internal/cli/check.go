@@ -90,7 +90,7 @@ On a terminal, leave out --answers to be asked each question.`,
 		}
 		return a.showResults(db, []checkin.Result{res}, asJSON, false)
 	})
-	cmd.AddCommand(a.checkList(), a.checkHistory(), a.checkDelete())
+	cmd.AddCommand(a.checkList(), a.checkHistory(), a.checkEdit(), a.checkDelete())
 	return cmd
 }
 
@@ -310,6 +310,77 @@ func (a *app) checkHistory() *cobra.Command {
 			return err
 		}
 		return a.showResults(db, results, asJSON, true)
+	})
+	return cmd
+}
+
+// checkEdit corrects a check-in's answers or date. The answers are read
+// against the definition the check-in was answered to, which may be an older
+// version than the one 'upshot check' asks today; its instrument cannot
+// change.
+func (a *app) checkEdit() *cobra.Command {
+	var answers, date string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:     "edit ID [--answers N,N,...] [--date YYYY-MM-DD] [--json]",
+		Short:   "Correct the answers or the date of a check-in, and see it scored again",
+		Example: "  upshot check edit 12 --answers 1,2,0,1,1,0,0,1,0\n  upshot check edit 12 --date 2024-03-04",
+		Args:    args("ID"),
+	}
+	cmd.Flags().StringVar(&answers, "answers", "", "the corrected answers, one per question, in order, comma-separated")
+	cmd.Flags().StringVar(&date, "date", "", "the corrected date (YYYY-MM-DD)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
+	cmd.RunE = a.run(func(cmd *cobra.Command, args []string) error {
+		id, err := parseID("check-in", args[0])
+		if err != nil {
+			return err
+		}
+		if !changed(cmd, "answers") && !changed(cmd, "date") {
+			return usagef(cmd, "nothing to change: give --answers, --date or both")
+		}
+		today := a.today()
+		day, err := optionalDate(cmd, "--date", date, today)
+		if err != nil {
+			return err
+		}
+		reg, err := a.registry()
+		if err != nil {
+			return err
+		}
+		db, err := a.store()
+		if err != nil {
+			return err
+		}
+		// c carries the version read here: a change made meanwhile (by the
+		// web app, say) makes the update a conflict instead of being lost.
+		c, err := db.FindCheckIn(a.ctx, a.owner, id)
+		if err != nil {
+			return err
+		}
+		if changed(cmd, "answers") {
+			stored, err := db.Definitions(a.ctx, a.owner)
+			if err != nil {
+				return err
+			}
+			def, err := checkin.Resolve(reg, stored, c.Instrument, c.InstrumentVersion)
+			if err != nil {
+				return err
+			}
+			if c.Answers, err = instrument.ParseAnswers(def, answers); err != nil {
+				return prefixFlag(err, "--answers")
+			}
+		}
+		if changed(cmd, "date") {
+			c.Date = day
+		}
+		if err := db.UpdateCheckIn(a.ctx, a.owner, c); err != nil {
+			return renameField(err, map[string]string{"date": "--date"})
+		}
+		res, err := a.evaluate(db, reg, c)
+		if err != nil {
+			return err
+		}
+		return a.showResults(db, []checkin.Result{res}, asJSON, false)
 	})
 	return cmd
 }

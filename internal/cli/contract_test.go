@@ -309,6 +309,27 @@ func TestCheckIns(t *testing.T) {
 		if text := e.ok("check", "history", "who5"); !strings.Contains(text, "52/100") {
 			t.Errorf("history table:\n%s", text)
 		}
+		// A correction is scored again, and so is every check-in measured
+		// against it; refused ones change nothing.
+		var fixed resultJSON
+		e.jsonOf(&fixed, "check", "edit", "1", "--answers", "2,2,2,2,2,2,2,1,0", "--json")
+		if fixed.ID != 1 || fixed.Total != 15 || fixed.Date != "2024-01-10" {
+			t.Errorf("corrected first PHQ-9 = %+v, want id 1, total 15 on 2024-01-10", fixed)
+		}
+		var corrected []resultJSON
+		e.jsonOf(&corrected, "check", "history", "phq9", "--json")
+		if b := corrected[1].Change.Baseline; b == nil || *b != (changeJSON{15, 15, 0, "none"}) {
+			t.Errorf("second against the corrected baseline = %+v", b)
+		}
+		e.fails(2, "check", "edit", "1", "--answers", "9,9")
+		e.fails(2, "check", "edit", "1", "--date", "2099-01-01")
+		e.fails(2, "check", "edit", "1")
+		e.fails(1, "check", "edit", "999", "--date", "2024-01-09")
+		e.jsonOf(&fixed, "check", "edit", "1", "--answers", "1,2,0,1,1,0,0,1,0", "--date", "2024-01-09", "--json")
+		if fixed.Total != 6 || fixed.Date != "2024-01-09" {
+			t.Errorf("first PHQ-9 corrected back = %+v", fixed)
+		}
+
 		e.ok("check", "delete", "1")
 		e.jsonOf(&hist, "check", "history", "phq9", "--json")
 		if len(hist) != 5 || hist[0].Total != 15 || hist[0].Change.Baseline != nil {

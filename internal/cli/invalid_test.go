@@ -161,6 +161,14 @@ func TestInvalidInputWritesNothing(t *testing.T) {
 	add("unknown instrument", "check", "phq10", "--answers", "1,2,0,1,1,0,0,1,0")
 	add("unknown instrument", "check", "PHQ9", "--answers", "1,2,0,1,1,0,0,1,0")
 	add("ID", "check", "delete", "0")
+	// edit reads the answers against the stored check-in's definition.
+	for _, v := range []string{"", "1,2", "1,2,0,1,1,0,0,1,4", "a,b,c,d,e,f,g,h,i"} {
+		add("--answers", "check", "edit", "1", "--answers", v)
+	}
+	for _, v := range []string{"", "2024-02-30", tomorrow()} {
+		add("--date", "check", "edit", "1", "--date", v)
+	}
+	add("ID", "check", "edit", "0", "--date", "2024-03-04")
 	add("--answers", "check", "phq9", "--answers", "1,2,0,1,1,0,0,1,\xff")
 	add("--answers", "check", "gad7", "--answers", strings.Repeat("0,", 60000)+"0")
 	add("--date", "check", "phq9", "--answers", "1,2,0,1,1,0,0,1,0", "--date", "0001-01-01")
