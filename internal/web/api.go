@@ -355,10 +355,6 @@ func (s *Server) apiCheckinUpdate(w http.ResponseWriter, r *http.Request) {
 	if c.Instrument == "" && c.InstrumentVersion == 0 {
 		c.Instrument, c.InstrumentVersion = stored.Instrument, stored.InstrumentVersion
 	}
-	if c.Date.IsZero() {
-		s.fail(w, r, upshot.Invalid("date", "date is required (YYYY-MM-DD)"))
-		return
-	}
 	if c.Instrument == stored.Instrument && c.InstrumentVersion == stored.InstrumentVersion {
 		def, err := s.storedDefinition(r, stored.Instrument, stored.InstrumentVersion)
 		if err != nil {
