@@ -96,18 +96,28 @@ func (db *DB) CreateCheckIn(ctx context.Context, owner upshot.OwnerID, c *upshot
 // storeDefinition writes a definition version once. A version already stored
 // with other content is refused: old answers must stay interpretable by the
 // exact definition they were given against.
+//
+// The insert yields to a row that is already there (ON CONFLICT DO NOTHING)
+// rather than looking first: two first check-ins of one instrument at once
+// would both find no row and the second insert would fail on the key. On
+// PostgreSQL the yielding insert waits for the other transaction, and the
+// SELECT after it, a new statement, sees the row that transaction committed.
 func storeDefinition(ctx context.Context, t *tx, owner upshot.OwnerID, def upshot.Definition, data []byte) error {
+	res, err := t.exec(ctx, `INSERT INTO instrument_definitions (owner_id, instrument, version, definition) VALUES (?, ?, ?, ?)
+		ON CONFLICT (owner_id, instrument, version) DO NOTHING`,
+		int64(owner), def.Instrument, int64(def.Version), string(data))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
 	var stored string
-	err := t.queryRow(ctx, `SELECT definition FROM instrument_definitions WHERE owner_id = ? AND instrument = ? AND version = ?`,
-		int64(owner), def.Instrument, int64(def.Version)).Scan(&stored)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		_, err = t.exec(ctx, `INSERT INTO instrument_definitions (owner_id, instrument, version, definition) VALUES (?, ?, ?, ?)`,
-			int64(owner), def.Instrument, int64(def.Version), string(data))
+	if err := t.queryRow(ctx, `SELECT definition FROM instrument_definitions WHERE owner_id = ? AND instrument = ? AND version = ?`,
+		int64(owner), def.Instrument, int64(def.Version)).Scan(&stored); err != nil {
 		return err
-	case err != nil:
-		return err
-	case stored != string(data):
+	}
+	if stored != string(data) {
 		return upshot.Errorf(upshot.ECONFLICT, "instrument",
 			"%s version %d is already stored with a different definition; a changed instrument needs a new version number",
 			def.Instrument, def.Version)

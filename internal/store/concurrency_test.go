@@ -140,3 +140,61 @@ func TestSQLiteOpenRace(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentFirstCheckIns answers a new version of an instrument from
+// several writers on two handles at once, so each round is every writer's
+// first check-in against a definition not yet stored. All must be saved and
+// the definition stored once: none may fail on the definition's key because
+// another writer stored it a moment earlier.
+func TestConcurrentFirstCheckIns(t *testing.T) {
+	for _, backend := range storetest.Backends(t) {
+		t.Run(backend, func(t *testing.T) {
+			dsn := storetest.DSN(t, backend)
+			var handles [2]*store.DB
+			for i := range handles {
+				db, err := store.Open(ctx, dsn)
+				must(t, err)
+				t.Cleanup(func() { db.Close() })
+				handles[i] = db
+			}
+			const rounds, writersPerHandle = 10, 4
+			for version := 1; version <= rounds; version++ {
+				start := make(chan struct{})
+				errs := make(chan error, len(handles)*writersPerHandle)
+				var wg sync.WaitGroup
+				for h, db := range handles {
+					for w := 0; w < writersPerHandle; w++ {
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							<-start
+							c := &upshot.CheckIn{Instrument: "gad7", InstrumentVersion: version, Date: day(2024, 5, 1+w), Answers: []*int{ptr(h), ptr(w)}}
+							if err := db.CreateCheckIn(ctx, upshot.DefaultOwner, c, definition("gad7", version)); err != nil {
+								errs <- fmt.Errorf("version %d, handle %d writer %d: %w", version, h, w, err)
+							}
+						}()
+					}
+				}
+				close(start)
+				wg.Wait()
+				close(errs)
+				for err := range errs {
+					t.Error(err)
+				}
+				if t.Failed() {
+					return
+				}
+			}
+			defs, err := handles[0].Definitions(ctx, upshot.DefaultOwner)
+			must(t, err)
+			if len(defs) != rounds {
+				t.Fatalf("%d definitions stored, want %d (one per version)", len(defs), rounds)
+			}
+			list, err := handles[1].ListCheckIns(ctx, upshot.DefaultOwner, upshot.CheckInFilter{})
+			must(t, err)
+			if want := rounds * len(handles) * writersPerHandle; len(list) != want {
+				t.Fatalf("%d check-ins saved, want %d", len(list), want)
+			}
+		})
+	}
+}
