@@ -45,6 +45,9 @@ type Result struct {
 	// SafetyNotice is the text to show first when Safety is set; the caller
 	// fills it with WithNotice, since it holds the person's crisis contacts.
 	SafetyNotice string `json:"safety_notice,omitempty"`
+
+	// def is the definition the changes were judged by, for their words.
+	def *instrument.Definition
 }
 
 // WithNotice returns r with the safety notice filled in when r needs one.
@@ -131,7 +134,7 @@ func evaluate(defFor DefinitionFor, c *upshot.CheckIn) (*instrument.Definition, 
 		ID: c.ID, Instrument: c.Instrument, InstrumentVersion: c.InstrumentVersion, Version: c.Version, Name: def.Label(),
 		Date: c.Date, Answers: c.Answers,
 		Total: score.Total, Max: def.Max, Band: score.Band, Caseness: score.Caseness, Safety: score.Safety,
-		Note: def.Note,
+		Note: def.Note, def: def,
 	}
 	return def, r, score, nil
 }

@@ -230,4 +230,51 @@ func TestChangeWords(t *testing.T) {
 	if got, want := r.BaselineText(), "down 7 from your first check-in (15): a reliable improvement"; got != want {
 		t.Errorf("BaselineText = %q, want %q", got, want)
 	}
+
+	// PHQ-9 words its changes by the published rule.
+	phq := mustDef(t, "phq9")
+	history := []*upshot.CheckIn{ci(1, "phq9", 1, 2, 2, 2, 2, 2, 2, 2, 1, 0), ci(2, "phq9", 8, 1, 1, 1, 1, 1, 1, 1, 1, 0)}
+	res, err := checkin.Evaluate(phq, history, history[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.BaselineText(), "down 7 from your first check-in (15): a reliable improvement"; got != want {
+		t.Errorf("PHQ-9 BaselineText = %q, want %q", got, want)
+	}
+	if got := res.ChangeShort(res.Change.Baseline); got != "reliably better" {
+		t.Errorf("PHQ-9 ChangeShort = %q", got)
+	}
+
+	// The focus check is self-monitoring: its rise is classified by its own
+	// size (the JSON contract keeps "deterioration"), but no surface may
+	// call it a reliable change.
+	focus := mustDef(t, "focus")
+	history = []*upshot.CheckIn{ci(3, "focus", 1, 1, 1, 3), ci(4, "focus", 8, 3, 3, 1), ci(5, "focus", 15, 3, 3, 2)}
+	for _, c := range history[1:] {
+		res, err := checkin.Evaluate(focus, history, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := res.BaselineText() + " | " + res.PreviousText() + " | " + res.ChangeShort(res.Change.Baseline) + " | " + res.ChangeShort(res.Change.Previous)
+		if strings.Contains(strings.ToLower(texts), "reliabl") {
+			t.Errorf("focus check-in %d claims a reliable change: %s", c.ID, texts)
+		}
+	}
+	res, err = checkin.Evaluate(focus, history, history[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Change.Baseline.Reliable != instrument.Deterioration {
+		t.Errorf("focus 3 -> 9 classified %q, want %q", res.Change.Baseline.Reliable, instrument.Deterioration)
+	}
+	if got, want := res.BaselineText(), "up 6 from your first check-in (3): worse by at least 2 points, this self-monitoring check's own rule of thumb for a change (not a validated threshold)"; got != want {
+		t.Errorf("focus BaselineText = %q\nwant %q", got, want)
+	}
+	res, err = checkin.Evaluate(focus, history, history[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.PreviousText(), "down 1 since your last check-in (9): less than 2 points, this self-monitoring check's own rule of thumb for a change (not a validated threshold)"; got != want {
+		t.Errorf("focus PreviousText = %q\nwant %q", got, want)
+	}
 }

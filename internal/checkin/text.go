@@ -3,6 +3,8 @@ package checkin
 import (
 	"fmt"
 	"strings"
+
+	"github.com/upshot-app/upshot/internal/instrument"
 )
 
 // SafetyNotice is the text every surface shows first when a check-in carries
@@ -23,17 +25,20 @@ func SafetyNotice(crisisContacts string) string {
 	return b.String()
 }
 
-// Reliable-change words, kept beside SafetyNotice so every surface words a
-// result the same way.
-func reliableWords(reliable string) string {
-	switch reliable {
-	case "improvement":
-		return "a reliable improvement"
-	case "deterioration":
-		return "a reliable deterioration"
-	default:
-		return "not a reliable change"
+// ChangeShort is the short words for a change of r ("reliably better"), as
+// tables show it; "" when it is not a change by the instrument's rule.
+func (r Result) ChangeShort(c *Change) string {
+	short, _ := r.changeWords(c)
+	return short
+}
+
+// changeWords words c by the rule of the definition r was judged by (a
+// Result built by hand, without one, is taken to be on a validated scale).
+func (r Result) changeWords(c *Change) (short, long string) {
+	if r.def == nil {
+		return instrument.ChangeWords(c.Reliable, true, 0)
 	}
+	return r.def.ChangeWords(c.Reliable)
 }
 
 func moveWords(c *Change) string {
@@ -53,7 +58,8 @@ func (r Result) BaselineText() string {
 	if r.Change.Baseline == nil {
 		return ""
 	}
-	return fmt.Sprintf("%s from your first check-in (%d): %s", moveWords(r.Change.Baseline), r.Change.Baseline.From, reliableWords(r.Change.Baseline.Reliable))
+	_, words := r.changeWords(r.Change.Baseline)
+	return fmt.Sprintf("%s from your first check-in (%d): %s", moveWords(r.Change.Baseline), r.Change.Baseline.From, words)
 }
 
 // PreviousText describes the change since the check-in just before this one.
@@ -61,7 +67,8 @@ func (r Result) PreviousText() string {
 	if r.Change.Previous == nil {
 		return ""
 	}
-	return fmt.Sprintf("%s since your last check-in (%d): %s", moveWords(r.Change.Previous), r.Change.Previous.From, reliableWords(r.Change.Previous.Reliable))
+	_, words := r.changeWords(r.Change.Previous)
+	return fmt.Sprintf("%s since your last check-in (%d): %s", moveWords(r.Change.Previous), r.Change.Previous.From, words)
 }
 
 // RecoveryText says, in the NHS Talking Therapies sense, whether the scores

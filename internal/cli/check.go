@@ -198,10 +198,10 @@ func writeHistory(w io.Writer, results []checkin.Result) error {
 	for i, r := range results {
 		vsFirst, vsLast := "first", ""
 		if c := r.Change.Baseline; c != nil {
-			vsFirst = fmt.Sprintf("%+d %s", c.Delta, reliableShort(c.Reliable))
+			vsFirst = signedChange(r, c)
 		}
 		if c := r.Change.Previous; c != nil {
-			vsLast = fmt.Sprintf("%+d %s", c.Delta, reliableShort(c.Reliable))
+			vsLast = signedChange(r, c)
 		}
 		safety := ""
 		if r.Safety {
@@ -212,14 +212,12 @@ func writeHistory(w io.Writer, results []checkin.Result) error {
 	return table(w, []string{"ID", "DATE", "TOTAL", "BAND", "VS FIRST", "VS LAST", "SAFETY"}, rows)
 }
 
-func reliableShort(reliable string) string {
-	switch reliable {
-	case instrument.Improvement:
-		return "(reliably better)"
-	case instrument.Deterioration:
-		return "(reliably worse)"
+// signedChange is a history cell: "+6", or "-7 (reliably better)".
+func signedChange(r checkin.Result, c *checkin.Change) string {
+	if short := r.ChangeShort(c); short != "" {
+		return fmt.Sprintf("%+d (%s)", c.Delta, short)
 	}
-	return ""
+	return fmt.Sprintf("%+d", c.Delta)
 }
 
 func (a *app) checkList() *cobra.Command {

@@ -388,7 +388,10 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 	for i, r := range rs {
 		kind := markPlain
 		tip := fmt.Sprintf("%s: %d (%s)", r.Date, r.Total, r.Band)
-		if ch := r.Change.Baseline; ch != nil {
+		// Only a validated scale has reliable changes to mark; a
+		// self-monitoring check's own rule of thumb is told in words (the
+		// summary and the table), not drawn as if it were one.
+		if ch := r.Change.Baseline; ch != nil && def.Validated {
 			switch ch.Reliable {
 			case instrument.Improvement:
 				kind = markImproved

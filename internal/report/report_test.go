@@ -158,6 +158,36 @@ func TestMeasureChartMarksReliableChange(t *testing.T) {
 	if !strings.Contains(string(c.Focus.SVG), colFlag) {
 		t.Errorf("focus chart does not mark red-flag sessions")
 	}
+
+	// The focus check is self-monitoring: the demo's rising focus is told in
+	// its own words, never marked or named as a reliable change.
+	var focus *Figure
+	for i := range c.Measures {
+		if c.Measures[i].ID == "chart-focus" {
+			focus = &c.Measures[i]
+		}
+	}
+	if focus == nil {
+		t.Fatal("no focus check chart for the demo")
+	}
+	text := string(focus.SVG) + focus.Summary
+	for _, row := range focus.Table.Rows {
+		for _, cell := range row {
+			text += " " + cell.Text
+		}
+	}
+	for _, l := range focus.Legend {
+		text += " " + l.Label
+	}
+	// The marks' shapes: a larger circle (better), a diamond (worse); the
+	// worse colour is also the red-flag colour, so shapes are what tell.
+	if strings.Contains(text, colImproved) || strings.Contains(text, `r="6"`) || strings.Contains(text, "l6 6l-6 -6z") ||
+		strings.Contains(strings.ToLower(text), "reliabl") {
+		t.Errorf("focus chart claims a reliable change:\n%s", text)
+	}
+	if !strings.Contains(text, "own rule of thumb") {
+		t.Errorf("focus chart does not word its changes by the check's own rule:\n%s", text)
+	}
 }
 
 // A report scoped to one therapist shows only that therapist's sessions and

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/upshot-app/upshot/internal/instrument"
 )
 
 // Headings of the severity groups in the terminal form.
@@ -195,11 +197,8 @@ func (p *printer) measures(r *Review) {
 		}
 		nums := itoa(m.Baseline.Total) + " → " + itoa(m.Latest.Total)
 		var notes []string
-		switch m.Reliable {
-		case "improvement":
-			notes = append(notes, "reliably better")
-		case "deterioration":
-			notes = append(notes, "reliably worse")
+		if short, _ := instrument.ChangeWords(m.Reliable, m.Validated, m.ReliableChangeSize); short != "" {
+			notes = append(notes, short)
 		}
 		if m.Latest.Band != "" {
 			notes = append(notes, m.Latest.Band)
