@@ -186,14 +186,8 @@ func (s *Server) checkinShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) checkinDeleteConfirm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, err := s.store.FindCheckIn(r.Context(), s.owner, id)
-	if err != nil {
-		s.fail(w, r, err)
+	c, ok := pathRecord(s, w, r, s.store.FindCheckIn)
+	if !ok {
 		return
 	}
 	name := c.Instrument
@@ -209,14 +203,5 @@ func (s *Server) checkinDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) checkinDelete(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.store.DeleteCheckIn(r.Context(), s.owner, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/checkins?done=checkin-deleted", http.StatusSeeOther)
+	s.pageDelete(w, r, s.store.DeleteCheckIn, "/checkins?done=checkin-deleted")
 }

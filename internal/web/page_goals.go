@@ -99,18 +99,12 @@ func (s *Server) goalFormAgain(w http.ResponseWriter, r *http.Request, d goalFor
 }
 
 func (s *Server) goalEdit(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	g, err := s.store.FindGoal(r.Context(), s.owner, id)
-	if err != nil {
-		s.fail(w, r, err)
+	g, ok := pathRecord(s, w, r, s.store.FindGoal)
+	if !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, "goal_form", page{Title: "Edit goal", Nav: "goals",
-		Data: s.goalForm(goalFormData{Action: fmt.Sprintf("/goals/%d", id), Editing: true, Goal: g})})
+		Data: s.goalForm(goalFormData{Action: fmt.Sprintf("/goals/%d", g.ID), Editing: true, Goal: g})})
 }
 
 func (s *Server) goalUpdate(w http.ResponseWriter, r *http.Request) {
@@ -145,14 +139,8 @@ func (s *Server) goalUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) goalDeleteConfirm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	g, err := s.store.FindGoal(r.Context(), s.owner, id)
-	if err != nil {
-		s.fail(w, r, err)
+	g, ok := pathRecord(s, w, r, s.store.FindGoal)
+	if !ok {
 		return
 	}
 	sessions, err := s.store.ListSessions(r.Context(), s.owner, upshot.SessionFilter{})
@@ -163,7 +151,7 @@ func (s *Server) goalDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 	n := 0
 	for _, ss := range sessions {
 		for _, gp := range ss.Goals {
-			if gp.GoalID == id {
+			if gp.GoalID == g.ID {
 				n++
 			}
 		}
@@ -171,7 +159,7 @@ func (s *Server) goalDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 	d := confirmData{
 		What:   "the goal “" + g.Title + "”",
 		Detail: "This removes the goal from your records. It cannot be undone.",
-		Action: fmt.Sprintf("/goals/%d/delete", id),
+		Action: fmt.Sprintf("/goals/%d/delete", g.ID),
 		Back:   "/goals",
 	}
 	if n > 0 {
@@ -181,14 +169,5 @@ func (s *Server) goalDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) goalDelete(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.store.DeleteGoal(r.Context(), s.owner, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/goals?done=goal-deleted", http.StatusSeeOther)
+	s.pageDelete(w, r, s.store.DeleteGoal, "/goals?done=goal-deleted")
 }

@@ -159,7 +159,7 @@ func (s *Server) sessionFormAgain(w http.ResponseWriter, r *http.Request, ss *up
 }
 
 func (s *Server) sessionEdit(w http.ResponseWriter, r *http.Request) {
-	ss, ok := s.findSession(w, r)
+	ss, ok := pathRecord(s, w, r, s.store.FindSession)
 	if !ok {
 		return
 	}
@@ -198,20 +198,6 @@ func (s *Server) sessionUpdate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/sessions/%d?done=session-saved", id), http.StatusSeeOther)
 }
 
-func (s *Server) findSession(w http.ResponseWriter, r *http.Request) (*upshot.Session, bool) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
-	ss, err := s.store.FindSession(r.Context(), s.owner, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
-	return ss, true
-}
-
 type sessionView struct {
 	Session   *upshot.Session
 	Therapist string
@@ -227,7 +213,7 @@ type goalLine struct {
 }
 
 func (s *Server) sessionShow(w http.ResponseWriter, r *http.Request) {
-	ss, ok := s.findSession(w, r)
+	ss, ok := pathRecord(s, w, r, s.store.FindSession)
 	if !ok {
 		return
 	}
@@ -271,7 +257,7 @@ type confirmData struct {
 }
 
 func (s *Server) sessionDeleteConfirm(w http.ResponseWriter, r *http.Request) {
-	ss, ok := s.findSession(w, r)
+	ss, ok := pathRecord(s, w, r, s.store.FindSession)
 	if !ok {
 		return
 	}
@@ -284,16 +270,7 @@ func (s *Server) sessionDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.store.DeleteSession(r.Context(), s.owner, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/sessions?done=session-deleted", http.StatusSeeOther)
+	s.pageDelete(w, r, s.store.DeleteSession, "/sessions?done=session-deleted")
 }
 
 // focusBar draws the split of a session's time as one bar, with the shares

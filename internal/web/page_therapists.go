@@ -76,18 +76,12 @@ func (s *Server) therapistFormAgain(w http.ResponseWriter, r *http.Request, d th
 }
 
 func (s *Server) therapistEdit(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	t, err := s.store.FindTherapist(r.Context(), s.owner, id)
-	if err != nil {
-		s.fail(w, r, err)
+	t, ok := pathRecord(s, w, r, s.store.FindTherapist)
+	if !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, "therapist_form", page{Title: "Edit " + t.Name, Nav: "therapists",
-		Data: therapistFormData{Action: fmt.Sprintf("/therapists/%d", id), Editing: true, Therapist: t, Today: s.today()}})
+		Data: therapistFormData{Action: fmt.Sprintf("/therapists/%d", t.ID), Editing: true, Therapist: t, Today: s.today()}})
 }
 
 func (s *Server) therapistUpdate(w http.ResponseWriter, r *http.Request) {
@@ -118,17 +112,11 @@ func (s *Server) therapistUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) therapistDeleteConfirm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
+	t, ok := pathRecord(s, w, r, s.store.FindTherapist)
+	if !ok {
 		return
 	}
-	t, err := s.store.FindTherapist(r.Context(), s.owner, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sessions, err := s.store.ListSessions(r.Context(), s.owner, upshot.SessionFilter{TherapistID: id})
+	sessions, err := s.store.ListSessions(r.Context(), s.owner, upshot.SessionFilter{TherapistID: t.ID})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -136,7 +124,7 @@ func (s *Server) therapistDeleteConfirm(w http.ResponseWriter, r *http.Request) 
 	d := confirmData{
 		What:   t.Name,
 		Detail: "This removes the therapist from your records. It cannot be undone.",
-		Action: fmt.Sprintf("/therapists/%d/delete", id),
+		Action: fmt.Sprintf("/therapists/%d/delete", t.ID),
 		Back:   "/therapists",
 	}
 	if n := len(sessions); n > 0 {
@@ -146,14 +134,5 @@ func (s *Server) therapistDeleteConfirm(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) therapistDelete(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.store.DeleteTherapist(r.Context(), s.owner, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/therapists?done=therapist-deleted", http.StatusSeeOther)
+	s.pageDelete(w, r, s.store.DeleteTherapist, "/therapists?done=therapist-deleted")
 }
