@@ -77,10 +77,21 @@ func TestPagesEmptyDatabase(t *testing.T) {
 
 func TestPageNotFound(t *testing.T) {
 	a := newApp(t, "sqlite")
-	for _, path := range []string{"/nope", "/sessions/999", "/sessions/abc", "/checkins/999", "/checkin/nope", "/goals/999/edit"} {
+	for _, path := range []string{"/nope", "/sessions/999", "/sessions/abc", "/checkins/999", "/checkin/nope", "/goals/999/edit",
+		"/sessions/999/edit", "/sessions/0/delete", "/checkins/-1/delete", "/therapists/999/edit", "/therapists/999/delete", "/goals/x/delete"} {
 		if r := a.get(path); r.status != http.StatusNotFound {
 			t.Errorf("GET %s: status %d, want 404", path, r.status)
 		}
+	}
+	a.seed()
+	before := a.counts()
+	for _, path := range []string{"/sessions/999/delete", "/checkins/abc/delete", "/therapists/999/delete", "/goals/0/delete"} {
+		if r := a.postForm(path, ""); r.status != http.StatusNotFound {
+			t.Errorf("POST %s: status %d, want 404", path, r.status)
+		}
+	}
+	if after := a.counts(); after != before {
+		t.Errorf("deleting unknown records changed the counts: %v -> %v", before, after)
 	}
 }
 
