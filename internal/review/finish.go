@@ -235,13 +235,16 @@ func (r *run) goingWell() {
 		if concern[c.TherapistID] || len(c.Qualities) == 0 {
 			continue
 		}
-		good := true
+		// Going well: something was rated in the recent sessions, and
+		// every quality rated there averages 4 or more.
+		rated, good := false, true
 		for _, q := range c.Qualities {
-			if q.RecentRatings < minRecentRatings || q.RecentAverage < 4 {
-				good = false
+			if q.RecentAverage != nil {
+				rated = true
+				good = good && *q.RecentAverage >= 4
 			}
 		}
-		if good {
+		if rated && good {
 			add("You rated " + r.name(c.TherapistID) + "'s conduct 4 or more out of 5 on average in recent sessions.")
 		}
 	}

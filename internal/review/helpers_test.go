@@ -178,6 +178,9 @@ func got(g ...string) func(*upshot.Session) { return func(s *upshot.Session) { s
 
 func flags(f ...string) func(*upshot.Session) { return func(s *upshot.Session) { s.Flags = f } }
 
+// unrated leaves a session's conduct unrated.
+func unrated(s *upshot.Session) { s.Conduct = upshot.Conduct{} }
+
 func rate(quality string, v int) func(*upshot.Session) {
 	return func(s *upshot.Session) { *s.Conduct.Field(quality) = upshot.Ptr(v) }
 }

@@ -304,33 +304,36 @@ func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
 			Evidence: ev()}, subject)
 	}
 	cut := cutoffWords(d)
-	// Reliable recovery says everything recovery says and more, so only the
-	// stronger finding is shown.
-	switch {
-	case o.ReliableRecovery != nil && *o.ReliableRecovery:
-		r.add(Finding{Code: CodeReliableRecovery, TherapistID: c.therapistID, Instrument: d.ID,
-			Title: label + ": reliable recovery",
-			Detail: "Your " + label + " score was in the clinical range at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + "; " + cut +
-				") and is not now (" + itoa(last.score.Total) + " on " + last.ck.Date.String() + "), and the change is reliable" + r.during(c) +
-				". By the NHS Talking Therapies definition this is reliable recovery.",
-			Evidence: ev()}, subject)
-	case o.Recovery != nil && *o.Recovery:
+	// Recovery and reliable recovery are two rules, as NHS Talking Therapies
+	// counts them: every reliable recovery is also a recovery, so both fire
+	// then, and the recovery finding says the change is reliable too.
+	if o.Recovery != nil && *o.Recovery {
+		outOfRange := "Your " + label + " score was in the clinical range at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + "; " + cut +
+			") and is not now (" + itoa(last.score.Total) + " on " + last.ck.Date.String() + ")"
+		reliably := o.ReliableRecovery != nil && *o.ReliableRecovery
+		lasts := ". The change is smaller than a reliable change (" + sizeWords(d) + "), so it is worth watching whether it lasts."
+		if reliably {
+			lasts = ". The change is also a reliable one (" + sizeWords(d) + "): see reliable recovery."
+		}
 		r.add(Finding{Code: CodeRecovery, TherapistID: c.therapistID, Instrument: d.ID,
-			Title: label + " out of the clinical range",
-			Detail: "Your " + label + " score was in the clinical range at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + "; " + cut +
-				") and is not now (" + itoa(last.score.Total) + " on " + last.ck.Date.String() + ")" + r.during(c) +
-				". The change is smaller than a reliable change (" + sizeWords(d) + "), so it is worth watching whether it lasts.",
+			Title:    label + " out of the clinical range",
+			Detail:   outOfRange + r.during(c) + ". " + recoveryRule(d, "recovery") + lasts,
 			Evidence: ev()}, subject)
+		if reliably {
+			r.add(Finding{Code: CodeReliableRecovery, TherapistID: c.therapistID, Instrument: d.ID,
+				Title:    label + ": reliable recovery",
+				Detail:   outOfRange + ", and the change is reliable" + r.during(c) + ". " + recoveryRule(d, "reliable recovery") + ".",
+				Evidence: ev()}, subject)
+		}
 	}
 
-	if bc := d.IsCase(first.score.Total); bc == nil || !*bc {
-		return
-	}
+	bc := d.IsCase(first.score.Total)
+	baseCase := bc != nil && *bc
 	// A reliable deterioration already says more than "no reliable
 	// improvement", so the weaker finding is left out then.
 	need := r.intSetting("no_improvement_sessions")
 	noImprovement := false
-	if o.Change.Reliable == instrument.NoChange && cr.Sessions >= need {
+	if baseCase && o.Change.Reliable == instrument.NoChange && cr.Sessions >= need {
 		noImprovement = true
 		n := nums()
 		n["min_sessions"] = float64(need)
@@ -342,42 +345,65 @@ func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
 			Evidence: Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}}, subject)
 	}
 
-	// off_track, in the spirit of Lambert's expected recovery curves: the
-	// expected course is a straight line from the baseline to a reliable
-	// improvement (one reliable-change size better) at
-	// expected_sessions_to_improve sessions, flat after that. The latest
-	// score is off track when it is worse than that line by more than half a
-	// reliable change, so ordinary week-to-week noise does not trigger it.
-	// A reliable deterioration or a no_reliable_improvement finding already
-	// says more, so off_track is left out when either fires.
+	// off_track, in the spirit of Lambert's expected recovery curves: for a
+	// score in the clinical range at the start (or on a scale without a
+	// cut-off), the expected course is a straight line from the baseline to
+	// a reliable improvement (one reliable-change size better) at
+	// expected_sessions_to_improve sessions, flat after that. A score
+	// outside the clinical range at the start has little room to improve,
+	// so its expected course is to stay where it was: then off_track is a
+	// score getting worse from a good start. Either way the latest score is
+	// off track when it is worse than the course by more than off_track_margin
+	// reliable changes, so ordinary week-to-week ups and downs do not
+	// trigger it. A reliable deterioration or a no_reliable_improvement
+	// finding already says more, so off_track is left out when either fires.
 	expectN := r.intSetting("expected_sessions_to_improve")
+	margin := r.floatSetting("off_track_margin") * size
 	if deteriorated || noImprovement || cr.Sessions < 1 || size <= 0 {
 		return
 	}
-	frac := math.Min(float64(cr.Sessions), float64(expectN)) / float64(expectN)
+	improve := size * math.Min(float64(cr.Sessions), float64(expectN)) / float64(expectN)
+	if bc != nil && !baseCase {
+		improve = 0
+	}
 	base, latest := float64(first.score.Total), float64(last.score.Total)
 	var expected, behind float64
 	if d.Direction == instrument.HigherIsBetter {
-		expected = math.Min(base+size*frac, float64(d.Max))
+		expected = math.Min(base+improve, float64(d.Max))
 		behind = expected - latest
 	} else {
-		expected = math.Max(base-size*frac, float64(d.Min))
+		expected = math.Max(base-improve, float64(d.Min))
 		behind = latest - expected
 	}
-	if behind <= size/2+eps {
+	if behind <= margin+eps {
 		return
 	}
 	n := nums()
 	n["expected"] = round(expected, 1)
 	n["behind"] = round(behind, 1)
 	n["expected_sessions"] = float64(expectN)
+	n["margin"] = round(margin, 2)
+	course := "the expected course would bring your " + label + " from " + itoa(first.score.Total) + " to about " + num(expected, 1) +
+		" (a straight line to a reliable improvement of " + num(size, 1) + " points by session " + itoa(expectN) + ")"
+	if improve == 0 {
+		course = "the expected course would keep your " + label + " about where it started, " + itoa(first.score.Total) +
+			" (outside the clinical range: " + cut + ")"
+	}
 	r.add(Finding{Code: CodeOffTrack, TherapistID: c.therapistID, Instrument: d.ID,
 		Title: label + " behind the expected course",
-		Detail: "After " + plural(cr.Sessions, "session") + r.with(c) + ", the expected course would bring your " + label + " from " + itoa(first.score.Total) +
-			" to about " + num(expected, 1) + " (a straight line to a reliable improvement of " + num(size, 1) + " points by session " + itoa(expectN) +
-			"). Your latest score, " + itoa(last.score.Total) + " on " + last.ck.Date.String() + ", is " + num(behind, 1) +
-			" points behind that line; off track means more than half a reliable change (" + num(size/2, 1) + ") behind.",
+		Detail: "After " + plural(cr.Sessions, "session") + r.with(c) + ", " + course + ". Your latest score, " + itoa(last.score.Total) + " on " + last.ck.Date.String() + ", is " + num(behind, 1) +
+			" points worse than that course; off track means more than " + num(margin, 1) + " points worse (" + num(r.floatSetting("off_track_margin"), 2) + " of a reliable change).",
 		Evidence: Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}}, subject)
+}
+
+// recoveryRule names the rule a recovery finding applies: NHS Talking
+// Therapies' own for the measures it uses, and the same rule applied to this
+// scale's cut-off for any other.
+func recoveryRule(d *instrument.Definition, what string) string {
+	if d.ID == "phq9" || d.ID == "gad7" {
+		return "By the NHS Talking Therapies definition this is " + what
+	}
+	return "This is " + what + " by the NHS Talking Therapies rule, applied here to this questionnaire's own cut-off"
 }
 
 // preoccupation applies preoccupation_rising: the focus-check total rose by

@@ -7,25 +7,23 @@ import (
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
-// minRecentRatings is the fewest ratings a recent conduct average is taken
-// over: one bad session is worth a word with the therapist, not a finding.
-const minRecentRatings = 2
-
 // ConductSummary is how the person rated one therapist's conduct.
 type ConductSummary struct {
 	TherapistID int64            `json:"therapist_id"`
 	Qualities   []QualitySummary `json:"qualities"`
 }
 
-// QualitySummary averages one quality (1-5). Recent is the last
-// recent_window ratings, earlier the ones before them.
+// QualitySummary averages one quality (1-5). Recent is the ratings given in
+// the therapist's last recent_window sessions, earlier the ones given
+// before them. An average over no ratings is null, not 0: 0 is not on the
+// scale.
 type QualitySummary struct {
 	Quality        string   `json:"quality"`
 	Average        float64  `json:"average"`
 	Ratings        int      `json:"ratings"`
 	EarlierAverage *float64 `json:"earlier_average"`
 	EarlierRatings int      `json:"earlier_ratings"`
-	RecentAverage  float64  `json:"recent_average"`
+	RecentAverage  *float64 `json:"recent_average"`
 	RecentRatings  int      `json:"recent_ratings"`
 }
 
@@ -61,45 +59,57 @@ func (r *run) therapistFindings() {
 		return
 	}
 	recentN := r.intSetting("recent_window")
-	concernMax, trendDrop := r.floatSetting("conduct_concern_max"), r.floatSetting("conduct_trend_drop")
+	concernMax, trendDrop, trendMin := r.floatSetting("conduct_concern_max"), r.floatSetting("conduct_trend_drop"), r.intSetting("conduct_trend_min_ratings")
 	flagWindow, flagMin := r.intSetting("red_flag_window"), r.intSetting("red_flag_min_sessions")
 	expertiseMin := r.intSetting("no_expertise_min")
 	worseWindow, worseMin := r.intSetting("worse_after_window"), r.intSetting("worse_after_min")
 	for _, id := range r.order {
 		ss := r.byTherapist[id]
-		r.conduct(id, ss, recentN, concernMax, trendDrop)
+		r.conduct(id, ss, recentN, concernMax, trendDrop, trendMin)
 		r.redFlags(id, ss, flagWindow, flagMin)
 		r.expertise(id, lastN(ss, recentN), expertiseMin)
 		r.worseAfter(id, lastN(ss, worseWindow), worseMin)
 	}
 }
 
-func (r *run) conduct(id int64, ss []*upshot.Session, recentN int, concernMax, trendDrop float64) {
+// conduct applies conduct_concern and conduct_trend to one therapist's
+// sessions ss (in date order). "Recent" is the last recentN sessions, as for
+// the focus and expertise rules, so a rating long ago never counts as recent
+// however few ratings came after it.
+func (r *run) conduct(id int64, ss []*upshot.Session, recentN int, concernMax, trendDrop float64, trendMin int) {
 	sum := ConductSummary{TherapistID: id, Qualities: []QualitySummary{}}
 	var low, fell []string
 	var lowSessions, fellSessions []int64
 	nums := map[string]float64{}
 	trendNums := map[string]float64{}
+	recentFrom := len(ss) - len(lastN(ss, recentN))
 	for _, q := range upshot.Qualities {
-		var rs []rating
-		for _, s := range ss {
+		var earlier, recent []rating
+		for i, s := range ss {
 			if v := s.Conduct.Get(q); v != nil {
-				rs = append(rs, rating{*v, s.ID})
+				if i >= recentFrom {
+					recent = append(recent, rating{*v, s.ID})
+				} else {
+					earlier = append(earlier, rating{*v, s.ID})
+				}
 			}
 		}
-		if len(rs) == 0 {
+		all := append(slices.Clone(earlier), recent...)
+		if len(all) == 0 {
 			continue
 		}
-		recent := lastN(rs, recentN)
-		earlier := rs[:len(rs)-len(recent)]
-		qs := QualitySummary{Quality: q, Average: round(average(rs), 2), Ratings: len(rs),
-			RecentAverage: round(average(recent), 2), RecentRatings: len(recent), EarlierRatings: len(earlier)}
+		qs := QualitySummary{Quality: q, Average: round(average(all), 2), Ratings: len(all),
+			RecentRatings: len(recent), EarlierRatings: len(earlier)}
 		if len(earlier) > 0 {
 			e := round(average(earlier), 2)
 			qs.EarlierAverage = &e
 		}
+		if len(recent) > 0 {
+			ra := round(average(recent), 2)
+			qs.RecentAverage = &ra
+		}
 		sum.Qualities = append(sum.Qualities, qs)
-		if len(recent) < minRecentRatings {
+		if len(recent) == 0 {
 			continue
 		}
 		ra := average(recent)
@@ -108,13 +118,13 @@ func (r *run) conduct(id int64, ss []*upshot.Session, recentN int, concernMax, t
 			nums[q+"_recent"] = round(ra, 2)
 			lowSessions = appendRatings(lowSessions, recent)
 		}
-		if len(earlier) >= minRecentRatings {
+		if len(recent) >= trendMin && len(earlier) >= trendMin {
 			ea := average(earlier)
 			if ea-ra >= trendDrop-eps {
 				fell = append(fell, q+" from "+num(ea, 1)+" to "+num(ra, 1))
 				trendNums[q+"_earlier"] = round(ea, 2)
 				trendNums[q+"_recent"] = round(ra, 2)
-				fellSessions = appendRatings(fellSessions, rs)
+				fellSessions = appendRatings(fellSessions, all)
 			}
 		}
 	}
@@ -124,7 +134,7 @@ func (r *run) conduct(id int64, ss []*upshot.Session, recentN int, concernMax, t
 		nums["max"] = concernMax
 		r.add(Finding{Code: CodeConductConcern, TherapistID: id,
 			Title: "Low ratings of " + name + "'s conduct",
-			Detail: "In your recent sessions with " + name + " (up to the last " + itoa(recentN) + " ratings of each), you rated " + joinAnd(low) +
+			Detail: "In your last " + plural(len(lastN(ss, recentN)), "session") + " with " + name + ", you rated " + joinAnd(low) +
 				" on average, on a scale of 1 to 5. A concern is reported at " + num(concernMax, 1) + " or below.",
 			Evidence: Evidence{Sessions: sortedUnique(lowSessions), Numbers: nums}}, 0)
 	}
@@ -132,7 +142,7 @@ func (r *run) conduct(id int64, ss []*upshot.Session, recentN int, concernMax, t
 		trendNums["drop"] = trendDrop
 		r.add(Finding{Code: CodeConductTrend, TherapistID: id,
 			Title: "Ratings of " + name + "'s conduct falling",
-			Detail: "Your ratings of " + name + " fell, earlier sessions against the last " + itoa(recentN) + " ratings: " + joinAnd(fell) +
+			Detail: "Your ratings of " + name + " fell, earlier sessions against the last " + plural(len(lastN(ss, recentN)), "session") + ": " + joinAnd(fell) +
 				" (1 to 5). A fall of " + num(trendDrop, 1) + " or more is reported.",
 			Evidence: Evidence{Sessions: sortedUnique(fellSessions), Numbers: trendNums}}, 0)
 	}

@@ -82,6 +82,27 @@ func conductCourse(earlier, recent []int) func(h *hist) {
 	}
 }
 
+// conductLongAgo: a session rating respect v, then later sessions that rate
+// nothing.
+func conductLongAgo(v, later int) func(h *hist) {
+	return func(h *hist) {
+		a := h.therapist("Dr. A")
+		h.session(a, day(0), unrated, rate("respect", v))
+		h.weekly(a, day(7), later, unrated)
+	}
+}
+
+// conductOnce: respect rated once before the recent window (earlier) and
+// once in it (recent), three sessions rating nothing between them.
+func conductOnce(earlier, recent int) func(h *hist) {
+	return func(h *hist) {
+		a := h.therapist("Dr. A")
+		h.session(a, day(0), unrated, rate("respect", earlier))
+		h.weekly(a, day(7), 3, unrated)
+		h.session(a, day(28), unrated, rate("respect", recent))
+	}
+}
+
 // flagCourse: ten sessions, the flag in the sessions at the given indexes.
 func flagCourse(flag string, at ...int) func(h *hist) {
 	return func(h *hist) {
@@ -151,6 +172,8 @@ func thresholdCases() []thresholdCase {
 		{"recovery: case 12 to 9", review.CodeRecovery, true, phqCourse(12, 9, 3)},
 		{"recovery: case 12 to 10, still a case", review.CodeRecovery, false, phqCourse(12, 10, 3)},
 		{"recovery: non-case baseline 9", review.CodeRecovery, false, phqCourse(9, 4, 3)},
+		// Every reliable recovery is also a recovery (NHS Talking Therapies counts both).
+		{"recovery: reliable recovery 15 to 9", review.CodeRecovery, true, phqCourse(15, 9, 3)},
 
 		{"reliable_recovery: 15 to 9", review.CodeReliableRecovery, true, phqCourse(15, 9, 3)},
 		{"reliable_recovery: 14 to 9, fall of 5", review.CodeReliableRecovery, false, phqCourse(14, 9, 3)},
@@ -165,6 +188,11 @@ func thresholdCases() []thresholdCase {
 		// off track is more than 3 (half of 6) behind it.
 		{"off_track: 4 behind the expected course", review.CodeOffTrack, true, phqCourse(16, 17, 4)},
 		{"off_track: 3 behind the expected course", review.CodeOffTrack, false, phqCourse(16, 16, 4)},
+		// Baseline 8 is outside the clinical range: the expected course is
+		// to stay at 8, and off track is more than 3 worse than that.
+		{"off_track: a good start 5 worse (8 to 13)", review.CodeOffTrack, true, phqCourse(8, 13, 6)},
+		{"off_track: a good start 3 worse (8 to 11)", review.CodeOffTrack, false, phqCourse(8, 11, 6)},
+		{"off_track: a good start improving (8 to 4)", review.CodeOffTrack, false, phqCourse(8, 4, 8)},
 
 		{"relationship_drift: 30% now, +30 points", review.CodeRelationshipDrift, true, driftCourse(0, 30, 4)},
 		{"relationship_drift: 29% now", review.CodeRelationshipDrift, false, driftCourse(0, 29, 4)},
@@ -206,10 +234,13 @@ func thresholdCases() []thresholdCase {
 
 		{"conduct_concern: respect averages 2", review.CodeConductConcern, true, conductCourse(nil, []int{2, 2, 2, 2})},
 		{"conduct_concern: respect averages 2.25", review.CodeConductConcern, false, conductCourse(nil, []int{2, 2, 2, 3})},
-		{"conduct_concern: a single low rating", review.CodeConductConcern, false, conductCourse(nil, []int{1})},
+		{"conduct_concern: a single low rating, in the last session", review.CodeConductConcern, true, conductCourse(nil, []int{1})},
+		{"conduct_concern: a low rating before the recent sessions", review.CodeConductConcern, false, conductLongAgo(1, 4)},
+		{"conduct_concern: a low rating in the oldest recent session", review.CodeConductConcern, true, conductLongAgo(1, 3)},
 
 		{"conduct_trend: falls by 1", review.CodeConductTrend, true, conductCourse([]int{4, 4, 4, 4}, []int{3, 3, 3, 3})},
 		{"conduct_trend: falls by 0.75", review.CodeConductTrend, false, conductCourse([]int{4, 4, 4, 4}, []int{3, 3, 3, 4})},
+		{"conduct_trend: one rating on each side", review.CodeConductTrend, false, conductOnce(5, 3)},
 
 		{"red_flags: a flag in 2 of the last 5", review.CodeRedFlags, true, flagCourse(upshot.FlagBlamed, 5, 9)},
 		{"red_flags: a flag in 1 of the last 5", review.CodeRedFlags, false, flagCourse(upshot.FlagBlamed, 4, 9)},
@@ -287,6 +318,9 @@ func TestSettingsMoveThresholds(t *testing.T) {
 		{"worse after window of 2", "worse_after_window", "2", review.CodeWorseAfter, worseCourse(3), true, false},
 		{"expertise needs 3", "no_expertise_min", "3", review.CodeNoExpertise, expertiseCourse(2, 0), true, false},
 		{"off track sooner", "expected_sessions_to_improve", "4", review.CodeOffTrack, phqCourse(16, 16, 4), false, true},
+		{"off track margin of a quarter", "off_track_margin", "0.25", review.CodeOffTrack, phqCourse(16, 16, 4), false, true},
+		{"off track margin of one", "off_track_margin", "1", review.CodeOffTrack, phqCourse(16, 17, 4), true, false},
+		{"conduct trend on one rating each side", "conduct_trend_min_ratings", "1", review.CodeConductTrend, conductOnce(5, 3), false, true},
 		{"recent window of 2 for centred", "recent_window", "2", review.CodeRelationshipCentred, func(h *hist) {
 			a := h.therapist("Dr. A")
 			h.weekly(a, day(0), 2, focus(20, 60, 0, 20, 0))
