@@ -226,8 +226,9 @@ func TestSafetyNotice(t *testing.T) {
 }
 
 func TestChangeWords(t *testing.T) {
+	// A Result built by hand knows no rule, so it claims none.
 	r := checkin.Result{Change: checkin.Changes{Baseline: &checkin.Change{From: 15, To: 8, Delta: -7, Reliable: "improvement"}}}
-	if got, want := r.BaselineText(), "down 7 from your first check-in (15): a reliable improvement"; got != want {
+	if got, want := r.BaselineText(), "down 7 from your first check-in (15)"; got != want {
 		t.Errorf("BaselineText = %q, want %q", got, want)
 	}
 
@@ -267,14 +268,42 @@ func TestChangeWords(t *testing.T) {
 	if res.Change.Baseline.Reliable != instrument.Deterioration {
 		t.Errorf("focus 3 -> 9 classified %q, want %q", res.Change.Baseline.Reliable, instrument.Deterioration)
 	}
-	if got, want := res.BaselineText(), "up 6 from your first check-in (3): worse by at least 2 points, this self-monitoring check's own rule of thumb for a change (not a validated threshold)"; got != want {
+	if got, want := res.BaselineText(), "up 6 from your first check-in (3): worse by at least 2 points, this questionnaire's own rule of thumb for a change (it is not a validated scale)"; got != want {
 		t.Errorf("focus BaselineText = %q\nwant %q", got, want)
 	}
 	res, err = checkin.Evaluate(focus, history, history[2])
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := res.PreviousText(), "down 1 since your last check-in (9): less than 2 points, this self-monitoring check's own rule of thumb for a change (not a validated threshold)"; got != want {
+	if got, want := res.PreviousText(), "down 1 since your last check-in (9): under the 2 points of this questionnaire's own rule of thumb for a change (it is not a validated scale)"; got != want {
 		t.Errorf("focus PreviousText = %q\nwant %q", got, want)
+	}
+}
+
+// The cut-off is named as the instrument names it: WHO-5's is poor
+// wellbeing, not a clinical range.
+func TestRangeWords(t *testing.T) {
+	who := mustDef(t, "who5")
+	low, high := ci(1, "who5", 1, 1, 1, 1, 1, 1), ci(2, "who5", 8, 4, 4, 4, 4, 4)
+	res, err := checkin.Evaluate(who, []*upshot.CheckIn{low, high}, low)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.CasenessText(), "In the poor wellbeing range for this questionnaire."; got != want {
+		t.Errorf("WHO-5 CasenessText = %q, want %q", got, want)
+	}
+	if res, err = checkin.Evaluate(who, []*upshot.CheckIn{low, high}, high); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.RecoveryText(), "reliable recovery: your first check-in was in the poor wellbeing range, this one is not, and the change is reliable"; got != want {
+		t.Errorf("WHO-5 RecoveryText = %q, want %q", got, want)
+	}
+	phq := mustDef(t, "phq9")
+	c := ci(3, "phq9", 1, 2, 2, 2, 2, 2, 0, 0, 0, 0)
+	if res, err = checkin.Evaluate(phq, []*upshot.CheckIn{c}, c); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.CasenessText(), "In the clinical range for this questionnaire."; got != want {
+		t.Errorf("PHQ-9 CasenessText = %q, want %q", got, want)
 	}
 }

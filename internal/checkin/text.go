@@ -32,13 +32,32 @@ func (r Result) ChangeShort(c *Change) string {
 	return short
 }
 
-// changeWords words c by the rule of the definition r was judged by (a
-// Result built by hand, without one, is taken to be on a validated scale).
+// changeWords words c by the rule of the definition r was judged by. A
+// Result built by hand has none, and then no rule is claimed at all.
 func (r Result) changeWords(c *Change) (short, long string) {
 	if r.def == nil {
-		return instrument.ChangeWords(c.Reliable, true, 0)
+		return "", ""
 	}
 	return r.def.ChangeWords(c.Reliable)
+}
+
+// rangeName names the range past the cut-off ("the clinical range").
+func (r Result) rangeName() string {
+	var c *instrument.Caseness
+	if r.def != nil {
+		c = r.def.Caseness
+	}
+	return c.RangeName()
+}
+
+// changeText is one comparison in words: "down 7 from your first check-in
+// (15): a reliable improvement".
+func (r Result) changeText(c *Change, since string) string {
+	text := fmt.Sprintf("%s %s (%d)", moveWords(c), since, c.From)
+	if _, words := r.changeWords(c); words != "" {
+		text += ": " + words
+	}
+	return text
 }
 
 func moveWords(c *Change) string {
@@ -58,8 +77,7 @@ func (r Result) BaselineText() string {
 	if r.Change.Baseline == nil {
 		return ""
 	}
-	_, words := r.changeWords(r.Change.Baseline)
-	return fmt.Sprintf("%s from your first check-in (%d): %s", moveWords(r.Change.Baseline), r.Change.Baseline.From, words)
+	return r.changeText(r.Change.Baseline, "from your first check-in")
 }
 
 // PreviousText describes the change since the check-in just before this one.
@@ -67,8 +85,7 @@ func (r Result) PreviousText() string {
 	if r.Change.Previous == nil {
 		return ""
 	}
-	_, words := r.changeWords(r.Change.Previous)
-	return fmt.Sprintf("%s since your last check-in (%d): %s", moveWords(r.Change.Previous), r.Change.Previous.From, words)
+	return r.changeText(r.Change.Previous, "since your last check-in")
 }
 
 // RecoveryText says, in the NHS Talking Therapies sense, whether the scores
@@ -79,11 +96,11 @@ func (r Result) RecoveryText() string {
 	case r.Recovery == nil:
 		return ""
 	case r.ReliableRecovery != nil && *r.ReliableRecovery:
-		return "reliable recovery: your first check-in was in the clinical range, this one is not, and the change is reliable"
+		return "reliable recovery: your first check-in was in " + r.rangeName() + ", this one is not, and the change is reliable"
 	case *r.Recovery:
-		return "recovery: your first check-in was in the clinical range and this one is not"
+		return "recovery: your first check-in was in " + r.rangeName() + " and this one is not"
 	default:
-		return "your first check-in was in the clinical range and this one still is"
+		return "your first check-in was in " + r.rangeName() + " and this one still is"
 	}
 }
 
@@ -95,8 +112,8 @@ func (r Result) CasenessText() string {
 	case r.Caseness == nil:
 		return ""
 	case *r.Caseness:
-		return "In the clinical range for this questionnaire."
+		return "In " + r.rangeName() + " for this questionnaire."
 	default:
-		return "Not in the clinical range for this questionnaire."
+		return "Not in " + r.rangeName() + " for this questionnaire."
 	}
 }

@@ -127,6 +127,12 @@ func (d *Definition) Change(from, to Score) Change {
 // totals rather than trusted from the scores.
 func (d *Definition) Outcome(baseline, latest Score) Outcome {
 	o := Outcome{Change: d.Change(baseline, latest)}
+	// Recovery is an outcome rule for validated scales; on a self-monitoring
+	// one its cut-off and change size are the definition's own, not
+	// evidence, so recovery does not apply.
+	if !d.Validated {
+		return o
+	}
 	base := d.IsCase(baseline.Total)
 	if base == nil || !*base {
 		return o

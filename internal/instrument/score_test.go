@@ -363,7 +363,7 @@ func customJT(t testing.TB) *Definition {
 		"bands": [{"min": 0, "max": 5, "label": "low"}, {"min": 6, "max": 12, "label": "high"}],
 		"caseness": {"op": ">=", "value": 6, "label": "high"},
 		"reliable_change": {"sd": 5, "reliability": 0.8},
-		"source": "our clinic", "licence": "ours", "attribution": "", "validated": false
+		"source": "our clinic", "licence": "ours", "attribution": "", "validated": true
 	}`))
 	if err != nil {
 		t.Fatal(err)
@@ -398,6 +398,15 @@ func TestJacobsonTruax(t *testing.T) {
 	o := d.Outcome(Score{Total: 10}, Score{Total: 3})
 	if !eqBool(o.Recovery, ptr(true)) || !eqBool(o.ReliableRecovery, ptr(true)) {
 		t.Errorf("JT outcome: %+v", o)
+	}
+
+	// The same scale not validated: its change is still classified by its
+	// own numbers, but recovery, an outcome rule for validated scales, does
+	// not apply.
+	d.Validated = false
+	o = d.Outcome(Score{Total: 10}, Score{Total: 3})
+	if o.Change.Reliable != Improvement || o.Recovery != nil || o.ReliableRecovery != nil {
+		t.Errorf("unvalidated JT outcome: %+v, want an improvement and no recovery", o)
 	}
 }
 

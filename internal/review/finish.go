@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -170,6 +171,15 @@ func (r *run) label(instrumentID string) string {
 	return instrumentID
 }
 
+// rangeName names the range past an instrument's cut-off ("the clinical
+// range").
+func (r *run) rangeName(instrumentID string) string {
+	if i, ok := r.measureAt[instrumentID]; ok {
+		return r.out.Measures[i].CaseCutoff.RangeName()
+	}
+	return (*instrument.Caseness)(nil).RangeName()
+}
+
 // goingWell says plainly what the records show working. Lines about one
 // therapist are left out when that therapist has a concern finding, so good
 // news never softens a warning about the same work.
@@ -185,10 +195,17 @@ func (r *run) goingWell() {
 			concern[f.TherapistID] = true
 		}
 	}
-	recovered := map[[2]string]bool{}
+	// One line per course: a reliable improvement's line also says the
+	// score is out of the clinical range when it is, so the recovery line
+	// is for a recovery without one.
+	recovered, improved := map[[2]string]bool{}, map[[2]string]bool{}
 	for _, f := range r.out.Findings {
-		if f.Code == CodeRecovery || f.Code == CodeReliableRecovery {
-			recovered[[2]string{itoa(f.TherapistID), f.Instrument}] = true
+		key := [2]string{itoa(f.TherapistID), f.Instrument}
+		switch f.Code {
+		case CodeRecovery, CodeReliableRecovery:
+			recovered[key] = true
+		case CodeReliableImprovement:
+			improved[key] = true
 		}
 	}
 	for _, f := range r.out.Findings {
@@ -197,7 +214,7 @@ func (r *run) goingWell() {
 			with = " with " + r.name(f.TherapistID)
 		}
 		n := f.Evidence.Numbers
-		out := ", and is out of the clinical range now"
+		out := ", and is out of " + r.rangeName(f.Instrument) + " now"
 		if !recovered[[2]string{itoa(f.TherapistID), f.Instrument}] {
 			out = ""
 		}
@@ -205,7 +222,9 @@ func (r *run) goingWell() {
 		case CodeReliableImprovement:
 			add("Your " + r.label(f.Instrument) + " score improved reliably" + with + ", from " + num(n["baseline"], 0) + " to " + num(n["latest"], 0) + out + ".")
 		case CodeRecovery:
-			add("Your " + r.label(f.Instrument) + " score is out of the clinical range now" + with + ".")
+			if !improved[[2]string{itoa(f.TherapistID), f.Instrument}] {
+				add("Your " + r.label(f.Instrument) + " score is out of " + r.rangeName(f.Instrument) + " now" + with + ".")
+			}
 		}
 	}
 	for _, g := range r.out.Goals {
@@ -228,7 +247,7 @@ func (r *run) goingWell() {
 			continue
 		}
 		if w.RecentRelationship*100 < float64(minShare) && w.RecentLife >= 0.5 {
-			add("In your last " + plural(len(w.RecentSessions), "session") + " with " + r.name(w.TherapistID) + ", " + pct(w.RecentLife) + " of the time went to your own life and problems.")
+			add("In your " + lastSessions(len(w.RecentSessions)) + " with " + r.name(w.TherapistID) + ", " + pct(w.RecentLife) + " of the time went to your own life and problems.")
 		}
 	}
 	for _, c := range r.out.Conduct {
@@ -261,7 +280,7 @@ func (r *run) goingWell() {
 				clean = clean && len(s.Flags) == 0
 			}
 			if clean {
-				add("No red flags in your last " + plural(flagWindow, "session") + " with " + r.name(id) + ".")
+				add("No red flags in your " + lastSessions(flagWindow) + " with " + r.name(id) + ".")
 			}
 		}
 		recent := lastN(ss, worseWindow)
@@ -320,7 +339,7 @@ func (r *run) agenda() {
 			continue
 		}
 		neglected++
-		add("Bring up " + quote(r.goalTitle(f.GoalID)) + with(f.TherapistID) + ": it has not come up in your last " + plural(int(f.Evidence.Numbers["sessions_since"]), "session") + ".")
+		add("Bring up " + quote(r.goalTitle(f.GoalID)) + with(f.TherapistID) + ": it has not come up in your " + lastSessions(int(f.Evidence.Numbers["sessions_since"])) + ".")
 	}
 
 	// Some findings ask the same question; they share one item.
@@ -375,8 +394,21 @@ func (r *run) agenda() {
 			add("Tell " + r.name(f.TherapistID) + " how the sessions have felt to you (you rated " + joinAnd(qualitiesIn(n, "_recent")) + " low) and what you need from them.")
 		case CodeWorseAfter, CodeReliableDeterioration:
 			add(planWords)
-		case CodeNoReliableImprovement, CodeOffTrack:
-			add("Ask how the last " + plural(int(n["sessions"]), "session") + with(f.TherapistID) + " connect to " + r.openGoalsWords() + ": your " + r.label(f.Instrument) + " has not improved reliably yet.")
+		case CodeOffTrack:
+			if n["expected_improvement"] == 0 {
+				// From a good start nothing needed to improve: the point is
+				// that it got worse.
+				add("Ask what is behind your " + r.label(f.Instrument) + " getting worse, from " + num(n["baseline"], 0) + " to " + num(n["latest"], 0) +
+					with(f.TherapistID) + ", and what the plan is.")
+				continue
+			}
+			fallthrough
+		case CodeNoReliableImprovement:
+			connect := " connect to "
+			if n["sessions"] == 1 {
+				connect = " connects to "
+			}
+			add("Ask how the " + lastSessions(int(n["sessions"])) + with(f.TherapistID) + connect + r.openGoalsWords() + ": your " + r.label(f.Instrument) + " has not improved reliably yet.")
 		case CodeNoExpertise:
 			if n["withheld_opinion"] > 0 {
 				add("Ask for the direct professional opinion you asked for and did not get.")

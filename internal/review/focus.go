@@ -98,7 +98,7 @@ func (r *run) focus() {
 		r.out.Focus.Therapists = append(r.out.Focus.Therapists, w)
 
 		name := r.name(id)
-		lastWords := "In your last " + plural(len(recent), "session") + " with " + name
+		lastWords := "In your " + lastSessions(len(recent)) + " with " + name
 
 		// relationship_drift: the recent share is high in itself and clearly
 		// higher than at the start.

@@ -39,6 +39,15 @@ func plural(n int, word string) string {
 	return itoa(n) + " " + word + "s"
 }
 
+// lastSessions is "last 4 sessions", or "last session" for one: never
+// "your last 1 session".
+func lastSessions(n int) string {
+	if n == 1 {
+		return "last session"
+	}
+	return "last " + itoa(n) + " sessions"
+}
+
 // joinAnd lists items the way a sentence does: "a", "a and b", "a, b and c".
 func joinAnd(items []string) string {
 	switch len(items) {

@@ -151,7 +151,7 @@ func (r *run) neglected() {
 			evidence = append(evidence, sessionIDs(lastN(ss, need))...)
 			r.add(Finding{Code: CodeGoalNeglected, TherapistID: id, GoalID: g.ID,
 				Title: "A goal has not come up lately",
-				Detail: "Your goal " + quote(g.Title) + " has not come up in your last " + plural(since, "session") + " with " + r.name(id) +
+				Detail: "Your goal " + quote(g.Title) + " has not come up in your " + lastSessions(since) + " with " + r.name(id) +
 					" (" + when + ").",
 				Evidence: Evidence{Sessions: evidence, Numbers: map[string]float64{
 					"sessions_since": float64(since), "min_sessions": float64(need)}}}, int(g.ID))

@@ -1,6 +1,7 @@
 package review_test
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 	"time"
@@ -10,7 +11,26 @@ import (
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
-var reg = instrument.Builtin()
+// reg is the built-ins and "cms", a PHQ-9 copy that is not validated, as a
+// clinic's own questionnaire added by a person might be.
+var reg = func() *instrument.Registry {
+	r := instrument.Builtin()
+	phq, _ := r.Get("phq9")
+	var doc map[string]any
+	if err := json.Unmarshal(phq.Raw(), &doc); err != nil {
+		panic(err)
+	}
+	doc["id"], doc["name"], doc["short_name"], doc["validated"] = "cms", "Clinic mood scale", "CMS", false
+	data, _ := json.Marshal(doc)
+	def, err := instrument.Parse(data)
+	if err == nil {
+		err = r.Add(def)
+	}
+	if err != nil {
+		panic(err)
+	}
+	return r
+}()
 
 // day0 is the first day of every built history; day(n) counts from it.
 var day0 = upshot.NewDate(2024, time.January, 8)

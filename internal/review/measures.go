@@ -182,12 +182,16 @@ func (r *run) outcomes() {
 			if len(pts) < 2 {
 				continue
 			}
-			r.trackImprovement(pts)
-			if id == focusID {
+			switch {
+			case id == focusID:
 				r.preoccupation(c, pts, idx)
-				continue
+			case pts[len(pts)-1].def.Validated:
+				// The outcome rules are for validated scales; a
+				// self-monitoring one has no evidence behind its change
+				// size or cut-off to judge an outcome by.
+				r.trackImprovement(pts)
+				r.outcomeFindings(c, pts, cr, idx)
 			}
-			r.outcomeFindings(c, pts, cr, idx)
 		}
 	}
 }
@@ -237,9 +241,6 @@ func (r *run) courseOutcome(c course, pts []scored) Course {
 // trackImprovement remembers the latest check-in reliably better than its
 // course baseline, for the cost since the last reliable improvement.
 func (r *run) trackImprovement(pts []scored) {
-	if pts[0].ck.Instrument == focusID {
-		return
-	}
 	// Check-ins are in date order, so the latest improvement is the first
 	// one found walking back.
 	for i := len(pts) - 1; i > 0; i-- {
@@ -303,12 +304,12 @@ func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
 			Detail:   "Your " + from + ": " + reliableWhy(d, o.Change) + " " + directionNote(d) + " Your records show it getting worse, not better.",
 			Evidence: ev()}, subject)
 	}
-	cut := cutoffWords(d)
+	cut, rng := cutoffWords(d), d.Caseness.RangeName()
 	// Recovery and reliable recovery are two rules, as NHS Talking Therapies
 	// counts them: every reliable recovery is also a recovery, so both fire
 	// then, and the recovery finding says the change is reliable too.
 	if o.Recovery != nil && *o.Recovery {
-		outOfRange := "Your " + label + " score was in the clinical range at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + "; " + cut +
+		outOfRange := "Your " + label + " score was in " + rng + " at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + "; " + cut +
 			") and is not now (" + itoa(last.score.Total) + " on " + last.ck.Date.String() + ")"
 		reliably := o.ReliableRecovery != nil && *o.ReliableRecovery
 		lasts := ". The change is smaller than a reliable change (" + sizeWords(d) + "), so it is worth watching whether it lasts."
@@ -316,7 +317,7 @@ func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
 			lasts = ". The change is also a reliable one (" + sizeWords(d) + "): see reliable recovery."
 		}
 		r.add(Finding{Code: CodeRecovery, TherapistID: c.therapistID, Instrument: d.ID,
-			Title:    label + " out of the clinical range",
+			Title:    label + " out of " + rng,
 			Detail:   outOfRange + r.during(c) + ". " + recoveryRule(d, "recovery") + lasts,
 			Evidence: ev()}, subject)
 		if reliably {
@@ -339,15 +340,15 @@ func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
 		n["min_sessions"] = float64(need)
 		r.add(Finding{Code: CodeNoReliableImprovement, TherapistID: c.therapistID, Instrument: d.ID,
 			Title: "No reliable improvement yet on " + label,
-			Detail: "Your " + label + " score was in the clinical range at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + ") and after " +
+			Detail: "Your " + label + " score was in " + rng + " at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + ") and after " +
 				plural(cr.Sessions, "session") + r.with(c) + " it is " + itoa(last.score.Total) + " (on " + last.ck.Date.String() + "): not a reliable improvement (" + sizeWords(d) + "). " +
 				"About half of people improve reliably within " + itoa(need) + " sessions (Howard et al. 1986), so this is worth talking about.",
 			Evidence: Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}}, subject)
 	}
 
-	// off_track, in the spirit of Lambert's expected recovery curves: for a
-	// score in the clinical range at the start (or on a scale without a
-	// cut-off), the expected course is a straight line from the baseline to
+	// off_track, in the spirit of Lambert's expected recovery curves, on a
+	// scale with a cut-off: for a score in the clinical range at the start
+	// the expected course is a straight line from the baseline to
 	// a reliable improvement (one reliable-change size better) at
 	// expected_sessions_to_improve sessions, flat after that. A score
 	// outside the clinical range at the start has little room to improve,
@@ -359,11 +360,11 @@ func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
 	// finding already says more, so off_track is left out when either fires.
 	expectN := r.intSetting("expected_sessions_to_improve")
 	margin := r.floatSetting("off_track_margin") * size
-	if deteriorated || noImprovement || cr.Sessions < 1 || size <= 0 {
+	if deteriorated || noImprovement || bc == nil || cr.Sessions < 1 || size <= 0 {
 		return
 	}
 	improve := size * math.Min(float64(cr.Sessions), float64(expectN)) / float64(expectN)
-	if bc != nil && !baseCase {
+	if !baseCase {
 		improve = 0
 	}
 	base, latest := float64(first.score.Total), float64(last.score.Total)
@@ -383,11 +384,12 @@ func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
 	n["behind"] = round(behind, 1)
 	n["expected_sessions"] = float64(expectN)
 	n["margin"] = round(margin, 2)
+	n["expected_improvement"] = round(improve, 2)
 	course := "the expected course would bring your " + label + " from " + itoa(first.score.Total) + " to about " + num(expected, 1) +
 		" (a straight line to a reliable improvement of " + num(size, 1) + " points by session " + itoa(expectN) + ")"
 	if improve == 0 {
 		course = "the expected course would keep your " + label + " about where it started, " + itoa(first.score.Total) +
-			" (outside the clinical range: " + cut + ")"
+			" (outside " + rng + ": " + cut + ")"
 	}
 	r.add(Finding{Code: CodeOffTrack, TherapistID: c.therapistID, Instrument: d.ID,
 		Title: label + " behind the expected course",
@@ -490,9 +492,9 @@ func cutoffWords(d *instrument.Definition) string {
 		return ""
 	}
 	if d.Caseness.Op == "<=" {
-		return "the clinical range is " + itoa(d.Caseness.Value) + " or less"
+		return d.Caseness.RangeName() + " is " + itoa(d.Caseness.Value) + " or less"
 	}
-	return "the clinical range is " + itoa(d.Caseness.Value) + " or more"
+	return d.Caseness.RangeName() + " is " + itoa(d.Caseness.Value) + " or more"
 }
 
 func moved(delta int) string {

@@ -134,7 +134,7 @@ func (r *run) conduct(id int64, ss []*upshot.Session, recentN int, concernMax, t
 		nums["max"] = concernMax
 		r.add(Finding{Code: CodeConductConcern, TherapistID: id,
 			Title: "Low ratings of " + name + "'s conduct",
-			Detail: "In your last " + plural(len(lastN(ss, recentN)), "session") + " with " + name + ", you rated " + joinAnd(low) +
+			Detail: "In your " + lastSessions(len(lastN(ss, recentN))) + " with " + name + ", you rated " + joinAnd(low) +
 				" on average, on a scale of 1 to 5. A concern is reported at " + num(concernMax, 1) + " or below.",
 			Evidence: Evidence{Sessions: sortedUnique(lowSessions), Numbers: nums}}, 0)
 	}
@@ -142,7 +142,7 @@ func (r *run) conduct(id int64, ss []*upshot.Session, recentN int, concernMax, t
 		trendNums["drop"] = trendDrop
 		r.add(Finding{Code: CodeConductTrend, TherapistID: id,
 			Title: "Ratings of " + name + "'s conduct falling",
-			Detail: "Your ratings of " + name + " fell, earlier sessions against the last " + plural(len(lastN(ss, recentN)), "session") + ": " + joinAnd(fell) +
+			Detail: "Your ratings of " + name + " fell, earlier sessions against the " + lastSessions(len(lastN(ss, recentN))) + ": " + joinAnd(fell) +
 				" (1 to 5). A fall of " + num(trendDrop, 1) + " or more is reported.",
 			Evidence: Evidence{Sessions: sortedUnique(fellSessions), Numbers: trendNums}}, 0)
 	}

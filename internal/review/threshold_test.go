@@ -265,6 +265,93 @@ func thresholdCases() []thresholdCase {
 	}
 }
 
+// cmsCourse is phqCourse on "cms", a PHQ-9 copy that is not validated.
+func cmsCourse(base, latest, sessions int) func(h *hist) {
+	return func(h *hist) {
+		a := h.therapist("Dr. A")
+		h.checkin("cms", day(0), spread(base, 9, 3)...)
+		h.weekly(a, day(0), sessions)
+		h.checkin("cms", day(7*(sessions-1)), spread(latest, 9, 3)...)
+	}
+}
+
+// The outcome rules are for validated scales: a questionnaire that is not
+// validated gets its summary and words by its own rule, never a finding
+// that calls its change reliable or a recovery.
+func TestUnvalidatedScaleHasNoOutcomeFindings(t *testing.T) {
+	for _, tt := range []struct {
+		name                  string
+		base, latest, session int
+	}{
+		{"reliably better and out of range", 15, 9, 3},
+		{"reliably worse", 10, 16, 3},
+		{"no improvement after 8 sessions", 16, 14, 8},
+		{"behind the course", 16, 17, 4},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHist()
+			cmsCourse(tt.base, tt.latest, tt.session)(h)
+			h.valid(t)
+			r := h.review()
+			for _, f := range r.Findings {
+				if f.Instrument == "cms" {
+					t.Errorf("finding %s on an unvalidated scale: %s", f.Code, f.Detail)
+				}
+			}
+			m := r.Measures[0]
+			if m.ID != "cms" || m.Recovery != nil || m.ReliableRecovery != nil {
+				t.Errorf("measure %s: recovery %v, reliable recovery %v, want none", m.ID, m.Recovery, m.ReliableRecovery)
+			}
+			var b strings.Builder
+			if err := review.WriteText(&b, r, 80); err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(b.String(), "\n") {
+				if strings.Contains(line, "CMS") && strings.Contains(strings.ToLower(line), "reliabl") {
+					t.Errorf("review text calls a change on an unvalidated scale reliable: %s", line)
+				}
+			}
+		})
+	}
+	// The same courses on PHQ-9 do fire, so the test above can fail.
+	h := newHist()
+	phqCourse(15, 9, 3)(h)
+	if r := h.review(); !has(r, review.CodeReliableRecovery, 0) {
+		t.Errorf("PHQ-9 15 to 9: no reliable recovery; findings %v", codes(r))
+	}
+}
+
+// A reliable recovery is one piece of good news, said once.
+func TestGoingWellSaysRecoveryOnce(t *testing.T) {
+	h := newHist()
+	phqCourse(15, 9, 3)(h)
+	r := h.review()
+	n := 0
+	for _, s := range r.GoingWell {
+		if strings.Contains(s, "PHQ-9") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("going well mentions PHQ-9 %d times, want once: %q", n, r.GoingWell)
+	}
+}
+
+// off_track from a good start asks about the worsening, not about an
+// improvement nobody expected.
+func TestOffTrackFromAGoodStartAgenda(t *testing.T) {
+	h := newHist()
+	phqCourse(8, 13, 6)(h)
+	r := h.review()
+	if !has(r, review.CodeOffTrack, 0) {
+		t.Fatalf("no off_track; findings %v", codes(r))
+	}
+	agenda := strings.Join(r.Agenda, "\n")
+	if !strings.Contains(agenda, "PHQ-9 getting worse, from 8 to 13") || strings.Contains(agenda, "not improved reliably") {
+		t.Errorf("agenda:\n%s", agenda)
+	}
+}
+
 func TestThresholds(t *testing.T) {
 	covered := map[string]bool{}
 	for _, tt := range thresholdCases() {

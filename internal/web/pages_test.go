@@ -285,8 +285,9 @@ func TestCheckinPageCasenessWording(t *testing.T) {
 		answers    []int
 		want       string // "" for an instrument without a cut-off
 	}{
-		{"WHO-5 of 80 is good wellbeing", "who5", []int{4, 4, 4, 4, 4}, "Not in the clinical range"},
-		{"WHO-5 of 40 is poor wellbeing", "who5", []int{2, 2, 2, 2, 2}, "In the clinical range"},
+		// WHO-5 names its cut-off poor wellbeing, not a clinical range.
+		{"WHO-5 of 80 is good wellbeing", "who5", []int{4, 4, 4, 4, 4}, "Not in the poor wellbeing range"},
+		{"WHO-5 of 40 is poor wellbeing", "who5", []int{2, 2, 2, 2, 2}, "In the poor wellbeing range"},
 		{"PHQ-9 of 15", "phq9", []int{2, 2, 2, 2, 2, 2, 2, 1, 0}, "In the clinical range"},
 		{"PHQ-9 of 4", "phq9", []int{1, 1, 1, 1, 0, 0, 0, 0, 0}, "Not in the clinical range"},
 		{"focus check has no cut-off", "focus", []int{1, 1, 2}, ""},
@@ -297,7 +298,7 @@ func TestCheckinPageCasenessWording(t *testing.T) {
 			if strings.Contains(page, "Below the clinical range") {
 				t.Error("page says 'below the clinical range', which is wrong for a higher-is-better scale")
 			}
-			for _, w := range []string{"In the clinical range", "Not in the clinical range"} {
+			for _, w := range []string{"In the clinical range", "Not in the clinical range", "In the poor wellbeing range", "Not in the poor wellbeing range"} {
 				if got := strings.Contains(page, w); got != (w == tt.want) {
 					t.Errorf("page has %q: %v, want %v", w, got, w == tt.want)
 				}
