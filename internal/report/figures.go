@@ -419,7 +419,7 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 		f.Legend = append(f.Legend, LegendItem{"reliably worse than the first", Swatch(colWorse)})
 	}
 	if def.Caseness != nil {
-		f.Legend = append(f.Legend, LegendItem{"dashed: clinical cut-off", ""})
+		f.Legend = append(f.Legend, LegendItem{"dashed: where " + def.Caseness.RangeName() + " begins", ""})
 	}
 	if flagged {
 		f.Legend = append(f.Legend, LegendItem{"▲ session with red flags", ""})
