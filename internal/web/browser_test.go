@@ -263,3 +263,145 @@ func screens(t *testing.T, ctx context.Context, dir, label string) {
 		}
 	}
 }
+
+// TestBrowserAccessibility checks every kind of page against WCAG 2.1 A and
+// AA with axe-core (testdata/axe), in the real browser so that contrast is
+// judged on the colours actually rendered: labelled inputs, contrast,
+// landmarks, names of links and buttons, valid ARIA. The delete
+// confirmation and the check-in result stand for the pages like them.
+func TestBrowserAccessibility(t *testing.T) {
+	axe, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, "sqlite")
+	a.loadDemo()
+	ctx := newBrowser(t, 1100, 900)
+	pages := []string{"/", "/sessions", "/sessions/new", "/sessions/1", "/sessions/1/edit", "/sessions/1/delete",
+		"/checkins", "/checkin/phq9", "/checkin/who5", "/checkins/1", "/therapists", "/therapists/new", "/therapists/1/edit",
+		"/goals", "/goals/new", "/goals/1/edit", "/settings", "/review", "/report"}
+	check := func(p string) []axeViolation {
+		// Evaluated through DevTools, so the page's Content-Security-Policy
+		// (no inline or injected script) still holds for the page itself.
+		run(t, ctx, "load axe-core", chromedp.Evaluate[bool](string(axe)+"\n;typeof axe === 'object'"))
+		return run(t, ctx, "run axe-core on "+p, chromedp.Evaluate[[]axeViolation](
+			`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => r.violations)`,
+			chromedp.EvalAwaitPromise))
+	}
+
+	// First, that the check can fail: an unlabelled input and pale text
+	// added to a page are found.
+	do(t, ctx, "/", chromedp.Navigate(a.ts.URL+"/"), chromedp.WaitReady(chromedp.CSS("body")))
+	run(t, ctx, "spoil the page", chromedp.Evaluate[int](`
+		const m = document.querySelector("main");
+		m.appendChild(document.createElement("input"));
+		const p = document.createElement("p"); p.textContent = "pale"; p.style.color = "#cccccc"; m.appendChild(p); 0`))
+	found := map[string]bool{}
+	for _, v := range check("/ (spoilt)") {
+		found[v.ID] = true
+	}
+	if !found["label"] || !found["color-contrast"] {
+		t.Fatalf("axe-core did not find an unlabelled input and pale text: %v", found)
+	}
+
+	// Then the pages, and last the ones that show the safety notice (a new
+	// PHQ-9 with item 9 above 0: its result and the dashboard) and a form
+	// sent back with an error.
+	result := a.postCheckin("phq9", "2025-06-16", 0, 0, 0, 0, 0, 0, 0, 0, 1)
+	pages = append(pages, result, "/", "/therapists/new#invalid")
+	for _, p := range pages {
+		do(t, ctx, p, chromedp.Navigate(a.ts.URL+p), chromedp.WaitReady(chromedp.CSS("body")))
+		if strings.HasSuffix(p, "#invalid") {
+			do(t, ctx, "send the form without a name",
+				chromedp.Evaluate[chromedp.Void](`const f = document.querySelector("main form"); f.noValidate = true; f.querySelector("#name").value = ""; f.requestSubmit()`),
+				chromedp.WaitVisible(chromedp.CSS(`[aria-invalid="true"], .invalid`)),
+			)
+		}
+		// Open the collapsed parts so that what they hold is checked too.
+		run(t, ctx, p, chromedp.Evaluate[int](`document.querySelectorAll("details").forEach(d => d.open = true); 0`))
+		for _, v := range check(p) {
+			var where []string
+			for i, n := range v.Nodes {
+				if i == 3 {
+					where = append(where, fmt.Sprintf("and %d more", len(v.Nodes)-3))
+					break
+				}
+				where = append(where, strings.Join(n.Target, " ")+": "+n.Summary)
+			}
+			t.Errorf("%s: %s (%s): %s\n  %s", p, v.ID, v.Impact, v.Help, strings.Join(where, "\n  "))
+		}
+	}
+}
+
+// axeViolation is the part of an axe-core result the test reports.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target  []string `json:"target"`
+		Summary string   `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+// TestBrowserKeyboardLogForm walks the log form with the Tab key alone: every
+// field is reached, each shows a visible focus ring when it is (on itself,
+// or on the label beside a visually hidden radio or checkbox), and the form
+// is sent with Enter.
+func TestBrowserKeyboardLogForm(t *testing.T) {
+	a := newApp(t, "sqlite")
+	a.seed()
+	ctx := newBrowser(t, 1100, 900)
+	do(t, ctx, "open the log form",
+		chromedp.Navigate(a.ts.URL+"/sessions/new"),
+		chromedp.WaitVisible(chromedp.ID("minutes")),
+	)
+	run(t, ctx, "open the optional parts", chromedp.Evaluate[int](`document.querySelectorAll("form.session-form details").forEach(d => d.open = true); 0`))
+	type focused struct {
+		Name    string `json:"name"`
+		InForm  bool   `json:"inForm"`
+		Visible bool   `json:"visible"`
+	}
+	const probe = `(() => {
+		const e = document.activeElement;
+		const ring = el => { const s = getComputedStyle(el); return s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2; };
+		const next = e.nextElementSibling;
+		// Focus on the calendar button inside a date field is in the
+		// browser's own part of it, which page styles and :focus do not
+		// reach; Chromium draws its own ring there.
+		const browserPart = e.type === "date" && !e.matches(":focus");
+		return {name: e.id || e.name || e.tagName.toLowerCase(), inForm: !!e.closest("form.session-form"),
+			visible: browserPart || ring(e) || (next !== null && next.tagName === "SPAN" && ring(next))};
+	})()`
+	seen := map[string]bool{}
+	for i := 0; i < 80; i++ {
+		do(t, ctx, "Tab", chromedp.KeyEvent("\t"))
+		f := run(t, ctx, "focused element", chromedp.Evaluate[focused](probe))
+		if f.Name == "body" {
+			break
+		}
+		if !f.Visible {
+			t.Errorf("Tab %d: %s has no visible focus ring", i+1, f.Name)
+		}
+		if f.InForm {
+			seen[f.Name] = true
+		}
+	}
+	for _, want := range []string{"therapist", "date", "minutes", "fee", "format", "focus_life", "focus_relationship",
+		"focus_therapist", "focus_admin", "focus_other", "goal", "after", "helpful", "conduct_respect", "flag", "note"} {
+		if !seen[want] {
+			t.Errorf("Tab never reaches %s; reached %v", want, seen)
+		}
+	}
+	do(t, ctx, "fill in and send with Enter",
+		chromedp.Focus(chromedp.ID("minutes")),
+		chromedp.KeyEvent("50"),
+		chromedp.Focus(chromedp.ID("focus_life")),
+		chromedp.KeyEvent("45"),
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash`)),
+	)
+	if n := a.counts()[2]; n != 1 {
+		t.Errorf("%d sessions stored after Enter, want 1", n)
+	}
+}
