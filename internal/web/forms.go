@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,6 +22,16 @@ const maxForm = 1 << 20
 type formError struct {
 	Field   string
 	Message string
+}
+
+// attrs marks the input of field as the one the error is about, for screen
+// readers: invalid, and described by the error summary at the top of the
+// form. Nothing when the error is about another field, or there is none.
+func (e *formError) attrs(field string) template.HTMLAttr {
+	if e == nil || e.Field != field {
+		return ""
+	}
+	return `aria-invalid="true" aria-describedby="form-error"`
 }
 
 func toFormError(err error) *formError {

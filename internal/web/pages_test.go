@@ -231,6 +231,12 @@ func TestLogSessionForm(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.text(), "helpful must be 0-10") {
 		t.Errorf("bad form: %d, page lacks the error", r.status)
 	}
+	// Screen readers hear which field it is: that one input, and only it,
+	// is invalid and described by the error summary.
+	if page := r.text(); !strings.Contains(page, `id="helpful" aria-invalid="true" aria-describedby="form-error"`) ||
+		strings.Count(page, "aria-invalid") != 1 || !strings.Contains(page, `id="form-error"`) {
+		t.Errorf("the refused form does not mark its one invalid field for screen readers")
+	}
 	if n := a.counts()[2]; n != 1 {
 		t.Errorf("a refused form wrote a session: %d sessions", n)
 	}

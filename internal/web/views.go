@@ -56,6 +56,7 @@ func parseViews(static *assets) (*views, error) {
 			}
 			return m.String()
 		},
+		"invalid":  (*formError).attrs,
 		"has":      slices.Contains[[]string],
 		"seq":      seq,
 		"flagText": func(f string) string { return upshot.FlagLabels[f] },
