@@ -264,11 +264,12 @@ func screens(t *testing.T, ctx context.Context, dir, label string) {
 	}
 }
 
-// TestBrowserAccessibility checks every kind of page against WCAG 2.1 A and
-// AA with axe-core (testdata/axe), in the real browser so that contrast is
-// judged on the colours actually rendered: labelled inputs, contrast,
-// landmarks, names of links and buttons, valid ARIA. The delete
-// confirmation and the check-in result stand for the pages like them.
+// TestBrowserAccessibility checks every kind of page against WCAG 2.2 A and
+// AA and axe's best practices with axe-core (testdata/axe), in the real
+// browser so that contrast is judged on the colours actually rendered:
+// labelled inputs, contrast, target sizes, landmarks, names of links and
+// buttons, valid ARIA. The delete confirmation and the check-in result stand
+// for the pages like them; the main pages are checked again at phone width.
 func TestBrowserAccessibility(t *testing.T) {
 	axe, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
 	if err != nil {
@@ -285,7 +286,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		// (no inline or injected script) still holds for the page itself.
 		run(t, ctx, "load axe-core", chromedp.Evaluate[bool](string(axe)+"\n;typeof axe === 'object'"))
 		return run(t, ctx, "run axe-core on "+p, chromedp.Evaluate[[]axeViolation](
-			`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => r.violations)`,
+			`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}}).then(r => r.violations)`,
 			chromedp.EvalAwaitPromise))
 	}
 
@@ -309,26 +310,34 @@ func TestBrowserAccessibility(t *testing.T) {
 	// sent back with an error.
 	result := a.postCheckin("phq9", "2025-06-16", 0, 0, 0, 0, 0, 0, 0, 0, 1)
 	pages = append(pages, result, "/", "/therapists/new#invalid")
-	for _, p := range pages {
-		do(t, ctx, p, chromedp.Navigate(a.ts.URL+p), chromedp.WaitReady(chromedp.CSS("body")))
-		if strings.HasSuffix(p, "#invalid") {
-			do(t, ctx, "send the form without a name",
-				chromedp.Evaluate[chromedp.Void](`const f = document.querySelector("main form"); f.noValidate = true; f.querySelector("#name").value = ""; f.requestSubmit()`),
-				chromedp.WaitVisible(chromedp.CSS(`[aria-invalid="true"], .invalid`)),
-			)
-		}
-		// Open the collapsed parts so that what they hold is checked too.
-		run(t, ctx, p, chromedp.Evaluate[int](`document.querySelectorAll("details").forEach(d => d.open = true); 0`))
-		for _, v := range check(p) {
-			var where []string
-			for i, n := range v.Nodes {
-				if i == 3 {
-					where = append(where, fmt.Sprintf("and %d more", len(v.Nodes)-3))
-					break
-				}
-				where = append(where, strings.Join(n.Target, " ")+": "+n.Summary)
+	phone := []string{"/", "/sessions/new", "/checkin/phq9", "/review", "/report"}
+	for _, screen := range []struct {
+		width, height int64
+		paths         []string
+	}{{1100, 900, pages}, {390, 844, phone}} {
+		do(t, ctx, "set the screen size", chromedp.EmulateViewport(screen.width, screen.height))
+		for _, p := range screen.paths {
+			where := fmt.Sprintf("%s at %d px", p, screen.width)
+			do(t, ctx, where, chromedp.Navigate(a.ts.URL+p), chromedp.WaitReady(chromedp.CSS("body")))
+			if strings.HasSuffix(p, "#invalid") {
+				do(t, ctx, "send the form without a name",
+					chromedp.Evaluate[chromedp.Void](`const f = document.querySelector("main form"); f.noValidate = true; f.querySelector("#name").value = ""; f.requestSubmit()`),
+					chromedp.WaitVisible(chromedp.CSS(`[aria-invalid="true"]`)),
+				)
 			}
-			t.Errorf("%s: %s (%s): %s\n  %s", p, v.ID, v.Impact, v.Help, strings.Join(where, "\n  "))
+			// Open the collapsed parts so that what they hold is checked too.
+			run(t, ctx, where, chromedp.Evaluate[int](`document.querySelectorAll("details").forEach(d => d.open = true); 0`))
+			for _, v := range check(where) {
+				var nodes []string
+				for i, n := range v.Nodes {
+					if i == 3 {
+						nodes = append(nodes, fmt.Sprintf("and %d more", len(v.Nodes)-3))
+						break
+					}
+					nodes = append(nodes, strings.Join(n.Target, " ")+": "+n.Summary)
+				}
+				t.Errorf("%s: %s (%s): %s\n  %s", where, v.ID, v.Impact, v.Help, strings.Join(nodes, "\n  "))
+			}
 		}
 	}
 }
