@@ -310,7 +310,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	// sent back with an error.
 	result := a.postCheckin("phq9", "2025-06-16", 0, 0, 0, 0, 0, 0, 0, 0, 1)
 	pages = append(pages, result, "/", "/therapists/new#invalid")
-	phone := []string{"/", "/sessions/new", "/checkin/phq9", "/review", "/report"}
+	phone := []string{"/", "/sessions/new", "/checkin/phq9", "/review", "/report", "/checkins", "/sessions", "/sessions/1", "/goals", "/therapists", "/settings"}
 	for _, screen := range []struct {
 		width, height int64
 		paths         []string
