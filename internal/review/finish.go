@@ -52,13 +52,21 @@ func (r *run) verdict() {
 		return
 	}
 	// Concerns are grouped by therapist when there are several, so the
-	// verdict says whose work they are about.
+	// verdict says whose work they are about. A therapy that has ended is
+	// told in the past tense, after the present: its concerns are history
+	// to learn from, not something to raise at a next session.
 	var attention []string
-	concernsOf := map[int64][]string{}
-	var concernOrder []int64
+	concernsOf, pastOf := map[int64][]string{}, map[int64][]string{}
+	var concernOrder, pastOrder []int64
 	for _, f := range r.out.Findings {
-		switch f.Severity {
-		case Concern:
+		ended := r.ended(f.TherapistID)
+		switch {
+		case f.Severity == Concern && ended:
+			if _, ok := pastOf[f.TherapistID]; !ok {
+				pastOrder = append(pastOrder, f.TherapistID)
+			}
+			pastOf[f.TherapistID] = appendNew(pastOf[f.TherapistID], verdictWords[f.Code])
+		case f.Severity == Concern:
 			who := int64(0)
 			if r.multi() {
 				who = f.TherapistID
@@ -67,17 +75,20 @@ func (r *run) verdict() {
 				concernOrder = append(concernOrder, who)
 			}
 			concernsOf[who] = appendNew(concernsOf[who], verdictWords[f.Code])
-		case Attention:
+		case f.Severity == Attention && !ended:
 			attention = appendNew(attention, verdictWords[f.Code])
 		}
 	}
-	var concerns []string
+	var concerns, past []string
 	for _, who := range concernOrder {
 		if who == 0 {
 			concerns = append(concerns, joinAnd(concernsOf[who]))
 		} else {
 			concerns = append(concerns, "with "+r.name(who)+": "+joinAnd(concernsOf[who]))
 		}
+	}
+	for _, who := range pastOrder {
+		past = append(past, "with "+r.name(who)+" (ended "+r.therapists[who].Ended.String()+"), your records showed "+joinAnd(pastOf[who]))
 	}
 	good := r.goodOutcomes()
 	var v string
@@ -99,13 +110,23 @@ func (r *run) verdict() {
 		}
 	case len(good) > 0:
 		v = "Your records show this therapy helping: " + joinAnd(good) + "."
+	case len(past) > 0:
+		v = "No concerns in your records about a current therapy."
 	default:
 		v = "No concerns in your records so far."
+	}
+	if len(past) > 0 {
+		v += " Earlier, " + strings.Join(past, "; ") + "."
 	}
 	if r.out.Safety != nil {
 		v = "Please read the note about support first. " + v
 	}
 	r.out.Verdict = v
+}
+
+// ended reports whether id is a therapist in scope whose therapy has ended.
+func (r *run) ended(id int64) bool {
+	return r.therapists[id] != nil && !r.therapists[id].Ended.IsZero() && !r.current[id]
 }
 
 // goodOutcomes phrases the improvements for the verdict, grouped so a

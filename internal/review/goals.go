@@ -149,9 +149,13 @@ func (r *run) neglected() {
 				continue
 			}
 			evidence = append(evidence, sessionIDs(lastN(ss, need))...)
+			title, verb := "A goal has not come up lately", " has not come up in your "
+			if r.ended(id) {
+				title, verb = "A goal that did not come up", " did not come up in your "
+			}
 			r.add(Finding{Code: CodeGoalNeglected, TherapistID: id, GoalID: g.ID,
-				Title: "A goal has not come up lately",
-				Detail: "Your goal " + quote(g.Title) + " has not come up in your " + lastSessions(since) + " with " + r.name(id) +
+				Title: title,
+				Detail: "Your goal " + quote(g.Title) + verb + lastSessions(since) + " with " + r.name(id) +
 					" (" + when + ").",
 				Evidence: Evidence{Sessions: evidence, Numbers: map[string]float64{
 					"sessions_since": float64(since), "min_sessions": float64(need)}}}, int(g.ID))

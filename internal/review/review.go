@@ -219,6 +219,11 @@ func (r *run) add(f Finding, subject int) {
 	if f.Evidence.Numbers == nil {
 		f.Evidence.Numbers = map[string]float64{}
 	}
+	// A finding about a therapy that has ended says so where it is read
+	// first, so nobody takes it for the state of their current therapy.
+	if r.ended(f.TherapistID) {
+		f.Title += " (" + r.name(f.TherapistID) + ", ended " + r.therapists[f.TherapistID].Ended.String() + ")"
+	}
 	rank := r.therapistRank[f.TherapistID] // 0 for findings about no one therapist
 	r.found = append(r.found, ranked{Finding: f, therapistRank: rank, subject: subject, seq: len(r.found)})
 }

@@ -249,7 +249,23 @@ func TestPerTherapist(t *testing.T) {
 	if m.Baseline.Total != 12 || m.Latest.Total != 8 || len(m.Courses) != 2 || m.Courses[0].TherapistID != a || m.Courses[0].Reliable != "deterioration" {
 		t.Errorf("measure %+v", m)
 	}
-	// Dr. A's therapy is over: nothing about it goes on the agenda.
+	// Dr. A's therapy is over: the verdict leads with the therapy going on
+	// and tells the ended one in the past tense, and its findings say whose
+	// and since when they are history.
+	if !strings.HasPrefix(r.Verdict, "Your records show this therapy helping: ") ||
+		!strings.Contains(r.Verdict, " Earlier, with Dr. A (ended "+day(63).String()+"), your records showed ") ||
+		strings.Contains(r.Verdict, "worth raising") {
+		t.Errorf("verdict %q", r.Verdict)
+	}
+	for _, f := range r.Findings {
+		if ended := strings.HasSuffix(f.Title, " (Dr. A, ended "+day(63).String()+")"); ended != (f.TherapistID == a) {
+			t.Errorf("finding %s about therapist %d titled %q", f.Code, f.TherapistID, f.Title)
+		}
+	}
+	if neg := findingsWith(r, review.CodeGoalNeglected)[0]; !strings.Contains(neg.Detail, " did not come up in your last ") {
+		t.Errorf("neglect in an ended therapy: %q", neg.Detail)
+	}
+	// Nothing about it goes on the agenda.
 	for _, s := range r.Agenda {
 		if strings.Contains(s, "Dr. A") || strings.Contains(s, "back to the problems") {
 			t.Errorf("agenda item about the ended therapy: %q", s)
