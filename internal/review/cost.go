@@ -137,11 +137,11 @@ func (r *run) cost() {
 		}
 		since.finish(0)
 		r.out.Cost.SinceImprovement = &since
-		detail += " Since your last reliable improvement (" + li.def.Label() + " on " + li.ck.Date.String() + ")"
+		improved := li.def.Label() + " was last reliably better on " + li.ck.Date.String()
 		if since.Sessions == 0 {
-			detail += " there have been no sessions yet."
+			detail += " Your " + improved + ", after your latest session."
 		} else {
-			detail += ": " + plural(since.Sessions, "session") + ", " + num(since.Hours, 1) + " hours, " + moneyWords(since.Money) + "."
+			detail += " Since your " + improved + ": " + plural(since.Sessions, "session") + ", " + num(since.Hours, 1) + " hours, " + moneyWords(since.Money) + "."
 		}
 		nums["sessions_since_improvement"] = float64(since.Sessions)
 	} else if r.hasOutcomeMeasures() {

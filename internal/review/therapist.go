@@ -142,7 +142,7 @@ func (r *run) conduct(id int64, ss []*upshot.Session, recentN int, concernMax, t
 		trendNums["drop"] = trendDrop
 		r.add(Finding{Code: CodeConductTrend, TherapistID: id,
 			Title: "Ratings of " + name + "'s conduct falling",
-			Detail: "Your ratings of " + name + " fell, earlier sessions against the " + lastSessions(len(lastN(ss, recentN))) + ": " + joinAnd(fell) +
+			Detail: "Your ratings of " + name + " fell from your earlier sessions to your " + lastSessions(len(lastN(ss, recentN))) + ": " + joinAnd(fell) +
 				" (1 to 5). A fall of " + num(trendDrop, 1) + " or more is reported.",
 			Evidence: Evidence{Sessions: sortedUnique(fellSessions), Numbers: trendNums}}, 0)
 	}

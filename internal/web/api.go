@@ -390,6 +390,9 @@ type settingView struct {
 	upshot.SettingDef
 	Value string `json:"value"`
 	IsSet bool   `json:"is_set"`
+	// Invalid marks, on the settings page, the value a refused form was
+	// refused for.
+	Invalid bool `json:"-"`
 }
 
 func (s *Server) settingViews(r *http.Request) ([]settingView, error) {

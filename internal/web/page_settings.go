@@ -63,6 +63,9 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 		changes = append(changes, change{sv.Name, value})
 	}
 	if ferr != nil {
+		for i := range views {
+			views[i].Invalid = views[i].Name == upshot.ErrorField(ferr)
+		}
 		s.render(w, r, statusOf(ferr), "settings", page{Title: "Settings", Nav: "settings", Data: settingsData{Settings: views, Error: toFormError(ferr)}})
 		return
 	}

@@ -381,8 +381,14 @@ func TestSettingsFormWritesNothingWhenAnyIsInvalid(t *testing.T) {
 			if r.status != http.StatusUnprocessableEntity {
 				t.Fatalf("POST /settings: %d, want 422", r.status)
 			}
-			if !strings.Contains(r.text(), "setting invalid\" id=\"setting-"+tt.field+"\"") {
+			page := r.text()
+			if !strings.Contains(page, "setting invalid\" id=\"setting-"+tt.field+"\"") {
 				t.Errorf("the form does not point at %s", tt.field)
+			}
+			// The refused value is marked for screen readers, and the folded
+			// thresholds are open so that it can be seen.
+			if strings.Count(page, `aria-invalid="true"`) != 1 || !strings.Contains(page, `<details class="optional" open>`) {
+				t.Errorf("the refused form does not show and mark %s", tt.field)
 			}
 			set, err := a.db.Settings(t.Context(), upshot.DefaultOwner)
 			if err != nil || len(set) != 0 {
