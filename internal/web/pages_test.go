@@ -233,9 +233,11 @@ func TestLogSessionForm(t *testing.T) {
 	}
 	// Screen readers hear which field it is: that one input, and only it,
 	// is invalid and described by the error summary.
-	if page := r.text(); !strings.Contains(page, `id="helpful" aria-invalid="true" aria-describedby="form-error"`) ||
+	bad = url.Values{"therapist": {fmt.Sprint(th)}, "date": {"2025-06-16"}, "minutes": {"601"}}
+	r = a.postForm("/sessions", bad.Encode())
+	if page := r.text(); r.status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="minutes" aria-invalid="true" aria-describedby="form-error"`) ||
 		strings.Count(page, "aria-invalid") != 1 || !strings.Contains(page, `id="form-error"`) {
-		t.Errorf("the refused form does not mark its one invalid field for screen readers")
+		t.Errorf("the refused form (%d) does not mark its one invalid field for screen readers", r.status)
 	}
 	if n := a.counts()[2]; n != 1 {
 		t.Errorf("a refused form wrote a session: %d sessions", n)
