@@ -217,8 +217,21 @@ func (b *builder) dateTicks(c *canvas, p plot) {
 		}
 		x := b.xOfDate(p, d)
 		c.line(x, p.bottom(), x, p.bottom()+4, colMuted, 1, "")
-		c.text(x, p.bottom()+17, t.Format("Jan 2006"), "middle", colMuted, smallFont)
+		c.text(x, p.bottom()+17, t.Format("Jan 2006"), edgeAnchor(x, c.w), colMuted, smallFont)
 	}
+}
+
+// edgeAnchor centres an axis label under its tick unless that would run it
+// off either side of a chart w wide; then it ends (or starts) at the tick.
+func edgeAnchor(x, w float64) string {
+	const half = 4.5 * smallFont * 0.6 // half of "Jan 2006" at about 0.6 em a character
+	switch {
+	case x+half > w:
+		return "end"
+	case x-half < 0:
+		return "start"
+	}
+	return "middle"
 }
 
 // therapistStarts marks where each therapist after the first begins, so a
@@ -344,6 +357,9 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 	// Bands span from their lower bound to the next band's, so adjacent bands
 	// meet without gaps on an integer scale.
 	higherBetter := def.Direction == instrument.HigherIsBetter
+	// Band names are written after the scores are drawn, over them with a
+	// halo, so a line crossing a band never hides its name.
+	var bandNames []func()
 	for i, band := range def.Bands {
 		top := y(band.Max)
 		if i < len(def.Bands)-1 {
@@ -354,8 +370,9 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 			bottom = (y(band.Min) + y(band.Min-1)) / 2
 		}
 		c.rect(p.left, top, p.width, bottom-top, bandColour(i, len(def.Bands), higherBetter), "")
-		if bottom-top >= 12 {
-			c.text(p.right()-6, (top+bottom)/2+4, band.Label, "end", colMuted, smallFont)
+		if bottom-top >= smallFont {
+			ly, label := (top+bottom)/2+4, band.Label
+			bandNames = append(bandNames, func() { c.haloText(p.right()-6, ly, label, "end", colMuted, smallFont) })
 		}
 	}
 	if cs := def.Caseness; cs != nil {
@@ -367,10 +384,16 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 		}
 		c.line(p.left, cy, p.right(), cy, colMuted, 1.2, "6 4")
 	}
-	// y axis: min, max and the band boundaries.
+	// y axis: min, max and the band boundaries as the scale publishes
+	// them: where a worse band begins (PHQ-9: 10) on a symptom scale, where
+	// a worse band ends (WHO-5: 50 or less) on a wellbeing scale.
 	ticks := []int{def.Min, def.Max}
-	for _, band := range def.Bands[1:] {
-		ticks = append(ticks, band.Min)
+	for i := range def.Bands[1:] {
+		if higherBetter {
+			ticks = append(ticks, def.Bands[i].Max)
+		} else {
+			ticks = append(ticks, def.Bands[i+1].Min)
+		}
 	}
 	for _, t := range ticks {
 		c.text(p.left-6, y(t)+4, strconv.Itoa(t), "end", colMuted, smallFont)
@@ -406,6 +429,9 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 	// Reliable changes are drawn last, over the plain points.
 	for _, kind := range []int{markPlain, markWorse, markImproved} {
 		c.markers(kind, marks[kind])
+	}
+	for _, name := range bandNames {
+		name()
 	}
 	improved, worse := len(marks[markImproved]) > 0, len(marks[markWorse]) > 0
 	flagged := b.flagMarks(c, p.bottom()+34, func(s *upshot.Session) (float64, bool) { return b.xOfDate(p, s.Date), true })
@@ -501,7 +527,7 @@ func (b *builder) focus() *Figure {
 		return nil
 	}
 	id := "chart-focus-split"
-	p := plot{left: 40, top: 24, width: chartWidth - 40 - 12, height: 170}
+	p := plot{left: 46, top: 24, width: chartWidth - 46 - 12, height: 170} // room for "100%"
 	h := p.top + p.height + 48
 	latest := ss[len(ss)-1]
 	title := "Where session time went"

@@ -24,8 +24,8 @@ type canvas struct {
 // container, so these set proportions and the relative size of text.
 const (
 	chartWidth = 440
-	fontSize   = 13
-	smallFont  = 12
+	fontSize   = 15
+	smallFont  = 14
 )
 
 // Colours. Text colours pass WCAG AA (4.5:1) on white; marks pass the 3:1
@@ -84,6 +84,13 @@ func (c *canvas) line(x1, y1, x2, y2 float64, stroke string, width float64, dash
 // text writes a label; anchor is start, middle or end.
 func (c *canvas) text(x, y float64, s, anchor, fill string, size int) {
 	fmt.Fprintf(&c.b, `<text x="%s" y="%s" text-anchor="%s" fill="%s" font-size="%d">%s</text>`,
+		num(x), num(y), anchor, fill, size, esc(s))
+}
+
+// haloText is text with a ring of the page colour round its letters, for
+// labels drawn over lines and points.
+func (c *canvas) haloText(x, y float64, s, anchor, fill string, size int) {
+	fmt.Fprintf(&c.b, `<text x="%s" y="%s" text-anchor="%s" fill="%s" font-size="%d" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">%s</text>`,
 		num(x), num(y), anchor, fill, size, esc(s))
 }
 
