@@ -287,3 +287,39 @@ func TestWriteShowsTheReviewCost(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A chart's axis marks a scale's cut-offs as they are published: where a
+// worse band begins on PHQ-9 (10), where a worse band ends on WHO-5 (50 or
+// less, 28 or less).
+func TestMeasureChartMarksPublishedCutOffs(t *testing.T) {
+	reg := instrument.Builtin()
+	c, err := Build(demoSnapshot(t, reg), reg, AnchorLinks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct{ want, not []string }{
+		"chart-phq9": {want: []string{">5<", ">10<", ">15<", ">20<"}, not: []string{">4<", ">9<"}},
+		"chart-who5": {want: []string{">28<", ">50<"}, not: []string{">29<", ">51<"}},
+	}
+	for _, f := range c.Measures {
+		tt, ok := tests[f.ID]
+		if !ok {
+			continue
+		}
+		delete(tests, f.ID)
+		svg := string(f.SVG)
+		for _, w := range tt.want {
+			if !strings.Contains(svg, w) {
+				t.Errorf("%s: no tick %s", f.ID, w)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(svg, n) {
+				t.Errorf("%s: tick %s is not a published cut-off", f.ID, n)
+			}
+		}
+	}
+	if len(tests) != 0 {
+		t.Errorf("charts missing: %v", tests)
+	}
+}
