@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/upshot-app/upshot/internal/store/storetest"
+	"github.com/upshot-app/upshot/internal/upshot"
 )
 
 // Browser tests drive the real server with headless Chromium (Debian's
@@ -412,5 +413,34 @@ func TestBrowserKeyboardLogForm(t *testing.T) {
 	)
 	if n := a.counts()[2]; n != 1 {
 		t.Errorf("%d sessions stored after Enter, want 1", n)
+	}
+}
+
+// A goal's progress list shows once the goal is ticked, and unticking it
+// clears the progress, so a goal is never sent as worked on by accident.
+func TestBrowserGoalProgressFollowsTick(t *testing.T) {
+	a := newApp(t, "sqlite")
+	_, goal := a.seed()
+	ctx := newBrowser(t, 390, 844)
+	box := chromedp.CSS(fmt.Sprintf(`input[name="goal"][value="%d"]`, goal))
+	progress := fmt.Sprintf("progress_%d", goal)
+	hidden := fmt.Sprintf(`document.getElementById(%q).hidden`, progress)
+	do(t, ctx, "open the log form", chromedp.Navigate(a.ts.URL+"/sessions/new"), chromedp.WaitVisible(chromedp.ID("minutes")))
+	if !run(t, ctx, "before ticking", chromedp.Evaluate[bool](hidden)) {
+		t.Error("the progress list shows before its goal is ticked")
+	}
+	do(t, ctx, "tick the goal and rate it", chromedp.Click(box), chromedp.SetValue(chromedp.ID(progress), "2"))
+	if run(t, ctx, "after ticking", chromedp.Evaluate[bool](hidden)) {
+		t.Error("the progress list stays hidden after its goal is ticked")
+	}
+	do(t, ctx, "untick the goal", chromedp.Click(box))
+	if v := run(t, ctx, "after unticking", chromedp.Evaluate[string](fmt.Sprintf(`document.getElementById(%q).value`, progress))); v != "" {
+		t.Errorf("unticking left progress %q, which would send the goal as worked on", v)
+	}
+	do(t, ctx, "send", chromedp.SetValue(chromedp.ID("minutes"), "50"),
+		chromedp.Click(chromedp.CSS(`form.session-form button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
+	list, err := a.db.ListSessions(t.Context(), upshot.DefaultOwner, upshot.SessionFilter{})
+	if err != nil || len(list) != 1 || len(list[0].Goals) != 0 {
+		t.Errorf("stored %+v (%v), want one session with no goal", list, err)
 	}
 }

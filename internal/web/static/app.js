@@ -1,6 +1,7 @@
 // Upshot progressive enhancement. Every page works without this file; it
 // only adds conveniences: +/- steppers and a live split for the focus
-// minutes, and a print button on the report page.
+// minutes, a goal's progress shown only once the goal is ticked, and a print
+// button on the report page.
 "use strict";
 
 (function () {
@@ -71,6 +72,25 @@
     }
   }
 
+  // Without script every goal shows its progress list. With it, a goal's
+  // list appears when the goal is ticked and is cleared when it is unticked,
+  // so a progress chosen and then abandoned is not sent (the server counts a
+  // goal with a progress as worked on).
+  function goalProgress() {
+    for (const row of document.querySelectorAll(".goal-row")) {
+      const box = row.querySelector('input[name="goal"]');
+      const select = row.querySelector("select");
+      if (!box || !select) continue;
+      const sync = () => {
+        select.hidden = !box.checked;
+        if (!box.checked) select.value = "";
+      };
+      if (!box.checked && select.value !== "") box.checked = true;
+      box.addEventListener("change", sync);
+      sync();
+    }
+  }
+
   function printButton() {
     const button = document.getElementById("print-report");
     if (!button) return;
@@ -83,6 +103,7 @@
       addSteppers();
       redraw();
     }
+    goalProgress();
     printButton();
   });
 })();
