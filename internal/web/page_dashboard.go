@@ -133,18 +133,28 @@ func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today 
 			return nil, err
 		}
 	}
+	// The three most pressing findings, about the therapy going on first: a
+	// therapy that has ended comes after, however severe, since nothing
+	// about it can be raised at a next session (the review still lists all).
+	ended := map[int64]bool{}
+	for _, t := range d.Review.Scope.Therapists {
+		ended[t.ID] = !t.Current
+	}
+	var current, past []report.FindingView
 	for _, g := range report.GroupFindings(snap, d.Review, webLinks) {
 		if g.Severity == review.Info || g.Severity == review.Urgent {
 			continue
 		}
 		for _, f := range g.Findings {
-			if len(d.Pressing) < 3 {
-				d.Pressing = append(d.Pressing, f)
+			if ended[f.TherapistID] {
+				past = append(past, f)
 			} else {
-				d.MoreFindings++
+				current = append(current, f)
 			}
 		}
 	}
+	all := append(current, past...)
+	d.Pressing, d.MoreFindings = all[:min(3, len(all))], max(0, len(all)-3)
 	window := report.RecentWindow(snap, dashboardMonths)
 	if d.Charts, err = report.BuildWindow(snap, s.reg, webLinks, window); err != nil {
 		return nil, err

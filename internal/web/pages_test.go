@@ -407,3 +407,46 @@ func TestSettingsFormWritesNothingWhenAnyIsInvalid(t *testing.T) {
 		t.Errorf("settings after a valid form: %v %v", set, err)
 	}
 }
+
+// The dashboard's most pressing findings are about the therapy going on:
+// a concern about a therapist who has ended comes after an attention point
+// about the current one, and says it is history.
+func TestDashboardPutsTheCurrentTherapyFirst(t *testing.T) {
+	a := newApp(t, "sqlite")
+	ctx := t.Context()
+	today := upshot.DateOf(testNow)
+	past := &upshot.Therapist{Name: "Dr. Past", Started: today.AddDays(-200), Ended: today.AddDays(-100)}
+	now := &upshot.Therapist{Name: "Dr. Now", Started: today.AddDays(-90)}
+	for _, th := range []*upshot.Therapist{past, now} {
+		if err := a.db.CreateTherapist(ctx, upshot.DefaultOwner, th); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := &upshot.Goal{Title: "Sleep through the night", Domain: "health", Status: upshot.GoalOpen, Opened: today.AddDays(-200)}
+	if err := a.db.CreateGoal(ctx, upshot.DefaultOwner, g); err != nil {
+		t.Fatal(err)
+	}
+	add := func(th *upshot.Therapist, day int, f upshot.Focus, goals ...upshot.GoalProgress) {
+		s := &upshot.Session{TherapistID: th.ID, Date: today.AddDays(day), Minutes: upshot.Ptr(50), Focus: &f, Goals: goals}
+		if err := a.db.CreateSession(ctx, upshot.DefaultOwner, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// With Dr. Past the sessions drifted to the relationship (a concern).
+	for i := range 4 {
+		add(past, -190+7*i, upshot.Focus{Life: 45, Admin: 5}, upshot.GoalProgress{GoalID: g.ID})
+	}
+	for i := range 4 {
+		add(past, -150+7*i, upshot.Focus{Life: 10, Relationship: 40})
+	}
+	// With Dr. Now the goal has not come up (a point for attention).
+	for i := range 5 {
+		add(now, -80+7*i, upshot.Focus{Life: 45, Admin: 5})
+	}
+	page := a.get("/").text()
+	_, pressing, _ := strings.Cut(page, `id="pressing-title"`)
+	neglect, drift := strings.Index(pressing, "A goal has not come up lately"), strings.Index(pressing, "Sessions drifting to the relationship (Dr. Past, ended ")
+	if neglect < 0 || drift < 0 || neglect > drift {
+		t.Errorf("the dashboard does not lead with the current therapy (neglect at %d, ended drift at %d):\n%.1500s", neglect, drift, pressing)
+	}
+}
