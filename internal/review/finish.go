@@ -59,7 +59,7 @@ func (r *run) verdict() {
 	concernsOf, pastOf := map[int64][]string{}, map[int64][]string{}
 	var concernOrder, pastOrder []int64
 	for _, f := range r.out.Findings {
-		ended := r.ended(f.TherapistID)
+		ended := f.Past
 		switch {
 		case f.Severity == Concern && ended:
 			if _, ok := pastOf[f.TherapistID]; !ok {
@@ -111,11 +111,13 @@ func (r *run) verdict() {
 	case len(good) > 0:
 		v = "Your records show this therapy helping: " + joinAnd(good) + "."
 	case len(past) > 0:
-		v = "No concerns in your records about a current therapy."
+		// Only history to tell: say it plainly, without implying a
+		// therapy going on when there may be none.
+		v = "W" + strings.TrimPrefix(strings.Join(past, "; "), "w") + "."
 	default:
 		v = "No concerns in your records so far."
 	}
-	if len(past) > 0 {
+	if len(past) > 0 && (len(concerns) > 0 || len(attention) > 0 || len(good) > 0) {
 		v += " Earlier, " + strings.Join(past, "; ") + "."
 	}
 	if r.out.Safety != nil {

@@ -53,7 +53,11 @@ func anyHistory(g *gen) (*hist, review.Options) {
 	h := newHist()
 	var therapists, goals []int64
 	for range 1 + g.n(3) {
-		therapists = append(therapists, h.therapist("Dr. "+strconv.Itoa(len(therapists)+1)))
+		id := h.therapist("Dr. " + strconv.Itoa(len(therapists)+1))
+		therapists = append(therapists, id)
+		if g.n(3) == 0 {
+			h.endTherapist(id, day(1+g.n(400)))
+		}
 	}
 	for range g.n(5) {
 		id := h.goal("goal "+strconv.Itoa(len(goals)+1), day(g.n(60)))

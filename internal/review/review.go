@@ -29,6 +29,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -169,6 +170,9 @@ type Finding struct {
 	Instrument  string   `json:"instrument,omitempty"`
 	GoalID      int64    `json:"goal_id,omitempty"`
 	Evidence    Evidence `json:"evidence"`
+	// Past is set on a finding about a therapy that has ended: history to
+	// learn from rather than something to raise at a next session.
+	Past bool `json:"past,omitempty"`
 }
 
 // Evidence is what a finding rests on: the records and the numbers, so that
@@ -221,11 +225,31 @@ func (r *run) add(f Finding, subject int) {
 	}
 	// A finding about a therapy that has ended says so where it is read
 	// first, so nobody takes it for the state of their current therapy.
-	if r.ended(f.TherapistID) {
-		f.Title += " (" + r.name(f.TherapistID) + ", ended " + r.therapists[f.TherapistID].Ended.String() + ")"
+	if f.Past = r.past(f); f.Past {
+		ended := "ended " + r.therapists[f.TherapistID].Ended.String()
+		if name := r.name(f.TherapistID); !strings.Contains(f.Title, name) {
+			ended = name + ", " + ended
+		}
+		f.Title += " (" + ended + ")"
 	}
 	rank := r.therapistRank[f.TherapistID] // 0 for findings about no one therapist
 	r.found = append(r.found, ranked{Finding: f, therapistRank: rank, subject: subject, seq: len(r.found)})
+}
+
+// past reports whether f is about a therapy that has ended. A score measured
+// after the end and its grace period belongs to now, even when the only
+// therapist in scope (whose course then holds every check-in) has ended.
+func (r *run) past(f Finding) bool {
+	if !r.ended(f.TherapistID) {
+		return false
+	}
+	limit := r.therapists[f.TherapistID].Ended.AddDays(checkInGraceDays)
+	for _, id := range f.Evidence.CheckIns {
+		if r.checkinDate[id].After(limit) {
+			return false
+		}
+	}
+	return true
 }
 
 func severityRank(s string) int { return slices.Index(Severities, s) }

@@ -258,8 +258,9 @@ func TestPerTherapist(t *testing.T) {
 		t.Errorf("verdict %q", r.Verdict)
 	}
 	for _, f := range r.Findings {
-		if ended := strings.HasSuffix(f.Title, " (Dr. A, ended "+day(63).String()+")"); ended != (f.TherapistID == a) {
-			t.Errorf("finding %s about therapist %d titled %q", f.Code, f.TherapistID, f.Title)
+		titled := strings.HasSuffix(f.Title, "ended "+day(63).String()+")") && strings.Contains(f.Title, "Dr. A")
+		if f.Past != (f.TherapistID == a) || titled != f.Past || strings.Count(f.Title, "Dr. A") > 1 {
+			t.Errorf("finding %s about therapist %d: past %v, titled %q", f.Code, f.TherapistID, f.Past, f.Title)
 		}
 	}
 	if neg := findingsWith(r, review.CodeGoalNeglected)[0]; !strings.Contains(neg.Detail, " did not come up in your last ") {
@@ -398,5 +399,41 @@ func TestStoredDefinitionWins(t *testing.T) {
 	}
 	if f := findingsWith(r, review.CodeReliableImprovement); len(f) != 1 || f[0].Evidence.Numbers["reliable_change"] != 4.43 {
 		t.Errorf("reliable_improvement %+v", f)
+	}
+}
+
+// Scores measured after the only therapy ended belong to now: a worsening
+// months later is not filed away as that therapy's history.
+func TestWorseningAfterTheOnlyTherapyEnded(t *testing.T) {
+	h := newHist()
+	a := h.therapist("Dr. A")
+	h.weekly(a, day(0), 8)
+	h.endTherapist(a, day(49))
+	h.phq9(day(0), 8, 0)
+	h.phq9(day(49), 8, 0)
+	h.phq9(day(150), 20, 0)
+	h.valid(t)
+	r := h.review()
+	worse := findingsWith(r, review.CodeReliableDeterioration)
+	if len(worse) != 1 || worse[0].Past || strings.Contains(worse[0].Title, "ended") {
+		t.Fatalf("deterioration after the end: %+v", worse)
+	}
+	if !strings.HasPrefix(r.Verdict, "Your records show concerns worth raising") {
+		t.Errorf("verdict %q", r.Verdict)
+	}
+}
+
+// With only an ended therapy in scope, the verdict tells its history
+// without implying a therapy going on.
+func TestVerdictWithOnlyAnEndedTherapy(t *testing.T) {
+	h := newHist()
+	a := h.therapist("Dr. A")
+	h.weekly(a, day(0), 4, focus(80, 0, 0, 20, 0))
+	h.weekly(a, day(28), 4, focus(20, 60, 0, 20, 0))
+	h.endTherapist(a, day(56))
+	h.valid(t)
+	r := h.review()
+	if want := "With Dr. A (ended " + day(56).String() + "), your records showed "; !strings.HasPrefix(r.Verdict, want) || strings.Contains(r.Verdict, "current") {
+		t.Errorf("verdict %q, want it to start %q", r.Verdict, want)
 	}
 }

@@ -53,6 +53,7 @@ type run struct {
 	resolve     checkin.DefinitionFor
 	allCheckIns []*upshot.CheckIn // by date then id, up to today, any scope
 	checkins    map[string][]scored
+	checkinDate map[int64]upshot.Date // of the scored check-ins in scope
 	unscored    map[string][]int64
 	instruments []string
 	measureAt   map[string]int
@@ -96,6 +97,7 @@ func newRun(s *upshot.Snapshot, reg *instrument.Registry, opt Options) *run {
 		current:       map[int64]bool{},
 		firstSession:  map[int64]upshot.Date{},
 		checkins:      map[string][]scored{},
+		checkinDate:   map[int64]upshot.Date{},
 		unscored:      map[string][]int64{},
 		measureAt:     map[string]int{},
 		resolve:       checkin.Resolver(reg, s.Definitions),
@@ -205,6 +207,7 @@ func (r *run) scope() {
 			r.checkins[c.Instrument] = make([]scored, 0, counts[c.Instrument])
 		}
 		r.checkins[c.Instrument] = append(r.checkins[c.Instrument], scored{ck: c, def: def, score: sc})
+		r.checkinDate[c.ID] = c.Date
 		r.out.Scope.CheckIns++
 	}
 	r.sortInstruments()

@@ -136,17 +136,13 @@ func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today 
 	// The three most pressing findings, about the therapy going on first: a
 	// therapy that has ended comes after, however severe, since nothing
 	// about it can be raised at a next session (the review still lists all).
-	ended := map[int64]bool{}
-	for _, t := range d.Review.Scope.Therapists {
-		ended[t.ID] = !t.Current
-	}
 	var current, past []report.FindingView
 	for _, g := range report.GroupFindings(snap, d.Review, webLinks) {
 		if g.Severity == review.Info || g.Severity == review.Urgent {
 			continue
 		}
 		for _, f := range g.Findings {
-			if ended[f.TherapistID] {
+			if f.Past {
 				past = append(past, f)
 			} else {
 				current = append(current, f)
