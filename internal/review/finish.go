@@ -59,9 +59,8 @@ func (r *run) verdict() {
 	concernsOf, pastOf := map[int64][]string{}, map[int64][]string{}
 	var concernOrder, pastOrder []int64
 	for _, f := range r.out.Findings {
-		ended := f.Past
 		switch {
-		case f.Severity == Concern && ended:
+		case f.Severity == Concern && f.Past:
 			if _, ok := pastOf[f.TherapistID]; !ok {
 				pastOrder = append(pastOrder, f.TherapistID)
 			}
@@ -75,7 +74,7 @@ func (r *run) verdict() {
 				concernOrder = append(concernOrder, who)
 			}
 			concernsOf[who] = appendNew(concernsOf[who], verdictWords[f.Code])
-		case f.Severity == Attention && !ended:
+		case f.Severity == Attention && !f.Past:
 			attention = appendNew(attention, verdictWords[f.Code])
 		}
 	}
@@ -236,16 +235,16 @@ func (r *run) goingWell() {
 		if r.multi() && f.TherapistID != 0 {
 			with = " with " + r.name(f.TherapistID)
 		}
-		n := f.Evidence.Numbers
+		n, key := f.Evidence.Numbers, [2]string{itoa(f.TherapistID), f.Instrument}
 		out := ", and is out of " + r.rangeName(f.Instrument) + " now"
-		if !recovered[[2]string{itoa(f.TherapistID), f.Instrument}] {
+		if !recovered[key] {
 			out = ""
 		}
 		switch f.Code {
 		case CodeReliableImprovement:
 			add("Your " + r.label(f.Instrument) + " score improved reliably" + with + ", from " + num(n["baseline"], 0) + " to " + num(n["latest"], 0) + out + ".")
 		case CodeRecovery:
-			if !improved[[2]string{itoa(f.TherapistID), f.Instrument}] {
+			if !improved[key] {
 				add("Your " + r.label(f.Instrument) + " score is out of " + r.rangeName(f.Instrument) + " now" + with + ".")
 			}
 		}
