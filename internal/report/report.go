@@ -209,12 +209,20 @@ func SeverityLabel(s string) string {
 		return "Worth raising"
 	case review.Info:
 		return "For your information"
+	case PastGroup:
+		return "From a therapy that has ended"
 	}
 	return s
 }
 
+// PastGroup is the Severity of the group that holds the findings about a
+// therapy that has ended, after every severity of the therapy going on.
+const PastGroup = "past"
+
 // GroupFindings groups a review's findings by severity, in the review's
-// order, resolving evidence ids to dated links.
+// order, resolving evidence ids to dated links. Findings about a therapy
+// that has ended come last, in a group of their own, so the review reads as
+// the present first and history after.
 func GroupFindings(snap *upshot.Snapshot, r *review.Review, link Linker) []SeverityGroup {
 	sessionDate := map[int64]upshot.Date{}
 	for _, s := range snap.Sessions {
@@ -225,10 +233,10 @@ func GroupFindings(snap *upshot.Snapshot, r *review.Review, link Linker) []Sever
 		checkinName[c.ID] = c.Instrument + " " + FormatDate(c.Date)
 	}
 	var out []SeverityGroup
-	for _, sev := range review.Severities {
+	for _, sev := range append(slices.Clone(review.Severities), PastGroup) {
 		g := SeverityGroup{Severity: sev, Label: SeverityLabel(sev)}
 		for _, f := range r.Findings {
-			if f.Severity != sev {
+			if f.Past != (sev == PastGroup) || (!f.Past && f.Severity != sev) {
 				continue
 			}
 			v := FindingView{Finding: f}

@@ -323,3 +323,25 @@ func TestMeasureChartMarksPublishedCutOffs(t *testing.T) {
 		t.Errorf("charts missing: %v", tests)
 	}
 }
+
+// Findings about a therapy that has ended come last, in a group of their
+// own; the severity groups before it hold only the therapy going on.
+func TestGroupFindingsPutsHistoryLast(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := demoSnapshot(t, reg)
+	groups := GroupFindings(snap, review.Run(snap, reg, review.Options{Today: today}), AnchorLinks)
+	if len(groups) < 2 {
+		t.Fatalf("groups: %+v", groups)
+	}
+	last := groups[len(groups)-1]
+	if last.Severity != PastGroup || last.Label != "From a therapy that has ended" || len(last.Findings) == 0 {
+		t.Fatalf("last group %s %q with %d findings, want the ended therapy's", last.Severity, last.Label, len(last.Findings))
+	}
+	for _, g := range groups {
+		for _, f := range g.Findings {
+			if f.Past != (g.Severity == PastGroup) {
+				t.Errorf("finding %s (past %v) in group %s", f.Code, f.Past, g.Severity)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -12,6 +13,7 @@ import (
 
 // Headings of the severity groups in the terminal form.
 var severityHeadings = map[string]string{
+	"":        "From a therapy that has ended",
 	Urgent:    "Urgent",
 	Concern:   "Concerns",
 	Attention: "Worth your attention",
@@ -55,11 +57,13 @@ func WriteText(w io.Writer, r *Review, width int) error {
 	p.para(r.Verdict, 0)
 	p.blank()
 
-	for _, sev := range Severities {
+	// By severity, then what is about a therapy that has ended: the present
+	// first, history after.
+	for _, sev := range append(slices.Clone(Severities), "") {
 		var fs []Finding
 		for _, f := range r.Findings {
 			// The notice above already says what the safety finding says.
-			if f.Severity == sev && f.Code != CodeSafety {
+			if f.Code != CodeSafety && f.Past == (sev == "") && (f.Past || f.Severity == sev) {
 				fs = append(fs, f)
 			}
 		}

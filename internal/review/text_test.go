@@ -138,3 +138,26 @@ func TestJSONContract(t *testing.T) {
 	has("settings_used", doc["settings_used"], "recent_window", "first_window", "drift_min_share", "drift_min_rise", "goal_neglect_sessions",
 		"no_improvement_sessions", "conduct_concern_max", "red_flag_window", "red_flag_min_sessions", "worse_after_window", "worse_after_min")
 }
+
+// The terminal review reads as the present first and history after: the
+// ended therapy's findings come under their own heading, last.
+func TestWriteTextPutsHistoryLast(t *testing.T) {
+	h := newHist()
+	a := h.therapist("Dr. A")
+	b := h.therapist("Dr. B")
+	h.weekly(a, day(0), 4, focus(80, 0, 0, 20, 0))
+	h.weekly(a, day(28), 6, focus(30, 50, 0, 20, 0))
+	h.endTherapist(a, day(63))
+	h.weekly(b, day(80), 6, focus(80, 0, 0, 20, 0), rate("respect", 2))
+	h.valid(t)
+	var buf strings.Builder
+	if err := review.WriteText(&buf, h.review(), 80); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	past, now := strings.Index(out, "From a therapy that has ended"), strings.Index(out, "Low ratings of Dr. B's conduct")
+	drift := strings.Index(out, "Sessions drifting to the relationship (Dr. A, ended")
+	if past < 0 || now < 0 || drift < 0 || !(now < past && past < drift) {
+		t.Errorf("current concern at %d, history heading at %d, ended drift at %d:\n%s", now, past, drift, out)
+	}
+}

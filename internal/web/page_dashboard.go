@@ -138,13 +138,13 @@ func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today 
 	// about it can be raised at a next session (the review still lists all).
 	var current, past []report.FindingView
 	for _, g := range report.GroupFindings(snap, d.Review, webLinks) {
-		if g.Severity == review.Info || g.Severity == review.Urgent {
-			continue
-		}
 		for _, f := range g.Findings {
-			if f.Past {
+			switch {
+			case f.Severity == review.Info || f.Severity == review.Urgent:
+				continue
+			case f.Past:
 				past = append(past, f)
-			} else {
+			default:
 				current = append(current, f)
 			}
 		}
