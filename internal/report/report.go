@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -93,7 +94,7 @@ func Render(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, t
 		Sessions: SessionRows(in),
 	}
 	if r.Safety != nil {
-		d.Safety = Lines(r.Safety.Text)
+		d.Safety = SafetyLines(r.Safety.Text)
 	}
 	for _, t := range r.Scope.Therapists {
 		d.Therapists = append(d.Therapists, t)
@@ -170,7 +171,7 @@ func inScopeLinks(in *upshot.Snapshot) Linker {
 type Document struct {
 	Today      upshot.Date
 	Review     *review.Review
-	Safety     []string
+	Safety     [][]Segment
 	Charts     *Charts
 	Groups     []SeverityGroup
 	Therapists []review.TherapistRef
@@ -443,6 +444,50 @@ func Lines(s string) []string {
 	return out
 }
 
+// Segment is a piece of a line of the safety notice: text, or a phone number
+// with the tel: link that calls it.
+type Segment struct {
+	Text string
+	Tel  template.URL
+}
+
+// phoneNumber is 3 to 15 digits, maybe after a +, maybe grouped by single
+// spaces or hyphens: "988", "116 123", "+44 20 7946 0958". Two digits
+// ("24/7") are not a number to call.
+var phoneNumber = regexp.MustCompile(`\+?\d(?:[ -]?\d){2,14}`)
+
+// SafetyLines splits the safety notice into lines and makes each phone number
+// in them (the person's own crisis contacts) a link that calls it, so that on
+// a phone reaching out is one tap.
+func SafetyLines(text string) [][]Segment {
+	var out [][]Segment
+	for _, l := range Lines(text) {
+		var line []Segment
+		at := 0
+		for _, m := range phoneNumber.FindAllStringIndex(l, -1) {
+			// Only a number standing on its own: not part of a word or of a
+			// longer run of digits and letters.
+			if m[0] > 0 && isWordByte(l[m[0]-1]) || m[1] < len(l) && isWordByte(l[m[1]]) {
+				continue
+			}
+			digits := strings.Map(func(r rune) rune {
+				if r == '+' || r >= '0' && r <= '9' {
+					return r
+				}
+				return -1
+			}, l[m[0]:m[1]])
+			line = append(line, Segment{Text: l[at:m[0]]}, Segment{Text: l[m[0]:m[1]], Tel: template.URL("tel:" + digits)})
+			at = m[1]
+		}
+		out = append(out, append(line, Segment{Text: l[at:]}))
+	}
+	return out
+}
+
+func isWordByte(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_' || b >= 0x80
+}
+
 // FormatDate writes a date the way people read it: 3 Mar 2025.
 func FormatDate(d upshot.Date) string {
 	if d.IsZero() {
@@ -524,7 +569,7 @@ func FigureHTML(f Figure) (template.HTML, error) {
 // every page shows it.
 func SafetyHTML(text string) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, "safety", Lines(text)); err != nil {
+	if err := templates.ExecuteTemplate(&buf, "safety", SafetyLines(text)); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil

@@ -114,7 +114,7 @@ func TestWriteSafetyNoticeFirst(t *testing.T) {
 	if notice < 0 || verdict < 0 || notice > verdict {
 		t.Fatalf("safety notice at %d, verdict at %d: the notice must come first", notice, verdict)
 	}
-	for _, want := range []string{"Samaritans 116 123", "Upshot is not a crisis service"} {
+	for _, want := range []string{`Samaritans <a href="tel:116123">116 123</a>`, "Upshot is not a crisis service"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("notice lacks %q", want)
 		}
@@ -343,5 +343,38 @@ func TestGroupFindingsPutsHistoryLast(t *testing.T) {
 				t.Errorf("finding %s (past %v) in group %s", f.Code, f.Past, g.Severity)
 			}
 		}
+	}
+}
+
+// Phone numbers in the person's crisis contacts can be called with one tap;
+// nothing else becomes a link, and the text reads as written.
+func TestSafetyLinesLinkPhoneNumbers(t *testing.T) {
+	tests := []struct {
+		text string
+		tels []string
+	}{
+		{"988 Suicide & Crisis Lifeline (US, call or text 988)", []string{"tel:988", "tel:988"}},
+		{"Samaritans 116 123 (UK and Ireland), open 24/7", []string{"tel:116123"}},
+		{"My GP: +44 20 7946-0958", []string{"tel:+442079460958"}},
+		{"If you are thinking about harming yourself, call your local emergency number or a crisis line now.", nil},
+		{"Room B12 or code 1234a, not numbers to call", nil},
+	}
+	for _, tt := range tests {
+		lines := SafetyLines(tt.text)
+		var tels []string
+		var text strings.Builder
+		for _, seg := range lines[0] {
+			text.WriteString(seg.Text)
+			if seg.Tel != "" {
+				tels = append(tels, string(seg.Tel))
+			}
+		}
+		if text.String() != tt.text || strings.Join(tels, " ") != strings.Join(tt.tels, " ") {
+			t.Errorf("%q: text %q, links %v, want %v", tt.text, text.String(), tels, tt.tels)
+		}
+	}
+	h, err := SafetyHTML("Call 988\nUpshot is not a crisis service.")
+	if err != nil || !strings.Contains(string(h), `<a href="tel:988">988</a>`) {
+		t.Errorf("SafetyHTML = %s, %v", h, err)
 	}
 }

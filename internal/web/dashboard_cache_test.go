@@ -125,7 +125,7 @@ func TestDashboardFollowsEveryChange(t *testing.T) {
 					if err := cli.SetSetting(context.Background(), upshot.DefaultOwner, upshot.SettingCrisisContacts, "Call Ana on 555 0100"); err != nil {
 						t.Fatal(err)
 					}
-				}, "Call Ana on 555 0100"},
+				}, `Call Ana on <a href="tel:5550100">555 0100</a>`},
 				{"midnight", func(t *testing.T) {
 					now.set(time.Date(2025, time.June, 17, 0, 0, 1, 0, time.UTC))
 				}, ""},
