@@ -370,12 +370,7 @@ func (s *Server) apiCheckinUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.checkinResult(r, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
+	s.apiCheckinGet(w, r) // the corrected check-in, scored again
 }
 
 func (s *Server) apiCheckinDelete(w http.ResponseWriter, r *http.Request) {
