@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -353,6 +355,83 @@ func TestLoadDir(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLoadDirRefusesWhatIsNotAPlainFile: a FIFO hung the program for ever
+// (SIGTERM was ignored while it waited), a symlink to /dev/zero filled 24 GB of
+// memory. Each is refused at once, by name, and the registry stays as it was.
+func TestLoadDirRefusesWhatIsNotAPlainFile(t *testing.T) {
+	tests := []struct {
+		name   string
+		make   func(t *testing.T, path string)
+		expect string
+	}{
+		{"fifo", func(t *testing.T, path string) {
+			if err := syscall.Mkfifo(path, 0o600); err != nil {
+				t.Skipf("no FIFOs here: %v", err)
+			}
+		}, "not a regular file (a named pipe)"},
+		{"symlink to /dev/zero", func(t *testing.T, path string) {
+			if err := os.Symlink("/dev/zero", path); err != nil {
+				t.Fatal(err)
+			}
+		}, "not a regular file (a device)"},
+		{"huge file", func(t *testing.T, path string) {
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if err := f.Truncate(MaxFileSize + 1); err != nil { // sparse: costs no disk
+				t.Fatal(err)
+			}
+		}, "larger than 1048576 bytes"},
+		{"symlink to a directory", func(t *testing.T, path string) {
+			if err := os.Symlink(t.TempDir(), path); err != nil {
+				t.Fatal(err)
+			}
+		}, "not a regular file (a directory)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, "a.json", validJSON)
+			bad := filepath.Join(dir, "bad.json")
+			tt.make(t, bad)
+			r := Builtin()
+			done := make(chan error, 1)
+			go func() { done <- r.LoadDir(dir) }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(time.Minute):
+				t.Fatal("LoadDir still reading after a minute")
+			}
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if upshot.ErrorCode(err) != upshot.EINVALID || !strings.Contains(err.Error(), bad+": "+tt.expect) {
+				t.Errorf("error %q (code %s), want invalid input naming %s: %s", err, upshot.ErrorCode(err), bad, tt.expect)
+			}
+			if len(r.All()) != 4 {
+				t.Errorf("a refused file left %d instruments; want the 4 built-ins only", len(r.All()))
+			}
+		})
+	}
+	t.Run("symlink to a plain file", func(t *testing.T) {
+		dir, elsewhere := t.TempDir(), t.TempDir()
+		writeFile(t, elsewhere, "mine.json", validJSON)
+		if err := os.Symlink(filepath.Join(elsewhere, "mine.json"), filepath.Join(dir, "mine.json")); err != nil {
+			t.Fatal(err)
+		}
+		r := Builtin()
+		if err := r.LoadDir(dir); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := r.Get("mine"); !ok {
+			t.Error("a symlink to a definition was not loaded")
+		}
+	})
 }
 
 func TestLoadNamesFile(t *testing.T) {

@@ -5,12 +5,14 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -52,18 +54,73 @@ func Builtin() *Registry {
 	return r
 }
 
+// MaxFileSize bounds a definition file. The largest published questionnaire
+// fits in a few kilobytes; anything bigger is not a definition.
+const MaxFileSize = 1 << 20
+
 // Load reads and parses one definition file; errors name the file so a person
 // with several custom instruments knows which one to fix.
 func Load(path string) (*Definition, error) {
-	data, err := os.ReadFile(path)
+	data, err := readDefinition(path)
 	if err != nil {
-		return nil, fmt.Errorf("instrument definition %s: %w", path, err)
+		return nil, err
 	}
 	d, err := Parse(data)
 	if err != nil {
 		return nil, inFile(path, err)
 	}
 	return d, nil
+}
+
+// readDefinition reads a regular file of at most MaxFileSize bytes. Anything
+// else in the directory (a FIFO, a device such as /dev/zero behind a symlink,
+// a huge file) would hang the program or fill its memory, so it is refused by
+// name. The file is opened without blocking (opening a FIFO otherwise waits
+// for a writer for ever) and checked after opening, so what is read is what
+// was checked.
+func readDefinition(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("instrument definition %s: %w", path, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("instrument definition %s: %w", path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, upshot.Invalid("definition", "%s: not a regular file (%s); an instrument definition must be a plain .json file", path, fileKind(info.Mode()))
+	}
+	if info.Size() > MaxFileSize {
+		return nil, tooLarge(path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1)) // it may grow after Stat
+	if err != nil {
+		return nil, fmt.Errorf("instrument definition %s: %w", path, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(path)
+	}
+	return data, nil
+}
+
+func tooLarge(path string) error {
+	return upshot.Invalid("definition", "%s: larger than %d bytes; an instrument definition is a few kilobytes", path, MaxFileSize)
+}
+
+// fileKind names a file type for the message refusing it.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a plain file"
 }
 
 // inFile prefixes a domain error's message with the file name, keeping its
