@@ -336,7 +336,7 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 	p := plot{left: 40, top: 24, width: chartWidth - 40 - 12, height: 170}
 	h := p.top + p.height + 48
 	last := rs[len(rs)-1]
-	summary := fmt.Sprintf("%d check-ins from %s to %s", len(rs), FormatDate(rs[0].Date), FormatDate(last.Date))
+	summary := fmt.Sprintf("%s from %s to %s", Plural(len(rs), "check-in"), FormatDate(rs[0].Date), FormatDate(last.Date))
 	if len(all) > len(rs) {
 		summary += fmt.Sprintf(" (%d in all since %s)", len(all), FormatDate(all[0].Date))
 	}
@@ -531,8 +531,8 @@ func (b *builder) focus() *Figure {
 	h := p.top + p.height + 48
 	latest := ss[len(ss)-1]
 	title := "Where session time went"
-	summary := fmt.Sprintf("%d sessions with their focus recorded, from %s to %s. In the latest, %s went to my life and %s to the relationship or the therapist.",
-		len(ss), FormatDate(ss[0].Date), FormatDate(latest.Date), pct(latest.Focus.LifeShare()), pct(latest.Focus.RelationshipShare()))
+	summary := fmt.Sprintf("%s with their focus recorded, from %s to %s. In the latest, %s went to my life and %s to the relationship or the therapist.",
+		Plural(len(ss), "session"), FormatDate(ss[0].Date), FormatDate(latest.Date), pct(latest.Focus.LifeShare()), pct(latest.Focus.RelationshipShare()))
 	c := newCanvas(id, chartWidth, h, title, summary)
 	slot := p.width / float64(len(ss))
 	barW := max(1, slot*0.78)
@@ -647,9 +647,9 @@ func (b *builder) goals() *Figure {
 	p := plot{left: 12, top: 8, width: chartWidth - 24, height: row * float64(len(totals))}
 	h := p.top + p.height + 26
 	title := "Progress on my goals"
-	summary := fmt.Sprintf("Summed progress ratings (-3 much worse to +3 much better per session) for %d goals.", len(totals))
+	summary := fmt.Sprintf("Summed progress ratings (-3 much worse to +3 much better per session) for %s.", Plural(len(totals), "goal"))
 	if b.partial {
-		summary = fmt.Sprintf("Summed progress ratings (-3 much worse to +3 much better per session) for %d goals, over all sessions.", len(totals))
+		summary = fmt.Sprintf("Summed progress ratings (-3 much worse to +3 much better per session) for %s, over all sessions.", Plural(len(totals), "goal"))
 	}
 	c := newCanvas(id, chartWidth, h, title, summary)
 	mid := p.left + p.width/2
@@ -670,7 +670,7 @@ func (b *builder) goals() *Figure {
 		}
 		c.raw("<g>")
 		c.rect(x, top+21, w, 16, colour, "")
-		c.raw("<title>" + esc(fmt.Sprintf("%s: %+d over %d sessions", t.goal.Title, t.progress, t.sessions)) + "</title></g>")
+		c.raw("<title>" + esc(fmt.Sprintf("%s: %+d over %s", t.goal.Title, t.progress, Plural(t.sessions, "session"))) + "</title></g>")
 		valueX, anchor := mid+w+4, "start"
 		if t.progress < 0 {
 			valueX, anchor = mid-w-4, "end"
@@ -715,8 +715,8 @@ func (b *builder) conduct() *Figure {
 	p := plot{left: 100, top: 24, width: chartWidth - 100 - 12, height: row * float64(len(upshot.Qualities))}
 	h := p.top + p.height + 48
 	title := "The therapist's conduct, session by session"
-	summary := fmt.Sprintf("Ratings from 1 (poor) to 5 (excellent) for %d qualities over %d sessions, from %s to %s.",
-		len(upshot.Qualities), len(ss), FormatDate(ss[0].Date), FormatDate(ss[len(ss)-1].Date))
+	summary := fmt.Sprintf("Ratings from 1 (poor) to 5 (excellent) for %d qualities over %s, from %s to %s.",
+		len(upshot.Qualities), Plural(len(ss), "session"), FormatDate(ss[0].Date), FormatDate(ss[len(ss)-1].Date))
 	c := newCanvas(id, chartWidth, h, title, summary)
 	slot := p.width / float64(len(ss))
 	index := map[int64]int{}

@@ -51,6 +51,7 @@ var Funcs = template.FuncMap{
 	"joinWords":  func(vs []string) string { return strings.Join(vs, ", ") },
 	"humanWord":  HumanWord,
 	"humanWords": HumanWords,
+	"plural":     Plural,
 }
 
 // Write renders the whole report as one HTML document. r is the review of
@@ -362,13 +363,13 @@ func costLines(r *review.Review) []string {
 	}
 	out := []string{costLine(c.Total)}
 	if c.Total.SessionsWithoutFee > 0 {
-		out = append(out, plural(c.Total.SessionsWithoutFee, "session")+" without a fee recorded")
+		out = append(out, Plural(c.Total.SessionsWithoutFee, "session")+" without a fee recorded")
 	}
 	if c.Total.SessionsWithoutMinutes > 0 {
-		out = append(out, plural(c.Total.SessionsWithoutMinutes, "session")+" without minutes recorded")
+		out = append(out, Plural(c.Total.SessionsWithoutMinutes, "session")+" without minutes recorded")
 	}
 	if c.Total.GoalsSolved > 0 && len(c.Total.PerGoalSolved) > 0 {
-		out = append(out, moneyText(c.Total.PerGoalSolved)+" per goal solved ("+plural(c.Total.GoalsSolved, "goal")+" solved)")
+		out = append(out, moneyText(c.Total.PerGoalSolved)+" per goal solved ("+Plural(c.Total.GoalsSolved, "goal")+" solved)")
 	}
 	if len(c.Therapists) > 1 {
 		names := map[int64]string{}
@@ -401,7 +402,7 @@ func costLines(r *review.Review) []string {
 
 // costLine is "12 sessions, 10.0 hours, 960 EUR paid".
 func costLine(l review.CostLine) string {
-	out := plural(l.Sessions, "session") + ", " + strconv.FormatFloat(l.Hours, 'f', 1, 64) + " hours"
+	out := Plural(l.Sessions, "session") + ", " + strconv.FormatFloat(l.Hours, 'f', 1, 64) + " hours"
 	if len(l.Money) > 0 {
 		out += ", " + moneyText(l.Money) + " paid"
 	}
@@ -426,7 +427,8 @@ func moneyText(m map[string]upshot.Money) string {
 	return strings.Join(parts, " and ")
 }
 
-func plural(n int, word string) string {
+// Plural counts a thing in words: "1 session", "3 sessions".
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}

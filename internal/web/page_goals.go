@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/upshot-app/upshot/internal/report"
 	"net/http"
 
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -163,7 +164,7 @@ func (s *Server) goalDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 		Back:   "/goals",
 	}
 	if n > 0 {
-		d.Refusal = fmt.Sprintf("%d sessions worked on this goal. To stop tracking it, edit it and mark it dropped or solved: its history stays.", n)
+		d.Refusal = fmt.Sprintf("%s worked on this goal. To stop tracking it, edit it and mark it dropped or solved: its history stays.", report.Plural(n, "session"))
 	}
 	s.render(w, r, http.StatusOK, "confirm_delete", page{Title: "Delete goal", Nav: "goals", Data: d})
 }

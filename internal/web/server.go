@@ -185,6 +185,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /report/download", s.reportDownload)
 
 	mux.HandleFunc("GET /static/{file}", s.static.serve)
+	// Browsers ask for /favicon.ico on their own before they read a page's
+	// icon link; the same icon answers, so the first load has no 404.
+	mux.HandleFunc("GET /favicon.ico", s.static.serveNamed("favicon.svg"))
 
 	// JSON API. Its routes are also kept on their own, so that a known path
 	// asked with a method it lacks answers 405 rather than the catch-all 404.

@@ -85,3 +85,15 @@ func (a *assets) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Write(f.body)
 }
+
+// serveNamed serves one static file at a fixed URL (/favicon.ico), cached
+// for a day since the URL does not change with the content.
+func (a *assets) serveNamed(name string) http.HandlerFunc {
+	f := a.files[strings.TrimPrefix(a.urls[name], "/static/")]
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", f.contentType)
+		h.Set("Cache-Control", "public, max-age=86400")
+		w.Write(f.body)
+	}
+}
