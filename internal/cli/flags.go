@@ -90,11 +90,6 @@ func optionalDate(cmd *cobra.Command, flag, value string, today upshot.Date) (up
 	return dateFlag(flag, value, today)
 }
 
-// singleLine checks a one-line text flag.
-func singleLine(flag, value string) error {
-	return upshot.CheckText(flag, value, upshot.MaxTextLen, false)
-}
-
 // changed reports whether a flag was given on the command line.
 func changed(cmd *cobra.Command, name string) bool { return cmd.Flags().Changed(name) }
 

@@ -376,11 +376,10 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 		}
 	}
 	if cs := def.Caseness; cs != nil {
-		cy := y(cs.Value)
+		// Halfway between the last score on one side of the cut-off and the first on the other.
+		cy := (y(cs.Value) + y(cs.Value+1)) / 2
 		if cs.Op == ">=" {
 			cy = (y(cs.Value) + y(cs.Value-1)) / 2
-		} else {
-			cy = (y(cs.Value) + y(cs.Value+1)) / 2
 		}
 		c.line(p.left, cy, p.right(), cy, colMuted, 1.2, "6 4")
 	}

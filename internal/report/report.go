@@ -97,9 +97,7 @@ func Render(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, t
 	if r.Safety != nil {
 		d.Safety = SafetyLines(r.Safety.Text)
 	}
-	for _, t := range r.Scope.Therapists {
-		d.Therapists = append(d.Therapists, t)
-	}
+	d.Therapists = append(d.Therapists, r.Scope.Therapists...)
 	if d.CheckIns, err = CheckInRows(in, reg); err != nil {
 		return "", err
 	}
