@@ -6,6 +6,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/upshot-app/upshot/internal/store/storetest"
 )
 
 // TestBadInstrumentFileRefusedAtStart: a FIFO in the questionnaires
@@ -29,5 +31,27 @@ func TestBadInstrumentFileRefusedAtStart(t *testing.T) {
 				t.Errorf("the refusal does not name the file:\n%s", r)
 			}
 		})
+	}
+}
+
+// TestDiskFull: on a full disk every command exits 1 saying so (before:
+// "open the database file ...: disk I/O error (4874)"). A new process cannot
+// even read: SQLite makes a -shm file beside the database to open it, which
+// a full disk refuses. Once space is freed, all is as it was.
+func TestDiskFull(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	dir := storetest.SmallDisk(t, 4<<20)
+	e.dsn = filepath.Join(dir, "upshot.db")
+	record(e)
+	free := storetest.FillDisk(t, dir)
+	want := "upshot: the disk is full; nothing was saved (SQLite needs a little free space beside " + e.dsn + " even to open it): free some space and try again\n"
+	for _, args := range [][]string{{"session", "add", "--therapist", "1", "--date", "2024-06-01"}, {"session", "list"}} {
+		if r := e.fails(1, args...); r.stderr != want {
+			t.Errorf("on a full disk: %s\nwant stderr %q", r, want)
+		}
+	}
+	free()
+	if out := e.ok("session", "list"); !strings.Contains(out, "2024-05-10") || strings.Contains(out, "2024-06-01") {
+		t.Errorf("session list after space was freed:\n%s", out)
 	}
 }

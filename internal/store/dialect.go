@@ -25,6 +25,9 @@ type dialect struct {
 
 	isRetryable  func(error) bool
 	isConstraint func(error) bool
+	// isFull reports a write refused because the disk, a quota or the
+	// database's size limit is full: the write was rolled back whole.
+	isFull func(error) bool
 
 	rebound sync.Map // query with ? -> query with $n
 }
@@ -37,6 +40,7 @@ var sqliteDialect = &dialect{
 	readOptions:  &sql.TxOptions{ReadOnly: true},
 	isRetryable:  func(err error) bool { return sqliteCode(err) == 5 || sqliteCode(err) == 6 }, // SQLITE_BUSY, SQLITE_LOCKED
 	isConstraint: func(err error) bool { return sqliteCode(err) == 19 },                        // SQLITE_CONSTRAINT
+	isFull:       func(err error) bool { return sqliteCode(err) == sqliteFull },
 }
 
 var postgresDialect = &dialect{
@@ -49,14 +53,26 @@ var postgresDialect = &dialect{
 		return c == "40001" || c == "40P01" // serialization_failure, deadlock_detected
 	},
 	isConstraint: func(err error) bool { return strings.HasPrefix(pgCode(err), "23") }, // integrity_constraint_violation
+	isFull:       func(err error) bool { return pgCode(err) == "53100" },               // disk_full
 }
+
+// SQLite result codes Upshot tells apart.
+const (
+	sqliteFull         = 13             // SQLITE_FULL: the disk (or max_page_count) is full
+	sqliteIOErrShmSize = 10 | (19 << 8) // SQLITE_IOERR_SHMSIZE: the -shm file could not grow
+)
 
 // sqliteCode returns the primary result code of a SQLite error (extended codes
 // such as SQLITE_BUSY_SNAPSHOT carry it in the low byte), or 0.
 func sqliteCode(err error) int {
+	return sqliteExtendedCode(err) & 0xff
+}
+
+// sqliteExtendedCode returns the extended result code of a SQLite error, or 0.
+func sqliteExtendedCode(err error) int {
 	var e *sqlite.Error
 	if errors.As(err, &e) {
-		return e.Code() & 0xff
+		return e.Code()
 	}
 	return 0
 }

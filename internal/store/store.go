@@ -146,6 +146,11 @@ func openSQLite(ctx context.Context, path string) (*sql.DB, error) {
 	}
 	if err := pingSQLite(ctx, sqldb); err != nil {
 		sqldb.Close()
+		if full := sqliteCode(err) == sqliteFull || sqliteExtendedCode(err) == sqliteIOErrShmSize; full {
+			// Even reading needs the -shm file beside the database (WAL
+			// mode), and it cannot be made on a full disk.
+			return nil, &wrapped{upshot.Errorf(upshot.EFULL, "", "the disk is full; nothing was saved (SQLite needs a little free space beside %s even to open it): free some space and try again", path), err}
+		}
 		return nil, fmt.Errorf("open the database file %s: %w", path, err)
 	}
 	return sqldb, nil
@@ -434,9 +439,15 @@ func (db *DB) publicError(err error) error {
 		return &wrapped{upshot.Errorf(upshot.EINTERNAL, "", "the database is busy with another Upshot process; nothing was saved, try again in a moment"), err}
 	case db.d.isConstraint(err):
 		return &wrapped{upshot.Errorf(upshot.ECONFLICT, "", "the change conflicts with other records (they may have changed at the same time); nothing was saved, try again"), err}
+	case db.d.isFull(err):
+		return &wrapped{errDiskFull, err}
 	}
 	return fmt.Errorf("store: %w", err)
 }
+
+// errDiskFull answers a write the database refused for want of space. The
+// transaction was rolled back whole, so nothing of it is stored.
+var errDiskFull = upshot.Errorf(upshot.EFULL, "", "the disk is full; nothing was saved")
 
 // wrapped shows a domain error to people while keeping the driver error in the
 // chain for logs and tests.

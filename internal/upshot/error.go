@@ -12,6 +12,7 @@ const (
 	ENOTFOUND     = "not_found"    // no such record for this owner
 	ECONFLICT     = "conflict"     // stale version, duplicate, or state that forbids the change
 	EUNAUTHORIZED = "unauthorized" // not allowed for this owner
+	EFULL         = "disk_full"    // the database's disk (or quota) is full; nothing was written
 	EINTERNAL     = "internal"     // anything else; the message is safe to show
 )
 

@@ -44,6 +44,8 @@ func statusOf(err error) int {
 		return http.StatusMisdirectedRequest
 	case codeNotAllowed:
 		return http.StatusMethodNotAllowed
+	case upshot.EFULL:
+		return http.StatusInsufficientStorage
 	}
 	return http.StatusInternalServerError
 }

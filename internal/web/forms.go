@@ -38,6 +38,10 @@ func toFormError(err error) *formError {
 	if err == nil {
 		return nil
 	}
+	if upshot.ErrorCode(err) == upshot.EFULL {
+		// The form already leads with "Nothing was saved."; say what to do.
+		return &formError{Message: "The disk is full: free some space, then send the form again. What you typed is still here."}
+	}
 	return &formError{Field: upshot.ErrorField(err), Message: upshot.ErrorMessage(err)}
 }
 

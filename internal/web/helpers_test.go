@@ -37,7 +37,12 @@ type app struct {
 
 func newApp(t *testing.T, backend string) *app {
 	t.Helper()
-	db := storetest.Open(t, backend)
+	return newAppOn(t, storetest.Open(t, backend))
+}
+
+// newAppOn is newApp on a database the test opened itself.
+func newAppOn(t *testing.T, db *store.DB) *app {
+	t.Helper()
 	db.Now = testClock
 	reg := instrument.Builtin()
 	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))

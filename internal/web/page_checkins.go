@@ -127,7 +127,7 @@ func (s *Server) checkinCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if statusOf(err) != http.StatusUnprocessableEntity {
+	if status := statusOf(err); status != http.StatusUnprocessableEntity && status != http.StatusInsufficientStorage {
 		s.fail(w, r, err)
 		return
 	}

@@ -90,7 +90,7 @@ func (s *Server) goalCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) goalFormAgain(w http.ResponseWriter, r *http.Request, d goalFormData, err error) {
 	switch statusOf(err) {
-	case http.StatusUnprocessableEntity, http.StatusConflict:
+	case http.StatusUnprocessableEntity, http.StatusConflict, http.StatusInsufficientStorage:
 	default:
 		s.fail(w, r, err)
 		return

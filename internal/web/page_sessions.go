@@ -146,7 +146,9 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 
 // sessionFormAgain shows the form with what was typed and what was wrong.
 func (s *Server) sessionFormAgain(w http.ResponseWriter, r *http.Request, ss *upshot.Session, action string, editing bool, ferr error) {
-	if statusOf(ferr) != http.StatusUnprocessableEntity && statusOf(ferr) != http.StatusConflict && statusOf(ferr) != http.StatusNotFound {
+	switch statusOf(ferr) {
+	case http.StatusUnprocessableEntity, http.StatusConflict, http.StatusNotFound, http.StatusInsufficientStorage:
+	default:
 		s.fail(w, r, ferr)
 		return
 	}

@@ -62,18 +62,24 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 		}
 		changes = append(changes, change{sv.Name, value})
 	}
+	for _, c := range changes {
+		if ferr != nil {
+			break
+		}
+		if err := s.store.SetSetting(r.Context(), s.owner, c.name, c.value); err != nil {
+			if upshot.ErrorCode(err) != upshot.EFULL {
+				s.fail(w, r, err)
+				return
+			}
+			ferr = err // a full disk: show what was typed again
+		}
+	}
 	if ferr != nil {
 		for i := range views {
 			views[i].Invalid = views[i].Name == upshot.ErrorField(ferr)
 		}
 		s.render(w, r, statusOf(ferr), "settings", page{Title: "Settings", Nav: "settings", Data: settingsData{Settings: views, Error: toFormError(ferr)}})
 		return
-	}
-	for _, c := range changes {
-		if err := s.store.SetSetting(r.Context(), s.owner, c.name, c.value); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 	}
 	http.Redirect(w, r, "/settings?done=settings-saved", http.StatusSeeOther)
 }

@@ -67,7 +67,7 @@ func (s *Server) therapistCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) therapistFormAgain(w http.ResponseWriter, r *http.Request, d therapistFormData, err error) {
 	switch statusOf(err) {
-	case http.StatusUnprocessableEntity, http.StatusConflict:
+	case http.StatusUnprocessableEntity, http.StatusConflict, http.StatusInsufficientStorage:
 	default:
 		s.fail(w, r, err)
 		return
