@@ -160,17 +160,27 @@ func (a *app) store() (*store.DB, error) {
 	return db, nil
 }
 
-// instrumentsDir is --instruments, else $XDG_CONFIG_HOME/upshot/instruments,
-// else ~/.config/upshot/instruments ("" when there is no home either).
+// configDir is Upshot's configuration directory: $XDG_CONFIG_HOME/upshot,
+// else ~/.config/upshot ("" when there is no home either). It holds the
+// person's own instruments and the launch token.
+func configDir() string {
+	if dir := os.Getenv("XDG_CONFIG_HOME"); dir != "" && filepath.IsAbs(dir) {
+		return filepath.Join(dir, "upshot")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".config", "upshot")
+	}
+	return ""
+}
+
+// instrumentsDir is --instruments, else the instruments directory in
+// configDir ("" when there is none).
 func (a *app) instrumentsDir() string {
 	if a.instrumentsFlag != "" {
 		return a.instrumentsFlag
 	}
-	if dir := os.Getenv("XDG_CONFIG_HOME"); dir != "" && filepath.IsAbs(dir) {
-		return filepath.Join(dir, "upshot", "instruments")
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, ".config", "upshot", "instruments")
+	if dir := configDir(); dir != "" {
+		return filepath.Join(dir, "instruments")
 	}
 	return ""
 }

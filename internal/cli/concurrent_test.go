@@ -61,7 +61,7 @@ func TestServeAndCLIWriteTogether(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				client := &http.Client{Timeout: time.Minute}
+				client := srv.client(time.Minute)
 				<-startLine
 				for k := 0; k < apiWrites; k++ {
 					n := l.start()
@@ -126,7 +126,7 @@ func TestConcurrentEditsConflict(t *testing.T) {
 		t.Run("api", func(t *testing.T) {
 			srv := e.serve(t)
 			defer srv.stop(t)
-			client := &http.Client{Timeout: time.Minute}
+			client := srv.client(time.Minute)
 			_, body := killBody(0)
 			status, out, err := post(client, srv.url+"/api/v1/sessions", body)
 			if err != nil || status != http.StatusCreated {

@@ -418,20 +418,28 @@ func killCLI(t *testing.T, e *env) {
 
 // server is a running 'upshot serve'.
 type server struct {
-	cmd  *exec.Cmd
-	url  string
-	done chan struct{} // closed when its stderr ends
-	mu   sync.Mutex
-	log  []string // stderr lines: the address, then method/route/status per request
+	cmd   *exec.Cmd
+	url   string
+	token string        // the launch token it printed
+	done  chan struct{} // closed when its stderr ends
+	mu    sync.Mutex
+	log   []string // stderr lines: the address, then method/route/status per request
 }
 
-var servingAt = regexp.MustCompile(`serving .* at (http://[^/\s]+)/`)
+// servingAt is the address with the launch token that 'upshot serve' prints.
+var servingAt = regexp.MustCompile(`^\s+(http://[^/\s]+)/\?token=(\S+)$`)
 
 // serve starts 'upshot serve --addr 127.0.0.1:0' on e's database and waits
 // until it says where it listens.
 func (e *env) serve(t *testing.T) *server {
 	t.Helper()
-	cmd := e.command(context.Background(), "serve", "--addr", "127.0.0.1:0")
+	return e.serveAt(t, "127.0.0.1:0")
+}
+
+// serveAt starts 'upshot serve --addr addr'.
+func (e *env) serveAt(t *testing.T, addr string) *server {
+	t.Helper()
+	cmd := e.command(context.Background(), "serve", "--addr", addr)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -440,7 +448,7 @@ func (e *env) serve(t *testing.T) *server {
 		t.Fatal(err)
 	}
 	s := &server{cmd: cmd, done: make(chan struct{})}
-	addr := make(chan string, 1)
+	printed := make(chan []string, 1)
 	go func() {
 		defer close(s.done)
 		sc := bufio.NewScanner(stderr)
@@ -450,13 +458,14 @@ func (e *env) serve(t *testing.T) *server {
 			s.log = append(s.log, line)
 			s.mu.Unlock()
 			if m := servingAt.FindStringSubmatch(line); m != nil {
-				addr <- m[1]
+				printed <- m[1:]
 			}
 		}
 		io.Copy(io.Discard, stderr)
 	}()
 	select {
-	case s.url = <-addr:
+	case a := <-printed:
+		s.url, s.token = a[0], a[1]
 	case <-s.done:
 		cmd.Wait()
 		t.Fatalf("upshot serve stopped before listening:\n%s", strings.Join(s.lines(), "\n"))
@@ -501,6 +510,20 @@ func (s *server) stop(t *testing.T) {
 	}
 }
 
+// client returns an HTTP client that sends the server's launch token with
+// every request, as a script does.
+func (s *server) client(timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, Transport: bearer{token: s.token}}
+}
+
+type bearer struct{ token string }
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
 // post sends a JSON body and returns the status and body.
 func post(client *http.Client, url string, body []byte) (int, []byte, error) {
 	resp, err := client.Post(url, "application/json", bytes.NewReader(body))
@@ -534,7 +557,7 @@ func killAPI(t *testing.T, e *env) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				client := &http.Client{Timeout: 30 * time.Second}
+				client := srv.client(30 * time.Second)
 				defer client.CloseIdleConnections()
 				for !killed.Load() {
 					n := l.start()

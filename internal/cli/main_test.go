@@ -22,6 +22,9 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	if os.Getenv(otherUserEnv) != "" {
+		os.Exit(otherUser()) // this run is another Unix user's client, not the tests
+	}
 	dir, err := os.MkdirTemp("", "upshot-cli-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

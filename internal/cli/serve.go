@@ -6,9 +6,11 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/upshot-app/upshot/internal/auth"
 	"github.com/upshot-app/upshot/internal/store"
 	"github.com/upshot-app/upshot/internal/web"
 )
@@ -21,7 +23,9 @@ func (a *app) serveCommand() *cobra.Command {
 		Short: "Run the web app and the JSON API",
 		Long: `Run the web app (dashboard, session log, check-ins, review, report) and the
 JSON API under /api/v1 on your database. It listens on loopback by default, so
-only this machine can reach it. --demo serves a fresh temporary database filled
+only this machine can reach it, and it prints the address to open with your
+launch token, a secret kept in ~/.config/upshot/launch-token (readable by you
+alone) that keeps other users of this machine out. --demo serves a fresh temporary database filled
 with a demo year instead, and deletes it on exit. Stop with Ctrl-C: requests in
 flight finish and the database closes cleanly.`,
 		Args: args(),
@@ -29,8 +33,18 @@ flight finish and the database closes cleanly.`,
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "serve a temporary database filled with demo data")
 	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
-		if _, _, err := net.SplitHostPort(addr); err != nil {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
 			return usagef(cmd, "--addr must be host:port such as 127.0.0.1:8080, got %q", addr)
+		}
+		if !isLoopback(host) {
+			return usagef(cmd, "--addr %s would serve your records beyond this machine, and Upshot has no accounts yet to keep them private there; "+
+				"serve on loopback with --addr 127.0.0.1:%s, and to use it from another device forward that port over SSH "+
+				"(ssh -L %s:127.0.0.1:%s this-machine)", addr, port, port, port)
+		}
+		token, note, err := auth.LaunchToken(configDir())
+		if err != nil {
+			return err
 		}
 		reg, err := a.registry()
 		if err != nil {
@@ -61,10 +75,11 @@ flight finish and the database closes cleanly.`,
 			return fmt.Errorf("cannot listen on %s: %w", addr, err)
 		}
 		srv, err := web.New(web.Config{
-			Store:    db,
-			Registry: reg,
-			Addr:     ln.Addr().String(),
-			Owner:    a.owner,
+			Store:       db,
+			Registry:    reg,
+			Addr:        ln.Addr().String(),
+			Owner:       a.owner,
+			LaunchToken: token,
 			// Request logs hold method, route, status and duration only.
 			Logger: slog.New(slog.NewTextHandler(a.stderr, nil)),
 			Now:    db.Now,
@@ -77,8 +92,23 @@ flight finish and the database closes cleanly.`,
 		if withDemo {
 			what = "a temporary demo database"
 		}
+		if note != "" {
+			fmt.Fprintf(a.stderr, "Note: %s\n", note)
+		}
 		fmt.Fprintf(a.stderr, "Upshot is serving %s at http://%s/ (Ctrl-C to stop)\n", what, ln.Addr())
+		// The one place the token is shown: the person's own terminal.
+		fmt.Fprintf(a.stderr, "Open this address in your browser; it holds your launch token, so keep it to yourself:\n\n    http://%s/?token=%s\n\n", ln.Addr(), token)
 		return srv.Serve(a.ctx, ln)
 	})
 	return cmd
+}
+
+// isLoopback reports whether host (from --addr) names this machine alone:
+// localhost or a loopback IP. An empty host means every interface.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

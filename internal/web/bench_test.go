@@ -28,6 +28,9 @@ var benchNow = time.Date(2026, time.March, 2, 12, 0, 0, 0, time.UTC)
 
 const benchAddr = "127.0.0.1:8080"
 
+// benchToken is the benchmark server's launch token, sent as a script would.
+const benchToken = "test-launch-token-for-the-web-tests-0123456"
+
 func benchServer(b *testing.B) (*store.DB, http.Handler) {
 	b.Helper()
 	db := storetest.Open(b, "sqlite")
@@ -36,7 +39,7 @@ func benchServer(b *testing.B) (*store.DB, http.Handler) {
 		b.Fatal(err)
 	}
 	srv, err := web.New(web.Config{Store: db, Registry: instrument.Builtin(), Addr: benchAddr, Owner: upshot.DefaultOwner,
-		Now: db.Now})
+		Now: db.Now, LaunchToken: benchToken})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -48,6 +51,7 @@ func benchServe(b *testing.B, h http.Handler, method, path string, body []byte, 
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Authorization", "Bearer "+benchToken)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
 	if w.Code != want {

@@ -43,9 +43,21 @@ func artifactsDir() string {
 	return "test-artifacts"
 }
 
-// newBrowser starts a private headless Chromium for one test. When the test
-// fails, a screenshot of the page it was on is saved as an artifact.
-func newBrowser(t *testing.T, width, height int) context.Context {
+// newBrowser starts a private headless Chromium for one test and lets it into
+// a's server the way a person does: by opening the address with the launch
+// token, which leaves the cookie behind. When the test fails, a screenshot of
+// the page it was on is saved as an artifact.
+func newBrowser(t *testing.T, a *app, width, height int) context.Context {
+	t.Helper()
+	ctx := startBrowser(t, width, height)
+	if err := chromedp.Do(ctx, chromedp.Navigate(a.ts.URL+"/?token="+testToken), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+		t.Fatalf("open the launch address: %v", err)
+	}
+	return ctx
+}
+
+// startBrowser starts a private headless Chromium, let in nowhere.
+func startBrowser(t *testing.T, width, height int) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
@@ -128,7 +140,7 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 func TestBrowserLogSessionShowsOnDashboard(t *testing.T) {
 	a := newApp(t, "sqlite")
 	_, goal := a.seed()
-	ctx := newBrowser(t, 1100, 900)
+	ctx := newBrowser(t, a, 1100, 900)
 	do(t, ctx, "log a session in the browser",
 		chromedp.Navigate(a.ts.URL+"/sessions/new"),
 		chromedp.WaitVisible(chromedp.ID("focus_life")),
@@ -164,7 +176,7 @@ func TestBrowserLogSessionShowsOnDashboard(t *testing.T) {
 
 func TestBrowserPHQ9SafetyNotice(t *testing.T) {
 	a := newApp(t, "sqlite")
-	ctx := newBrowser(t, 1100, 900)
+	ctx := newBrowser(t, a, 1100, 900)
 	steps := []chromedp.Action[chromedp.Void]{
 		chromedp.Navigate(a.ts.URL + "/checkin/phq9"),
 		chromedp.WaitVisible(chromedp.ID("item-1")),
@@ -198,7 +210,7 @@ func TestBrowserPHQ9SafetyNotice(t *testing.T) {
 func TestBrowserReviewEvidenceLink(t *testing.T) {
 	a := newApp(t, "sqlite")
 	a.loadDemo()
-	ctx := newBrowser(t, 1100, 900)
+	ctx := newBrowser(t, a, 1100, 900)
 	link := chromedp.CSS(`.finding-concern details.evidence a[href^="/sessions/"]`)
 	do(t, ctx, "open the review",
 		chromedp.Navigate(a.ts.URL+"/review"),
@@ -217,7 +229,7 @@ func TestBrowserReviewEvidenceLink(t *testing.T) {
 func TestBrowserMobileLogFormFits(t *testing.T) {
 	a := newApp(t, "sqlite")
 	a.loadDemo()
-	ctx := newBrowser(t, 390, 844)
+	ctx := newBrowser(t, a, 390, 844)
 	do(t, ctx, "open the log form at 390 px", chromedp.Navigate(a.ts.URL+"/sessions/new"), chromedp.WaitVisible(chromedp.ID("focus_life")))
 	width := run(t, ctx, "scroll width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 	openWidth := run(t, ctx, "scroll width, details open", chromedp.Evaluate[int](
@@ -240,7 +252,7 @@ func TestBrowserMobileLogFormFits(t *testing.T) {
 func TestBrowserMobilePagesFit(t *testing.T) {
 	a := newApp(t, "sqlite")
 	a.loadDemo()
-	ctx := newBrowser(t, 390, 844)
+	ctx := newBrowser(t, a, 390, 844)
 	for _, p := range []string{"/", "/review", "/checkin/phq9", "/sessions/1", "/checkins", "/settings", "/report"} {
 		do(t, ctx, p, chromedp.Navigate(a.ts.URL+p), chromedp.WaitReady(chromedp.CSS("body")))
 		if w := run(t, ctx, p, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
@@ -278,7 +290,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	a := newApp(t, "sqlite")
 	a.loadDemo()
-	ctx := newBrowser(t, 1100, 900)
+	ctx := newBrowser(t, a, 1100, 900)
 	pages := []string{"/", "/sessions", "/sessions/new", "/sessions/1", "/sessions/1/edit", "/sessions/1/delete",
 		"/checkins", "/checkin/phq9", "/checkin/who5", "/checkins/1", "/therapists", "/therapists/new", "/therapists/1/edit",
 		"/goals", "/goals/new", "/goals/1/edit", "/settings", "/review", "/report"}
@@ -361,7 +373,7 @@ type axeViolation struct {
 func TestBrowserKeyboardLogForm(t *testing.T) {
 	a := newApp(t, "sqlite")
 	a.seed()
-	ctx := newBrowser(t, 1100, 900)
+	ctx := newBrowser(t, a, 1100, 900)
 	do(t, ctx, "open the log form",
 		chromedp.Navigate(a.ts.URL+"/sessions/new"),
 		chromedp.WaitVisible(chromedp.ID("minutes")),
@@ -421,7 +433,7 @@ func TestBrowserKeyboardLogForm(t *testing.T) {
 func TestBrowserGoalProgressFollowsTick(t *testing.T) {
 	a := newApp(t, "sqlite")
 	_, goal := a.seed()
-	ctx := newBrowser(t, 390, 844)
+	ctx := newBrowser(t, a, 390, 844)
 	box := chromedp.CSS(fmt.Sprintf(`input[name="goal"][value="%d"]`, goal))
 	progress := fmt.Sprintf("progress_%d", goal)
 	hidden := fmt.Sprintf(`document.getElementById(%q).hidden`, progress)

@@ -44,7 +44,7 @@ func dashApp(t *testing.T, dsn string, db *store.DB, owner upshot.OwnerID, now *
 	t.Helper()
 	reg := instrument.Builtin()
 	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := New(Config{Store: db, Registry: reg, Addr: "127.0.0.1:8080", Owner: owner, Now: now.Now, Logger: logger})
+	srv, err := New(Config{Store: db, Registry: reg, Addr: "127.0.0.1:8080", Owner: owner, Now: now.Now, Logger: logger, LaunchToken: testToken})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -460,7 +460,7 @@ func BenchmarkDashboardRender(b *testing.B) {
 	if err := db.Import(context.Background(), upshot.DefaultOwner, history.TenYears(upshot.DateOf(now))); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Owner: upshot.DefaultOwner, Now: db.Now})
+	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Owner: upshot.DefaultOwner, Now: db.Now, LaunchToken: testToken})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -36,6 +36,8 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case upshot.EUNAUTHORIZED, codeForbidden:
 		return http.StatusForbidden
+	case codeUnauthenticated:
+		return http.StatusUnauthorized
 	case codeMalformed:
 		return http.StatusBadRequest
 	case codeTooLarge:

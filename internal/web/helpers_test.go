@@ -26,6 +26,10 @@ var testNow = time.Date(2025, time.June, 16, 12, 0, 0, 0, time.UTC)
 
 func testClock() time.Time { return testNow }
 
+// testToken is the launch token of every test server; requests made with
+// app.do carry it, as a script would.
+const testToken = "test-launch-token-for-the-web-tests-0123456"
+
 // app is a real server on a real database, reached over real HTTP.
 type app struct {
 	t   *testing.T
@@ -46,7 +50,8 @@ func newAppOn(t *testing.T, db *store.DB) *app {
 	db.Now = testClock
 	reg := instrument.Builtin()
 	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := New(Config{Store: db, Registry: reg, Addr: "127.0.0.1:8080", Owner: upshot.DefaultOwner, Now: testClock, Logger: logger})
+	srv, err := New(Config{Store: db, Registry: reg, Addr: "127.0.0.1:8080", Owner: upshot.DefaultOwner, Now: testClock, Logger: logger,
+		LaunchToken: testToken})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -82,6 +87,7 @@ func (a *app) do(method, path string, body io.Reader, headers ...string) respons
 	if err != nil {
 		a.t.Fatal(err)
 	}
+	req.Header.Set("Authorization", "Bearer "+testToken)
 	for _, h := range headers {
 		k, v, _ := strings.Cut(h, ":")
 		req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))

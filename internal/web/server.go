@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/upshot-app/upshot/internal/auth"
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -29,10 +30,13 @@ type Config struct {
 	// Addr is the address the server was asked to listen on (host:port);
 	// requests whose Host header names it are accepted beside localhost and
 	// 127.0.0.1 on any port.
-	Addr   string
-	Owner  upshot.OwnerID
-	Logger *slog.Logger // nil discards the request log
-	Now    upshot.Clock // nil means time.Now
+	Addr  string
+	Owner upshot.OwnerID
+	// LaunchToken is the secret every route but the static files and the
+	// OpenAPI document requires (see auth.LaunchToken). Required.
+	LaunchToken string
+	Logger      *slog.Logger // nil discards the request log
+	Now         upshot.Clock // nil means time.Now
 }
 
 // Server is the web app. It holds no per-request state; what it keeps
@@ -44,10 +48,12 @@ type Server struct {
 	log     *slog.Logger
 	now     upshot.Clock
 	hosts   hostPolicy
+	launch  *auth.Launch
 	views   *views
 	static  *assets
 	cop     *http.CrossOriginProtection
 	api     *http.ServeMux // the API routes alone, to find the methods a path allows
+	router  *router        // every route, for the tests that walk them all
 	handler http.Handler
 
 	dashboards *dashboardCache
@@ -66,14 +72,19 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Owner <= 0 {
 		return nil, errors.New("web: no owner")
 	}
+	launch, err := auth.NewLaunch(cfg.LaunchToken)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	s := &Server{
-		store: cfg.Store,
-		reg:   cfg.Registry,
-		owner: cfg.Owner,
-		log:   cfg.Logger,
-		now:   cfg.Now,
-		hosts: newHostPolicy(cfg.Addr),
-		cop:   http.NewCrossOriginProtection(),
+		store:  cfg.Store,
+		reg:    cfg.Registry,
+		owner:  cfg.Owner,
+		log:    cfg.Logger,
+		now:    cfg.Now,
+		hosts:  newHostPolicy(cfg.Addr),
+		launch: launch,
+		cop:    http.NewCrossOriginProtection(),
 
 		dashboards: newDashboardCache(maxCachedDashboards),
 		etagSeed:   newETagSeed(),
@@ -84,7 +95,6 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	var err error
 	if s.static, err = newAssets(); err != nil {
 		return nil, err
 	}
@@ -94,9 +104,9 @@ func New(cfg Config) (*Server, error) {
 	if s.views.pages["dashboard"].Lookup("dashboard_main") == nil {
 		return nil, errors.New(`web: view dashboard defines no "dashboard_main"`)
 	}
-	mux := http.NewServeMux()
-	s.routes(mux)
-	s.handler = s.middleware(mux)
+	s.router = newRouter(s.requireLaunch)
+	s.routes(s.router)
+	s.handler = s.middleware(s.router)
 	return s, nil
 }
 
@@ -141,7 +151,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // today is the person's current calendar day.
 func (s *Server) today() upshot.Date { return upshot.DateOf(s.now()) }
 
-func (s *Server) routes(mux *http.ServeMux) {
+// routes registers every route on mux, gated by the launch token unless
+// registered with mux.public.
+func (s *Server) routes(mux *router) {
 	// Pages.
 	mux.HandleFunc("GET /{$}", s.dashboard)
 	mux.HandleFunc("GET /sessions", s.sessionList)
@@ -184,16 +196,22 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /report", s.reportPage)
 	mux.HandleFunc("GET /report/download", s.reportDownload)
 
-	mux.HandleFunc("GET /static/{file}", s.static.serve)
+	mux.public("GET /static/{file}", s.static.serve)
 	// Browsers ask for /favicon.ico on their own before they read a page's
-	// icon link; the same icon answers, so the first load has no 404.
-	mux.HandleFunc("GET /favicon.ico", s.static.serveNamed("favicon.svg"))
+	// icon link; the same icon answers, so the first load has no 404. A
+	// static file, public like the others.
+	mux.public("GET /favicon.ico", s.static.serveNamed("favicon.svg"))
 
 	// JSON API. Its routes are also kept on their own, so that a known path
 	// asked with a method it lacks answers 405 rather than the catch-all 404.
 	s.api = http.NewServeMux()
 	api := func(pattern string, h http.HandlerFunc) {
 		mux.HandleFunc(pattern, h)
+		s.api.HandleFunc(pattern, h)
+	}
+	// The API's description is public, as in any API: it holds no records.
+	publicAPI := func(pattern string, h http.HandlerFunc) {
+		mux.public(pattern, h)
 		s.api.HandleFunc(pattern, h)
 	}
 	api("GET /api/v1/therapists", s.apiTherapistList)
@@ -227,7 +245,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api("GET /api/v1/instruments", s.apiInstrumentList)
 	api("GET /api/v1/review", s.apiReview)
 	api("GET /api/v1/export", s.apiExport)
-	api("GET /api/v1/openapi.json", s.apiOpenAPI)
+	publicAPI("GET /api/v1/openapi.json", s.apiOpenAPI)
 	mux.HandleFunc("/api/", s.apiNotFound)
 
 	mux.HandleFunc("/", s.pageNotFound)

@@ -21,7 +21,7 @@ import (
 // then returns without error.
 func TestServeFinishesInFlightRequests(t *testing.T) {
 	db := storetest.Open(t, "sqlite")
-	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Addr: "127.0.0.1:0", Owner: upshot.DefaultOwner})
+	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Addr: "127.0.0.1:0", Owner: upshot.DefaultOwner, LaunchToken: testToken})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,6 +36,7 @@ func TestServeFinishesInFlightRequests(t *testing.T) {
 	body, send := io.Pipe()
 	req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+"/api/v1/therapists", body)
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testToken)
 	answered := make(chan *http.Response, 1)
 	go func() {
 		resp, err := http.DefaultClient.Do(req)
@@ -84,7 +85,7 @@ func TestRequestLogHoldsNoData(t *testing.T) {
 	db := storetest.Open(t, "sqlite")
 	db.Now = testClock
 	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Owner: upshot.DefaultOwner, Now: testClock,
-		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)), LaunchToken: testToken})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 	db := storetest.Open(t, "sqlite")
 	db.Now = testClock
 	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Owner: upshot.DefaultOwner, Now: testClock,
-		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)), LaunchToken: testToken})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,6 +125,7 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 	for _, path := range []string{"/api/v1/sessions", "/sessions"} {
 		logs.Reset()
 		req := httptest.NewRequestWithContext(ctx, "GET", "http://localhost"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
 		w := httptest.NewRecorder()
 		srv.Handler().ServeHTTP(w, req)
 		if w.Code != statusClientClosed {
@@ -141,7 +143,9 @@ func TestNewRefusesIncompleteConfig(t *testing.T) {
 	for _, cfg := range []Config{
 		{Registry: instrument.Builtin(), Owner: 1},
 		{Store: db, Owner: 1},
-		{Store: db, Registry: instrument.Builtin()},
+		{Store: db, Registry: instrument.Builtin(), LaunchToken: testToken},
+		{Store: db, Registry: instrument.Builtin(), Owner: 1},                       // no launch token
+		{Store: db, Registry: instrument.Builtin(), Owner: 1, LaunchToken: "short"}, // not a 256-bit token
 	} {
 		if _, err := New(cfg); err == nil {
 			t.Errorf("New(%+v) accepted an incomplete config", cfg)

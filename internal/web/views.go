@@ -27,6 +27,7 @@ var viewNames = []string{
 	"therapists", "therapist_form",
 	"goals", "goal_form",
 	"settings", "review", "report",
+	"locked",
 }
 
 type views struct {

@@ -300,12 +300,14 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 
-	client := &http.Client{Transport: &http.Transport{
+	// Every request carries the launch token, the bare baseline's too, so
+	// both read the same request.
+	client := &http.Client{Transport: bearer{token: srv.token, next: &http.Transport{
 		Proxy:               nil, // never a proxy: loopback only
 		MaxIdleConnsPerHost: max(cfg.clients, slices.Max(cfg.writers)),
 		MaxConnsPerHost:     max(cfg.clients, slices.Max(cfg.writers)),
 		DisableCompression:  true,
-	}, Timeout: time.Minute}
+	}}, Timeout: time.Minute}
 	defer client.CloseIdleConnections()
 
 	// The dashboard's own bytes are the bare handler's page.
@@ -453,6 +455,7 @@ type process struct {
 	cmd      *exec.Cmd
 	pid      int
 	addr     string
+	token    string // the launch token, sent as "Authorization: Bearer"
 	stdin    io.Closer
 	errLines atomic.Int64 // WARN/ERROR lines in the server's log
 	mu       sync.Mutex
@@ -481,7 +484,8 @@ func (p *process) stop() error {
 	return p.stopErr
 }
 
-var servingRe = regexp.MustCompile(`at http://(\S+)/ `)
+// servingRe is the address with the launch token that 'upshot serve' prints.
+var servingRe = regexp.MustCompile(`http://(\S+)/\?token=(\S+)`)
 
 func startServer(ctx context.Context, bin, dbPath, home string) (*process, error) {
 	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0")
@@ -504,7 +508,7 @@ func startServer(ctx context.Context, bin, dbPath, home string) (*process, error
 		return nil, fmt.Errorf("start upshot serve: %w", err)
 	}
 	p := &process{cmd: cmd, pid: cmd.Process.Pid, done: make(chan error, 1)}
-	addr := make(chan string, 1)
+	addr := make(chan []string, 1)
 	go func() {
 		// Keep reading to the end: a server blocked on a full log pipe
 		// would measure the pipe.
@@ -514,7 +518,7 @@ func startServer(ctx context.Context, bin, dbPath, home string) (*process, error
 			line := sc.Text()
 			if m := servingRe.FindStringSubmatch(line); m != nil {
 				select {
-				case addr <- m[1]:
+				case addr <- m[1:]:
 				default:
 				}
 			}
@@ -530,11 +534,11 @@ func startServer(ctx context.Context, bin, dbPath, home string) (*process, error
 	go func() { p.done <- cmd.Wait() }()
 	select {
 	case a := <-addr:
-		if err := requireLoopback(a); err != nil {
+		if err := requireLoopback(a[0]); err != nil {
 			p.stop()
 			return nil, err
 		}
-		p.addr = a
+		p.addr, p.token = a[0], a[1]
 		return p, nil
 	case err := <-p.done:
 		return nil, fmt.Errorf("upshot serve exited before listening: %v", err)
@@ -589,6 +593,20 @@ func requireLoopback(addr string) error {
 	}
 	return nil
 }
+
+// bearer sends the launch token with every request, as a script does.
+type bearer struct {
+	token string
+	next  *http.Transport
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.next.RoundTrip(r)
+}
+
+func (b bearer) CloseIdleConnections() { b.next.CloseIdleConnections() }
 
 func get(ctx context.Context, client *http.Client, url string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
