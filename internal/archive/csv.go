@@ -2,10 +2,10 @@ package archive
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +21,7 @@ var CSVFiles = []string{"therapists.csv", "goals.csv", "sessions.csv", "session_
 // WriteCSV writes one CSV per kind of record into dir (created if needed),
 // each with a header row, for reading in a spreadsheet. It is a view, not a
 // backup: only the JSON export is re-importable. Files are private (0600).
+// No cell can be read as a formula (see cell).
 func WriteCSV(dir string, s *upshot.Snapshot) error {
 	tables, err := csvTables(s)
 	if err != nil {
@@ -31,10 +32,7 @@ func WriteCSV(dir string, s *upshot.Snapshot) error {
 	}
 	for _, name := range CSVFiles {
 		var buf bytes.Buffer
-		w := csv.NewWriter(&buf)
-		if err := w.WriteAll(tables[name]); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
+		writeRows(&buf, tables[name])
 		if err := WriteFileAtomic(filepath.Join(dir, name), buf.Bytes()); err != nil {
 			return err
 		}
@@ -47,14 +45,14 @@ func csvTables(s *upshot.Snapshot) (map[string][][]string, error) {
 
 	rows := [][]string{{"id", "name", "credentials", "approach", "fee", "currency", "started", "ended", "created_at", "updated_at"}}
 	for _, th := range s.Therapists {
-		rows = append(rows, []string{id(th.ID), text(th.Name), text(th.Credentials), text(th.Approach), money(th.Fee), th.Currency,
+		rows = append(rows, []string{id(th.ID), th.Name, th.Credentials, th.Approach, money(th.Fee), th.Currency,
 			th.Started.String(), th.Ended.String(), stamp(th.Meta), updated(th.Meta)})
 	}
 	t["therapists.csv"] = rows
 
 	rows = [][]string{{"id", "title", "domain", "severity", "solved_when", "status", "opened", "closed", "created_at", "updated_at"}}
 	for _, g := range s.Goals {
-		rows = append(rows, []string{id(g.ID), text(g.Title), g.Domain, num(g.Severity), text(g.SolvedWhen), g.Status,
+		rows = append(rows, []string{id(g.ID), g.Title, g.Domain, num(g.Severity), g.SolvedWhen, g.Status,
 			g.Opened.String(), g.Closed.String(), stamp(g.Meta), updated(g.Meta)})
 	}
 	t["goals.csv"] = rows
@@ -83,7 +81,7 @@ func csvTables(s *upshot.Snapshot) (map[string][][]string, error) {
 		for _, q := range upshot.Qualities {
 			r = append(r, num(ss.Conduct.Get(q)))
 		}
-		r = append(r, strings.Join(ss.Flags, ";"), text(ss.Note), stamp(ss.Meta), updated(ss.Meta))
+		r = append(r, strings.Join(ss.Flags, ";"), ss.Note, stamp(ss.Meta), updated(ss.Meta))
 		rows = append(rows, r)
 		for _, g := range ss.Goals {
 			goalRows = append(goalRows, []string{id(ss.ID), id(g.GoalID), num(g.Progress)})
@@ -116,7 +114,7 @@ func csvTables(s *upshot.Snapshot) (map[string][][]string, error) {
 	}
 	slices.Sort(names)
 	for _, k := range names {
-		rows = append(rows, []string{k, text(s.Settings[k])})
+		rows = append(rows, []string{k, s.Settings[k]})
 	}
 	t["settings.csv"] = rows
 	return t, nil
@@ -152,12 +150,53 @@ func updated(m upshot.Meta) string {
 	return m.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z")
 }
 
-// text guards free text against spreadsheet formula injection: a cell that
-// starts with = + - @ would be run as a formula by Excel or LibreOffice, so it
-// gets a leading apostrophe, which spreadsheets show as plain text.
-func text(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+// writeRows writes RFC 4180 CSV with every field in quotes (encoding/csv
+// quotes only fields that need it), so the file reads the same in any
+// spreadsheet that splits on ','.
+func writeRows(b *bytes.Buffer, rows [][]string) {
+	for _, row := range rows {
+		for i, f := range row {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('"')
+			b.WriteString(strings.ReplaceAll(cell(f), `"`, `""`))
+			b.WriteByte('"')
+		}
+		b.WriteString("\r\n")
 	}
-	return s
+}
+
+// plainNumber is a number as Upshot writes them (ids, scores, progress, fees).
+var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// cell guards a field against spreadsheet formula injection. Text that starts
+// with = + - or @ is run as a formula by Excel (LibreOffice: =), also after
+// spaces a spreadsheet may trim. And a person may open the file with another
+// separator (LibreOffice and Excel offer ';' and tab, and pick ';' in many
+// locales): then quotes no longer line up with fields and a note holding
+// "fine;=HYPERLINK(...)" or a line "- work" splits into a cell that starts
+// with the formula. So the text at the start, and after every ';', tab and
+// line break, that would start a formula gets an apostrophe in front, which
+// spreadsheets show as text and people read past. Every field goes through
+// here, free text and labels from custom questionnaires alike; only Upshot's
+// own numbers, such as a progress of -3, are left as they are.
+func cell(s string) string {
+	if s == "" || plainNumber.MatchString(s) {
+		return s
+	}
+	var b strings.Builder
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && !strings.ContainsRune(";\t\r\n", rune(s[i])) {
+			continue
+		}
+		if seg := strings.TrimLeft(s[start:i], " "); seg != "" && strings.ContainsRune("=+-@", rune(seg[0])) {
+			b.WriteByte('\'')
+		}
+		end := min(i+1, len(s))
+		b.WriteString(s[start:end])
+		start = end
+	}
+	return b.String()
 }
