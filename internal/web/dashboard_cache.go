@@ -2,15 +2,9 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"html/template"
-	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -23,7 +17,9 @@ import (
 // reads every record, runs the review and draws the charts. It changes only
 // when the records change or the day does, so it is rendered once per
 // (owner, revision, date) and kept; a repeat visit costs one small query for
-// the revision.
+// the revision. The page is sent with no-store like every other private
+// page: a therapy record is not left in the browser's cache, and the cache
+// here is what makes a repeat visit cheap.
 //
 // Everything else the page depends on is fixed for the life of the process:
 // the templates and the static files' hashed URLs, the instrument registry
@@ -145,60 +141,4 @@ func (c *dashboardCache) put(p *renderedDashboard) {
 	c.tick++
 	p.used = c.tick
 	c.pages[p.key.owner] = p
-}
-
-// newETagSeed returns the per-process part of every dashboard ETag.
-func newETagSeed() []byte {
-	seed := make([]byte, 16)
-	rand.Read(seed) // never fails (crypto/rand)
-	return seed
-}
-
-// dashboardETag names the dashboard for key without reading it: a hash of
-// the key and a value chosen when the process started, so a browser's copy
-// from before a restart (another build, another database) never matches.
-// Hashed so the header tells nothing of the owner or how often they write.
-// Weak: two renders of one key are the same page, not promised to be the
-// same bytes.
-func (s *Server) dashboardETag(key dashboardKey) string {
-	h := sha256.New()
-	h.Write(s.etagSeed)
-	var n [16]byte
-	binary.BigEndian.PutUint64(n[:8], uint64(key.owner))
-	binary.BigEndian.PutUint64(n[8:], uint64(key.revision))
-	h.Write(n[:])
-	h.Write([]byte(key.today.String()))
-	return `W/"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
-}
-
-// etagMatches reports whether an If-None-Match header names etag, by the
-// weak comparison RFC 9110 prescribes for it.
-func etagMatches(header, etag string) bool {
-	if header == "" {
-		return false
-	}
-	want := strings.TrimPrefix(etag, "W/")
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimSpace(t)
-		if t == "*" || strings.TrimPrefix(t, "W/") == want {
-			return true
-		}
-	}
-	return false
-}
-
-// setDashboardCaching replaces the no-store every page gets.
-//
-// "private": no shared cache (a proxy, a CDN in front of a hosted instance)
-// may keep the page; it is one person's therapy record. "no-cache": the
-// browser may keep its copy but must ask before every use, so it never shows
-// a dashboard older than the records; when nothing changed the answer is a
-// 304 of a few hundred bytes instead of the page. The copy lives in the
-// person's own browser cache, which already holds what they browse and which
-// their browser's "clear browsing data" removes. If a login arrives for
-// hosted instances, logging out should send Clear-Site-Data: "cache" so the
-// copy does not outlive the session on a shared device.
-func setDashboardCaching(h http.Header, etag string) {
-	h.Set("Cache-Control", "private, no-cache")
-	h.Set("ETag", etag)
 }

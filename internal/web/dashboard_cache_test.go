@@ -91,11 +91,14 @@ func TestDashboardFollowsEveryChange(t *testing.T) {
 			if first.status != http.StatusOK {
 				t.Fatalf("GET /: %d %s", first.status, first.body)
 			}
+			rendered := a.cached()
 			again := a.get("/")
-			if string(again.body) != string(first.body) || again.header.Get("ETag") != first.header.Get("ETag") {
+			if string(again.body) != string(first.body) {
 				t.Fatal("two visits with nothing changed in between differ")
 			}
-			rendered := a.cached()
+			if a.cached() != rendered {
+				t.Error("a second visit with nothing changed rendered the page again")
+			}
 
 			steps := []struct {
 				name  string
@@ -141,8 +144,8 @@ func TestDashboardFollowsEveryChange(t *testing.T) {
 					if st.want != "" && !strings.Contains(r.text(), st.want) {
 						t.Errorf("the page lacks %q right after the change", st.want)
 					}
-					if r.header.Get("ETag") == prev.header.Get("ETag") {
-						t.Error("the ETag did not change with the records")
+					if r.text() == prev.text() && st.want != "" {
+						t.Error("the page did not change with the records")
 					}
 					p := a.cached()
 					if p == rendered {
@@ -166,64 +169,28 @@ func answers(vs ...int) []*int {
 	return out
 }
 
-func TestDashboardNotModified(t *testing.T) {
+// TestDashboardNoStore: the dashboard is sent no-store like every other
+// private page (it was "private, no-cache" with an ETag, which left a copy of
+// the therapy record in the browser's cache). Repeat visits stay cheap on the
+// server: the rendered page is kept there and sent again without a render.
+func TestDashboardNoStore(t *testing.T) {
 	a := newApp(t, "sqlite")
 	a.loadDemo()
-	r := a.get("/")
-	etag := r.header.Get("ETag")
-	if !regexp.MustCompile(`^W/"[0-9a-f]{32}"$`).MatchString(etag) {
-		t.Fatalf("ETag %q", etag)
+	first := a.get("/")
+	rendered := a.cached()
+	for _, r := range []response{first, a.get("/", `If-None-Match: W/"0123456789abcdef0123456789abcdef"`), a.get("/", "If-None-Match: *")} {
+		if r.status != http.StatusOK || string(r.body) != string(first.body) {
+			t.Fatalf("status %d, or the page differs from the first visit", r.status)
+		}
+		if cc := r.header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("Cache-Control %q, want no-store", cc)
+		}
+		if etag := r.header.Get("ETag"); etag != "" {
+			t.Errorf("ETag %q on a page no browser keeps", etag)
+		}
 	}
-	if cc := r.header.Get("Cache-Control"); cc != "private, no-cache" {
-		t.Errorf("Cache-Control %q, want private, no-cache", cc)
-	}
-	tests := []struct {
-		name        string
-		ifNoneMatch string
-		want        int
-	}{
-		{"same ETag", etag, http.StatusNotModified},
-		{"strong form of it", strings.TrimPrefix(etag, "W/"), http.StatusNotModified},
-		{"in a list", `"other", ` + etag, http.StatusNotModified},
-		{"any", "*", http.StatusNotModified},
-		{"another ETag", `W/"0123456789abcdef0123456789abcdef"`, http.StatusOK},
-		{"none", "", http.StatusOK},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got response
-			if tt.ifNoneMatch == "" {
-				got = a.get("/")
-			} else {
-				got = a.get("/", "If-None-Match: "+tt.ifNoneMatch)
-			}
-			if got.status != tt.want {
-				t.Fatalf("status %d, want %d", got.status, tt.want)
-			}
-			if got.header.Get("ETag") != etag || got.header.Get("Cache-Control") != "private, no-cache" {
-				t.Errorf("ETag %q, Cache-Control %q", got.header.Get("ETag"), got.header.Get("Cache-Control"))
-			}
-			if tt.want == http.StatusNotModified && len(got.body) != 0 {
-				t.Errorf("a 304 with %d bytes of body", len(got.body))
-			}
-			if tt.want == http.StatusOK && string(got.body) != string(r.body) {
-				t.Error("the page differs from the first visit")
-			}
-		})
-	}
-
-	// After a write the browser's copy is stale: the full page again.
-	if err := a.db.SetSetting(t.Context(), upshot.DefaultOwner, "recent_window", "5"); err != nil {
-		t.Fatal(err)
-	}
-	after := a.get("/", "If-None-Match: "+etag)
-	if after.status != http.StatusOK || after.header.Get("ETag") == etag {
-		t.Errorf("after a write: status %d, ETag %q (was %q)", after.status, after.header.Get("ETag"), etag)
-	}
-
-	// Other pages keep no-store.
-	if cc := a.get("/sessions").header.Get("Cache-Control"); cc != "no-store" {
-		t.Errorf("/sessions Cache-Control %q", cc)
+	if a.cached() != rendered {
+		t.Error("repeat visits rendered the page again instead of sending the one kept")
 	}
 }
 
@@ -351,7 +318,6 @@ func TestDashboardOwnersApart(t *testing.T) {
 			if err1 != nil || err2 != nil || r1 != r2 {
 				t.Fatalf("revisions %d, %d (%v, %v): the test needs them equal", r1, r2, err1, err2)
 			}
-			etags := map[string]bool{}
 			for range 2 { // the second round is served from the cache
 				for owner, a := range apps {
 					r := a.get("/")
@@ -363,11 +329,7 @@ func TestDashboardOwnersApart(t *testing.T) {
 							t.Errorf("owner %d sees owner %d's records", owner, o)
 						}
 					}
-					etags[r.header.Get("ETag")] = true
 				}
-			}
-			if len(etags) != 2 {
-				t.Errorf("%d distinct ETags for two owners' pages, want 2", len(etags))
 			}
 		})
 	}

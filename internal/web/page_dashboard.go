@@ -66,12 +66,6 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := dashboardKey{owner: s.owner, revision: rev, today: s.today()}
-	etag := s.dashboardETag(key)
-	if etagMatches(r.Header.Get("If-None-Match"), etag) {
-		setDashboardCaching(w.Header(), etag)
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
 	p, err := s.dashboards.get(r.Context(), key, s.renderDashboard)
 	if err != nil {
 		s.fail(w, r, err)
@@ -86,7 +80,6 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	setDashboardCaching(w.Header(), etag)
 	writePage(w, http.StatusOK, body)
 }
 

@@ -115,12 +115,8 @@ func TestSecurityHeaders(t *testing.T) {
 		if got := r.header.Get("Referrer-Policy"); got != "no-referrer" {
 			t.Errorf("GET %s: Referrer-Policy %q", path, got)
 		}
-		// The dashboard may stay in the person's own browser, revalidated
-		// on every use (dashboard_cache.go); nothing private in a shared cache.
+		// Nothing private stays in any cache, the browser's included.
 		want := "no-store"
-		if path == "/" {
-			want = "private, no-cache"
-		}
 		if got := r.header.Get("Cache-Control"); got != want {
 			t.Errorf("GET %s: Cache-Control %q, want %q", path, got, want)
 		}

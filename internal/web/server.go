@@ -57,7 +57,6 @@ type Server struct {
 	handler http.Handler
 
 	dashboards *dashboardCache
-	etagSeed   []byte
 }
 
 // New checks the configuration, parses every template once and builds the
@@ -87,7 +86,6 @@ func New(cfg Config) (*Server, error) {
 		cop:    http.NewCrossOriginProtection(),
 
 		dashboards: newDashboardCache(maxCachedDashboards),
-		etagSeed:   newETagSeed(),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
