@@ -34,6 +34,7 @@ func record(e *env) {
 }
 
 func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, e *env) {
 		record(e)
 		first := e.export()
@@ -100,6 +101,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 }
 
 func TestImportRefusesBrokenFiles(t *testing.T) {
+	t.Parallel()
 	src := newEnv(t, "sqlite")
 	record(src)
 	good := src.ok("export")
@@ -192,6 +194,7 @@ func lineCol(s, sub string) string {
 }
 
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, e *env) {
 		out := e.ok("demo")
 		if !strings.Contains(out, "2 therapists") {
@@ -228,6 +231,7 @@ func TestDemo(t *testing.T) {
 // text. It prints as typed, exports unescaped, and comes back from an
 // import exactly.
 func TestHostileNoteRoundTrip(t *testing.T) {
+	t.Parallel()
 	note := "<script>alert(\"x\")</script> & <b>ok</b>\n\ttabbed \u00e9\u4e2d\U0001F600 \u202ertl\u202c 'quoted' \\back"
 	forEachBackend(t, func(t *testing.T, e *env) {
 		e.ok("therapist", "add", "Dr <A> & \"B\"")

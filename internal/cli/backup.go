@@ -21,7 +21,7 @@ const passphraseEnv = "UPSHOT_PASSPHRASE"
 // passphrase comes from UPSHOT_PASSPHRASE, else from the terminal (asked twice
 // when it protects a new backup), else it is a missing value.
 func (a *app) passphrase(confirm bool) (string, error) {
-	if p := os.Getenv(passphraseEnv); p != "" {
+	if p := a.sys.Getenv(passphraseEnv); p != "" {
 		return p, nil
 	}
 	if !a.interactive() {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -30,9 +31,23 @@ const (
 	exitInvalid = 2 // invalid input or usage
 )
 
+// System is what a run takes from the process around it besides its
+// arguments and streams: the environment and the clock. Main uses the
+// process's own; tests give each run its own, so that many runs side by side
+// in one process share neither.
+type System struct {
+	Getenv func(string) string // os.Getenv
+	Now    upshot.Clock        // time.Now; stamps records and says what "today" is
+}
+
 // Main runs one command line and returns the process exit status.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, owner: upshot.DefaultOwner}
+	return Run(ctx, System{Getenv: os.Getenv, Now: time.Now}, args, stdin, stdout, stderr)
+}
+
+// Run is Main in the given environment and clock.
+func Run(ctx context.Context, sys System, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{ctx: ctx, sys: sys, stdin: stdin, stdout: stdout, stderr: stderr, owner: upshot.DefaultOwner}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -98,6 +113,7 @@ func errorText(err error) string {
 // app holds what one run of the program shares between commands.
 type app struct {
 	ctx            context.Context
+	sys            System
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	owner          upshot.OwnerID
@@ -132,10 +148,10 @@ func (a *app) dsn() (string, error) {
 	if a.dbFlag != "" {
 		return a.dbFlag, nil
 	}
-	if v := os.Getenv("UPSHOT_DB"); v != "" {
+	if v := a.sys.Getenv("UPSHOT_DB"); v != "" {
 		return v, nil
 	}
-	return store.DefaultPath()
+	return store.DefaultPath(a.sys.Getenv)
 }
 
 // store opens the database on first use, so that input is validated before
@@ -156,6 +172,7 @@ func (a *app) store() (*store.DB, error) {
 		}
 		return nil, err
 	}
+	db.Now = a.sys.Now
 	a.db = db
 	return db, nil
 }
@@ -163,11 +180,11 @@ func (a *app) store() (*store.DB, error) {
 // configDir is Upshot's configuration directory: $XDG_CONFIG_HOME/upshot,
 // else ~/.config/upshot ("" when there is no home either). It holds the
 // person's own instruments and the launch token.
-func configDir() string {
-	if dir := os.Getenv("XDG_CONFIG_HOME"); dir != "" && filepath.IsAbs(dir) {
+func (a *app) configDir() string {
+	if dir := a.sys.Getenv("XDG_CONFIG_HOME"); dir != "" && filepath.IsAbs(dir) {
 		return filepath.Join(dir, "upshot")
 	}
-	if home, err := os.UserHomeDir(); err == nil {
+	if home, err := store.HomeDir(a.sys.Getenv); err == nil {
 		return filepath.Join(home, ".config", "upshot")
 	}
 	return ""
@@ -179,7 +196,7 @@ func (a *app) instrumentsDir() string {
 	if a.instrumentsFlag != "" {
 		return a.instrumentsFlag
 	}
-	if dir := configDir(); dir != "" {
+	if dir := a.configDir(); dir != "" {
 		return filepath.Join(dir, "instruments")
 	}
 	return ""
@@ -200,7 +217,8 @@ func (a *app) registry() (*instrument.Registry, error) {
 	return reg, nil
 }
 
-func (a *app) today() upshot.Date { return upshot.Today() }
+// today is the date on the run's clock, in the local time zone.
+func (a *app) today() upshot.Date { return upshot.DateOf(a.sys.Now()) }
 
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{

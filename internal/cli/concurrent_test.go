@@ -21,7 +21,8 @@ import (
 // API. Every write must succeed: lock waits are the program's business, and
 // "database is locked" must never reach a person.
 func TestServeAndCLIWriteTogether(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, e *env) {
+	t.Parallel()
+	forEachBackendBinary(t, func(t *testing.T, e *env) {
 		killSetup(e)
 		srv := e.serve(t)
 		l := newKillLedger()
@@ -121,7 +122,8 @@ func TestServeAndCLIWriteTogether(t *testing.T) {
 // version cannot both win; the second is told the record changed, and no
 // change is silently lost.
 func TestConcurrentEditsConflict(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, e *env) {
+	t.Parallel()
+	forEachBackendBinary(t, func(t *testing.T, e *env) {
 		killSetup(e)
 		t.Run("api", func(t *testing.T) {
 			srv := e.serve(t)
@@ -200,16 +202,23 @@ func findSession(t *testing.T, e *env, id int64) *upshot.Session {
 // make them overlap, the test holds the database's write lock (SQLite) or
 // the session's row lock (PostgreSQL) while both start: each reads the
 // session, then waits to write. When the lock goes, one must win and the
-// other must be refused as a conflict. Timing cannot be forced completely
-// (a process may read only after the winner wrote, and then both rightly
-// succeed), so a round where both succeed must keep both changes, and at
-// least one of three rounds must show the conflict.
+// other must be refused as a conflict. On PostgreSQL the lock is released
+// once the server shows both edits waiting on it. SQLite shows no waiters, so
+// there the lock is held for four times as long as starting up and reading takes
+// on this machine, twice as long again each round: a process may still read
+// only after the winner wrote (then both rightly succeed), so a round where
+// both succeed must keep both changes, and at least one of five rounds must
+// show the conflict.
 func raceCLIEdits(t *testing.T, e *env) {
 	db := openStore(t, e.dsn)
 	conflicts := 0
-	for round := 0; round < 3 && conflicts == 0; round++ {
+	const rounds = 5
+	for round := 0; round < rounds && conflicts == 0; round++ {
 		id := e.ok("session", "add", "--therapist", "1", "--date", "2024-03-05", "--minutes", "50", "--helpful", "5")
 		sid, _ := strconv.ParseInt(id, 10, 64)
+		began := time.Now()
+		e.ok("session", "show", id) // start up and read, as each edit will
+		hold := 4 * time.Since(began) << round
 
 		ctx := context.Background()
 		conn, err := db.SQL().Conn(ctx)
@@ -232,6 +241,7 @@ func raceCLIEdits(t *testing.T, e *env) {
 		results := make([]outcome, 2)
 		edits := [][]string{{"session", "edit", id, "--helpful", "9"}, {"session", "edit", id, "--minutes", "77"}}
 		var wg sync.WaitGroup
+		done := make(chan struct{})
 		for i, args := range edits {
 			wg.Add(1)
 			go func() {
@@ -249,7 +259,15 @@ func raceCLIEdits(t *testing.T, e *env) {
 				results[i] = outcome{code, stderr.String()}
 			}()
 		}
-		time.Sleep(1500 * time.Millisecond) // both read and wait for the lock
+		go func() { wg.Wait(); close(done) }()
+		if e.backend == "postgres" {
+			waitForWaiters(t, lock, 2, done)
+		} else {
+			select {
+			case <-time.After(hold):
+			case <-done:
+			}
+		}
 		lock.Rollback()
 		conn.Close()
 		wg.Wait()
@@ -286,6 +304,30 @@ func raceCLIEdits(t *testing.T, e *env) {
 		}
 	}
 	if conflicts == 0 {
-		t.Fatal("in three rounds the two edits never overlapped; the test did not test the conflict")
+		t.Fatalf("in %d rounds the two edits never overlapped; the test did not test the conflict", rounds)
+	}
+}
+
+// waitForWaiters returns once n transactions wait for a lock that the
+// transaction lock holds (on its id, or queued on a row of sessions behind
+// the first waiter), or when done closes.
+func waitForWaiters(t *testing.T, lock *sql.Tx, n int, done <-chan struct{}) {
+	t.Helper()
+	for {
+		var waiting int
+		err := lock.QueryRow(`SELECT count(*) FROM pg_locks WHERE NOT granted AND (
+			(locktype = 'transactionid' AND transactionid::text = (txid_current() % 4294967296)::text) OR
+			(locktype = 'tuple' AND relation = 'sessions'::regclass))`).Scan(&waiting)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if waiting >= n {
+			return
+		}
+		select {
+		case <-done:
+			return
+		case <-time.After(20 * time.Millisecond): // polling the server's lock table
+		}
 	}
 }

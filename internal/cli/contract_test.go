@@ -55,6 +55,7 @@ type sessionJSON struct {
 }
 
 func TestTherapistsAndGoals(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, e *env) {
 		if id := e.ok("therapist", "add", "Dr Ana Ruiz", "--credentials", "Clinical psychologist", "--approach", "CBT",
 			"--fee", "90.50", "--currency", "EUR", "--since", "2024-01-15"); id != "1" {
@@ -113,6 +114,7 @@ func TestTherapistsAndGoals(t *testing.T) {
 }
 
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, e *env) {
 		e.ok("therapist", "add", "Dr Ana Ruiz", "--currency", "EUR")
 		e.ok("goal", "add", "Stop dreading Monday meetings", "--domain", "work")
@@ -217,6 +219,7 @@ type resultJSON struct {
 }
 
 func TestCheckIns(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, e *env) {
 		list := e.ok("check", "list")
 		for _, id := range []string{"phq9", "gad7", "who5", "focus"} {
@@ -340,6 +343,7 @@ func TestCheckIns(t *testing.T) {
 }
 
 func TestSettings(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, e *env) {
 		if v := e.ok("settings", "get", "recent_window"); v != "4" {
 			t.Errorf("default recent_window = %q", v)
@@ -367,6 +371,7 @@ func TestSettings(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	if v := e.ok("version"); !strings.HasPrefix(v, "upshot ") {
 		t.Errorf("version = %q", v)
@@ -399,7 +404,8 @@ func TestUsage(t *testing.T) {
 // Without a terminal nothing prompts: the command fails at once, naming the
 // flag, even with input waiting on stdin.
 func TestNoPromptWithoutTerminal(t *testing.T) {
-	e := newEnv(t, "sqlite")
+	t.Parallel()
+	e := newBinaryEnv(t, "sqlite") // a real process whose stdin is a pipe
 	e.ok("therapist", "add", "Dr A")
 	before := e.export()
 	tests := []struct {
@@ -435,6 +441,7 @@ const sleepDef = `{"id": "sleep", "version": 1, "name": "Sleep check", "instruct
  "reliable_change": {"size": 1}, "source": "my clinic", "licence": "for my own use", "attribution": "", "validated": false}`
 
 func TestCustomInstruments(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	dir := filepath.Join(e.home, "config", "upshot", "instruments")
 	if err := os.MkdirAll(dir, 0o700); err != nil {

@@ -11,6 +11,7 @@ import (
 // Every surface that shows a flagged result shows the notice first: the
 // JSON result carries it, and history shows it while a flagged row is listed.
 func TestSafetyNoticeOnEverySurface(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, e *env) {
 		e.ok("settings", "set", "crisis_contacts", "Samaritans 116 123")
 		out := e.ok("check", "phq9", "--answers", "0,0,0,0,0,0,0,0,1", "--date", "2024-01-10", "--json")
@@ -39,6 +40,7 @@ func TestSafetyNoticeOnEverySurface(t *testing.T) {
 }
 
 func TestFocusCheckSaysItIsNotValidated(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	out := e.ok("check", "focus", "--answers", "1,1,3")
 	if !strings.Contains(out, "not a validated scale") {
@@ -47,6 +49,7 @@ func TestFocusCheckSaysItIsNotValidated(t *testing.T) {
 }
 
 func TestReviewUnknownTherapistIsInvalidInput(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	r := e.fails(2, "review", "--therapist", "999")
 	if !strings.Contains(r.stderr, "--therapist") {
@@ -57,6 +60,7 @@ func TestReviewUnknownTherapistIsInvalidInput(t *testing.T) {
 // A wrong passphrase is found before the destination is touched: no database
 // file appears.
 func TestRestoreWrongPassphraseCreatesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	e.ok("therapist", "add", "Dr. A")
 	dir := t.TempDir()

@@ -41,6 +41,7 @@ func exportOf(t *testing.T, db *store.DB) string {
 // must exit 2, name the flag (or argument) on stderr, and leave the database
 // exactly as it was.
 func TestInvalidInputWritesNothing(t *testing.T) {
+	t.Parallel()
 	session := func(flag, value string) []string {
 		args := []string{"session", "add", "--therapist", "1", "--date", "2024-03-05"}
 		if flag == "--therapist" || flag == "--date" {

@@ -27,6 +27,7 @@ func (e *env) tokenFile() string { return filepath.Join(e.home, "config", "upsho
 // 'upshot serve' on an address beyond loopback refuses with exit 2 before
 // listening or writing anything, and says what to do instead.
 func TestServeRefusesNonLoopback(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.168.1.5:8080", "example.org:8080", "localhost.example.org:0"} {
 		r := e.fails(2, "serve", "--addr", addr)
@@ -56,6 +57,7 @@ func TestServeRefusesNonLoopback(t *testing.T) {
 // with the address, required by the API, and the same at the next start. A
 // token file others could read is replaced.
 func TestServeLaunchToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	srv := e.serve(t)
 	fi, err := os.Stat(e.tokenFile())
@@ -158,6 +160,7 @@ func otherUser() int {
 // so the token file's own mode is what keeps them out. Runs as root (which
 // can switch to 'nobody'); under CI without root it fails rather than skip.
 func TestOtherUserGetsNothing(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() != 0 {
 		if storetest.InCI() {
 			t.Fatal("this test switches to another Unix user and needs root; CI must run it as root")

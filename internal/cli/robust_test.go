@@ -15,6 +15,7 @@ import (
 // /dev/zero ate memory until the machine gave out. Starting now refuses such
 // an entry at once, by name, with the invalid-input status.
 func TestBadInstrumentFileRefusedAtStart(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	for name, mk := range map[string]func(path string) error{
 		"fifo":      func(path string) error { return syscall.Mkfifo(path, 0o600) },
@@ -39,6 +40,7 @@ func TestBadInstrumentFileRefusedAtStart(t *testing.T) {
 // even read: SQLite makes a -shm file beside the database to open it, which
 // a full disk refuses. Once space is freed, all is as it was.
 func TestDiskFull(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	dir := storetest.SmallDisk(t, 4<<20)
 	e.dsn = filepath.Join(dir, "upshot.db")

@@ -42,7 +42,7 @@ flight finish and the database closes cleanly.`,
 				"serve on loopback with --addr 127.0.0.1:%s, and to use it from another device forward that port over SSH "+
 				"(ssh -L %s:127.0.0.1:%s this-machine)", addr, port, port, port)
 		}
-		token, note, err := auth.LaunchToken(configDir())
+		token, note, err := auth.LaunchToken(a.configDir())
 		if err != nil {
 			return err
 		}
@@ -63,6 +63,7 @@ flight finish and the database closes cleanly.`,
 			if db, err = store.Open(a.ctx, filepath.Join(dir, "upshot.db")); err != nil {
 				return err
 			}
+			db.Now = a.sys.Now
 			a.db = db
 			if _, err := a.fillDemo(db); err != nil {
 				return err

@@ -17,7 +17,8 @@ import (
 // refused by every command with a clear message and exit 1, and not a byte
 // of it changes, whatever the command would have done.
 func TestOlderBinaryRefusesNewerDatabase(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, e *env) {
+	t.Parallel()
+	forEachBackendBinary(t, func(t *testing.T, e *env) {
 		record(e)
 		db, err := store.Open(context.Background(), e.dsn)
 		if err != nil {

@@ -62,7 +62,7 @@ func TestDefaultPath(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Setenv("XDG_DATA_HOME", tc.xdg)
-		got, err := store.DefaultPath()
+		got, err := store.DefaultPath(os.Getenv)
 		must(t, err)
 		if got != tc.want {
 			t.Errorf("XDG_DATA_HOME=%q: DefaultPath() = %q, want %q", tc.xdg, got, tc.want)

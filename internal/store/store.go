@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -61,16 +62,29 @@ const sqlitePragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma
 
 // DefaultPath is where the SQLite file lives unless told otherwise:
 // $XDG_DATA_HOME/upshot/upshot.db, else ~/.local/share/upshot/upshot.db.
-func DefaultPath() (string, error) {
+// getenv reads the environment (os.Getenv, or a test's own).
+func DefaultPath(getenv func(string) string) (string, error) {
 	// The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
-	if dir := os.Getenv("XDG_DATA_HOME"); dir != "" && filepath.IsAbs(dir) {
+	if dir := getenv("XDG_DATA_HOME"); dir != "" && filepath.IsAbs(dir) {
 		return filepath.Join(dir, "upshot", "upshot.db"), nil
 	}
-	home, err := os.UserHomeDir()
+	home, err := HomeDir(getenv)
 	if err != nil {
 		return "", fmt.Errorf("cannot find the home directory for the default database (set XDG_DATA_HOME or give a database path): %w", err)
 	}
 	return filepath.Join(home, ".local", "share", "upshot", "upshot.db"), nil
+}
+
+// HomeDir is os.UserHomeDir reading the environment through getenv.
+func HomeDir(getenv func(string) string) (string, error) {
+	name := "HOME"
+	if runtime.GOOS == "windows" {
+		name = "USERPROFILE"
+	}
+	if home := getenv(name); home != "" {
+		return home, nil
+	}
+	return "", fmt.Errorf("$%s is not defined", name)
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL database rather than a

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +17,44 @@ import (
 	"github.com/upshot-app/upshot/internal/store/storetest"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
+
+// watchedListener tells when the server first read a request's bytes from
+// a connection it accepted, and when it closed the listener (the start of a
+// shutdown).
+type watchedListener struct {
+	net.Listener
+	once, closeOnce sync.Once
+	read, closed    chan struct{}
+}
+
+func (l *watchedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &watchedConn{Conn: c, l: l}, nil
+}
+
+func (l *watchedListener) Close() error {
+	err := l.Listener.Close()
+	l.closeOnce.Do(func() { close(l.closed) })
+	return err
+}
+
+type watchedConn struct {
+	net.Conn
+	l *watchedListener
+}
+
+// Read reports the first read that reaches the body's first part: the
+// headers and `{"name": "Dr.` arrive after the client sent them.
+func (c *watchedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if bytes.Contains(p[:n], []byte(`"Dr.`)) {
+		c.l.once.Do(func() { close(c.l.read) })
+	}
+	return n, err
+}
 
 // Serve lets a request that is under way finish after its context ends,
 // then returns without error.
@@ -25,10 +64,11 @@ func TestServeFinishesInFlightRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	ln := &watchedListener{Listener: inner, read: make(chan struct{}), closed: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, ln) }()
@@ -48,9 +88,9 @@ func TestServeFinishesInFlightRequests(t *testing.T) {
 		answered <- resp
 	}()
 	send.Write([]byte(`{"name": "Dr.`))
-	time.Sleep(200 * time.Millisecond) // the handler is now reading the body
+	<-ln.read // the server has the request's start: the handler is reading the body
 	cancel()
-	time.Sleep(100 * time.Millisecond)
+	<-ln.closed // shutting down: no new connections, the request still open
 	select {
 	case err := <-served:
 		t.Fatalf("Serve returned before the request finished: %v", err)
