@@ -1,6 +1,6 @@
 module github.com/upshot-app/upshot
 
-go 1.26.8
+go 1.27.0
 
 toolchain go1.27.3
 

@@ -7,6 +7,7 @@ package archive
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/json/jsontext"
 	"errors"
 	"fmt"
 	"io"
@@ -69,15 +70,20 @@ func Decode(r io.Reader, reg *instrument.Registry, today upshot.Date) (*upshot.S
 		line, col := position(data, int64(firstInvalidUTF8(data)))
 		return nil, upshot.Invalid("file", "the file is not valid UTF-8 at line %d, column %d; an Upshot export is UTF-8 JSON", line, col)
 	}
-	var s upshot.Snapshot
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return nil, decodeError(data, err)
+	// Counted before anything is decoded: a file of millions of tiny
+	// records must not cost a decoded record each before it is refused.
+	if err := checkCounts(data); err != nil {
+		return nil, err
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		line, col := position(data, dec.InputOffset())
-		return nil, upshot.Invalid("file", "unexpected data after the export document at line %d, column %d", line, col)
+	var s upshot.Snapshot
+	if err := UnmarshalStrict(data, &s); err != nil {
+		// encoding/json's own account, where it sees the problem too, says
+		// where with a line and column and locates type errors by field;
+		// what only the strict reading refuses is explained by it.
+		if err := looseDecode(data); err != nil {
+			return nil, err
+		}
+		return nil, strictRefusal(data, err)
 	}
 	if err := s.Validate(today); err != nil {
 		return nil, err
@@ -86,6 +92,90 @@ func Decode(r io.Reader, reg *instrument.Registry, today upshot.Date) (*upshot.S
 		return nil, err
 	}
 	return &s, nil
+}
+
+// looseDecode decodes data with encoding/json, refusing unknown fields and
+// trailing data, only to explain a refusal.
+func looseDecode(data []byte) error {
+	var s upshot.Snapshot
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return decodeError(data, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		line, col := position(data, dec.InputOffset())
+		return upshot.Invalid("file", "unexpected data after the export document at line %d, column %d", line, col)
+	}
+	return nil
+}
+
+// strictRefusal is a refusal only the strict reading makes (a key twice, a
+// key in another case, a lone surrogate), as an invalid-input error.
+func strictRefusal(data []byte, err error) error {
+	var se *StrictError
+	if !errors.As(err, &se) {
+		return upshot.Invalid("file", "not an Upshot export: %s", upshot.ErrorMessage(err))
+	}
+	if se.Path == "" || (se.Syntax && !errors.Is(err, jsontext.ErrDuplicateName)) {
+		line, col := position(data, se.Offset)
+		field := se.Path
+		if field == "" {
+			field = "file"
+		}
+		return upshot.Invalid(field, "not valid JSON at line %d, column %d: %s", line, col, se.Error())
+	}
+	return upshot.Invalid(se.Path, "%s", se.Error())
+}
+
+// maxRecords bounds how many records of each kind a file may hold: far more
+// than a lifetime of therapy (a session a day for 100 years is 36,500; four
+// questionnaires a day, 146,000), far less than what would fill memory.
+var maxRecords = map[string]int{
+	"therapists":  10_000,
+	"goals":       10_000,
+	"sessions":    100_000,
+	"checkins":    200_000,
+	"definitions": 1_000,
+}
+
+// checkCounts counts the records of each kind without decoding them,
+// refusing a file with too many. A document that is not well-formed is left
+// to the decoder to explain.
+func checkCounts(data []byte) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return nil
+	}
+	for dec.PeekKind() == '"' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return nil
+		}
+		kind := name.String()
+		limit, ok := maxRecords[kind]
+		if !ok || dec.PeekKind() != '[' {
+			if dec.SkipValue() != nil {
+				return nil
+			}
+			continue
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return nil
+		}
+		for n := 0; dec.PeekKind() != ']'; n++ {
+			if n == limit {
+				return upshot.Invalid(kind, "%s: the file holds more than %d of them, more than any real record; this is not an Upshot export", kind, limit)
+			}
+			if dec.SkipValue() != nil {
+				return nil
+			}
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return nil
+		}
+	}
+	return nil
 }
 
 // checkDefinitions parses each stored definition and checks every

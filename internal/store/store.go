@@ -486,12 +486,22 @@ var counterKinds = []string{kindTherapist, kindGoal, kindSession, kindCheckIn}
 // nextID allocates the owner's next id of a kind. The UPDATE takes a row lock
 // (PostgreSQL) or runs under the write lock (SQLite), so concurrent creates
 // never get the same id; ids only grow, so a deleted id is never reused.
+// A counter never passes upshot.MaxID: at the limit the write is refused
+// with a message, rather than failing inside the database (or, past 2^63,
+// breaking every later write).
 func nextID(ctx context.Context, t *tx, owner upshot.OwnerID, kind string) (int64, error) {
 	var id int64
-	err := t.queryRow(ctx, `UPDATE id_counters SET last_id = last_id + 1 WHERE owner_id = ? AND kind = ? RETURNING last_id`,
-		int64(owner), kind).Scan(&id)
+	err := t.queryRow(ctx, `UPDATE id_counters SET last_id = last_id + 1 WHERE owner_id = ? AND kind = ? AND last_id < ? RETURNING last_id`,
+		int64(owner), kind, upshot.MaxID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, noOwner(owner)
+		var n int
+		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM id_counters WHERE owner_id = ? AND kind = ?`, int64(owner), kind).Scan(&n); err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			return 0, noOwner(owner)
+		}
+		return 0, upshot.Errorf(upshot.ECONFLICT, "id", "no %s id is left: ids go up to %d and this database has used them all; nothing was saved", kind, upshot.MaxID)
 	}
 	return id, err
 }

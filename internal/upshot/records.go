@@ -13,6 +13,12 @@ type OwnerID int64
 // DefaultOwner is the implicit user of single-user mode.
 const DefaultOwner OwnerID = 1
 
+// MaxID is the largest record id: 2^53-1, the largest whole number every
+// JSON reader (JavaScript's included) holds exactly, and far below the
+// databases' 64-bit limit, so that an imported id can never leave a counter
+// with no room to grow. The store hands out no id past it.
+const MaxID int64 = 1<<53 - 1
+
 // Meta is what the store maintains on every record. Version increases on each
 // update so a stale edit is detected instead of silently overwriting.
 type Meta struct {

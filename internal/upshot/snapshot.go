@@ -50,8 +50,8 @@ func (s *Snapshot) Validate(today Date) error {
 		return Invalid(fmt.Sprintf("%s[%d].%s", kind, i, e.Field), "%s[%d]: %s", kind, i, e.Message)
 	}
 	ids := func(kind string, i int, id int64, seen map[int64]bool) error {
-		if id <= 0 {
-			return Invalid(fmt.Sprintf("%s[%d].id", kind, i), "%s[%d]: id must be a positive whole number, got %d", kind, i, id)
+		if id <= 0 || id > MaxID {
+			return Invalid(fmt.Sprintf("%s[%d].id", kind, i), "%s[%d]: id must be a whole number from 1 to %d, got %d", kind, i, MaxID, id)
 		}
 		if seen[id] {
 			return Invalid(fmt.Sprintf("%s[%d].id", kind, i), "%s[%d]: duplicate id %d", kind, i, id)

@@ -42,6 +42,15 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if !utf8.Valid(body) {
 		return upshot.Errorf(codeMalformed, "", "the body is not valid UTF-8; JSON must be sent as UTF-8")
 	}
+	// The strict reading imports use too (archive.UnmarshalStrict): a key
+	// twice, a key in another case or an escaped lone surrogate is refused,
+	// not read one of two ways.
+	err = archive.UnmarshalStrict(body, v)
+	if err == nil {
+		return nil
+	}
+	// encoding/json's account where it sees the problem too, so messages
+	// stay as they were; what only the strict reading refuses, in its words.
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -50,7 +59,15 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return upshot.Errorf(codeMalformed, "", "the body must hold a single JSON value, found more after it")
 	}
-	return nil
+	var se *archive.StrictError
+	if errors.As(err, &se) {
+		field := se.Path
+		if se.Key != "" {
+			field = se.Key // as for other unknown fields: the key itself
+		}
+		return upshot.Errorf(codeMalformed, field, "%s", se.Error())
+	}
+	return jsonError(err)
 }
 
 // jsonError explains a decoding failure without echoing the body.
