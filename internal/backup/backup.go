@@ -26,7 +26,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -180,32 +179,25 @@ func Backup(ctx context.Context, db *store.DB, w io.Writer, opt Options) error {
 	return nil
 }
 
-// copySQLite makes the consistent online copy. VACUUM INTO reads the database
-// in one read transaction (in WAL mode writers go on meanwhile) and writes a
-// compact, complete database file; then the copy's integrity is checked so a
-// damaged source is reported now, not on the day of the restore.
+// copySQLite makes the consistent online copy (store.BackupSQLite), then
+// checks the copy's integrity so a damaged source is reported now, not on
+// the day of the restore.
 func copySQLite(ctx context.Context, db *store.DB, path string) error {
-	if _, err := db.SQL().ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
-		return fmt.Errorf("backup: copy the database: %w", err)
-	}
-	// VACUUM INTO creates the file with the umask; it holds everything.
-	if err := os.Chmod(path, 0o600); err != nil {
+	if err := db.BackupSQLite(ctx, path); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	copyDB, err := sql.Open("sqlite", path)
-	if err != nil {
-		return fmt.Errorf("backup: open the copy: %w", err)
-	}
-	defer copyDB.Close()
-	if err := integrityCheck(ctx, copyDB); err != nil {
+	if err := store.CheckSQLiteFile(ctx, path); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("backup: the database copy failed its integrity check, so the database itself may be damaged (no backup was written): %w", err)
 	}
-	return copyDB.Close()
+	return nil
 }
 
 // ownerLine is one line of a logical payload: one person, whole.
 type ownerLine struct {
-	User     userRow          `json:"user"`
+	User     store.Owner      `json:"user"`
 	Counters map[string]int64 `json:"counters"`
 	Snapshot json.RawMessage  `json:"snapshot"`
 }
@@ -228,9 +220,9 @@ func writeLogical(ctx context.Context, db *store.DB, path string) error {
 }
 
 func writeLogicalTo(ctx context.Context, db *store.DB, w io.Writer) error {
-	users, err := listUsers(ctx, db.SQL())
+	users, err := db.Owners(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("backup: list users: %w", err)
 	}
 	for _, u := range users {
 		snap, err := db.Export(ctx, upshot.OwnerID(u.ID))
@@ -240,9 +232,9 @@ func writeLogicalTo(ctx context.Context, db *store.DB, w io.Writer) error {
 		// Counters are read after the export, so they are at least the
 		// highest id in it: a restored database never hands out an id that
 		// was used before.
-		counters, err := readCounters(ctx, db.SQL(), db.Dialect(), u.ID)
+		counters, err := db.Counters(ctx, upshot.OwnerID(u.ID))
 		if err != nil {
-			return err
+			return fmt.Errorf("backup: read id counters: %w", err)
 		}
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)

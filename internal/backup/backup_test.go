@@ -93,7 +93,7 @@ func sessionLike(t *testing.T, s *upshot.Session) *upshot.Session {
 func state(t *testing.T, db *store.DB) string {
 	t.Helper()
 	ctx := context.Background()
-	users, err := listUsers(ctx, db.SQL())
+	users, err := db.Owners(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,12 +104,12 @@ func state(t *testing.T, db *store.DB) string {
 			t.Fatal(err)
 		}
 		snap.ExportedAt = time.Time{}
-		counters, err := readCounters(ctx, db.SQL(), db.Dialect(), u.ID)
+		counters, err := db.Counters(ctx, upshot.OwnerID(u.ID))
 		if err != nil {
 			t.Fatal(err)
 		}
 		data, err := json.MarshalIndent(struct {
-			User     userRow
+			User     store.Owner
 			Counters map[string]int64
 			Snapshot *upshot.Snapshot
 		}{u, counters, snap}, "", " ")
@@ -208,6 +208,17 @@ func testRoundTrip(t *testing.T, from, to string, encrypted bool) {
 	if w, g := state(t, src), state(t, dst); w != g {
 		t.Fatalf("restored database differs from the source:\n%s", firstDiff(w, g))
 	}
+	// Every table of the schema, not only what state compares: a table a
+	// migration adds must be filled by fill and carried by the backup, or
+	// this fails.
+	srcRows, dstRows := tableRows(t, src), tableRows(t, dst)
+	for table, n := range srcRows {
+		if n == 0 {
+			t.Errorf("table %s is empty in the source: fill must put a row in every table, so the backup is seen to carry it", table)
+		} else if dstRows[table] != n {
+			t.Errorf("table %s: %d rows in the source, %d after the restore: the backup does not carry it", table, n, dstRows[table])
+		}
+	}
 
 	// The restored database goes on where the source left off: the same
 	// next ids (the deleted session 3 of user 2 is not reused) and new users
@@ -226,7 +237,7 @@ func testRoundTrip(t *testing.T, from, to string, encrypted bool) {
 		}
 	}
 	if to == "sqlite" {
-		if err := integrityCheck(ctx, dst.SQL()); err != nil {
+		if err := integrityCheck(ctx, dst); err != nil {
 			t.Error(err)
 		}
 	}
@@ -312,7 +323,7 @@ func testBackupDuringWrites(t *testing.T, backend string) {
 	if _, err := Restore(ctx, bytes.NewReader(buf.Bytes()), "", dst); err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
-	if err := integrityCheck(ctx, dst.SQL()); err != nil {
+	if err := integrityCheck(ctx, dst); err != nil {
 		t.Fatalf("restored database: %v", err)
 	}
 	got, err := dst.Export(ctx, writer)
@@ -690,4 +701,64 @@ func TestArmored(t *testing.T) {
 	if w, g := state(t, src), state(t, dst); w != g {
 		t.Fatalf("restored database differs from the source:\n%s", firstDiff(w, g))
 	}
+	// Every table of the schema, not only what state compares: a table a
+	// migration adds must be filled by fill and carried by the backup, or
+	// this fails.
+	srcRows, dstRows := tableRows(t, src), tableRows(t, dst)
+	for table, n := range srcRows {
+		if n == 0 {
+			t.Errorf("table %s is empty in the source: fill must put a row in every table, so the backup is seen to carry it", table)
+		} else if dstRows[table] != n {
+			t.Errorf("table %s: %d rows in the source, %d after the restore: the backup does not carry it", table, n, dstRows[table])
+		}
+	}
+}
+
+// integrityCheck runs SQLite's full check on a live database.
+func integrityCheck(ctx context.Context, db *store.DB) error {
+	var check string
+	if err := db.SQL().QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&check); err != nil {
+		return err
+	}
+	if check != "ok" {
+		return fmt.Errorf("integrity_check: %s", check)
+	}
+	return nil
+}
+
+// tableRows counts the rows of every table in the schema but the
+// migrations' own bookkeeping, read from the database's catalogue.
+func tableRows(t *testing.T, db *store.DB) map[string]int {
+	t.Helper()
+	list := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+	if db.Dialect() == "postgres" {
+		list = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+	}
+	rows, err := db.SQL().Query(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		if name != "goose_db_version" {
+			tables = append(tables, name)
+		}
+	}
+	rows.Close()
+	if len(tables) < 9 {
+		t.Fatalf("found only the tables %v", tables)
+	}
+	counts := map[string]int{}
+	for _, table := range tables {
+		var n int
+		if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		counts[table] = n
+	}
+	return counts
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -82,7 +81,7 @@ type verified struct {
 
 // owner is one person read from a backup, checked like an import.
 type owner struct {
-	user     userRow
+	user     store.Owner
 	counters map[string]int64
 	snap     *upshot.Snapshot
 }
@@ -294,13 +293,7 @@ func copyPayload(in io.Reader, path string, m *manifest) error {
 // migrates an older schema and refuses a newer one. The copy is private and
 // thrown away, so migrating it changes nothing of the person's.
 func openCopy(ctx context.Context, path string) (*store.DB, error) {
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		return nil, fmt.Errorf("backup: open the copy: %w", err)
-	}
-	err = integrityCheck(ctx, raw)
-	raw.Close()
-	if err != nil {
+	if err := store.CheckSQLiteFile(ctx, path); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -329,17 +322,15 @@ func (v *verified) each(ctx context.Context, fn func(*owner) error) error {
 	reg := instrument.Builtin()
 	seen := map[int64]bool{}
 	visit := func(o *owner, raw []byte) error {
-		if err := o.user.check(); err != nil {
+		if err := o.user.Check(); err != nil {
 			return err
 		}
 		if seen[o.user.ID] {
 			return upshot.Invalid("users", "user %d appears twice in the backup", o.user.ID)
 		}
 		seen[o.user.ID] = true
-		for kind, n := range o.counters {
-			if !knownKind(kind) || n < 0 {
-				return upshot.Invalid("users", "user %d: id counter %s = %d is not valid", o.user.ID, kind, n)
-			}
+		if err := store.CheckCounters(o.user.ID, o.counters); err != nil {
+			return err
 		}
 		snap, err := archive.Decode(bytes.NewReader(raw), reg, today())
 		if err != nil {
@@ -350,7 +341,7 @@ func (v *verified) each(ctx context.Context, fn func(*owner) error) error {
 	}
 
 	if v.copy != nil {
-		users, err := listUsers(ctx, v.copy.SQL())
+		users, err := v.copy.Owners(ctx)
 		if err != nil {
 			return damaged("its users cannot be read (%v)", err)
 		}
@@ -359,7 +350,7 @@ func (v *verified) each(ctx context.Context, fn func(*owner) error) error {
 			if err != nil {
 				return damaged("the records of user %d cannot be read (%v)", u.ID, err)
 			}
-			counters, err := readCounters(ctx, v.copy.SQL(), v.copy.Dialect(), u.ID)
+			counters, err := v.copy.Counters(ctx, upshot.OwnerID(u.ID))
 			if err != nil {
 				return damaged("the id counters of user %d cannot be read (%v)", u.ID, err)
 			}
@@ -402,13 +393,4 @@ func (v *verified) each(ctx context.Context, fn func(*owner) error) error {
 			return err
 		}
 	}
-}
-
-func knownKind(kind string) bool {
-	for _, k := range counterKinds {
-		if k == kind {
-			return true
-		}
-	}
-	return false
 }

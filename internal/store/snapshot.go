@@ -52,91 +52,112 @@ func (db *DB) Import(ctx context.Context, owner upshot.OwnerID, s *upshot.Snapsh
 	}
 	now := db.now()
 	return db.write(ctx, owner, func(t *tx) error {
-		if err := requireOwner(ctx, t, owner); err != nil {
-			return err
-		}
-		if err := requireNoRecords(ctx, t, owner); err != nil {
-			return err
-		}
-		guard := func(place string, i int, err error) error {
-			if err == nil || upshot.ErrorCode(err) != upshot.EINTERNAL || !db.d.isConstraint(err) {
-				return err
-			}
-			return &wrapped{upshot.Errorf(upshot.ECONFLICT, fmt.Sprintf("%s[%d]", place, i),
-				"%s[%d] cannot be stored: it breaks a rule of the database (a duplicate id, a missing reference or a value out of range); nothing was imported",
-				place, i), err}
-		}
-		var maxIDs = map[string]int64{}
-		bump := func(kind string, id int64) { maxIDs[kind] = max(maxIDs[kind], id) }
-		for i, th := range s.Therapists {
-			if th == nil {
-				return upshot.Invalid(fmt.Sprintf("therapists[%d]", i), "therapists[%d] is null; nothing was imported", i)
-			}
-			if err := guard("therapists", i, insertTherapist(ctx, t, owner, th.ID, th, importMeta(th.Meta, now))); err != nil {
-				return err
-			}
-			bump(kindTherapist, th.ID)
-		}
-		for i, g := range s.Goals {
-			if g == nil {
-				return upshot.Invalid(fmt.Sprintf("goals[%d]", i), "goals[%d] is null; nothing was imported", i)
-			}
-			if err := guard("goals", i, insertGoal(ctx, t, owner, g.ID, g, importMeta(g.Meta, now))); err != nil {
-				return err
-			}
-			bump(kindGoal, g.ID)
-		}
-		for i, d := range s.Definitions {
-			data, err := compactDefinition(d)
-			if err != nil {
-				return err
-			}
-			if err := guard("definitions", i, storeDefinition(ctx, t, owner, d, data)); err != nil {
-				return err
-			}
-		}
-		for i, ss := range s.Sessions {
-			if ss == nil {
-				return upshot.Invalid(fmt.Sprintf("sessions[%d]", i), "sessions[%d] is null; nothing was imported", i)
-			}
-			if err := guard("sessions", i, insertSession(ctx, t, owner, ss.ID, ss, importMeta(ss.Meta, now))); err != nil {
-				return err
-			}
-			bump(kindSession, ss.ID)
-		}
-		for i, c := range s.CheckIns {
-			if c == nil {
-				return upshot.Invalid(fmt.Sprintf("checkins[%d]", i), "checkins[%d] is null; nothing was imported", i)
-			}
-			answers, err := encodeAnswers(c.Answers)
-			if err != nil {
-				return err
-			}
-			if err := guard("checkins", i, insertCheckIn(ctx, t, owner, c.ID, c, answers, importMeta(c.Meta, now))); err != nil {
-				return err
-			}
-			bump(kindCheckIn, c.ID)
-		}
-		for name, value := range s.Settings {
-			v, err := upshot.CheckSetting(name, value)
-			if err != nil {
-				return err
-			}
-			if err := putSetting(ctx, t, owner, name, v); err != nil {
-				return err
-			}
-		}
-		// New records continue after the imported ids; a counter already past
-		// them (records made and deleted before) keeps its place, so no id
-		// is ever handed out twice.
-		for kind, id := range maxIDs {
-			if _, err := t.exec(ctx, `UPDATE id_counters SET last_id = ? WHERE owner_id = ? AND kind = ? AND last_id < ?`,
-				id, int64(owner), kind, id); err != nil {
-				return err
-			}
-		}
-		return nil
+		return db.importInto(ctx, t, owner, s, now)
 	})
+}
+
+// importInto is Import's work inside a transaction (also Restore's, for
+// each person).
+//
+// "The owner has no records" must hold until the commit, also when two
+// imports run at once (on PostgreSQL both would otherwise see an empty
+// database, and both commit, merging two files): the owner's row is locked
+// first, so the second waits for the first and then sees its records.
+// SQLite's writes are serialised anyway.
+func (db *DB) importInto(ctx context.Context, t *tx, owner upshot.OwnerID, s *upshot.Snapshot, now time.Time) error {
+	if s == nil {
+		return upshot.Invalid("file", "nothing to import")
+	}
+	res, err := t.exec(ctx, `UPDATE users SET revision = revision WHERE id = ?`, int64(owner))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return noOwner(owner)
+	}
+	if err := requireNoRecords(ctx, t, owner); err != nil {
+		return err
+	}
+	guard := func(place string, i int, err error) error {
+		if err == nil || upshot.ErrorCode(err) != upshot.EINTERNAL || !db.d.isConstraint(err) {
+			return err
+		}
+		return &wrapped{upshot.Errorf(upshot.ECONFLICT, fmt.Sprintf("%s[%d]", place, i),
+			"%s[%d] cannot be stored: it breaks a rule of the database (a duplicate id, a missing reference or a value out of range); nothing was imported",
+			place, i), err}
+	}
+	var maxIDs = map[string]int64{}
+	bump := func(kind string, id int64) { maxIDs[kind] = max(maxIDs[kind], id) }
+	for i, th := range s.Therapists {
+		if th == nil {
+			return upshot.Invalid(fmt.Sprintf("therapists[%d]", i), "therapists[%d] is null; nothing was imported", i)
+		}
+		if err := guard("therapists", i, insertTherapist(ctx, t, owner, th.ID, th, importMeta(th.Meta, now))); err != nil {
+			return err
+		}
+		bump(kindTherapist, th.ID)
+	}
+	for i, g := range s.Goals {
+		if g == nil {
+			return upshot.Invalid(fmt.Sprintf("goals[%d]", i), "goals[%d] is null; nothing was imported", i)
+		}
+		if err := guard("goals", i, insertGoal(ctx, t, owner, g.ID, g, importMeta(g.Meta, now))); err != nil {
+			return err
+		}
+		bump(kindGoal, g.ID)
+	}
+	for i, d := range s.Definitions {
+		data, err := compactDefinition(d)
+		if err != nil {
+			return err
+		}
+		if err := guard("definitions", i, storeDefinition(ctx, t, owner, d, data)); err != nil {
+			return err
+		}
+	}
+	for i, ss := range s.Sessions {
+		if ss == nil {
+			return upshot.Invalid(fmt.Sprintf("sessions[%d]", i), "sessions[%d] is null; nothing was imported", i)
+		}
+		if err := guard("sessions", i, insertSession(ctx, t, owner, ss.ID, ss, importMeta(ss.Meta, now))); err != nil {
+			return err
+		}
+		bump(kindSession, ss.ID)
+	}
+	for i, c := range s.CheckIns {
+		if c == nil {
+			return upshot.Invalid(fmt.Sprintf("checkins[%d]", i), "checkins[%d] is null; nothing was imported", i)
+		}
+		answers, err := encodeAnswers(c.Answers)
+		if err != nil {
+			return err
+		}
+		if err := guard("checkins", i, insertCheckIn(ctx, t, owner, c.ID, c, answers, importMeta(c.Meta, now))); err != nil {
+			return err
+		}
+		bump(kindCheckIn, c.ID)
+	}
+	for name, value := range s.Settings {
+		v, err := upshot.CheckSetting(name, value)
+		if err != nil {
+			return err
+		}
+		if err := putSetting(ctx, t, owner, name, v); err != nil {
+			return err
+		}
+	}
+	// New records continue after the imported ids; a counter already past
+	// them (records made and deleted before) keeps its place, so no id
+	// is ever handed out twice.
+	for kind, id := range maxIDs {
+		if _, err := t.exec(ctx, `UPDATE id_counters SET last_id = ? WHERE owner_id = ? AND kind = ? AND last_id < ?`,
+			id, int64(owner), kind, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // importMeta keeps a record's meta from the file, filling what a hand-made
@@ -156,7 +177,7 @@ func importMeta(m upshot.Meta, now time.Time) upshot.Meta {
 
 func requireNoRecords(ctx context.Context, t *tx, owner upshot.OwnerID) error {
 	var n [4]int
-	for i, table := range []string{"therapists", "goals", "sessions", "checkins"} {
+	for i, table := range recordTables {
 		var err error
 		if n[i], err = count(ctx, t, `SELECT COUNT(*) FROM `+table+` WHERE owner_id = ?`, int64(owner)); err != nil {
 			return err

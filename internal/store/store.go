@@ -234,8 +234,10 @@ func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 // Dialect returns "sqlite" or "postgres".
 func (db *DB) Dialect() string { return db.d.name }
 
-// SQL returns the underlying handle, for backups and tests. Queries through
-// it bypass owner scoping; the services are the way in for everything else.
+// SQL returns the underlying handle, for tests only (TestSQLIsForTestsOnly
+// fails on a call outside them). Queries through it bypass owner scoping and
+// the store's own SQL; whatever else needs the whole database gets an
+// operation of the store (whole.go).
 func (db *DB) SQL() *sql.DB { return db.db }
 
 // timestampLayout is how times are stored: UTC, fixed microsecond precision,

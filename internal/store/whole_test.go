@@ -1,0 +1,213 @@
+package store_test
+
+import (
+	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/upshot-app/upshot/internal/store"
+	"github.com/upshot-app/upshot/internal/store/storetest"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// A counter at the limit refuses the next record with a message instead of
+// breaking the database (an imported id of 2^63-1 once made every later
+// session fail, "bigint out of range" on PostgreSQL).
+func TestCounterNeverPassesTheLimit(t *testing.T) {
+	for _, backend := range storetest.Backends(t) {
+		t.Run(backend, func(t *testing.T) {
+			db := storetest.Open(t, backend)
+			th := &upshot.Therapist{Name: "A"}
+			must(t, db.CreateTherapist(ctx, upshot.DefaultOwner, th))
+			if _, err := db.SQL().Exec(rebind(backend, `UPDATE id_counters SET last_id = ? WHERE owner_id = 1 AND kind = 'session'`), upshot.MaxID-1); err != nil {
+				t.Fatal(err)
+			}
+			last := &upshot.Session{TherapistID: th.ID, Date: day(2025, 1, 1)}
+			must(t, db.CreateSession(ctx, upshot.DefaultOwner, last))
+			if last.ID != upshot.MaxID {
+				t.Fatalf("last session got id %d, want %d", last.ID, upshot.MaxID)
+			}
+			err := db.CreateSession(ctx, upshot.DefaultOwner, &upshot.Session{TherapistID: th.ID, Date: day(2025, 1, 2)})
+			wantCode(t, err, upshot.ECONFLICT, "id")
+			if !strings.Contains(err.Error(), "no session id is left") {
+				t.Errorf("message %q", err)
+			}
+			counters, err := db.Counters(ctx, upshot.DefaultOwner)
+			must(t, err)
+			if counters["session"] != upshot.MaxID {
+				t.Errorf("session counter %d after the refusal, want %d", counters["session"], upshot.MaxID)
+			}
+			// Other kinds go on.
+			must(t, db.CreateTherapist(ctx, upshot.DefaultOwner, &upshot.Therapist{Name: "B"}))
+		})
+	}
+}
+
+func rebind(backend, q string) string {
+	if backend != "postgres" {
+		return q
+	}
+	for n := 1; strings.Contains(q, "?"); n++ {
+		q = strings.Replace(q, "?", "$"+itoa(int64(n)), 1)
+	}
+	return q
+}
+
+// Two imports of different files into one empty database at once: exactly
+// one succeeds, the other is refused, and the database holds one file, not
+// both merged. On PostgreSQL the test holds a lock that stops any import at
+// its first insert, after its "is the database empty" check, and lets go
+// only once both imports are waiting (without the owner lock both then
+// commit); on SQLite two handles on one file race.
+func TestConcurrentImportsDoNotMerge(t *testing.T) {
+	for _, backend := range storetest.Backends(t) {
+		t.Run(backend, func(t *testing.T) {
+			src := storetest.Open(t, backend)
+			fill(t, src, upshot.DefaultOwner)
+			a, err := src.Export(ctx, upshot.DefaultOwner)
+			must(t, err)
+			b, err := src.Export(ctx, upshot.DefaultOwner)
+			must(t, err)
+			// b: different ids, so the two files do not collide on keys.
+			for _, th := range b.Therapists {
+				th.ID += 100
+			}
+			for _, s := range b.Sessions {
+				s.ID += 100
+				s.TherapistID += 100
+			}
+			for _, c := range b.CheckIns {
+				c.ID += 100
+			}
+			b.Goals, b.Settings = nil, nil
+			for _, s := range b.Sessions {
+				s.Goals = nil
+			}
+
+			dsn := storetest.DSN(t, backend)
+			// Both imports' connections carry a name of their own, so the
+			// test can see them wait for a lock (an import may wait while
+			// preparing a statement on another connection of its pool).
+			app := "import-race-" + itoa(time.Now().UnixNano())
+			plain := dsn
+			if backend == "postgres" {
+				dsn += "&application_name=" + app
+			}
+			open := func() *store.DB {
+				db, err := store.Open(ctx, dsn)
+				must(t, err)
+				t.Cleanup(func() { db.Close() })
+				return db
+			}
+			dst1, dst2 := open(), open()
+			release := func() {}
+			if backend == "postgres" {
+				// On a handle of its own: an import's pool needs its
+				// connections.
+				db, err := store.Open(ctx, plain)
+				must(t, err)
+				defer db.Close()
+				holder, err := db.SQL().BeginTx(ctx, nil)
+				must(t, err)
+				defer holder.Rollback()
+				if _, err := holder.Exec(`LOCK TABLE therapists IN SHARE MODE`); err != nil {
+					t.Fatal(err)
+				}
+				release = func() {
+					// Both imports waiting: on the holder, or on the import
+					// that waits on the holder.
+					deadline := time.Now().Add(30 * time.Second)
+					for {
+						var n int
+						must(t, holder.QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, app).Scan(&n))
+						if n >= 2 {
+							break
+						}
+						if time.Now().After(deadline) {
+							t.Fatalf("the two imports never both waited (%d waiting)", n)
+						}
+						time.Sleep(5 * time.Millisecond) // polling PostgreSQL's lock table, not standing in for it
+					}
+					must(t, holder.Rollback())
+				}
+			}
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, pair := range []struct {
+				db   *store.DB
+				snap *upshot.Snapshot
+			}{{dst1, a}, {dst2, b}} {
+				wg.Go(func() {
+					c, cancel := context.WithTimeout(ctx, time.Minute)
+					defer cancel()
+					errs[i] = pair.db.Import(c, upshot.DefaultOwner, pair.snap)
+				})
+			}
+			release()
+			wg.Wait()
+			ok := 0
+			for _, err := range errs {
+				if err == nil {
+					ok++
+				} else if upshot.ErrorCode(err) != upshot.ECONFLICT {
+					t.Errorf("import failed with %v, want a conflict", err)
+				}
+			}
+			if ok != 1 {
+				t.Fatalf("%d imports succeeded (%v), want exactly 1", ok, errs)
+			}
+			got, err := dst1.Export(ctx, upshot.DefaultOwner)
+			must(t, err)
+			if len(got.Therapists) != 2 {
+				t.Fatalf("the database holds %d therapists: the two files merged", len(got.Therapists))
+			}
+		})
+	}
+}
+
+// store.SQL bypasses owner scoping: outside tests nothing in the product
+// (cmd, internal) may call it (issue 12: one SQL layer, the store's). The
+// load-test tool under tools/ uses it for its raw-insert baseline, which
+// measures the database beside the store on purpose.
+func TestSQLIsForTestsOnly(t *testing.T) {
+	fset := token.NewFileSet()
+	for _, root := range []string{filepath.Join("..", "..", "cmd"), filepath.Join("..", "..", "internal")} {
+		must(t, filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != root {
+				return filepath.SkipDir
+			}
+			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
+				strings.Contains(filepath.ToSlash(path), "/storetest/") {
+				return nil
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			f, err := parser.ParseFile(fset, path, src, 0)
+			if err != nil {
+				return err
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok {
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "SQL" && len(call.Args) == 0 {
+						t.Errorf("%s: calls SQL(); give the store the operation instead", fset.Position(call.Pos()))
+					}
+				}
+				return true
+			})
+			return nil
+		}))
+	}
+}
