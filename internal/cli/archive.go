@@ -38,7 +38,7 @@ The files hold your notes: keep them somewhere private.`,
 		if changed(cmd, "csv") && csvDir == "" {
 			return upshot.Invalid("--csv", "--csv needs a directory name")
 		}
-		db, err := a.store()
+		db, err := a.reader()
 		if err != nil {
 			return err
 		}
@@ -50,6 +50,7 @@ The files hold your notes: keep them somewhere private.`,
 			if err := archive.WriteCSV(csvDir, s); err != nil {
 				return err
 			}
+			a.tell("CSV tables written to %s", absPath(csvDir))
 		}
 		if csvDir != "" && out == "" {
 			return nil // CSV alone was asked for
@@ -62,7 +63,11 @@ The files hold your notes: keep them somewhere private.`,
 			_, err := a.stdout.Write(buf.Bytes())
 			return err
 		}
-		return archive.WriteFileAtomic(out, buf.Bytes())
+		if err := archive.WriteFileAtomic(out, buf.Bytes()); err != nil {
+			return err
+		}
+		a.tell("Export written to %s (it holds your notes: keep it somewhere private)", absPath(out))
+		return nil
 	})
 	return cmd
 }

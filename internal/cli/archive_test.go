@@ -147,6 +147,7 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
 			e := newEnv(t, backend)
+			openStore(t, e.dsn) // an empty database: export refuses one that does not exist
 			dir := t.TempDir()
 			before := e.export()
 			for _, tt := range tests {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -31,6 +32,10 @@ On a terminal, leave out --answers to be asked each question.`,
 				return usagef(cmd, "INSTRUMENT is required (see 'upshot check list')")
 			}
 			if len(args) > 1 {
+				if _, err := strconv.Atoi(args[1]); err == nil && changed(cmd, "answers") {
+					// --answers 1 2 0: the shell made the other answers arguments.
+					return usagef(cmd, "separate answers with commas: --answers %s,%s", answers, strings.Join(args[1:], ","))
+				}
 				return usagef(cmd, "unexpected argument %q", args[1])
 			}
 			return nil
@@ -286,7 +291,7 @@ func (a *app) checkHistory() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		db, err := a.store()
+		db, err := a.reader()
 		if err != nil {
 			return err
 		}

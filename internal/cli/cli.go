@@ -8,12 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/store"
@@ -190,6 +192,38 @@ func (a *app) configDir() string {
 	return ""
 }
 
+// reader opens the database for a command that only reads. A SQLite file
+// that does not exist is not created for it: there would be nothing to read,
+// and most often the path is mistyped or the person has not begun.
+func (a *app) reader() (*store.DB, error) {
+	if a.db == nil {
+		dsn, err := a.dsn()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := os.Stat(dsn); !store.IsPostgresURL(dsn) && errors.Is(err, fs.ErrNotExist) {
+			return nil, upshot.Errorf(upshot.ENOTFOUND, "--db", "no database at %s (run a command that records something, or check --db)", dsn)
+		}
+	}
+	return a.store()
+}
+
+// tell prints a note for a person at a terminal on stderr; a script reading
+// the streams sees only what it asked for (an id, the data).
+func (a *app) tell(format string, args ...any) {
+	if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintf(a.stderr, format+"\n", args...)
+	}
+}
+
+// absPath is path made absolute for telling a person where a file went.
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
+
 // instrumentsDir is --instruments, else the instruments directory in
 // configDir ("" when there is none).
 func (a *app) instrumentsDir() string {
@@ -229,11 +263,12 @@ came with, each session, and short questionnaires between sessions. It answers
 one question with evidence: is this therapy working for me?
 
 Dates are YYYY-MM-DD. Everything stays in your own database (--db).`,
-		SilenceErrors:     true,
-		SilenceUsage:      true,
-		Args:              cobra.ArbitraryArgs,
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
-		RunE:              groupRunE,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          cobra.ArbitraryArgs,
+		RunE:          groupRunE,
+		// Man pages made by 'upshot man' are the same for the same release.
+		DisableAutoGenTag: true,
 	}
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", "", "database: a SQLite file path or a postgres:// URL (default $UPSHOT_DB, else ~/.local/share/upshot/upshot.db)")
 	root.PersistentFlags().StringVar(&a.instrumentsFlag, "instruments", "", "directory of your own instrument definitions (default ~/.config/upshot/instruments)")
@@ -253,6 +288,7 @@ Dates are YYYY-MM-DD. Everything stays in your own database (--db).`,
 		a.backupCommand(),
 		a.restoreCommand(),
 		a.versionCommand(),
+		a.manCommand(root),
 	)
 	return root
 }
@@ -267,6 +303,12 @@ func groupRunE(cmd *cobra.Command, args []string) error {
 		}
 	}
 	if len(args) > 0 {
+		if cmd.SuggestionsMinimumDistance <= 0 {
+			cmd.SuggestionsMinimumDistance = 2 // cobra's own default, set where it suggests itself
+		}
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			return usagef(cmd, "unknown command %q for %q; did you mean %q?", args[0], cmd.CommandPath(), s[0])
+		}
 		return usagef(cmd, "unknown command %q for %q; use one of %s", args[0], cmd.CommandPath(), strings.Join(names, ", "))
 	}
 	return usagef(cmd, "%q needs a command: one of %s", cmd.CommandPath(), strings.Join(names, ", "))

@@ -345,6 +345,7 @@ func TestCheckIns(t *testing.T) {
 func TestSettings(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, e *env) {
+		openStore(t, e.dsn) // reading needs a database that exists
 		if v := e.ok("settings", "get", "recent_window"); v != "4" {
 			t.Errorf("default recent_window = %q", v)
 		}

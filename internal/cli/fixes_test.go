@@ -51,6 +51,7 @@ func TestFocusCheckSaysItIsNotValidated(t *testing.T) {
 func TestReviewUnknownTherapistIsInvalidInput(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "sqlite")
+	openStore(t, e.dsn) // reading needs a database that exists
 	r := e.fails(2, "review", "--therapist", "999")
 	if !strings.Contains(r.stderr, "--therapist") {
 		t.Errorf("message does not name --therapist:\n%s", r)

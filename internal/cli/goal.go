@@ -88,7 +88,7 @@ func (a *app) goalList() *cobra.Command {
 	cmd := &cobra.Command{Use: "list", Short: "List your goals", Args: args()}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
-		db, err := a.store()
+		db, err := a.reader()
 		if err != nil {
 			return err
 		}

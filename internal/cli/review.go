@@ -46,7 +46,7 @@ func (a *app) runReview(cmd *cobra.Command, f reviewFlags) (*upshot.Snapshot, *r
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := a.store()
+	db, err := a.reader()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -133,7 +133,11 @@ to a therapist or a new one. Without -o it goes to standard output.`,
 			_, err := a.stdout.Write(buf.Bytes())
 			return err
 		}
-		return archive.WriteFileAtomic(out, buf.Bytes())
+		if err := archive.WriteFileAtomic(out, buf.Bytes()); err != nil {
+			return err
+		}
+		a.tell("Report written to %s (open it in a browser to read or print it)", absPath(out))
+		return nil
 	})
 	return cmd
 }

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -72,6 +74,9 @@ flight finish and the database closes cleanly.`,
 			return err
 		}
 		ln, err := net.Listen("tcp", addr)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("cannot listen on %s: the port is in use (Upshot may be running already); try --addr %s", addr, freeAddr(host))
+		}
 		if err != nil {
 			return fmt.Errorf("cannot listen on %s: %w", addr, err)
 		}
@@ -112,4 +117,15 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// freeAddr suggests an address on host with a port that is free now (the
+// system picks it), or host:PORT when none can be found.
+func freeAddr(host string) string {
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return net.JoinHostPort(host, "PORT")
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

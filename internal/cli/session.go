@@ -363,7 +363,7 @@ func (a *app) sessionList() *cobra.Command {
 			}
 			filter.TherapistID = id
 		}
-		db, err := a.store()
+		db, err := a.reader()
 		if err != nil {
 			return err
 		}
@@ -423,7 +423,7 @@ func (a *app) sessionShow() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		db, err := a.store()
+		db, err := a.reader()
 		if err != nil {
 			return err
 		}

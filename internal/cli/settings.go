@@ -32,7 +32,7 @@ func (a *app) settingsList() *cobra.Command {
 	cmd := &cobra.Command{Use: "list", Short: "List every setting with its value, default, meaning and source", Args: args()}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
-		db, err := a.store()
+		db, err := a.reader()
 		if err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (a *app) settingsGet() *cobra.Command {
 			if err := settingName(args[0]); err != nil {
 				return err
 			}
-			db, err := a.store()
+			db, err := a.reader()
 			if err != nil {
 				return err
 			}

@@ -86,7 +86,7 @@ func (a *app) therapistList() *cobra.Command {
 	cmd := &cobra.Command{Use: "list", Short: "List your therapists", Args: args()}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
-		db, err := a.store()
+		db, err := a.reader()
 		if err != nil {
 			return err
 		}

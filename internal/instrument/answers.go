@@ -16,6 +16,12 @@ import (
 // that names the item and the allowed values.
 func ParseAnswers(d *Definition, s string) ([]*int, error) {
 	parts := strings.Split(s, ",")
+	for _, p := range parts {
+		if len(strings.Fields(p)) > 1 {
+			// "1 2 0 1": the way people list numbers, but not the way asked.
+			return nil, upshot.Invalid("answers", "separate answers with commas: %s", strings.Join(strings.Fields(strings.ReplaceAll(s, ",", " ")), ","))
+		}
+	}
 	if len(parts) != len(d.Items) {
 		return nil, countError(d, len(parts))
 	}
