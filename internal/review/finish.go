@@ -30,6 +30,12 @@ var verdictWords = map[string]string{
 	CodeNoExpertise:           "little professional input",
 	CodeConductTrend:          "falling conduct ratings",
 	CodePreoccupationRising:   "therapy taking up more of your life",
+
+	CodeMeaningfulDeterioration: "wellbeing meaningfully worse",
+	CodeMeasuresStale:           "scores too old to judge by",
+	CodeFrequencyRising:         "sessions becoming more frequent",
+	CodeLowHelpfulness:          "sessions rated unhelpful",
+	CodeGoalsWorsening:          "goals moving the wrong way",
 }
 
 func (r *run) finish() {
@@ -87,7 +93,7 @@ func (r *run) verdict() {
 		}
 	}
 	for _, who := range pastOrder {
-		past = append(past, "with "+r.name(who)+" (ended "+r.therapists[who].Ended.String()+"), your records showed "+joinAnd(pastOf[who]))
+		past = append(past, "with "+r.name(who)+" ("+r.endWords(who)+"), your records showed "+joinAnd(pastOf[who]))
 	}
 	good := r.goodOutcomes()
 	var v string
@@ -127,7 +133,8 @@ func (r *run) verdict() {
 
 // ended reports whether id is a therapist in scope whose therapy has ended.
 func (r *run) ended(id int64) bool {
-	return r.therapists[id] != nil && !r.therapists[id].Ended.IsZero() && !r.current[id]
+	_, inScope := r.byTherapist[id]
+	return inScope && !r.current[id]
 }
 
 // goodOutcomes phrases the improvements for the verdict, grouped so a
@@ -141,7 +148,10 @@ func (r *run) goodOutcomes() []string {
 	}
 	best := map[key]string{}
 	var order []key
-	strength := map[string]int{CodeReliableImprovement: 1, CodeRecovery: 2, CodeReliableRecovery: 3}
+	// Only a reliable (or, for WHO-5, meaningful) improvement with sessions
+	// between the scores counts as the therapy helping: a recovery without
+	// one may be a one-point crossing of a cut-off.
+	strength := map[string]int{CodeMeaningfulImprovement: 1, CodeReliableImprovement: 2, CodeReliableRecovery: 3}
 	for _, f := range r.out.Findings {
 		if strength[f.Code] == 0 {
 			continue
@@ -154,9 +164,9 @@ func (r *run) goodOutcomes() []string {
 			best[k] = f.Code
 		}
 	}
-	words := map[string]string{CodeReliableImprovement: "reliable improvement on ", CodeRecovery: "recovery on ", CodeReliableRecovery: "reliable recovery on "}
+	words := map[string]string{CodeReliableImprovement: "reliable improvement on ", CodeMeaningfulImprovement: "meaningful improvement on ", CodeReliableRecovery: "reliable recovery on "}
 	var out []string
-	for _, code := range []string{CodeReliableRecovery, CodeRecovery, CodeReliableImprovement} {
+	for _, code := range []string{CodeReliableRecovery, CodeReliableImprovement, CodeMeaningfulImprovement} {
 		var therapists []int64
 		names := map[int64][]string{}
 		for _, k := range order {
@@ -187,6 +197,9 @@ func appendNew(list []string, s string) []string {
 }
 
 func (r *run) label(instrumentID string) string {
+	if instrumentID == pairID {
+		return r.label(phqID) + " and " + r.label(gadID)
+	}
 	if i, ok := r.measureAt[instrumentID]; ok {
 		return r.out.Measures[i].ShortName
 	}
@@ -196,6 +209,9 @@ func (r *run) label(instrumentID string) string {
 // rangeName names the range past an instrument's cut-off ("the clinical
 // range").
 func (r *run) rangeName(instrumentID string) string {
+	if instrumentID == pairID {
+		return "the clinical range"
+	}
 	if i, ok := r.measureAt[instrumentID]; ok {
 		return r.out.Measures[i].CaseCutoff.RangeName()
 	}
@@ -239,6 +255,14 @@ func (r *run) goingWell() {
 		out := ", and is out of " + r.rangeName(f.Instrument) + " now"
 		if !recovered[key] {
 			out = ""
+		}
+		switch {
+		case f.Code == CodeReliableImprovement && f.Instrument == pairID:
+			add("Your PHQ-9 and GAD-7 show a reliable improvement by the NHS Talking Therapies definitions" + with + out + ".")
+			continue
+		case f.Code == CodeMeaningfulImprovement:
+			add("Your " + r.label(f.Instrument) + " score improved meaningfully" + with + ", from " + num(n["baseline"], 0) + " to " + num(n["latest"], 0) + ".")
+			continue
 		}
 		switch f.Code {
 		case CodeReliableImprovement:
@@ -340,6 +364,10 @@ func (r *run) agenda() {
 	}
 	if r.out.Safety != nil {
 		add("Tell your therapist or your doctor about the difficult thoughts in your latest check-in, so they can support you with them.")
+	}
+	// Stale scores come first: every other question rests on them.
+	if len(r.staleLabels) > 0 {
+		add("Answer " + joinAnd(r.staleLabels) + " now, before your next session: your latest scores are too old to tell how you are.")
 	}
 	currents := 0
 	for _, id := range r.order {

@@ -169,8 +169,39 @@ func (h *hist) set(name, value string) *hist {
 // today is well after every built history.
 var today = day(3700)
 
+// now is the day after the latest record: the review is read while the
+// built therapy is going on, as a person reads it (a therapist with no
+// session in inactive_days would otherwise count as ended).
+func (h *hist) now() upshot.Date {
+	var last upshot.Date
+	for _, s := range h.snap.Sessions {
+		if s.Date.After(last) {
+			last = s.Date
+		}
+	}
+	for _, c := range h.snap.CheckIns {
+		if c.Date.After(last) {
+			last = c.Date
+		}
+	}
+	for _, t := range h.snap.Therapists {
+		if t.Ended.After(last) {
+			last = t.Ended
+		}
+	}
+	for _, g := range h.snap.Goals {
+		if g.Closed.After(last) {
+			last = g.Closed
+		}
+	}
+	if last.IsZero() {
+		return today
+	}
+	return last.AddDays(1)
+}
+
 func (h *hist) review(opts ...func(*review.Options)) *review.Review {
-	o := review.Options{Today: today}
+	o := review.Options{Today: h.now()}
 	for _, f := range opts {
 		f(&o)
 	}

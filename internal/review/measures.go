@@ -103,7 +103,7 @@ func (r *run) measures() {
 		m.Baseline, m.Latest = point(pts[0]), point(last)
 		m.Band, m.Caseness = last.score.Band, last.score.Caseness
 		if len(pts) >= 2 {
-			o := last.def.Outcome(pts[0].score, last.score)
+			o := outcome(last.def, pts[0].score, last.score)
 			m.Change = &o.Change.Delta
 			m.Reliable, m.RCI = o.Change.Reliable, o.Change.RCI
 			m.Recovery, m.ReliableRecovery = o.Recovery, o.ReliableRecovery
@@ -166,11 +166,35 @@ func (r *run) safety() {
 // multi reports whether outcomes are judged per therapist.
 func (r *run) multi() bool { return len(r.courses) > 1 }
 
+// NHS Talking Therapies judges its outcomes on PHQ-9 and GAD-7 together.
+const (
+	phqID  = "phq9"
+	gadID  = "gad7"
+	pairID = "phq9+gad7" // the instrument of a finding about the pair ('+' is in no instrument id)
+)
+
+// meaningfulSource names the scales whose change size is a meaningful change
+// rather than a reliable one, and which have no recovery rule.
+var meaningfulSource = map[string]string{
+	"who5": "Topp et al. 2015",
+}
+
+// outcome applies the outcome rules of a definition: a scale with a
+// meaningful-change size (WHO-5) has no recovery rule.
+func outcome(d *instrument.Definition, from, to instrument.Score) instrument.Outcome {
+	o := d.Outcome(from, to)
+	if _, ok := meaningfulSource[d.ID]; ok {
+		o.Recovery, o.ReliableRecovery = nil, nil
+	}
+	return o
+}
+
 // outcomes applies the outcome rules to each course and instrument.
 func (r *run) outcomes() {
 	for _, c := range r.courses {
+		judged := map[string][]scored{}
 		for idx, id := range r.instruments {
-			pts := between(r.checkins[id], c.from, c.to)
+			pts := coursePoints(r.checkins[id], c)
 			if len(pts) == 0 {
 				continue
 			}
@@ -182,18 +206,70 @@ func (r *run) outcomes() {
 			if len(pts) < 2 {
 				continue
 			}
+			// Overlapping therapies share an outcome: it is told once,
+			// by the first of them, naming them together.
+			who := []int64{c.therapistID}
+			if r.multi() {
+				who = r.sharers(id, pts[0].ck, pts[len(pts)-1].ck)
+				if len(who) > 1 && who[0] != c.therapistID {
+					continue
+				}
+			}
 			switch {
 			case id == focusID:
-				r.preoccupation(c, pts, idx)
+				r.preoccupation(c, who, pts, idx)
 			case pts[len(pts)-1].def.Validated:
 				// The outcome rules are for validated scales; a
 				// self-monitoring one has no evidence behind its change
 				// size or cut-off to judge an outcome by.
-				r.trackImprovement(pts)
-				r.outcomeFindings(c, pts, cr, idx)
+				if sessionsBetween(c.sessions, pts) > 0 {
+					r.trackImprovement(pts)
+				}
+				judged[id] = pts
+			}
+		}
+		// NHS Talking Therapies' definitions apply to PHQ-9 and GAD-7 as a
+		// pair wherever both were recorded in the course.
+		phq, gad := judged[phqID], judged[gadID]
+		paired := phq != nil && gad != nil
+		for idx, id := range r.instruments {
+			if pts := judged[id]; pts != nil {
+				who := []int64{c.therapistID}
+				if r.multi() {
+					who = r.sharers(id, pts[0].ck, pts[len(pts)-1].ck)
+				}
+				r.outcomeFindings(c, who, pts, r.courseOutcome(c, pts), idx, paired && (id == phqID || id == gadID))
+			}
+		}
+		if paired {
+			who := []int64{c.therapistID}
+			if r.multi() {
+				who = intersect(r.sharers(phqID, phq[0].ck, phq[len(phq)-1].ck), r.sharers(gadID, gad[0].ck, gad[len(gad)-1].ck))
+				if len(who) == 0 {
+					who = []int64{c.therapistID}
+				}
+			}
+			if who[0] == c.therapistID {
+				r.pairFindings(c, who, phq, gad)
 			}
 		}
 	}
+}
+
+func intersect(a, b []int64) []int64 {
+	var out []int64
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// sessionsBetween counts a course's sessions from the baseline through the
+// latest check-in: a change with none between is not the therapy's.
+func sessionsBetween(ss []*upshot.Session, pts []scored) int {
+	return len(sessionIDsBetween(ss, pts[0].ck.Date, pts[len(pts)-1].ck.Date))
 }
 
 // between returns the check-ins (sorted by date) dated within from..to,
@@ -225,13 +301,15 @@ func between(pts []scored, from, to upshot.Date) []scored {
 func (r *run) courseOutcome(c course, pts []scored) Course {
 	first, last := pts[0], pts[len(pts)-1]
 	cr := Course{TherapistID: c.therapistID, Baseline: point(first), Latest: point(last)}
+	// Every session of the course up to the latest score counts, also those
+	// before a baseline taken late.
 	for _, s := range c.sessions {
-		if !s.Date.Before(first.ck.Date) && !s.Date.After(last.ck.Date) {
+		if !s.Date.After(last.ck.Date) {
 			cr.Sessions++
 		}
 	}
 	if len(pts) >= 2 {
-		o := last.def.Outcome(first.score, last.score)
+		o := outcome(last.def, first.score, last.score)
 		cr.Change, cr.Reliable = &o.Change.Delta, o.Change.Reliable
 		cr.Recovery, cr.ReliableRecovery = o.Recovery, o.ReliableRecovery
 	}
@@ -255,29 +333,59 @@ func (r *run) trackImprovement(pts []scored) {
 	}
 }
 
-// with names the therapist of a course when there are several.
-func (r *run) with(c course) string {
-	if !r.multi() {
+// withWho names the therapists an outcome is credited to when there are
+// several: one course, or overlapping ones together.
+func (r *run) withWho(who []int64) string {
+	if !r.multi() || len(who) == 0 {
 		return ""
 	}
-	return " with " + r.name(c.therapistID)
+	names := make([]string, len(who))
+	for i, id := range who {
+		names[i] = r.name(id)
+	}
+	return " with " + joinAnd(names)
 }
 
-// during says whose sessions an outcome belongs to when there are several.
-func (r *run) during(c course) string {
-	if !r.multi() {
+// duringWho says whose sessions an outcome belongs to when there are several.
+func (r *run) duringWho(who []int64) string {
+	if !r.multi() || len(who) == 0 {
 		return ""
 	}
-	return " during your sessions with " + r.name(c.therapistID)
+	w := " during your sessions" + r.withWho(who)
+	if len(who) > 1 {
+		w += " (the therapies overlapped)"
+	}
+	return w
 }
 
-func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
+// credit fills in whom a finding about an outcome is about: one therapist,
+// or overlapping ones named together.
+func credit(f Finding, who []int64) Finding {
+	if len(who) == 1 {
+		f.TherapistID = who[0]
+	} else if len(who) > 1 {
+		f.TherapistIDs = who
+	}
+	return f
+}
+
+// changeWord is "reliable", or "meaningful" for a scale whose change size is
+// a meaningful change (WHO-5).
+func changeWord(d *instrument.Definition) string {
+	if _, ok := meaningfulSource[d.ID]; ok {
+		return "meaningful"
+	}
+	return "reliable"
+}
+
+func (r *run) outcomeFindings(c course, who []int64, pts []scored, cr Course, subject int, paired bool) {
 	first, last := pts[0], pts[len(pts)-1]
 	d := last.def
-	o := d.Outcome(first.score, last.score)
+	o := outcome(d, first.score, last.score)
 	size := d.ReliableChangeSize()
 	label := d.Label()
-	sessions, checkins := sessionIDsBetween(c.sessions, first.ck.Date, last.ck.Date), []int64{first.ck.ID, last.ck.ID}
+	between := sessionIDsBetween(c.sessions, first.ck.Date, last.ck.Date)
+	sessions, checkins := between, []int64{first.ck.ID, last.ck.ID}
 	nums := func() map[string]float64 {
 		m := map[string]float64{"baseline": float64(first.score.Total), "latest": float64(last.score.Total),
 			"change": float64(o.Change.Delta), "reliable_change": round(size, 2), "sessions": float64(cr.Sessions)}
@@ -287,28 +395,59 @@ func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
 		return m
 	}
 	from := label + " score " + moved(o.Change.Delta) + " from " + itoa(first.score.Total) + " on " + first.ck.Date.String() +
-		" to " + itoa(last.score.Total) + " on " + last.ck.Date.String() + r.during(c)
+		" to " + itoa(last.score.Total) + " on " + last.ck.Date.String() + r.duringWho(who)
 	ev := func() Evidence { return Evidence{Sessions: sessions, CheckIns: checkins, Numbers: nums()} }
+	_, meaningful := meaningfulSource[d.ID]
+	// Which rule applies: with PHQ-9 and GAD-7 both recorded the NHS
+	// outcomes are judged on the pair (pairFindings); with one of them
+	// alone the review says it applied the rule to that scale only.
+	alone := ""
+	if !paired && (d.ID == phqID || d.ID == gadID) {
+		alone = " NHS Talking Therapies judges PHQ-9 and GAD-7 together; only your " + label + " is recorded here, so the rule is applied to it alone."
+	}
+	// A change with no session between the two scores is not the
+	// therapy's to claim.
+	// With no session recorded at all there is no therapy to credit, and
+	// the scores are told as they are.
+	dosed := len(between) > 0 || len(c.sessions) == 0
 
 	deteriorated := false
 	switch o.Change.Reliable {
 	case instrument.Improvement:
-		r.add(Finding{Code: CodeReliableImprovement, TherapistID: c.therapistID, Instrument: d.ID,
-			Title:    label + " reliably better",
-			Detail:   "Your " + from + ": " + reliableWhy(d, o.Change) + " " + directionNote(d),
-			Evidence: ev()}, subject)
+		switch {
+		case paired || !dosed:
+		case meaningful:
+			r.add(credit(Finding{Code: CodeMeaningfulImprovement, Instrument: d.ID,
+				Title:    label + " meaningfully better",
+				Detail:   "Your " + from + ": " + meaningfulWhy(d, o.Change) + " " + directionNote(d),
+				Evidence: ev()}, who), subject)
+		default:
+			r.add(credit(Finding{Code: CodeReliableImprovement, Instrument: d.ID,
+				Title:    label + " reliably better",
+				Detail:   "Your " + from + ": " + reliableWhy(d, o.Change) + " " + directionNote(d) + alone,
+				Evidence: ev()}, who), subject)
+		}
 	case instrument.Deterioration:
 		deteriorated = true
-		r.add(Finding{Code: CodeReliableDeterioration, TherapistID: c.therapistID, Instrument: d.ID,
-			Title:    label + " reliably worse",
-			Detail:   "Your " + from + ": " + reliableWhy(d, o.Change) + " " + directionNote(d) + " Your records show it getting worse, not better.",
-			Evidence: ev()}, subject)
+		switch {
+		case paired:
+		case meaningful:
+			r.add(credit(Finding{Code: CodeMeaningfulDeterioration, Instrument: d.ID,
+				Title:    label + " meaningfully worse",
+				Detail:   "Your " + from + ": " + meaningfulWhy(d, o.Change) + " " + directionNote(d) + " Your records show it getting worse, not better.",
+				Evidence: ev()}, who), subject)
+		default:
+			r.add(credit(Finding{Code: CodeReliableDeterioration, Instrument: d.ID,
+				Title:    label + " reliably worse",
+				Detail:   "Your " + from + ": " + reliableWhy(d, o.Change) + " " + directionNote(d) + " Your records show it getting worse, not better." + alone,
+				Evidence: ev()}, who), subject)
+		}
 	}
 	cut, rng := cutoffWords(d), d.Caseness.RangeName()
 	// Recovery and reliable recovery are two rules, as NHS Talking Therapies
 	// counts them: every reliable recovery is also a recovery, so both fire
 	// then, and the recovery finding says the change is reliable too.
-	if o.Recovery != nil && *o.Recovery {
+	if o.Recovery != nil && *o.Recovery && !paired && dosed {
 		outOfRange := "Your " + label + " score was in " + rng + " at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + "; " + cut +
 			") and is not now (" + itoa(last.score.Total) + " on " + last.ck.Date.String() + ")"
 		reliably := o.ReliableRecovery != nil && *o.ReliableRecovery
@@ -316,34 +455,48 @@ func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
 		if reliably {
 			lasts = ". The change is also a reliable one (" + sizeWords(d) + "): see reliable recovery."
 		}
-		r.add(Finding{Code: CodeRecovery, TherapistID: c.therapistID, Instrument: d.ID,
+		r.add(credit(Finding{Code: CodeRecovery, Instrument: d.ID,
 			Title:    label + " out of " + rng,
-			Detail:   outOfRange + r.during(c) + ". " + recoveryRule(d, "recovery") + lasts,
-			Evidence: ev()}, subject)
+			Detail:   outOfRange + r.duringWho(who) + ". " + recoveryRule(d, "recovery") + lasts + alone,
+			Evidence: ev()}, who), subject)
 		if reliably {
-			r.add(Finding{Code: CodeReliableRecovery, TherapistID: c.therapistID, Instrument: d.ID,
+			r.add(credit(Finding{Code: CodeReliableRecovery, Instrument: d.ID,
 				Title:    label + ": reliable recovery",
-				Detail:   outOfRange + ", and the change is reliable" + r.during(c) + ". " + recoveryRule(d, "reliable recovery") + ".",
-				Evidence: ev()}, subject)
+				Detail:   outOfRange + ", and the change is reliable" + r.duringWho(who) + ". " + recoveryRule(d, "reliable recovery") + "." + alone,
+				Evidence: ev()}, who), subject)
 		}
 	}
 
 	bc := d.IsCase(first.score.Total)
 	baseCase := bc != nil && *bc
 	// A reliable deterioration already says more than "no reliable
-	// improvement", so the weaker finding is left out then.
+	// improvement", so the weaker finding is left out then. It counts every
+	// session of the course, also those after the latest score, and says
+	// when that score is old.
 	need := r.intSetting("no_improvement_sessions")
 	noImprovement := false
-	if baseCase && o.Change.Reliable == instrument.NoChange && cr.Sessions >= need {
+	total := len(c.sessions)
+	if baseCase && o.Change.Reliable == instrument.NoChange && total >= need && !(paired && r.pairImproved(c)) {
 		noImprovement = true
 		n := nums()
 		n["min_sessions"] = float64(need)
-		r.add(Finding{Code: CodeNoReliableImprovement, TherapistID: c.therapistID, Instrument: d.ID,
-			Title: "No reliable improvement yet on " + label,
-			Detail: "Your " + label + " score was in " + rng + " at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + ") and after " +
-				plural(cr.Sessions, "session") + r.with(c) + " it is " + itoa(last.score.Total) + " (on " + last.ck.Date.String() + "): not a reliable improvement (" + sizeWords(d) + "). " +
-				"About half of people improve reliably within " + itoa(need) + " sessions (Howard et al. 1986), so this is worth talking about.",
-			Evidence: Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}}, subject)
+		n["sessions_total"] = float64(total)
+		since := total - cr.Sessions
+		n["sessions_since_latest"] = float64(since)
+		old := ""
+		if since > 0 {
+			old = " Your latest score is old: " + plural(since, "session") + " have been since. Answering " + label + " again would show where you are now."
+			if since == 1 {
+				old = " Your latest score is from before your latest session. Answering " + label + " again would show where you are now."
+			}
+		}
+		word := changeWord(d)
+		r.add(credit(Finding{Code: CodeNoReliableImprovement, Instrument: d.ID,
+			Title: "No " + word + " improvement yet on " + label,
+			Detail: "Your " + label + " score was in " + rng + " at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + "). After " +
+				plural(total, "session") + r.withWho(who) + ", your latest score is " + itoa(last.score.Total) + " (on " + last.ck.Date.String() + "): not a " + word + " improvement (" + sizeWords(d) + "). " +
+				"About half of people improve reliably within " + itoa(need) + " sessions (Howard et al. 1986), so this is worth talking about." + old,
+			Evidence: Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}}, who), subject)
 	}
 
 	// off_track, in the spirit of Lambert's expected recovery curves, on a
@@ -391,11 +544,11 @@ func (r *run) outcomeFindings(c course, pts []scored, cr Course, subject int) {
 		course = "the expected course would keep your " + label + " about where it started, " + itoa(first.score.Total) +
 			" (outside " + rng + ": " + cut + ")"
 	}
-	r.add(Finding{Code: CodeOffTrack, TherapistID: c.therapistID, Instrument: d.ID,
+	r.add(credit(Finding{Code: CodeOffTrack, Instrument: d.ID,
 		Title: label + " behind the expected course",
-		Detail: "After " + plural(cr.Sessions, "session") + r.with(c) + ", " + course + ". Your latest score, " + itoa(last.score.Total) + " on " + last.ck.Date.String() + ", is " + num(behind, 1) +
+		Detail: "After " + plural(cr.Sessions, "session") + r.withWho(who) + ", " + course + ". Your latest score, " + itoa(last.score.Total) + " on " + last.ck.Date.String() + ", is " + num(behind, 1) +
 			" points worse than that course; off track means more than " + num(margin, 1) + " points worse (" + num(r.floatSetting("off_track_margin"), 2) + " of a reliable change).",
-		Evidence: Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}}, subject)
+		Evidence: Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}}, who), subject)
 }
 
 // recoveryRule names the rule a recovery finding applies: NHS Talking
@@ -412,7 +565,7 @@ func recoveryRule(d *instrument.Definition, what string) string {
 // at least the instrument's reliable-change size from the first check-in in
 // the course to the latest, while the answer on life outside therapy getting
 // the attention it needs went down.
-func (r *run) preoccupation(c course, pts []scored, subject int) {
+func (r *run) preoccupation(c course, who []int64, pts []scored, subject int) {
 	first, last := pts[0], pts[len(pts)-1]
 	d := last.def
 	ch := d.Change(first.score, last.score)
@@ -444,15 +597,15 @@ func (r *run) preoccupation(c course, pts []scored, subject int) {
 		}
 		return itoa(v)
 	}
-	r.add(Finding{Code: CodePreoccupationRising, TherapistID: c.therapistID, Instrument: d.ID,
+	r.add(credit(Finding{Code: CodePreoccupationRising, Instrument: d.ID,
 		Title: "Therapy taking up more of your life",
-		Detail: "Your focus check went from " + itoa(first.score.Total) + " on " + first.ck.Date.String() + " to " + itoa(last.score.Total) + " on " + last.ck.Date.String() + r.during(c) +
+		Detail: "Your focus check went from " + itoa(first.score.Total) + " on " + first.ck.Date.String() + " to " + itoa(last.score.Total) + " on " + last.ck.Date.String() + r.duringWho(who) +
 			" (a rise of " + sizeWords(d) + " counts), and your answer to \"" + d.Items[life].Text + "\" went from \"" + optLabel(*a) + "\" to \"" + optLabel(*b) +
 			"\". Your records show more of your time and attention going to the therapy and less to your life outside it. The focus check is self-monitoring, not a validated scale.",
 		Evidence: Evidence{CheckIns: []int64{first.ck.ID, last.ck.ID}, Sessions: sessionIDsBetween(c.sessions, first.ck.Date, last.ck.Date),
 			Numbers: map[string]float64{"first_total": float64(first.score.Total), "latest_total": float64(last.score.Total),
 				"rise": float64(ch.Delta), "reliable_change": round(d.ReliableChangeSize(), 2),
-				"first_life_answer": float64(*a), "latest_life_answer": float64(*b)}}}, subject)
+				"first_life_answer": float64(*a), "latest_life_answer": float64(*b)}}}, who), subject)
 }
 
 func sessionIDsBetween(ss []*upshot.Session, from, to upshot.Date) []int64 {
@@ -466,6 +619,12 @@ func sessionIDsBetween(ss []*upshot.Session, from, to upshot.Date) []int64 {
 		ids = []int64{}
 	}
 	return ids
+}
+
+// meaningfulWhy explains why a change counts as meaningful.
+func meaningfulWhy(d *instrument.Definition, c instrument.Change) string {
+	return "a change of " + itoa(abs(c.Delta)) + " points, where " + sizeWords(d) + " is a meaningful change (" + meaningfulSource[d.ID] +
+		"). This scale has no recovery rule."
 }
 
 // reliableWhy explains why a change counts as reliable.

@@ -13,14 +13,16 @@
 // matters to the person:
 //
 //   - urgent: safety (thoughts of self-harm in the latest PHQ-9).
-//   - concern: reliable_deterioration, relationship_drift,
-//     relationship_centred, conduct_concern, red_flags, worse_after: the
-//     records show harm or the pattern the product warns about.
-//   - attention: no_reliable_improvement, off_track, goal_neglected,
-//     no_expertise, conduct_trend, preoccupation_rising: worth raising, not
-//     yet a sign of harm.
+//   - concern: reliable_deterioration, meaningful_deterioration,
+//     relationship_drift, relationship_centred, conduct_concern, red_flags,
+//     worse_after: the records show harm or the pattern the product warns
+//     about.
+//   - attention: measures_stale, no_reliable_improvement, off_track,
+//     goal_neglected, no_expertise, conduct_trend, frequency_rising,
+//     preoccupation_rising, low_helpfulness, goals_worsening: worth raising,
+//     not yet a sign of harm.
 //   - info: reliable_improvement, recovery, reliable_recovery,
-//     goal_progress, cost.
+//     meaningful_improvement, goal_progress, cost.
 //
 // Wording informs and never diagnoses: "your records show", not "you have".
 package review
@@ -67,14 +69,21 @@ const (
 	CodePreoccupationRising   = "preoccupation_rising"
 	CodeWorseAfter            = "worse_after"
 	CodeCost                  = "cost"
+	// Codes added with the course model (issue 10).
+	CodeMeaningfulImprovement   = "meaningful_improvement"
+	CodeMeaningfulDeterioration = "meaningful_deterioration"
+	CodeMeasuresStale           = "measures_stale"
+	CodeFrequencyRising         = "frequency_rising"
+	CodeLowHelpfulness          = "low_helpfulness"
+	CodeGoalsWorsening          = "goals_worsening"
 )
 
 // Codes lists every finding code in stable order.
 var Codes = []string{
-	CodeSafety, CodeReliableImprovement, CodeReliableDeterioration, CodeRecovery, CodeReliableRecovery,
-	CodeNoReliableImprovement, CodeOffTrack, CodeRelationshipDrift, CodeRelationshipCentred,
+	CodeSafety, CodeMeasuresStale, CodeReliableImprovement, CodeReliableDeterioration, CodeRecovery, CodeReliableRecovery,
+	CodeMeaningfulImprovement, CodeMeaningfulDeterioration, CodeNoReliableImprovement, CodeOffTrack, CodeRelationshipDrift, CodeRelationshipCentred,
 	CodeGoalNeglected, CodeGoalProgress, CodeNoExpertise, CodeConductConcern, CodeConductTrend,
-	CodeRedFlags, CodePreoccupationRising, CodeWorseAfter, CodeCost,
+	CodeRedFlags, CodeFrequencyRising, CodePreoccupationRising, CodeWorseAfter, CodeLowHelpfulness, CodeGoalsWorsening, CodeCost,
 }
 
 // SeverityOf is the fixed severity of each code (see the package comment).
@@ -97,6 +106,13 @@ var SeverityOf = map[string]string{
 	CodePreoccupationRising:   Attention,
 	CodeWorseAfter:            Concern,
 	CodeCost:                  Info,
+
+	CodeMeaningfulImprovement:   Info,
+	CodeMeaningfulDeterioration: Concern,
+	CodeMeasuresStale:           Attention,
+	CodeFrequencyRising:         Attention,
+	CodeLowHelpfulness:          Attention,
+	CodeGoalsWorsening:          Attention,
 }
 
 // Options scope a review.
@@ -162,14 +178,17 @@ type SafetyNotice struct {
 
 // Finding is one thing the records show.
 type Finding struct {
-	Code        string   `json:"code"`
-	Severity    string   `json:"severity"`
-	Title       string   `json:"title"`
-	Detail      string   `json:"detail"`
-	TherapistID int64    `json:"therapist_id,omitempty"`
-	Instrument  string   `json:"instrument,omitempty"`
-	GoalID      int64    `json:"goal_id,omitempty"`
-	Evidence    Evidence `json:"evidence"`
+	Code        string `json:"code"`
+	Severity    string `json:"severity"`
+	Title       string `json:"title"`
+	Detail      string `json:"detail"`
+	TherapistID int64  `json:"therapist_id,omitempty"`
+	// TherapistIDs names overlapping therapies an outcome is credited to
+	// together (therapist_id is then left out).
+	TherapistIDs []int64  `json:"therapist_ids,omitempty"`
+	Instrument   string   `json:"instrument,omitempty"`
+	GoalID       int64    `json:"goal_id,omitempty"`
+	Evidence     Evidence `json:"evidence"`
 	// Past is set on a finding about a therapy that has ended: history to
 	// learn from rather than something to raise at a next session.
 	Past bool `json:"past,omitempty"`
@@ -193,6 +212,7 @@ func Run(s *upshot.Snapshot, reg *instrument.Registry, opt Options) *Review {
 	r.measures()
 	r.safety()
 	r.outcomes()
+	r.stale()
 	r.focus()
 	r.goals()
 	r.therapistFindings()
@@ -226,7 +246,7 @@ func (r *run) add(f Finding, subject int) {
 	// A finding about a therapy that has ended says so where it is read
 	// first, so nobody takes it for the state of their current therapy.
 	if f.Past = r.past(f); f.Past {
-		ended := "ended " + r.therapists[f.TherapistID].Ended.String()
+		ended := r.endWords(f.TherapistID)
 		if name := r.name(f.TherapistID); !strings.Contains(f.Title, name) {
 			ended = name + ", " + ended
 		}
@@ -243,7 +263,11 @@ func (r *run) past(f Finding) bool {
 	if !r.ended(f.TherapistID) {
 		return false
 	}
-	limit := r.therapists[f.TherapistID].Ended.AddDays(checkInGraceDays)
+	c := r.courseOf[f.TherapistID]
+	limit := c.To
+	if c.EndRecorded || limit.IsZero() {
+		limit = c.End.AddDays(checkInGraceDays)
+	}
 	for _, id := range f.Evidence.CheckIns {
 		if r.checkinDate[id].After(limit) {
 			return false

@@ -165,8 +165,10 @@ func TestScenarioDeteriorating(t *testing.T) {
 	h.gad7(day(35), 14)
 	h.valid(t)
 	r := h.review()
-	if n := len(findingsWith(r, review.CodeReliableDeterioration)); n != 2 {
-		t.Errorf("want deterioration on PHQ-9 and GAD-7, got %d: %v", n, codes(r))
+	// NHS Talking Therapies judges the pair: one reliable deterioration,
+	// on PHQ-9 and GAD-7 together (issue 10 item 3).
+	if n := len(findingsWith(r, review.CodeReliableDeterioration)); n != 1 {
+		t.Errorf("want one deterioration on PHQ-9 and GAD-7 together, got %d: %v", n, codes(r))
 	}
 	if has(r, review.CodeOffTrack, 0) {
 		t.Error("off_track repeats a reliable deterioration")
@@ -175,7 +177,7 @@ func TestScenarioDeteriorating(t *testing.T) {
 		t.Errorf("agenda %q", r.Agenda)
 	}
 	f := findingsWith(r, review.CodeReliableDeterioration)[0]
-	if f.Instrument != "phq9" || !slices.Equal(f.Evidence.CheckIns, []int64{8, 10}) || f.Evidence.Numbers["change"] != 7 {
+	if f.Instrument != "phq9+gad7" || !slices.Equal(f.Evidence.CheckIns, []int64{8, 10, 9, 11}) || f.Evidence.Numbers["phq9_change"] != 7 || f.TherapistID != a {
 		t.Errorf("evidence %+v", f)
 	}
 }

@@ -29,6 +29,7 @@ type scored struct {
 type course struct {
 	therapistID int64
 	from, to    upshot.Date // check-in window; zero ends are open
+	start       upshot.Date // first session; before it only the baseline counts
 	sessions    []*upshot.Session
 }
 
@@ -58,6 +59,11 @@ type run struct {
 	instruments []string
 	measureAt   map[string]int
 	courses     []course
+	allCourses  []*TherapyCourse // every therapist's, over all records
+	courseOf    map[int64]*TherapyCourse
+
+	staleLabels []string       // questionnaires a measures_stale finding asks for
+	worsening   map[int64]bool // therapists with goals_worsening
 
 	// lastImprovement is the latest check-in that showed a reliable
 	// improvement over its course's baseline, for the cost since then.
@@ -100,6 +106,7 @@ func newRun(s *upshot.Snapshot, reg *instrument.Registry, opt Options) *run {
 		checkinDate:   map[int64]upshot.Date{},
 		unscored:      map[string][]int64{},
 		measureAt:     map[string]int{},
+		worsening:     map[int64]bool{},
 		resolve:       checkin.Resolver(reg, s.Definitions),
 	}
 }
@@ -137,6 +144,7 @@ func (r *run) scope() {
 	}
 	slices.SortFunc(all, byDateThenID(func(s *upshot.Session) upshot.Date { return s.Date }, func(s *upshot.Session) int64 { return s.ID }))
 	r.allSessions = all
+	r.buildCourses()
 	for _, s := range all {
 		if _, ok := r.firstSession[s.TherapistID]; !ok {
 			r.firstSession[s.TherapistID] = s.Date
@@ -160,7 +168,9 @@ func (r *run) scope() {
 		if t := r.therapists[id]; t != nil {
 			ref.Ended = t.Ended
 		}
-		ref.Current = ref.Ended.IsZero() || r.opt.Today.IsZero() || ref.Ended.After(r.opt.Today)
+		// A therapy followed by another, or with no session in
+		// inactive_days, is over even without an end date.
+		ref.Current = r.courseOf[id].Active
 		r.current[id] = ref.Current
 		r.out.Scope.Therapists = append(r.out.Scope.Therapists, ref)
 	}
@@ -168,26 +178,25 @@ func (r *run) scope() {
 		r.out.Scope.Therapists = []TherapistRef{}
 	}
 
-	var from, to upshot.Date
-	noCheckIns := false
-	if r.opt.TherapistID != 0 {
-		from, to = r.window(r.opt.TherapistID)
-		noCheckIns = from.IsZero()
-	}
 	for _, c := range r.snap.CheckIns {
 		if c != nil && !r.afterToday(c.Date) {
 			r.allCheckIns = append(r.allCheckIns, c)
 		}
 	}
 	slices.SortFunc(r.allCheckIns, byDateThenID(func(c *upshot.CheckIn) upshot.Date { return c.Date }, func(c *upshot.CheckIn) int64 { return c.ID }))
+	// A review of one therapist covers the check-ins of their course.
+	inScope := r.allCheckIns
+	if r.opt.TherapistID != 0 {
+		inScope = nil
+		if c := r.courseOf[r.opt.TherapistID]; c != nil {
+			inScope = courseCheckIns(r.allCheckIns, c)
+		}
+	}
 	counts := map[string]int{}
-	for _, c := range r.allCheckIns {
+	for _, c := range inScope {
 		counts[c.Instrument]++
 	}
-	for _, c := range r.allCheckIns {
-		if noCheckIns || !inWindow(c.Date, from, to) {
-			continue
-		}
+	for _, c := range inScope {
 		if !r.opt.Since.IsZero() && c.Date.Before(r.opt.Since) {
 			continue
 		}
@@ -217,33 +226,20 @@ func (r *run) scope() {
 	r.out.Scope.Sessions = len(r.sessions)
 
 	if len(r.order) <= 1 {
+		// One therapist: the course holds every check-in from its baseline
+		// on, also after an end (past() tells those apart).
 		c := course{sessions: r.sessions}
 		if len(r.order) == 1 {
-			c.therapistID = r.order[0]
+			tc := r.courseOf[r.order[0]]
+			c.therapistID, c.from, c.start = tc.TherapistID, tc.From, tc.Start
 		}
 		r.courses = []course{c}
 		return
 	}
 	for _, id := range r.order {
-		from, to := r.window(id)
-		r.courses = append(r.courses, course{therapistID: id, from: from, to: to, sessions: r.byTherapist[id]})
+		tc := r.courseOf[id]
+		r.courses = append(r.courses, course{therapistID: id, from: tc.From, to: tc.To, start: tc.Start, sessions: r.byTherapist[id]})
 	}
-}
-
-// window is the span of check-ins that belong to a therapist: from their
-// first session (or start date) to their end date plus the grace period, or
-// today while the therapy goes on. A zero from means none do.
-func (r *run) window(id int64) (from, to upshot.Date) {
-	t := r.therapists[id]
-	from = r.firstSession[id]
-	if from.IsZero() && t != nil {
-		from = t.Started
-	}
-	to = r.opt.Today
-	if t != nil && !t.Ended.IsZero() {
-		to = t.Ended.AddDays(checkInGraceDays)
-	}
-	return from, to
 }
 
 func inWindow(d, from, to upshot.Date) bool {

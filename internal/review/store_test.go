@@ -122,7 +122,7 @@ func TestScenariosThroughStore(t *testing.T) {
 						t.Fatalf("export holds %d sessions and %d check-ins, want %d and %d",
 							len(snap.Sessions), len(snap.CheckIns), len(h.snap.Sessions), len(h.snap.CheckIns))
 					}
-					r := review.Run(snap, reg, review.Options{Today: today})
+					r := review.Run(snap, reg, review.Options{Today: h.now()})
 					sc.check(t, r)
 					if got, want := words(r), words(h.review()); !slices.Equal(got, want) {
 						t.Errorf("review of the stored records differs from the records in memory:\n got %q\nwant %q", got, want)

@@ -63,10 +63,15 @@ func (r *run) therapistFindings() {
 	flagWindow, flagMin := r.intSetting("red_flag_window"), r.intSetting("red_flag_min_sessions")
 	expertiseMin := r.intSetting("no_expertise_min")
 	worseWindow, worseMin := r.intSetting("worse_after_window"), r.intSetting("worse_after_min")
+	longDays, longMin := r.intSetting("flag_long_window_days"), r.intSetting("flag_long_min_sessions")
+	rise, helpfulMax := r.floatSetting("frequency_rise"), r.floatSetting("helpful_low_max")
 	for _, id := range r.order {
 		ss := r.byTherapist[id]
 		r.conduct(id, ss, recentN, concernMax, trendDrop, trendMin)
-		r.redFlags(id, ss, flagWindow, flagMin)
+		r.redFlags(id, ss, flagWindow, flagMin, longDays, longMin)
+		r.frequency(id, ss, rise)
+		r.helpfulness(id, lastN(ss, recentN), helpfulMax)
+		r.goalsWorsening(id, lastN(ss, recentN))
 		r.expertise(id, lastN(ss, recentN), expertiseMin)
 		r.worseAfter(id, lastN(ss, worseWindow), worseMin)
 	}
@@ -165,7 +170,7 @@ func sortedUnique(ids []int64) []int64 {
 // flag at any time. Sessions are counted, not kinds: a therapist who blames
 // the person once, steers to the relationship the next time and rewrites
 // their account the time after shows a pattern no single kind repeats.
-func (r *run) redFlags(id int64, ss []*upshot.Session, window, minSessions int) {
+func (r *run) redFlags(id int64, ss []*upshot.Session, window, minSessions, longDays, longMin int) {
 	fs := FlagSummary{TherapistID: id, Counts: map[string]int{}, Sessions: []int64{}}
 	var boundary []*upshot.Session
 	for _, s := range ss {
@@ -213,6 +218,16 @@ func (r *run) redFlags(id int64, ss []*upshot.Session, window, minSessions int) 
 		evidence = append(evidence, flagged...)
 		parts = append(parts, "You recorded a red flag in "+itoa(len(flagged))+" of your last "+plural(len(recent), "session")+" with "+name+": "+
 			joinAnd(kinds)+" (reported at "+itoa(minSessions)+" or more sessions with any flag).")
+	}
+	// Flags spread thin over a long time still count.
+	if len(parts) == 0 {
+		if part, ev, n := r.longFlagsPart(id, ss, longDays, longMin); part != "" {
+			parts = append(parts, part)
+			evidence = append(evidence, ev...)
+			for k, v := range n {
+				nums[k] = v
+			}
+		}
 	}
 	if len(boundary) > 0 {
 		dates := make([]string, len(boundary))

@@ -147,7 +147,7 @@ func focusCheck(first, latest [3]int) func(h *hist) {
 }
 
 func thresholdCases() []thresholdCase {
-	return []thresholdCase{
+	return append(courseCases(), []thresholdCase{
 		{"safety: item 9 above 0 in the latest PHQ-9", review.CodeSafety, true, func(h *hist) {
 			h.phq9(day(0), 5, 0)
 			h.phq9(day(14), 3, 1)
@@ -161,13 +161,13 @@ func thresholdCases() []thresholdCase {
 		{"reliable_improvement: PHQ-9 falls 5", review.CodeReliableImprovement, false, phqCourse(16, 11, 3)},
 		{"reliable_improvement: GAD-7 falls 4", review.CodeReliableImprovement, true, func(h *hist) { h.gad7(day(0), 12); h.gad7(day(14), 8) }},
 		{"reliable_improvement: GAD-7 falls 3", review.CodeReliableImprovement, false, func(h *hist) { h.gad7(day(0), 12); h.gad7(day(14), 9) }},
-		{"reliable_improvement: WHO-5 rises 12 (smallest reachable >= 10)", review.CodeReliableImprovement, true, func(h *hist) { h.who5(day(0), 40); h.who5(day(14), 52) }},
-		{"reliable_improvement: WHO-5 rises 8", review.CodeReliableImprovement, false, func(h *hist) { h.who5(day(0), 40); h.who5(day(14), 48) }},
+		{"meaningful_improvement: WHO-5 rises 12 (smallest reachable >= 10)", review.CodeMeaningfulImprovement, true, func(h *hist) { h.who5(day(0), 40); h.who5(day(14), 52) }},
+		{"meaningful_improvement: WHO-5 rises 8", review.CodeMeaningfulImprovement, false, func(h *hist) { h.who5(day(0), 40); h.who5(day(14), 48) }},
 
 		{"reliable_deterioration: PHQ-9 rises 6", review.CodeReliableDeterioration, true, phqCourse(10, 16, 3)},
 		{"reliable_deterioration: PHQ-9 rises 5", review.CodeReliableDeterioration, false, phqCourse(10, 15, 3)},
-		{"reliable_deterioration: WHO-5 falls 12", review.CodeReliableDeterioration, true, func(h *hist) { h.who5(day(0), 60); h.who5(day(14), 48) }},
-		{"reliable_deterioration: WHO-5 falls 8", review.CodeReliableDeterioration, false, func(h *hist) { h.who5(day(0), 60); h.who5(day(14), 52) }},
+		{"meaningful_deterioration: WHO-5 falls 12", review.CodeMeaningfulDeterioration, true, func(h *hist) { h.who5(day(0), 60); h.who5(day(14), 48) }},
+		{"meaningful_deterioration: WHO-5 falls 8", review.CodeMeaningfulDeterioration, false, func(h *hist) { h.who5(day(0), 60); h.who5(day(14), 52) }},
 
 		{"recovery: case 12 to 9", review.CodeRecovery, true, phqCourse(12, 9, 3)},
 		{"recovery: case 12 to 10, still a case", review.CodeRecovery, false, phqCourse(12, 10, 3)},
@@ -262,7 +262,7 @@ func thresholdCases() []thresholdCase {
 
 		{"cost: one session", review.CodeCost, true, func(h *hist) { h.session(h.therapist("Dr. A"), day(0)) }},
 		{"cost: no sessions", review.CodeCost, false, func(h *hist) { h.phq9(day(0), 4, 0) }},
-	}
+	}...)
 }
 
 // cmsCourse is phqCourse on "cms", a PHQ-9 copy that is not validated.

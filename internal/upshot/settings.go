@@ -37,10 +37,12 @@ const DefaultCrisisContacts = "If you are thinking about harming yourself, call 
 
 // Sources cited by the defaults.
 const (
-	SourceOurs    = "Upshot's own default (not from a published source); change it to suit you."
-	SourceNHS     = "NHS Talking Therapies (formerly IAPT) outcome definitions."
-	SourceHoward  = "Howard, Kopta, Krause & Orlinsky (1986), The dose-effect relationship in psychotherapy, Am Psychol 41(2):159-164: about half of clients improve by 8 sessions."
-	SourceLambert = "In the spirit of Lambert's expected recovery curves (Lambert et al., OQ-45 feedback research); Upshot's simplified straight-line course."
+	SourceOurs        = "Upshot's own default (not from a published source); change it to suit you."
+	SourceNHS         = "NHS Talking Therapies (formerly IAPT) outcome definitions."
+	SourceHoward      = "Howard, Kopta, Krause & Orlinsky (1986), The dose-effect relationship in psychotherapy, Am Psychol 41(2):159-164: about half of clients improve by 8 sessions."
+	SourceNHSBaseline = "NHS Talking Therapies takes the first measurement, usually at assessment before treatment, as the baseline; the 30-day limit is Upshot's own default."
+	SourceNHSSession  = "NHS Talking Therapies asks for the measures at every session, so that the latest score is never far behind."
+	SourceLambert     = "In the spirit of Lambert's expected recovery curves (Lambert et al., OQ-45 feedback research); Upshot's simplified straight-line course."
 )
 
 // SettingDefs lists every setting in display order.
@@ -64,6 +66,24 @@ var SettingDefs = []SettingDef{
 		Meaning: "off_track: the session count by which the expected course reaches a reliable improvement, for a score in the clinical range at the start (one outside it is expected to stay where it was); a latest score worse than that course by more than off_track_margin is off track.", Source: SourceLambert + " " + SourceHoward},
 	{Name: "off_track_margin", Kind: KindNumber, Default: "0.5", Min: 0.1, Max: 2,
 		Meaning: "off_track: how far, in reliable changes, the latest score must be worse than the expected course (0.5 is half a reliable change), so that ordinary ups and downs do not count.", Source: SourceLambert + " The margin is Upshot's own default."},
+	{Name: "inactive_days", Kind: KindInt, Default: "60", Min: 7, Max: 730,
+		Meaning: "A therapist with no session in this many days is treated as ended even without an end date: the review speaks of that therapy in the past ('earlier, with Dr. A') and puts nothing about it on the agenda.", Source: SourceOurs},
+	{Name: "baseline_days", Kind: KindInt, Default: "30", Min: 0, Max: 365,
+		Meaning: "The last check-in up to this many days before a therapist's first session (the usual intake questionnaire) is that course's baseline; earlier ones are not.", Source: SourceNHSBaseline},
+	{Name: "stale_sessions", Kind: KindInt, Default: "6", Min: 1, Max: 52,
+		Meaning: "measures_stale: sessions since the latest check-in at or above which the scores are reported as too old to judge the therapy by.", Source: SourceOurs + " " + SourceNHSSession},
+	{Name: "stale_days", Kind: KindInt, Default: "42", Min: 7, Max: 730,
+		Meaning: "measures_stale: days since the latest check-in, while sessions go on, at or above which the scores are reported as too old.", Source: SourceOurs + " " + SourceNHSSession},
+	{Name: "flag_long_window_days", Kind: KindInt, Default: "180", Min: 14, Max: 1095,
+		Meaning: "red_flags: sessions flagged 'dependency', 'discouraged outside' or 'pressured' within this many days are counted together, so flags spread thin over a long time still count.", Source: SourceOurs},
+	{Name: "flag_long_min_sessions", Kind: KindInt, Default: "3", Min: 2, Max: 52,
+		Meaning: "red_flags: this many sessions with one of those flags within flag_long_window_days is a concern even when no red_flag_window sessions hold red_flag_min_sessions.", Source: SourceOurs},
+	{Name: "frequency_rise", Kind: KindNumber, Default: "1.5", Min: 1.1, Max: 5,
+		Meaning: "frequency_rising: sessions per 28 days lately at or above this many times the rate of the course's first three months (1.5 is up by half) is reported when flags about dependency or pressure are recorded.", Source: SourceOurs},
+	{Name: "helpful_low_max", Kind: KindNumber, Default: "3", Min: 0, Max: 10,
+		Meaning: "low_helpfulness: an average 'how helpful' rating (0-10) over the recent sessions at or below this is reported, whatever the scores say.", Source: SourceOurs},
+	{Name: "second_opinion_sessions", Kind: KindInt, Default: "8", Min: 1, Max: 200,
+		Meaning: "The agenda suggests a second opinion from another professional once concerns have lasted this many sessions (or at once when 'discouraged outside', 'dependency' or a boundary crossing was recorded).", Source: SourceHoward},
 	{Name: "no_expertise_min", Kind: KindInt, Default: "2", Min: 1, Max: 20,
 		Meaning: "no_expertise: recent sessions where you got nothing ('none') or an opinion you asked for was withheld, at or above which it is reported.", Source: SourceOurs},
 	{Name: "conduct_concern_max", Kind: KindNumber, Default: "2", Min: 1, Max: 5,
