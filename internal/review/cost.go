@@ -137,7 +137,7 @@ func (r *run) cost() {
 		}
 		since.finish(0)
 		r.out.Cost.SinceImprovement = &since
-		improved := li.def.Label() + " was last reliably better on " + li.ck.Date.String()
+		improved := li.def.Label() + " was last " + changeWord(li.def) + "ly better on " + li.ck.Date.String()
 		if since.Sessions == 0 {
 			detail += " Your " + improved + ", after your latest session."
 		} else {
@@ -145,7 +145,7 @@ func (r *run) cost() {
 		}
 		nums["sessions_since_improvement"] = float64(since.Sessions)
 	} else if r.hasOutcomeMeasures() {
-		detail += " No reliable improvement is recorded in this period."
+		detail += " No reliable (or, for WHO-5, meaningful) improvement is recorded in this period."
 	}
 	r.add(Finding{Code: CodeCost, Title: "What it has cost",
 		Detail: detail, Evidence: Evidence{Numbers: nums}}, 0)

@@ -476,7 +476,7 @@ func (r *run) outcomeFindings(c course, who []int64, pts []scored, cr Course, su
 	need := r.intSetting("no_improvement_sessions")
 	noImprovement := false
 	total := len(c.sessions)
-	if baseCase && o.Change.Reliable == instrument.NoChange && total >= need && !(paired && r.pairImproved(c)) {
+	if baseCase && o.Change.Reliable == instrument.NoChange && total >= need && !(paired && r.pairReliable(c)) {
 		noImprovement = true
 		n := nums()
 		n["min_sessions"] = float64(need)

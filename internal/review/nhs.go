@@ -47,15 +47,15 @@ func (r *run) judgePair(c course, phq, gad []scored) pairOutcome {
 	return p
 }
 
-// pairImproved reports whether the pair shows a reliable improvement in the
-// course, so no scale of it is also said to show none.
-func (r *run) pairImproved(c course) bool {
+// pairReliable reports whether the pair shows a reliable change in the
+// course, which says more than "no reliable improvement" on one scale.
+func (r *run) pairReliable(c course) bool {
 	phq, gad := coursePoints(r.checkins[phqID], c), coursePoints(r.checkins[gadID], c)
 	if len(phq) < 2 || len(gad) < 2 {
 		return false
 	}
 	p := r.judgePair(c, phq, gad)
-	return p.improved && (len(p.sessions) > 0 || len(c.sessions) == 0)
+	return p.deteriorated || p.improved && (len(p.sessions) > 0 || len(c.sessions) == 0)
 }
 
 // scaleFact is one scale's change as a plain fact, never under the NHS
@@ -105,10 +105,20 @@ func (r *run) pairFindings(c course, who []int64, phq, gad []scored) {
 	during := r.duringWho(who)
 	dosed := len(p.sessions) > 0 || len(c.sessions) == 0
 	subject := -1 // before the single scales
+	// The scores and the rule are told once, in the first finding; the
+	// others say only what they add.
+	told := false
+	tell := func() string {
+		if told {
+			return ""
+		}
+		told = true
+		return " " + facts + rule
+	}
 	if p.deteriorated {
 		r.add(credit(Finding{Code: CodeReliableDeterioration, Instrument: pairID,
 			Title:    "PHQ-9 and GAD-7: reliable deterioration",
-			Detail:   "By the NHS Talking Therapies definitions, your scores show a reliable deterioration" + during + ". " + facts + rule,
+			Detail:   "By the NHS Talking Therapies definitions, your scores show a reliable deterioration" + during + "." + tell(),
 			Evidence: ev()}, who), subject)
 	}
 	if !dosed {
@@ -117,7 +127,7 @@ func (r *run) pairFindings(c course, who []int64, phq, gad []scored) {
 	if p.improved {
 		r.add(credit(Finding{Code: CodeReliableImprovement, Instrument: pairID,
 			Title:    "PHQ-9 and GAD-7: reliable improvement",
-			Detail:   "By the NHS Talking Therapies definitions, your scores show a reliable improvement" + during + ". " + facts + rule,
+			Detail:   "By the NHS Talking Therapies definitions, your scores show a reliable improvement" + during + "." + tell(),
 			Evidence: ev()}, who), subject)
 	}
 	if p.recovered {
@@ -125,14 +135,16 @@ func (r *run) pairFindings(c course, who []int64, phq, gad []scored) {
 		if p.improved {
 			lasts = " With the reliable improvement, this is also a reliable recovery."
 		}
+		now := " Now your PHQ-9 is " + itoa(phq[len(phq)-1].score.Total) + " (" + cutoffWords(p.phqDef) + ") and your GAD-7 " + itoa(gad[len(gad)-1].score.Total) +
+			" (" + cutoffWords(p.gadDef) + ")."
 		r.add(credit(Finding{Code: CodeRecovery, Instrument: pairID,
 			Title:    "PHQ-9 and GAD-7: recovery",
-			Detail:   "By the NHS Talking Therapies definitions, your scores show a recovery" + during + ": at least one was at its cut-off at the start and both are below it now. " + facts + lasts + rule,
+			Detail:   "By the NHS Talking Therapies definitions, your scores show a recovery" + during + ": at least one was at its cut-off at the start and both are below it now." + now + lasts + tell(),
 			Evidence: ev()}, who), subject)
 		if p.improved {
 			r.add(credit(Finding{Code: CodeReliableRecovery, Instrument: pairID,
 				Title:    "PHQ-9 and GAD-7: reliable recovery",
-				Detail:   "By the NHS Talking Therapies definitions, your scores show a reliable recovery" + during + ": a recovery with a reliable improvement. " + facts + rule,
+				Detail:   "By the NHS Talking Therapies definitions, your scores show a reliable recovery" + during + ": a recovery together with a reliable improvement.",
 				Evidence: ev()}, who), subject)
 		}
 	}
