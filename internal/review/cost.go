@@ -11,8 +11,9 @@ import (
 // therapist whose currency was not recorded.
 const NoCurrency = "XXX"
 
-// CostSummary is what the therapy cost in money and time. Only fees the
-// person recorded are summed: a usual fee is not assumed to have been paid.
+// CostSummary is what the therapy cost in money and time. A session without
+// a fee recorded costs the therapist's usual fee when one is recorded (and
+// the wording says so); with neither it is counted as without a fee.
 type CostSummary struct {
 	Total      CostLine   `json:"total"`
 	Therapists []CostLine `json:"therapists"`
@@ -23,13 +24,16 @@ type CostSummary struct {
 
 // CostLine is the cost with one therapist, or in total.
 type CostLine struct {
-	TherapistID            int64                   `json:"therapist_id,omitempty"`
-	Sessions               int                     `json:"sessions"`
-	Minutes                int                     `json:"minutes"`
-	Hours                  float64                 `json:"hours"`
-	Money                  map[string]upshot.Money `json:"money"`
-	SessionsWithoutFee     int                     `json:"sessions_without_fee"`
-	SessionsWithoutMinutes int                     `json:"sessions_without_minutes"`
+	TherapistID        int64                   `json:"therapist_id,omitempty"`
+	Sessions           int                     `json:"sessions"`
+	Minutes            int                     `json:"minutes"`
+	Hours              float64                 `json:"hours"`
+	Money              map[string]upshot.Money `json:"money"`
+	SessionsWithoutFee int                     `json:"sessions_without_fee"`
+	// SessionsAtUsualFee counts sessions without a fee recorded that are
+	// costed at the therapist's usual fee.
+	SessionsAtUsualFee     int `json:"sessions_at_usual_fee"`
+	SessionsWithoutMinutes int `json:"sessions_without_minutes"`
 	// GoalsSolved counts solved goals credited to these sessions: a goal is
 	// credited to the therapist of the last session that addressed it on or
 	// before the day it was closed.
@@ -59,9 +63,13 @@ func (r *run) addCost(l *CostLine, s *upshot.Session) {
 	} else {
 		l.SessionsWithoutMinutes++
 	}
-	if s.Fee != nil {
+	switch t := r.therapists[s.TherapistID]; {
+	case s.Fee != nil:
 		l.Money[r.currency(s.TherapistID)] += *s.Fee
-	} else {
+	case t != nil && t.Fee != nil:
+		l.Money[r.currency(s.TherapistID)] += *t.Fee
+		l.SessionsAtUsualFee++
+	default:
 		l.SessionsWithoutFee++
 	}
 }
@@ -117,11 +125,19 @@ func (r *run) cost() {
 	} else {
 		detail += ", with no fees recorded"
 	}
+	var notes []string
+	if total.SessionsAtUsualFee > 0 {
+		notes = append(notes, plural(total.SessionsAtUsualFee, "session")+" without a fee recorded costed at the therapist's usual fee")
+	}
 	if total.SessionsWithoutFee > 0 && len(total.Money) > 0 {
-		detail += " (" + plural(total.SessionsWithoutFee, "session") + " without a fee recorded)"
+		notes = append(notes, plural(total.SessionsWithoutFee, "session")+" without a fee recorded and no usual fee")
+	}
+	if len(notes) > 0 {
+		detail += " (" + strings.Join(notes, "; ") + ")"
 	}
 	detail += "."
-	nums := map[string]float64{"sessions": float64(total.Sessions), "hours": total.Hours, "goals_solved": float64(allSolved)}
+	nums := map[string]float64{"sessions": float64(total.Sessions), "hours": total.Hours, "goals_solved": float64(allSolved),
+		"sessions_at_usual_fee": float64(total.SessionsAtUsualFee)}
 	for c, m := range total.Money {
 		nums["money_"+c] = float64(m) / 100
 	}

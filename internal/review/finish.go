@@ -278,9 +278,26 @@ func (r *run) goingWell() {
 			add("You solved your goal " + quote(g.Title) + ".")
 		}
 	}
+	// Progress is going well only when it is recent, and never for a goal
+	// the review also reports as not coming up.
+	neglected := map[int64]bool{}
+	for _, f := range r.out.Findings {
+		if f.Code == CodeGoalNeglected {
+			neglected[f.GoalID] = true
+		}
+	}
+	recentProgress, recentCount := map[int64]int{}, map[int64]int{}
+	for _, s := range lastN(r.sessions, r.settings.Int("recent_window")) {
+		for _, gp := range s.Goals {
+			if gp.Progress != nil {
+				recentProgress[gp.GoalID] += *gp.Progress
+				recentCount[gp.GoalID]++
+			}
+		}
+	}
 	for _, g := range r.out.Goals {
-		if g.Progress > 0 && g.Status == upshot.GoalOpen {
-			add("Your goal " + quote(g.Title) + " has moved " + signed(g.Progress) + " over " + plural(g.ProgressRecorded, "session") + ".")
+		if p := recentProgress[g.ID]; p > 0 && g.Status == upshot.GoalOpen && !neglected[g.ID] {
+			add("Your goal " + quote(g.Title) + " has moved " + signed(p) + " over your latest " + plural(recentCount[g.ID], "session") + " that addressed it.")
 		}
 	}
 	if len(r.sessions) == 0 {
@@ -352,22 +369,41 @@ func (r *run) goingWell() {
 	}
 }
 
+// Agenda priorities: when the agenda is capped, what keeps the person safe
+// and what shows harm come before goal reminders.
+const (
+	prioSafety = iota
+	prioStale
+	prioRedFlags
+	prioConduct
+	prioSecondOpinion
+	prioHarm
+	prioQuestion
+	prioGoal
+)
+
 // agenda builds what to bring to the next session: a safety word first, then
-// goals that have not come up, then the questions the findings raise. Only
-// current therapists get items: an ended therapy has no next session.
+// answering stale questionnaires, red flags, conduct, a second opinion, the
+// questions the findings raise, and goals that have not come up. One item per
+// question (questionnaires named together); only current therapists get
+// items: an ended therapy has no next session.
 func (r *run) agenda() {
-	var items []string
-	add := func(s string) {
-		if len(items) < maxAgenda && !slices.Contains(items, s) {
-			items = append(items, s)
+	type item struct {
+		prio int
+		text string
+	}
+	var items []item
+	add := func(prio int, s string) {
+		if !slices.ContainsFunc(items, func(i item) bool { return i.text == s }) {
+			items = append(items, item{prio, s})
 		}
 	}
 	if r.out.Safety != nil {
-		add("Tell your therapist or your doctor about the difficult thoughts in your latest check-in, so they can support you with them.")
+		add(prioSafety, "Tell your therapist or your doctor about the difficult thoughts in your latest check-in, so they can support you with them.")
 	}
 	// Stale scores come first: every other question rests on them.
 	if len(r.staleLabels) > 0 {
-		add("Answer " + joinAnd(r.staleLabels) + " now, before your next session: your latest scores are too old to tell how you are.")
+		add(prioStale, "Answer "+joinAnd(r.staleLabels)+" now, before your next session: your latest scores are too old to tell how you are.")
 	}
 	currents := 0
 	for _, id := range r.order {
@@ -389,19 +425,25 @@ func (r *run) agenda() {
 			continue
 		}
 		neglected++
-		add("Bring up " + quote(r.goalTitle(f.GoalID)) + with(f.TherapistID) + ": it has not come up in your " + lastSessions(int(f.Evidence.Numbers["sessions_since"])) + ".")
+		add(prioGoal, "Bring up "+quote(r.goalTitle(f.GoalID))+with(f.TherapistID)+": it has not come up in your "+lastSessions(int(f.Evidence.Numbers["sessions_since"]))+".")
 	}
 
 	// Some findings ask the same question; they share one item.
 	var worse []string
 	worseAfter := false
 	conductLow, withheld := map[int64]bool{}, map[int64]bool{}
+	type question struct {
+		therapist int64
+		sessions  int
+	}
+	notImproved := map[question][]string{}
+	var notImprovedOrder []question
 	for _, f := range r.out.Findings {
 		if !applies(f) {
 			continue
 		}
 		switch f.Code {
-		case CodeReliableDeterioration:
+		case CodeReliableDeterioration, CodeMeaningfulDeterioration:
 			worse = appendNew(worse, r.label(f.Instrument))
 		case CodeWorseAfter:
 			worseAfter = true
@@ -425,10 +467,12 @@ func (r *run) agenda() {
 		n := f.Evidence.Numbers
 		switch f.Code {
 		case CodeRelationshipDrift, CodeRelationshipCentred:
-			add("Ask to bring the sessions" + with(f.TherapistID) + " back to the problems you came with.")
+			if f.Severity != Info {
+				add(prioHarm, "Ask to bring the sessions"+with(f.TherapistID)+" back to the problems you came with.")
+			}
 		case CodeRedFlags:
 			if n[upshot.FlagBoundary+"_ever"] > 0 {
-				add("Consider talking to someone outside this therapy about the boundary you recorded being crossed: a second opinion, or the therapist's professional body.")
+				add(prioRedFlags, "Consider talking to someone outside this therapy about the boundary you recorded being crossed: a second opinion, or the therapist's professional body.")
 			}
 			var kinds []string
 			for _, fl := range upshot.Flags {
@@ -438,49 +482,111 @@ func (r *run) agenda() {
 				}
 			}
 			if len(kinds) > 0 {
-				add("Tell " + r.name(f.TherapistID) + " that you recorded " + joinAnd(kinds) + " in recent sessions, and say what you need instead.")
+				add(prioRedFlags, "Tell "+r.name(f.TherapistID)+" that you recorded "+joinAnd(kinds)+" in recent sessions, and say what you need instead.")
+			} else if n["long_sessions_flagged"] > 0 {
+				add(prioRedFlags, "Tell "+r.name(f.TherapistID)+" what you recorded about relying on them or being kept from other help, and say what you need instead.")
 			}
 		case CodeConductConcern:
-			add("Tell " + r.name(f.TherapistID) + " how the sessions have felt to you (you rated " + joinAnd(qualitiesIn(n, "_recent")) + " low) and what you need from them.")
-		case CodeWorseAfter, CodeReliableDeterioration:
-			add(planWords)
+			add(prioConduct, "Tell "+r.name(f.TherapistID)+" how the sessions have felt to you (you rated "+joinAnd(qualitiesIn(n, "_recent"))+" low) and what you need from them.")
+		case CodeWorseAfter, CodeReliableDeterioration, CodeMeaningfulDeterioration:
+			add(prioHarm, planWords)
 		case CodeOffTrack:
 			if n["expected_improvement"] == 0 {
 				// From a good start nothing needed to improve: the point is
 				// that it got worse.
-				add("Ask what is behind your " + r.label(f.Instrument) + " getting worse, from " + num(n["baseline"], 0) + " to " + num(n["latest"], 0) +
-					with(f.TherapistID) + ", and what the plan is.")
+				add(prioQuestion, "Ask what is behind your "+r.label(f.Instrument)+" getting worse, from "+num(n["baseline"], 0)+" to "+num(n["latest"], 0)+
+					with(f.TherapistID)+", and what the plan is.")
 				continue
 			}
 			fallthrough
 		case CodeNoReliableImprovement:
-			connect := " connect to "
-			if n["sessions"] == 1 {
-				connect = " connects to "
+			// One question for every questionnaire that has not improved.
+			q := question{f.TherapistID, int(n["sessions"])}
+			if _, ok := notImproved[q]; !ok {
+				notImprovedOrder = append(notImprovedOrder, q)
 			}
-			add("Ask how the " + lastSessions(int(n["sessions"])) + with(f.TherapistID) + connect + r.openGoalsWords() + ": your " + r.label(f.Instrument) + " has not improved reliably yet.")
+			notImproved[q] = appendNew(notImproved[q], r.label(f.Instrument))
 		case CodeNoExpertise:
 			if n["withheld_opinion"] > 0 {
-				add("Ask for the direct professional opinion you asked for and did not get.")
+				add(prioQuestion, "Ask for the direct professional opinion you asked for and did not get.")
 			} else {
-				add("Ask " + r.name(f.TherapistID) + " what they suggest you do about the problems you came with.")
+				add(prioQuestion, "Ask "+r.name(f.TherapistID)+" what they suggest you do about the problems you came with.")
 			}
 		case CodeConductTrend:
 			if conductLow[f.TherapistID] {
 				continue // the low-ratings item covers it
 			}
-			add("Say what has changed for you in the sessions lately: your ratings of " + joinAnd(qualitiesIn(n, "_recent")) + " have fallen.")
+			add(prioConduct, "Say what has changed for you in the sessions lately: your ratings of "+joinAnd(qualitiesIn(n, "_recent"))+" have fallen.")
 		case CodePreoccupationRising:
-			add("Say that therapy is taking up more of your free time and attention, and ask how to turn it back to your life.")
+			if len(r.preoccupied) > 0 {
+				add(prioQuestion, "Say that your focus check shows that "+r.preoccupied[0]+", and ask how to turn the attention back to your life.")
+			}
+		case CodeLowHelpfulness:
+			add(prioQuestion, "Tell "+r.name(f.TherapistID)+" that the sessions have not felt helpful lately (you rated them "+num(n["average"], 1)+" of 10), and ask what could change.")
+		case CodeGoalsWorsening:
+			add(prioQuestion, "Say that your goals have been moving the wrong way lately"+with(f.TherapistID)+", and ask what the plan is.")
 		}
 	}
+	for _, q := range notImprovedOrder {
+		labels := notImproved[q]
+		connect, has := " connect to ", " has"
+		if q.sessions == 1 {
+			connect = " connects to "
+		}
+		if len(labels) > 1 {
+			has = " have"
+		}
+		add(prioQuestion, "Ask how the "+lastSessions(q.sessions)+with(q.therapist)+connect+r.openGoalsWords()+": your "+joinAnd(labels)+has+" not improved reliably yet.")
+	}
+	if text := r.secondOpinion(); text != "" {
+		add(prioSecondOpinion, text)
+	}
 	if len(items) == 0 && currents > 0 {
-		add("Say what has been helping, so you can keep building on it.")
+		add(prioQuestion, "Say what has been helping, so you can keep building on it.")
 	}
-	if items == nil {
-		items = []string{}
+	slices.SortStableFunc(items, func(a, b item) int { return a.prio - b.prio })
+	r.out.Agenda = make([]string, 0, min(len(items), maxAgenda))
+	for _, it := range items[:min(len(items), maxAgenda)] {
+		r.out.Agenda = append(r.out.Agenda, it.text)
 	}
-	r.out.Agenda = items
+}
+
+// secondOpinion suggests another professional's view when the records of a
+// current therapy show 'discouraged outside', 'dependency' or a boundary
+// crossing, or concerns that have lasted second_opinion_sessions sessions.
+func (r *run) secondOpinion() string {
+	need := r.intSetting("second_opinion_sessions")
+	const bring = "Consider a second opinion from another professional: bring the report (upshot report -o report.html), which holds your scores, your session records and these findings."
+	for _, id := range r.order {
+		if !r.current[id] {
+			continue
+		}
+		ss := r.byTherapist[id]
+		for _, s := range ss {
+			if s.HasFlag(upshot.FlagDiscouragedOutside) || s.HasFlag(upshot.FlagDependency) || s.HasFlag(upshot.FlagBoundary) {
+				return bring
+			}
+		}
+		// How long concerns have lasted: from the earliest session a
+		// concern about this therapist rests on to the latest session.
+		earliest := -1
+		for _, f := range r.out.Findings {
+			// Drift's evidence includes the first sessions it compares
+			// with, which were not a concern.
+			if f.TherapistID != id || f.Severity != Concern || f.Code == CodeRelationshipDrift {
+				continue
+			}
+			for _, sid := range f.Evidence.Sessions {
+				if i := slices.IndexFunc(ss, func(s *upshot.Session) bool { return s.ID == sid }); i >= 0 && (earliest < 0 || i < earliest) {
+					earliest = i
+				}
+			}
+		}
+		if earliest >= 0 && len(ss)-earliest >= need {
+			return bring
+		}
+	}
+	return ""
 }
 
 func (r *run) goalTitle(id int64) string {

@@ -1,6 +1,8 @@
 package review
 
 import (
+	"slices"
+
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -26,8 +28,9 @@ type FocusShare struct {
 // FocusWindows compares a therapist's first sessions with their recent ones.
 // Relationship here is relationship + therapist: the time that went to "us"
 // or to the therapist themselves rather than to the person's life. Each
-// window averages the sessions' shares, so a session logged in minutes and
-// one logged in percentages weigh the same.
+// window averages the sessions' shares weighted by their minutes, so a
+// session logged in minutes and one logged in percentages count by how long
+// they were, not by how the split was written down.
 type FocusWindows struct {
 	TherapistID        int64   `json:"therapist_id"`
 	SessionsWithFocus  int     `json:"sessions_with_focus"`
@@ -49,17 +52,37 @@ func share(part, total int) float64 {
 	return float64(part) / float64(total)
 }
 
-// windowShares averages the life and relationship+therapist shares.
+// windowShares averages the life and relationship+therapist shares,
+// weighted by each session's minutes: they are shares of time, so a
+// 90-minute session counts more than a 10-minute one. A session without
+// minutes counts as long as the usual (median) recorded one, or all count
+// alike when none has minutes.
 func windowShares(ss []*upshot.Session) (life, rel float64) {
 	if len(ss) == 0 {
 		return 0, 0
 	}
+	var known []int
 	for _, s := range ss {
-		life += s.Focus.LifeShare()
-		rel += s.Focus.RelationshipShare()
+		if s.Minutes != nil {
+			known = append(known, *s.Minutes)
+		}
 	}
-	n := float64(len(ss))
-	return life / n, rel / n
+	usual := 1
+	if len(known) > 0 {
+		slices.Sort(known)
+		usual = known[len(known)/2]
+	}
+	total := 0.0
+	for _, s := range ss {
+		w := float64(usual)
+		if s.Minutes != nil {
+			w = float64(*s.Minutes)
+		}
+		life += w * s.Focus.LifeShare()
+		rel += w * s.Focus.RelationshipShare()
+		total += w
+	}
+	return life / total, rel / total
 }
 
 func (r *run) focus() {
@@ -99,6 +122,13 @@ func (r *run) focus() {
 
 		name := r.name(id)
 		lastWords := "In your " + lastSessions(len(recent)) + " with " + name
+		// The person's own verdict counts: in a course that works, a
+		// relationship-heavy focus is for information, not a concern.
+		severity, works := "", r.works(id, recentN)
+		if works != "" {
+			severity = Info
+			works = " Your records also show this therapy working for you (" + works + "), and that is the test: this is for your information, not a concern."
+		}
 
 		// relationship_drift: the recent share is high in itself and clearly
 		// higher than at the start.
@@ -108,7 +138,7 @@ func (r *run) focus() {
 				Title: "Sessions drifting to the relationship",
 				Detail: lastWords + ", " + pct(rr) + " of the time went to your relationship with them or to them talking about themselves, up from " +
 					pct(fr) + " in your first " + itoa(len(first)) + ". Drift is reported at " + itoa(minShare) + "% or more and at least " +
-					itoa(minRise) + " points above the start.",
+					itoa(minRise) + " points above the start." + works, Severity: severity,
 				Evidence: Evidence{Sessions: append(sessionIDs(first), sessionIDs(recent)...), Numbers: map[string]float64{
 					"first_share": round(fr*100, 1), "recent_share": round(rr*100, 1), "rise": round(rise*100, 1),
 					"min_share": float64(minShare), "min_rise": float64(minRise)}}}, 0)
@@ -119,9 +149,50 @@ func (r *run) focus() {
 			r.add(Finding{Code: CodeRelationshipCentred, TherapistID: id,
 				Title: "Relationship ahead of your life",
 				Detail: lastWords + ", more of the time went to your relationship with them or to them (" + pct(rr) +
-					") than to your own life and problems (" + pct(rl) + ").",
+					") than to your own life and problems (" + pct(rl) + ")." + works, Severity: severity,
 				Evidence: Evidence{Sessions: sessionIDs(recent), Numbers: map[string]float64{
 					"recent_share": round(rr*100, 1), "recent_life": round(rl*100, 1)}}}, 0)
 		}
 	}
+}
+
+// works says, in words, how the records show a therapist's course working,
+// or "" unless they show all of it: a reliable (or meaningful) improvement
+// or recovery, goals moving, conduct rated well (4 or more of 5 on average
+// in the recent sessions) and "better" after most of the recent sessions.
+func (r *run) works(id int64, recentN int) string {
+	improved := false
+	for _, f := range r.found {
+		switch f.Code {
+		case CodeReliableImprovement, CodeReliableRecovery, CodeMeaningfulImprovement:
+			improved = improved || f.TherapistID == id || slices.Contains(f.TherapistIDs, id)
+		}
+	}
+	ss := r.byTherapist[id]
+	progress := 0
+	for _, s := range ss {
+		for _, gp := range s.Goals {
+			if gp.Progress != nil {
+				progress += *gp.Progress
+			}
+		}
+	}
+	recent := lastN(ss, recentN)
+	sum, n, better := 0, 0, 0
+	for _, s := range recent {
+		for _, q := range upshot.Qualities {
+			if v := s.Conduct.Get(q); v != nil {
+				sum += *v
+				n++
+			}
+		}
+		if s.After == upshot.AfterBetter {
+			better++
+		}
+	}
+	if !improved || progress <= 0 || n == 0 || float64(sum)/float64(n) < 4 || better*2 <= len(recent) {
+		return ""
+	}
+	return "a reliable improvement, goals moving " + signed(progress) + ", conduct rated " + num(float64(sum)/float64(n), 1) +
+		" of 5 and feeling better after " + itoa(better) + " of your " + lastSessions(len(recent))
 }

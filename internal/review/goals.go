@@ -38,10 +38,30 @@ func firstOnOrAfter(ss []*upshot.Session, d upshot.Date) int {
 	return i
 }
 
+// effectiveStarts maps each goal to the day it took effect: the earlier of
+// its opened date and the first session that addressed it, so goals a
+// person adds today for sessions entered from memory still count from when
+// they were worked on.
+func (r *run) effectiveStarts() map[int64]upshot.Date {
+	start := map[int64]upshot.Date{}
+	for _, g := range r.goalList {
+		start[g.ID] = g.Opened
+	}
+	for _, s := range r.allSessions {
+		for _, gp := range s.Goals {
+			if d, ok := start[gp.GoalID]; ok && s.Date.Before(d) {
+				start[gp.GoalID] = s.Date
+			}
+		}
+	}
+	return start
+}
+
 // openAt reports whether the goal was open on day d, from its status and
-// dates: an open goal since it was opened, a closed one until it was closed.
-func openAt(g *upshot.Goal, d upshot.Date) bool {
-	if g.Opened.After(d) {
+// dates: an open goal since it took effect (start), a closed one until it
+// was closed.
+func openAt(g *upshot.Goal, start, d upshot.Date) bool {
+	if start.After(d) {
 		return false
 	}
 	if g.Status == upshot.GoalOpen {
@@ -63,6 +83,7 @@ func lastAddressed(ss []*upshot.Session) map[int64]int {
 }
 
 func (r *run) goals() {
+	r.goalStart = r.effectiveStarts()
 	last := lastAddressed(r.sessions)
 	var withProgress []string
 	var progressSessions []int64
@@ -72,7 +93,7 @@ func (r *run) goals() {
 	r.out.Goals = make([]GoalSummary, 0, len(r.goalList))
 	for _, g := range r.goalList {
 		gs := GoalSummary{ID: g.ID, Title: g.Title, Domain: g.Domain, Status: g.Status, Opened: g.Opened, Closed: g.Closed}
-		from := firstOnOrAfter(r.sessions, g.Opened)
+		from := firstOnOrAfter(r.sessions, r.goalStart[g.ID])
 		if i, ok := last[g.ID]; ok {
 			gs.LastAddressed, gs.LastAddressedSession = r.sessions[i].Date, r.sessions[i].ID
 			gs.SessionsSinceAddressed = len(r.sessions) - 1 - i
@@ -130,15 +151,18 @@ func (r *run) neglected() {
 		end := ss[len(ss)-1].Date
 		last := lastAddressed(ss)
 		for _, g := range r.goalList {
-			if !openAt(g, end) {
+			if !openAt(g, r.goalStart[g.ID], end) {
 				continue
 			}
-			from := firstOnOrAfter(ss, g.Opened)
+			from := firstOnOrAfter(ss, r.goalStart[g.ID])
 			if len(ss)-from < need {
 				continue
 			}
 			since := len(ss) - from
 			when := "since you set it on " + g.Opened.String()
+			if r.goalStart[g.ID].Before(g.Opened) {
+				when = "since it first came up on " + r.goalStart[g.ID].String()
+			}
 			var evidence []int64
 			if i, ok := last[g.ID]; ok && i >= from {
 				since = len(ss) - 1 - i

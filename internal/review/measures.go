@@ -589,23 +589,48 @@ func (r *run) preoccupation(c course, who []int64, pts []scored, subject int) {
 	if last.score.Items[life] <= first.score.Items[life] {
 		return
 	}
-	optLabel := func(v int) string {
-		for _, o := range d.ItemOptions(life) {
+	optLabel := func(i, v int) string {
+		for _, o := range d.ItemOptions(i) {
 			if o.Score == v {
 				return o.Label
 			}
 		}
 		return itoa(v)
 	}
+	// Name exactly the items that moved the worse way, each with what it
+	// means: a fall in "life got attention" says nothing about free time.
+	var moves, meanings []string
+	nums := map[string]float64{"first_total": float64(first.score.Total), "latest_total": float64(last.score.Total),
+		"rise": float64(ch.Delta), "reliable_change": round(d.ReliableChangeSize(), 2),
+		"first_life_answer": float64(*a), "latest_life_answer": float64(*b)}
+	for i, it := range d.Items {
+		if i >= len(first.score.Items) || i >= len(last.score.Items) || first.score.Items[i] < 0 || last.score.Items[i] <= first.score.Items[i] {
+			continue
+		}
+		moves = append(moves, "\""+it.Text+"\" went from \""+optLabel(i, *first.ck.Answers[i])+"\" to \""+optLabel(i, *last.ck.Answers[i])+"\"")
+		nums["moved_"+it.ID] = float64(last.score.Items[i] - first.score.Items[i])
+		if m, ok := focusMeanings[it.ID]; ok {
+			meanings = append(meanings, m)
+		} else {
+			meanings = append(meanings, "your answer to \""+it.Text+"\" moved the worse way")
+		}
+	}
+	r.preoccupied = append(r.preoccupied, joinAnd(meanings))
 	r.add(credit(Finding{Code: CodePreoccupationRising, Instrument: d.ID,
 		Title: "Therapy taking up more of your life",
 		Detail: "Your focus check went from " + itoa(first.score.Total) + " on " + first.ck.Date.String() + " to " + itoa(last.score.Total) + " on " + last.ck.Date.String() + r.duringWho(who) +
-			" (a rise of " + sizeWords(d) + " counts), and your answer to \"" + d.Items[life].Text + "\" went from \"" + optLabel(*a) + "\" to \"" + optLabel(*b) +
-			"\". Your records show more of your time and attention going to the therapy and less to your life outside it. The focus check is self-monitoring, not a validated scale.",
+			" (a rise of " + sizeWords(d) + " counts). Your answers to " + joinAnd(moves) + ". Your records show that " + joinAnd(meanings) +
+			". The focus check is self-monitoring, not a validated scale.",
 		Evidence: Evidence{CheckIns: []int64{first.ck.ID, last.ck.ID}, Sessions: sessionIDsBetween(c.sessions, first.ck.Date, last.ck.Date),
-			Numbers: map[string]float64{"first_total": float64(first.score.Total), "latest_total": float64(last.score.Total),
-				"rise": float64(ch.Delta), "reliable_change": round(d.ReliableChangeSize(), 2),
-				"first_life_answer": float64(*a), "latest_life_answer": float64(*b)}}}, who), subject)
+			Numbers: nums}}, who), subject)
+}
+
+// focusMeanings says in words what a worse answer on each focus-check item
+// shows.
+var focusMeanings = map[string]string{
+	"focus_free_time": "more of your free time went to thinking about your therapist or the relationship",
+	"focus_put_off":   "you put off acting on problems in your life to bring them to therapy first",
+	focusLifeItem:     "your life outside therapy got less of the attention it needs",
 }
 
 func sessionIDsBetween(ss []*upshot.Session, from, to upshot.Date) []int64 {

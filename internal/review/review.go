@@ -86,7 +86,9 @@ var Codes = []string{
 	CodeRedFlags, CodeFrequencyRising, CodePreoccupationRising, CodeWorseAfter, CodeLowHelpfulness, CodeGoalsWorsening, CodeCost,
 }
 
-// SeverityOf is the fixed severity of each code (see the package comment).
+// SeverityOf is the severity of each code (see the package comment).
+// relationship_drift and relationship_centred are info instead when the
+// records show that course working: the test is whether it works for you.
 var SeverityOf = map[string]string{
 	CodeSafety:                Urgent,
 	CodeReliableImprovement:   Info,
@@ -232,7 +234,11 @@ type ranked struct {
 // add records a finding; subject orders findings of one code and therapist
 // (instrument order, goal id).
 func (r *run) add(f Finding, subject int) {
-	f.Severity = SeverityOf[f.Code]
+	// A code's severity is fixed, except that a rule may lower it where the
+	// records say so (a relationship-heavy focus in a course that works).
+	if f.Severity == "" {
+		f.Severity = SeverityOf[f.Code]
+	}
 	f.Evidence.TherapistID = f.TherapistID
 	if f.Evidence.Sessions == nil {
 		f.Evidence.Sessions = []int64{}

@@ -131,7 +131,9 @@ func TestScenarioDrifting(t *testing.T) {
 	if neg.GoalID != g || neg.Evidence.Numbers["sessions_since"] != 8 {
 		t.Errorf("neglect %+v", neg)
 	}
-	if r.Agenda[0] != "Bring up 'Stop dreading Monday meetings': it has not come up in your last 8 sessions." {
+	// Red flags and conduct come before goal reminders, which a full
+	// agenda may leave out (issue 10 item 13).
+	if !strings.HasPrefix(r.Agenda[0], "Tell Dr. A that you recorded") || !strings.HasPrefix(r.Agenda[1], "Tell Dr. A how the sessions have felt") {
 		t.Errorf("agenda starts %q", r.Agenda)
 	}
 	for _, want := range []string{"Ask to bring the sessions back to the problems you came with.",

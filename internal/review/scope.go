@@ -62,8 +62,10 @@ type run struct {
 	allCourses  []*TherapyCourse // every therapist's, over all records
 	courseOf    map[int64]*TherapyCourse
 
-	staleLabels []string       // questionnaires a measures_stale finding asks for
-	worsening   map[int64]bool // therapists with goals_worsening
+	goalStart   map[int64]upshot.Date // each goal's effective start
+	staleLabels []string              // questionnaires a measures_stale finding asks for
+	preoccupied []string              // what each preoccupation_rising finding shows, in words
+	worsening   map[int64]bool        // therapists with goals_worsening
 
 	// lastImprovement is the latest check-in that showed a reliable
 	// improvement over its course's baseline, for the cost since then.

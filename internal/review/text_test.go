@@ -50,7 +50,8 @@ func TestWriteText(t *testing.T) {
 			"last 4   █",
 			"What to bring to your next session\n",
 			"  1. Tell your therapist or your doctor",
-			"  2. Bring up 'Stop dreading Monday meetings'",
+			// Red flags come before goal reminders (issue 10 item 13).
+			"  2. Tell Dr. A that you recorded",
 		}
 		at := 0
 		for _, p := range parts {
