@@ -368,4 +368,195 @@ func TestReviewHearsThePersonsVerdict(t *testing.T) {
 	})
 }
 
+// Item 6: focus shares are shares of time: a 90-minute session about the
+// relationship counts more than a 10-minute one about life.
+func TestReviewWeighsFocusByMinutes(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		l := newLife()
+		a := l.therapist("Dr. A")
+		ss := l.weekly(a, 28, 4)
+		for i, s := range ss {
+			if i%2 == 0 {
+				s.Minutes, s.Focus = upshot.Ptr(90), &upshot.Focus{Relationship: 100}
+			} else {
+				s.Minutes, s.Focus = upshot.Ptr(10), &upshot.Focus{Life: 100}
+			}
+		}
+		r := reviewOf(t, e, l)
+		if len(r.Focus.Therapists) != 1 || r.Focus.Therapists[0].RecentRel != 0.9 {
+			t.Errorf("recent relationship share %+v, want 0.9 (180 of 200 minutes)", r.Focus.Therapists)
+		}
+	})
+}
+
+// Item 7: preoccupation_rising names exactly the items that moved: a fall in
+// "life got attention" is not more free time thinking about the therapist.
+func TestReviewNamesTheItemsThatMoved(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		l := newLife()
+		a := l.therapist("Dr. A")
+		l.weekly(a, 56, 8)
+		l.check("focus", l.ago(56), 0, 0, 4)
+		l.check("focus", l.ago(8), 0, 1, 1)
+		r := reviewOf(t, e, l)
+		p := r.with("preoccupation_rising")
+		if len(p) != 1 {
+			t.Fatalf("no preoccupation_rising: %v", r.codes())
+		}
+		d := r.Findings[p[0]].Detail
+		if strings.Contains(d, "free time") || !strings.Contains(d, "life outside therapy got less of the attention") || !strings.Contains(d, "put off acting") {
+			t.Errorf("detail does not name exactly the items that moved: %q", d)
+		}
+		for _, s := range r.Agenda {
+			if strings.Contains(s, "free time") {
+				t.Errorf("agenda speaks of free time: %q", s)
+			}
+		}
+	})
+}
+
+// Items 9 and 10: in a course that works, a relationship-heavy focus is for
+// information and the agenda does not ask to bring the sessions back; going
+// well counts recent progress only and never a neglected goal.
+func TestReviewLetsAWorkingCourseBe(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		l := newLife()
+		a := l.therapist("Dr. A")
+		g := l.goal("Feel at ease with people", l.ago(84))
+		old := l.goal("Sort out the flat", l.ago(84))
+		l.phq9(l.ago(84), 16)
+		l.gad7(l.ago(84), 12)
+		ss := l.weekly(a, 84, 12, func(s *upshot.Session) {
+			s.Focus = &upshot.Focus{Life: 20, Relationship: 30}
+			s.After = upshot.AfterBetter
+			for _, q := range upshot.Qualities {
+				*s.Conduct.Field(q) = upshot.Ptr(5)
+			}
+		})
+		for i, s := range ss {
+			s.Goals = []upshot.GoalProgress{{GoalID: g, Progress: upshot.Ptr(1)}}
+			if i == 0 {
+				s.Goals = append(s.Goals, upshot.GoalProgress{GoalID: old, Progress: upshot.Ptr(2)})
+			}
+		}
+		l.phq9(l.ago(7), 6)
+		l.gad7(l.ago(7), 5)
+		r := reviewOf(t, e, l)
+		for _, code := range []string{"relationship_drift", "relationship_centred"} {
+			for _, i := range r.with(code) {
+				if r.Findings[i].Severity != "info" {
+					t.Errorf("%s is %s in a course that works", code, r.Findings[i].Severity)
+				}
+			}
+		}
+		if len(r.with("relationship_centred")) == 0 {
+			t.Errorf("the relationship-heavy focus is not reported at all: %v", r.codes())
+		}
+		for _, s := range r.Agenda {
+			if strings.Contains(s, "back to the problems") {
+				t.Errorf("agenda asks to bring a working therapy back: %q", s)
+			}
+		}
+		for _, s := range r.GoingWell {
+			if strings.Contains(s, "Sort out the flat") {
+				t.Errorf("going well praises a neglected goal's old progress: %q", s)
+			}
+		}
+	})
+}
+
+// Item 11: goals added today for sessions entered from memory count from the
+// first session that addressed them.
+func TestReviewBackfilledGoals(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		l := newLife()
+		a := l.therapist("Dr. A")
+		g := l.goal("Sleep through the night", l.ago(0))
+		ss := l.weekly(a, 70, 10)
+		ss[0].Goals = []upshot.GoalProgress{{GoalID: g, Progress: upshot.Ptr(1)}}
+		r := reviewOf(t, e, l)
+		found := false
+		for _, i := range r.with("goal_neglected") {
+			found = found || strings.Contains(r.Findings[i].Detail, "Sleep through the night")
+		}
+		if !found {
+			t.Errorf("a backfilled goal last addressed 9 sessions ago is not neglected: %v", r.codes())
+		}
+	})
+}
+
+// Item 12: a session without a fee costs the therapist's usual fee, and the
+// wording says so.
+func TestReviewCostsAtTheUsualFee(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		l := newLife()
+		a := l.therapist("Dr. A")
+		l.therapistByID(a).Fee = upshot.Ptr(upshot.Money(9000))
+		l.weekly(a, 21, 4, func(s *upshot.Session) { s.Fee = nil })
+		r := reviewOf(t, e, l)
+		c := r.with("cost")
+		if len(c) != 1 || !strings.Contains(r.Findings[c[0]].Detail, "360 EUR in fees") ||
+			!strings.Contains(r.Findings[c[0]].Detail, "4 sessions without a fee recorded costed at the therapist's usual fee") {
+			t.Errorf("cost does not use the usual fee: %v", r.Findings)
+		}
+	})
+}
+
+// Item 13: one agenda item per question, naming the questionnaires
+// together; red flags before goal reminders; a second opinion when
+// dependency was recorded.
+func TestReviewAgendaKeepsWhatMatters(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		l := newLife()
+		a := l.therapist("Dr. A")
+		for _, title := range []string{"One", "Two", "Three"} {
+			g := l.goal(title, l.ago(100))
+			l.session(a, l.ago(100), func(s *upshot.Session) { s.Goals = []upshot.GoalProgress{{GoalID: g}} })
+		}
+		ss := l.weekly(a, 84, 12)
+		ss[10].Flags = []string{upshot.FlagDependency, upshot.FlagBlamed}
+		ss[11].Flags = []string{upshot.FlagBlamed}
+		l.phq9(l.ago(84), 14)
+		l.gad7(l.ago(84), 11)
+		l.phq9(l.ago(7), 13)
+		l.gad7(l.ago(7), 10)
+		r := reviewOf(t, e, l)
+		asked := 0
+		for _, s := range r.Agenda {
+			if strings.Contains(s, "not improved reliably") {
+				asked++
+				if !strings.Contains(s, "PHQ-9 and GAD-7") {
+					t.Errorf("the questionnaires are not named together: %q", s)
+				}
+			}
+		}
+		if asked != 1 {
+			t.Errorf("want one question about the scores, got %d: %q", asked, r.Agenda)
+		}
+		flags, goal, second := -1, -1, -1
+		for i, s := range r.Agenda {
+			switch {
+			case strings.HasPrefix(s, "Tell Dr. A that you recorded"):
+				flags = i
+			case strings.HasPrefix(s, "Bring up") && goal < 0:
+				goal = i
+			case strings.HasPrefix(s, "Consider a second opinion"):
+				second = i
+			}
+		}
+		if flags < 0 || second < 0 || goal >= 0 && goal < flags {
+			t.Errorf("agenda order: red flags %d, second opinion %d, first goal %d: %q", flags, second, goal, r.Agenda)
+		}
+	})
+}
+
+// Item 14: an empty --answers says that no answers were given.
+func TestCheckEmptyAnswers(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	r := e.fails(2, "check", "phq9", "--answers", "")
+	if !strings.Contains(r.stderr, "no answers given") {
+		t.Errorf("empty answers: %s", r.stderr)
+	}
+}
+
 var _ = slices.Contains[[]string]

@@ -15,6 +15,10 @@ import (
 // checked with CheckAnswers, so a caller gets answers it can score or an error
 // that names the item and the allowed values.
 func ParseAnswers(d *Definition, s string) ([]*int, error) {
+	// Nothing typed at all is not one missing answer: say so plainly.
+	if strings.TrimSpace(s) == "" {
+		return nil, upshot.Invalid("answers", "no answers given: %s has %d items, give one answer per item separated by commas (for example %s)", d.ID, len(d.Items), example(d))
+	}
 	parts := strings.Split(s, ",")
 	for _, p := range parts {
 		if len(strings.Fields(p)) > 1 {
@@ -88,6 +92,16 @@ func (d *Definition) CheckAnswers(answers []*int) error {
 		return upshot.Invalid("answers", "%s allows at most %d unanswered items, got %d (%s left blank)", d.ID, d.Scoring.MaxMissing, len(missing), which)
 	}
 	return nil
+}
+
+// example is an answer line for d with every item at its lowest option.
+func example(d *Definition) string {
+	parts := make([]string, len(d.Items))
+	for i := range d.Items {
+		lo, _ := optionRange(d.ItemOptions(i))
+		parts[i] = strconv.Itoa(lo)
+	}
+	return strings.Join(parts, ",")
 }
 
 func countError(d *Definition, got int) error {

@@ -37,7 +37,9 @@ func TestParseAnswers(t *testing.T) {
 	}{
 		{"phq9", "1,2,0,1,1,0,0,1", "answers", "phq9 has 9 items, got 8 answers"},
 		{"phq9", "1,2,0,1,1,0,0,1,0,0", "answers", "phq9 has 9 items, got 10 answers"},
-		{"phq9", "", "answers", "phq9 has 9 items, got 1 answers"},
+		// Nothing typed says so, not "got 1 answers" (issue 10 item 14).
+		{"phq9", "", "answers", "no answers given: phq9 has 9 items, give one answer per item separated by commas (for example 0,0,0,0,0,0,0,0,0)"},
+		{"gad7", "  ", "answers", "no answers given: gad7 has 7 items, give one answer per item separated by commas (for example 0,0,0,0,0,0,0)"},
 		{"phq9", "1,2,7,1,1,0,0,1,0", "item 3", "item 3 must be one of 0, 1, 2, 3, got 7"},
 		{"phq9", "1,2,0,1,1,0,0,1,4", "item 9", "item 9 must be one of 0, 1, 2, 3, got 4"},
 		{"phq9", "1,-1,0,1,1,0,0,1,0", "item 2", "item 2 must be one of 0, 1, 2, 3, got -1"},
