@@ -29,7 +29,7 @@ type life struct {
 func newLife() *life {
 	return &life{
 		snap: &upshot.Snapshot{Format: upshot.ExportFormat, Version: upshot.ExportVersion, Settings: upshot.Settings{}},
-		now:  upshot.Today(), reg: instrument.Builtin(), defs: map[string]bool{},
+		now:  upshot.DateOf(testClock), reg: instrument.Builtin(), defs: map[string]bool{},
 	}
 }
 
