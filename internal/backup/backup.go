@@ -28,6 +28,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -61,9 +62,11 @@ var scryptWorkFactor = 18
 type Options struct {
 	// Passphrase, when not empty, encrypts the backup with age (scrypt).
 	Passphrase string
-	// TempDir holds the short-lived working copy ("" = os.TempDir()). It is
-	// a private directory removed before Backup returns.
-	TempDir string
+	// WorkDir holds the short-lived working copy, in a private directory
+	// removed before Backup returns (or, after a crash, when Upshot next
+	// opens the database or works there): the database's own directory,
+	// never a shared temporary one, since the copy is in plain text.
+	WorkDir string
 }
 
 // Info describes a verified backup.
@@ -104,9 +107,9 @@ type manifest struct {
 // Nothing is written to w until the copy is complete, so a failed backup leaves
 // at most an empty file behind; the caller should still remove it on error.
 func Backup(ctx context.Context, db *store.DB, w io.Writer, opt Options) error {
-	dir, err := os.MkdirTemp(opt.TempDir, "upshot-backup-")
+	dir, err := workDir(opt.WorkDir)
 	if err != nil {
-		return fmt.Errorf("backup: create a working directory: %w", err)
+		return err
 	}
 	defer os.RemoveAll(dir)
 
@@ -250,4 +253,16 @@ func writeLogicalTo(ctx context.Context, db *store.DB, w io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// workDir makes a private working directory in parent.
+func workDir(parent string) (string, error) {
+	if parent == "" {
+		return "", errors.New("backup: no working directory given")
+	}
+	dir, err := store.MakeWorkDir(parent)
+	if err != nil {
+		return "", fmt.Errorf("backup: %w", err)
+	}
+	return dir, nil
 }

@@ -125,7 +125,7 @@ func state(t *testing.T, db *store.DB) string {
 func takeBackup(t *testing.T, db *store.DB, passphrase string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Backup(context.Background(), db, &buf, Options{Passphrase: passphrase, TempDir: t.TempDir()}); err != nil {
+	if err := Backup(context.Background(), db, &buf, Options{Passphrase: passphrase, WorkDir: t.TempDir()}); err != nil {
 		t.Fatalf("Backup: %v", err)
 	}
 	return buf.Bytes()
@@ -183,7 +183,7 @@ func testRoundTrip(t *testing.T, from, to string, encrypted bool) {
 		t.Fatal("an encrypted backup shows plain text")
 	}
 
-	info, err := Verify(ctx, bytes.NewReader(file), passphrase)
+	info, err := Verify(ctx, bytes.NewReader(file), passphrase, t.TempDir())
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
@@ -198,7 +198,7 @@ func testRoundTrip(t *testing.T, from, to string, encrypted bool) {
 	}
 
 	dst := storetest.Open(t, to)
-	got, err := Restore(ctx, bytes.NewReader(file), passphrase, dst)
+	got, err := Restore(ctx, bytes.NewReader(file), passphrase, t.TempDir(), dst)
 	if err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
@@ -304,7 +304,7 @@ func testBackupDuringWrites(t *testing.T, backend string) {
 	}
 	before := acked.Load()
 	var buf bytes.Buffer
-	err = Backup(ctx, src, &buf, Options{TempDir: t.TempDir()})
+	err = Backup(ctx, src, &buf, Options{WorkDir: t.TempDir()})
 	after := acked.Load()
 	// A few more writes after the backup, which it must not hold.
 	for acked.Load() < after+3 && writeErr == nil {
@@ -320,7 +320,7 @@ func testBackupDuringWrites(t *testing.T, backend string) {
 	}
 
 	dst := storetest.Open(t, "sqlite")
-	if _, err := Restore(ctx, bytes.NewReader(buf.Bytes()), "", dst); err != nil {
+	if _, err := Restore(ctx, bytes.NewReader(buf.Bytes()), "", t.TempDir(), dst); err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
 	if err := integrityCheck(ctx, dst); err != nil {
@@ -456,7 +456,7 @@ func testRefused(t *testing.T, backend string) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			_, err := Verify(ctx, bytes.NewReader(tt.file), tt.passphrase)
+			_, err := Verify(ctx, bytes.NewReader(tt.file), tt.passphrase, t.TempDir())
 			check := func(op string, err error) {
 				t.Helper()
 				if upshot.ErrorCode(err) != upshot.EINVALID {
@@ -469,7 +469,7 @@ func testRefused(t *testing.T, backend string) {
 			check("Verify", err)
 			dst := storetest.Open(t, "sqlite")
 			before := state(t, dst)
-			_, err = Restore(ctx, bytes.NewReader(tt.file), tt.passphrase, dst)
+			_, err = Restore(ctx, bytes.NewReader(tt.file), tt.passphrase, t.TempDir(), dst)
 			check("Restore", err)
 			if !strings.HasSuffix(upshot.ErrorMessage(err), "; nothing was restored") {
 				t.Errorf("Restore: %q does not say that nothing was restored", upshot.ErrorMessage(err))
@@ -500,7 +500,7 @@ func TestRestoreIntoNonEmpty(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := state(t, dst)
-			_, err = Restore(ctx, bytes.NewReader(file), "", dst)
+			_, err = Restore(ctx, bytes.NewReader(file), "", t.TempDir(), dst)
 			if upshot.ErrorCode(err) != upshot.ECONFLICT || !strings.Contains(upshot.ErrorMessage(err), "already has 0 therapists, 1 goals") {
 				t.Fatalf("Restore into a database with a goal: %v, want ECONFLICT naming what is there", err)
 			}
@@ -559,7 +559,7 @@ func TestRestoreAllOrNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := state(t, dst)
-			_, err = Restore(ctx, bytes.NewReader(file), "", dst)
+			_, err = Restore(ctx, bytes.NewReader(file), "", t.TempDir(), dst)
 			if upshot.ErrorCode(err) == "" {
 				t.Fatal("Restore succeeded over a conflicting definition")
 			}
@@ -569,7 +569,7 @@ func TestRestoreAllOrNothing(t *testing.T) {
 			}
 			// And with the conflict gone, the same file restores.
 			dst2 := storetest.Open(t, backend)
-			if _, err := Restore(ctx, bytes.NewReader(file), "", dst2); err != nil {
+			if _, err := Restore(ctx, bytes.NewReader(file), "", t.TempDir(), dst2); err != nil {
 				t.Fatal(err)
 			}
 			if w, g := state(t, src), state(t, dst2); w != g {
@@ -648,9 +648,9 @@ func TestRefusedPayloads(t *testing.T) {
 				dst := storetest.Open(t, "sqlite")
 				before := state(t, dst)
 				if op == "Verify" {
-					_, err = Verify(ctx, bytes.NewReader(file), "")
+					_, err = Verify(ctx, bytes.NewReader(file), "", t.TempDir())
 				} else {
-					_, err = Restore(ctx, bytes.NewReader(file), "", dst)
+					_, err = Restore(ctx, bytes.NewReader(file), "", t.TempDir(), dst)
 				}
 				if upshot.ErrorCode(err) != upshot.EINVALID || upshot.ErrorField(err) != tt.field || !strings.Contains(upshot.ErrorMessage(err), tt.message) {
 					t.Fatalf("%s: %v (code %q, field %q); want EINVALID, field %q, a message with %q",
@@ -691,11 +691,11 @@ func TestArmored(t *testing.T) {
 	if enc, _, _ := Encrypted(bytes.NewReader(file.Bytes())); !enc {
 		t.Fatal("Encrypted = false for an armored age file")
 	}
-	if _, err := Verify(ctx, bytes.NewReader(file.Bytes()), "wrong"); upshot.ErrorField(err) != "passphrase" {
+	if _, err := Verify(ctx, bytes.NewReader(file.Bytes()), "wrong", t.TempDir()); upshot.ErrorField(err) != "passphrase" {
 		t.Fatalf("Verify with a wrong passphrase: %v", err)
 	}
 	dst := storetest.Open(t, "sqlite")
-	if _, err := Restore(ctx, bytes.NewReader(file.Bytes()), pass, dst); err != nil {
+	if _, err := Restore(ctx, bytes.NewReader(file.Bytes()), pass, t.TempDir(), dst); err != nil {
 		t.Fatal(err)
 	}
 	if w, g := state(t, src), state(t, dst); w != g {

@@ -19,8 +19,10 @@ import (
 // All or nothing: store.Restore loads every person in one transaction, which
 // also keeps a second restore or import into dst at the same time from
 // merging with this one.
-func Restore(ctx context.Context, r io.Reader, passphrase string, dst *store.DB) (Info, error) {
-	v, err := open(ctx, r, passphrase)
+//
+// Its working copy goes into work, as for Verify.
+func Restore(ctx context.Context, r io.Reader, passphrase, work string, dst *store.DB) (Info, error) {
+	v, err := open(ctx, r, passphrase, work)
 	if err != nil {
 		return Info{}, refused(err)
 	}

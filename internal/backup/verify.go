@@ -55,8 +55,12 @@ func isAge(head []byte) bool {
 // A SQLite copy must pass PRAGMA integrity_check and have a schema this
 // Upshot knows; every person's records must pass the checks an import makes.
 // Every refusal is an *upshot.Error (EINVALID) with a message fit to show.
-func Verify(ctx context.Context, r io.Reader, passphrase string) (Info, error) {
-	v, err := open(ctx, r, passphrase)
+//
+// The payload is copied into a private directory made in work (the
+// database's own directory, see Options.WorkDir) and removed before Verify
+// returns.
+func Verify(ctx context.Context, r io.Reader, passphrase, work string) (Info, error) {
+	v, err := open(ctx, r, passphrase, work)
 	if err != nil {
 		return Info{}, err
 	}
@@ -117,7 +121,7 @@ func notBackup(format string, args ...any) error {
 // open decrypts, reads the manifest, copies the payload to a private
 // temporary file checking size and hash, and for a SQLite payload checks its
 // integrity and schema.
-func open(ctx context.Context, r io.Reader, passphrase string) (_ *verified, err error) {
+func open(ctx context.Context, r io.Reader, passphrase, work string) (_ *verified, err error) {
 	br := bufio.NewReader(r)
 	head, err := br.Peek(len(armor.Header))
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -142,9 +146,9 @@ func open(ctx context.Context, r io.Reader, passphrase string) (_ *verified, err
 		return nil, err
 	}
 
-	dir, err := os.MkdirTemp("", "upshot-restore-")
+	dir, err := workDir(work)
 	if err != nil {
-		return nil, fmt.Errorf("backup: create a working directory: %w", err)
+		return nil, err
 	}
 	v := &verified{info: Info{Kind: m.Kind, Encrypted: encrypted, CreatedAt: m.CreatedAt}, dir: dir, path: filepath.Join(dir, "payload")}
 	defer func() {

@@ -6,22 +6,40 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/charmbracelet/huh"
 	"github.com/spf13/cobra"
 
 	"github.com/upshot-app/upshot/internal/archive"
 	"github.com/upshot-app/upshot/internal/backup"
+	"github.com/upshot-app/upshot/internal/store"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
 // passphraseEnv lets scripts give a backup passphrase without a terminal.
 const passphraseEnv = "UPSHOT_PASSPHRASE"
 
+// minPassphrase is the shortest passphrase a new backup accepts, from the
+// terminal and from UPSHOT_PASSPHRASE alike.
+const minPassphrase = 8
+
+func checkPassphrase(s string) error {
+	if len(s) < minPassphrase {
+		return fmt.Errorf("use at least %d characters", minPassphrase)
+	}
+	return nil
+}
+
 // passphrase comes from UPSHOT_PASSPHRASE, else from the terminal (asked twice
-// when it protects a new backup), else it is a missing value.
+// when it protects a new backup), else it is a missing value. A new backup's
+// passphrase has at least minPassphrase characters either way; reading an
+// existing backup takes the passphrase it was made with.
 func (a *app) passphrase(confirm bool) (string, error) {
 	if p := a.sys.Getenv(passphraseEnv); p != "" {
+		if err := checkPassphrase(p); err != nil && confirm {
+			return "", upshot.Invalid("passphrase", "%s is too short for a new backup: %v", passphraseEnv, err)
+		}
 		return p, nil
 	}
 	if !a.interactive() {
@@ -29,12 +47,7 @@ func (a *app) passphrase(confirm bool) (string, error) {
 	}
 	var p, again string
 	fields := []huh.Field{huh.NewInput().Title("Passphrase").EchoMode(huh.EchoModePassword).Value(&p).
-		Validate(func(s string) error {
-			if len(s) < 8 {
-				return errors.New("use at least 8 characters")
-			}
-			return nil
-		})}
+		Validate(checkPassphrase)}
 	if confirm {
 		fields = append(fields, huh.NewInput().Title("Passphrase again").EchoMode(huh.EchoModePassword).Value(&again).
 			Validate(func(s string) error {
@@ -71,9 +84,13 @@ format version, passphrase) without restoring it.`,
 		case verify != "" && out != "":
 			return usagef(cmd, "give either -o FILE or --verify FILE, not both")
 		case verify != "":
+			work, err := a.workDir()
+			if err != nil {
+				return err
+			}
 			var pass string
 			info, err := a.withBackupFile(verify, &pass, func(r io.Reader) (backup.Info, error) {
-				return backup.Verify(a.ctx, r, pass)
+				return backup.Verify(a.ctx, r, pass, work)
 			})
 			if err != nil {
 				return err
@@ -96,11 +113,15 @@ format version, passphrase) without restoring it.`,
 		}
 		// The file appears under its name only when complete and synced, so
 		// an interrupted backup never leaves a truncated one there. The
-		// working copy goes to the system temp dir, never beside the output:
-		// an encrypted backup must not leave plaintext in a folder that may
-		// be synced somewhere.
+		// working copy stays beside the database, never in the shared temp
+		// dir or beside the output: an encrypted backup must not leave
+		// plaintext in a folder that may be synced somewhere.
+		work, err := a.workDir()
+		if err != nil {
+			return err
+		}
 		err = archive.WriteNewFile(out, func(w io.Writer) error {
-			return backup.Backup(a.ctx, db, w, backup.Options{Passphrase: pass})
+			return backup.Backup(a.ctx, db, w, backup.Options{Passphrase: pass, WorkDir: work})
 		})
 		if errors.Is(err, fs.ErrExist) {
 			return upshot.Invalid("-o", "-o: %s already exists; choose a new file name", out)
@@ -125,9 +146,13 @@ non-empty database is refused and nothing is written.`,
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			// Verify first: a wrong passphrase or a damaged file must not even
 			// create the destination database.
+			work, err := a.workDir()
+			if err != nil {
+				return err
+			}
 			var pass string // asked once, used for both reads
 			if _, err := a.withBackupFile(args[0], &pass, func(r io.Reader) (backup.Info, error) {
-				return backup.Verify(a.ctx, r, pass)
+				return backup.Verify(a.ctx, r, pass, work)
 			}); err != nil {
 				return err
 			}
@@ -136,7 +161,7 @@ non-empty database is refused and nothing is written.`,
 				return err
 			}
 			info, err := a.withBackupFile(args[0], &pass, func(r io.Reader) (backup.Info, error) {
-				return backup.Restore(a.ctx, r, pass, db)
+				return backup.Restore(a.ctx, r, pass, work, db)
 			})
 			if err != nil {
 				return err
@@ -157,6 +182,7 @@ func (a *app) withBackupFile(path string, pass *string, fn func(io.Reader) (back
 		return backup.Info{}, err
 	}
 	defer f.Close()
+	a.makePrivate(f, path)
 	enc, r, err := backup.Encrypted(f)
 	if err != nil {
 		return backup.Info{}, err
@@ -178,4 +204,34 @@ func (a *app) printBackupInfo(what string, info backup.Info) error {
 		what, info.Kind, info.CreatedAt.Format("2006-01-02 15:04 MST"), enc,
 		info.Counts.Therapists, info.Counts.Goals, info.Counts.Sessions, info.Counts.CheckIns)
 	return err
+}
+
+// workDir is where backups and restores keep their short-lived working copy:
+// the SQLite database's own directory, or Upshot's data directory for
+// PostgreSQL (store.DataDir). Never the shared temp dir.
+func (a *app) workDir() (string, error) {
+	dsn, err := a.dsn()
+	if err != nil {
+		return "", err
+	}
+	if store.IsPostgresURL(dsn) {
+		return store.DataDir(a.sys.Getenv)
+	}
+	dir := filepath.Dir(dsn)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create the database directory: %w", err)
+	}
+	return dir, nil
+}
+
+// makePrivate tightens a backup file others can read to 0600 (it holds
+// everything; an unencrypted one in plain text), saying so on the terminal.
+func (a *app) makePrivate(f *os.File, path string) {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	if f.Chmod(fi.Mode().Perm()&0o700) == nil {
+		fmt.Fprintf(a.stderr, "upshot: made %s private (mode %o, was %o): a backup holds everything you recorded\n", path, fi.Mode().Perm()&0o700, fi.Mode().Perm())
+	}
 }

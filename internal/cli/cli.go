@@ -174,6 +174,9 @@ func (a *app) store() (*store.DB, error) {
 		}
 		return nil, err
 	}
+	for _, f := range db.Tightened() {
+		fmt.Fprintf(a.stderr, "upshot: made %s private (mode 600): others on this machine could read it\n", f)
+	}
 	db.Now = a.sys.Now
 	a.db = db
 	return db, nil

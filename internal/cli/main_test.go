@@ -98,6 +98,8 @@ type env struct {
 	passphrase string
 	// binary runs the built binary, on the wall clock, instead of cli.Run.
 	binary bool
+	// tmpdir, when set, is the binary's TMPDIR.
+	tmpdir string
 }
 
 // forEachBackend runs f as a parallel subtest per backend with a fresh
@@ -158,6 +160,9 @@ func (e *env) environ() []string {
 	}
 	if e.passphrase != "" {
 		env = append(env, "UPSHOT_PASSPHRASE="+e.passphrase)
+	}
+	if e.tmpdir != "" {
+		env = append(env, "TMPDIR="+e.tmpdir)
 	}
 	if binaryCoverDir != "" {
 		env = append(env, "GOCOVERDIR="+binaryCoverDir)

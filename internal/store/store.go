@@ -33,6 +33,11 @@ type DB struct {
 	db *sql.DB
 	d  *dialect
 
+	// path is the SQLite file ("" for PostgreSQL).
+	path string
+	// tightened lists the files Open made private (see Tightened).
+	tightened []string
+
 	// stmts caches a prepared statement per query text (with ? placeholders).
 	// Parsing and planning a statement costs more CPU than running these
 	// small ones, and a write runs them while holding the write lock, where
@@ -98,10 +103,19 @@ func IsPostgresURL(dsn string) bool {
 // the latest version and makes sure the single-user owner exists. A database
 // written by a newer Upshot is refused untouched (*NewerSchemaError).
 func Open(ctx context.Context, dsn string) (*DB, error) {
+	db, err := open(ctx, dsn)
+	if IsPostgresURL(dsn) {
+		err = scrub(dsn, err)
+	}
+	return db, err
+}
+
+func open(ctx context.Context, dsn string) (*DB, error) {
 	var (
-		sqldb *sql.DB
-		d     *dialect
-		err   error
+		sqldb     *sql.DB
+		d         *dialect
+		err       error
+		tightened []string
 	)
 	if IsPostgresURL(dsn) {
 		d = postgresDialect
@@ -115,14 +129,20 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 	} else {
 		d = sqliteDialect
+		tightened, err = tighten(dsn)
+		if err != nil {
+			return nil, err
+		}
 		sqldb, err = openSQLite(ctx, dsn)
 		if err != nil {
 			return nil, err
 		}
 	}
-	db := &DB{Now: time.Now, db: sqldb, d: d}
+	db := &DB{Now: time.Now, db: sqldb, d: d, tightened: tightened}
 	if d == sqliteDialect {
+		db.path = dsn
 		db.commits = newCommitter(db)
+		RemoveStaleWork(filepath.Dir(dsn))
 	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
@@ -189,13 +209,106 @@ func pingSQLite(ctx context.Context, sqldb *sql.DB) error {
 	return err
 }
 
+// Tightened lists the files of an existing SQLite database (the file, its
+// WAL and shared-memory files) that others could read and that Open made
+// private (0600), so the caller can say so.
+func (db *DB) Tightened() []string { return db.tightened }
+
+// tighten makes an existing database's files private: they hold everything.
+// A file created by an older Upshot, copied in, or made with a lax umask may
+// be readable by other accounts on the machine.
+func tighten(path string) ([]string, error) {
+	var changed []string
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		fi, err := os.Stat(p)
+		if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
+			return nil, fmt.Errorf("make %s private (chmod 600): %w", p, err)
+		}
+		changed = append(changed, p)
+	}
+	return changed, nil
+}
+
 // redactURL drops the password so a connection error never prints it.
 func redactURL(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "(unparsable URL)"
 	}
+	q := u.Query()
+	for key := range q {
+		if strings.EqualFold(key, "password") {
+			q[key] = []string{"xxxxx"}
+		}
+	}
+	u.RawQuery = q.Encode()
 	return u.Redacted()
+}
+
+// passwords are the secrets a PostgreSQL URL carries: in its userinfo or as
+// a password parameter, raw and as written (escaped).
+func passwords(dsn string) []string {
+	var out []string
+	add := func(p string) {
+		if p != "" {
+			out = append(out, p, url.QueryEscape(p), url.PathEscape(p))
+		}
+	}
+	if u, err := url.Parse(dsn); err == nil {
+		if p, ok := u.User.Password(); ok {
+			add(p)
+		}
+		for key, vs := range u.Query() {
+			if strings.EqualFold(key, "password") {
+				for _, v := range vs {
+					add(v)
+				}
+			}
+		}
+	} else if _, rest, ok := strings.Cut(dsn, "password="); ok {
+		// Unparsable: mask what follows any password= up to the next
+		// separator, and the userinfo's password.
+		p, _, _ := strings.Cut(rest, "&")
+		add(p)
+	}
+	if _, rest, ok := strings.Cut(dsn, "://"); ok {
+		if userinfo, _, ok := strings.Cut(rest, "@"); ok {
+			if _, p, ok := strings.Cut(userinfo, ":"); ok {
+				add(p)
+			}
+		}
+	}
+	return out
+}
+
+// scrubbed is an error whose message had a password taken out; the chain
+// stays for errors.As and errors.Is.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }
+
+// scrub masks the URL's passwords in err's message: whatever the driver puts
+// in an error (its own text, the connection string), the password never
+// reaches a terminal or a log.
+func scrub(dsn string, err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	for _, p := range passwords(dsn) {
+		msg = strings.ReplaceAll(msg, p, "xxxxx")
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return &scrubbed{msg, err}
 }
 
 // Close closes the database. Writes in progress finish first; later ones are

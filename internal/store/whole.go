@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -270,4 +273,75 @@ func CheckSQLiteFile(ctx context.Context, path string) error {
 		problems = append(problems[:3], "...")
 	}
 	return fmt.Errorf("integrity_check: %s", strings.Join(problems, "; "))
+}
+
+// Working copies. A backup or a restore needs a short-lived copy of the
+// whole database (SQLite reads a database only from a file). It never goes
+// to $TMPDIR, which may be shared, swept by others or synced: it stays in the
+// database's own directory (private, 0700 within a 0700 directory), and a
+// copy left behind by a crash is removed the next time Upshot opens that
+// database or makes a working copy there.
+
+// workPrefix starts a working directory's name; the owning process id follows.
+const workPrefix = ".upshot-work-"
+
+// DataDir is Upshot's data directory (where the default database lives),
+// created private if missing: the working directory for a database that has
+// no directory of its own (PostgreSQL) or for checking a backup.
+func DataDir(getenv func(string) string) (string, error) {
+	p, err := DefaultPath(getenv)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create the data directory: %w", err)
+	}
+	return dir, nil
+}
+
+// MakeWorkDir creates a private working directory in dir for this process,
+// after removing the ones crashed processes left there. The caller removes
+// it when done.
+func MakeWorkDir(dir string) (string, error) {
+	RemoveStaleWork(dir)
+	w, err := os.MkdirTemp(dir, workPrefix+strconv.Itoa(os.Getpid())+"-")
+	if err != nil {
+		return "", fmt.Errorf("create a working directory: %w", err)
+	}
+	return w, nil
+}
+
+// RemoveStaleWork removes working directories in dir whose process is gone
+// (a crash or a kill during a backup or restore). It reports what it
+// removed; failures to remove are left for the next time.
+func RemoveStaleWork(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var removed []string
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), workPrefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pidText, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || pid <= 0 || processAlive(pid) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if os.RemoveAll(path) == nil {
+			removed = append(removed, path)
+		}
+	}
+	return removed
+}
+
+// processAlive reports whether a process with this id exists (signal 0
+// checks without sending anything; EPERM means it exists as someone else).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }

@@ -211,3 +211,61 @@ func TestSQLIsForTestsOnly(t *testing.T) {
 		}))
 	}
 }
+
+// A PostgreSQL password, in the userinfo or as ?password=, appears in no
+// message, whatever fails.
+func TestPostgresPasswordIsMasked(t *testing.T) {
+	const secret = "s3cr3t-Pw_42"
+	for _, dsn := range []string{
+		"postgres://postgres:" + secret + "@127.0.0.1:1/test?sslmode=disable&connect_timeout=2",
+		"postgres://postgres@127.0.0.1:1/test?password=" + secret + "&sslmode=disable&connect_timeout=2",
+		"postgresql://postgres@127.0.0.1:1/test?sslmode=disable&PASSWORD=" + secret + "&connect_timeout=2",
+		"postgres://postgres:" + secret + "@127.0.0.1:notaport/test?password=" + secret,
+		"postgres://postgres@127.0.0.1:1/test?password=" + secret + "&sslmode=bogus",
+	} {
+		c, cancel := context.WithTimeout(ctx, 30*time.Second)
+		db, err := store.Open(c, dsn)
+		cancel()
+		if err == nil {
+			db.Close()
+			t.Fatalf("opened %s", dsn)
+		}
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("the password shows in: %v", err)
+		}
+	}
+}
+
+// An existing database that others could read is made private when opened,
+// and working copies that a killed backup or restore left beside it are
+// removed; a working copy of a live process is not touched.
+func TestOpenTightensAndCleansUp(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "upshot.db")
+	db, err := store.Open(ctx, path)
+	must(t, err)
+	must(t, db.Close())
+	must(t, os.Chmod(path, 0o644))
+	// A process id that is not running: past the kernel's largest.
+	dead := filepath.Join(dir, ".upshot-work-4194305-x")
+	live := filepath.Join(dir, ".upshot-work-"+itoa(int64(os.Getpid()))+"-y")
+	for _, d := range []string{dead, live} {
+		must(t, os.Mkdir(d, 0o700))
+		must(t, os.WriteFile(filepath.Join(d, "payload"), []byte("plain text"), 0o600))
+	}
+	db, err = store.Open(ctx, path)
+	must(t, err)
+	defer db.Close()
+	if got := db.Tightened(); len(got) != 1 || got[0] != path {
+		t.Errorf("Tightened = %v, want [%s]", got, path)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode after open: %v %v", fi.Mode(), err)
+	}
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("a dead process's working copy is still there (%v)", err)
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("a live process's working copy was removed: %v", err)
+	}
+}
