@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -32,10 +33,14 @@ const benchAddr = "127.0.0.1:8080"
 const benchToken = "test-launch-token-for-the-web-tests-0123456"
 
 func benchServer(b *testing.B) (*store.DB, http.Handler) {
+	return benchServerYears(b, 10)
+}
+
+func benchServerYears(b *testing.B, years int) (*store.DB, http.Handler) {
 	b.Helper()
 	db := storetest.Open(b, "sqlite")
 	db.Now = func() time.Time { return benchNow }
-	if err := db.Import(context.Background(), upshot.DefaultOwner, history.TenYears(upshot.DateOf(benchNow))); err != nil {
+	if err := db.Import(context.Background(), upshot.DefaultOwner, history.Years(upshot.DateOf(benchNow), years)); err != nil {
 		b.Fatal(err)
 	}
 	srv, err := web.New(web.Config{Store: db, Registry: instrument.Builtin(), Addr: benchAddr, Owner: upshot.DefaultOwner,
@@ -82,6 +87,27 @@ func BenchmarkBarePage(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		benchServe(b, bare, "GET", "/", nil, http.StatusOK)
+	}
+}
+
+// BenchmarkDashboardUncached renders the dashboard after every write, as the
+// first visit after a change does, on records of 1, 10 and 30 years: its cost
+// should follow what the page shows, not the length of the record.
+func BenchmarkDashboardUncached(b *testing.B) {
+	for _, years := range []int{1, 10, 30} {
+		b.Run(strconv.Itoa(years)+"y", func(b *testing.B) {
+			db, h := benchServerYears(b, years)
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				if err := db.UnsetSetting(ctx, upshot.DefaultOwner, upshot.SettingCrisisContacts); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				benchServe(b, h, "GET", "/", nil, http.StatusOK)
+			}
+		})
 	}
 }
 

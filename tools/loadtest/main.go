@@ -1,9 +1,9 @@
-// Command loadtest measures the web app under load, beside baselines measured
-// in the same run on the same machine, for BENCHMARKS.md (issue 5).
+// Command loadtest measures the web app under load, beside limits measured
+// in the same run on the same machine, for BENCHMARKS.md (issues 5 and 17).
 //
 // Run from the repository root:
 //
-//	go run ./tools/loadtest [-clients 4] [-write-clients 1,4,16] [-duration 8s] [-max 50000] [-rounds 3]
+//	go run ./tools/loadtest [-clients 8] [-write-clients 1,4,16] [-years 1,10,30] [-duration 8s] [-rounds 3]
 //
 // In one run it
 //
@@ -13,17 +13,26 @@
 //     process and reads its resident memory from /proc/<pid>/status once it
 //     is idle;
 //  3. alternates, -rounds times, a bare net/http handler (this program run
-//     again as a child process, serving the dashboard's own bytes) and the
-//     dashboard (GET /), with the same client and concurrency;
-//  4. for each number of concurrent writers in -write-clients, alternates,
+//     again as a child process, serving the server's own bytes) and the
+//     dashboard (GET /), the full session list and the full check-in list,
+//     with the same client and concurrency;
+//  4. for each length of record in -years, starts a server of its own and
+//     times the dashboard rendered after a write (uncached), the lengths
+//     taking turns each round; then has -clients clients each write and read
+//     the dashboard, so that renders overlap, and reads the server's peak
+//     memory;
+//  5. the stress: on a server of its own, -clients writers log -stress
+//     sessions while -clients others read the dashboard; then the dashboard
+//     of the grown record; the server's peak memory;
+//  6. for each number of concurrent writers in -write-clients, alternates,
 //     -rounds times, raw INSERTs of a session-sized row into SQLite at the
 //     same durability (WAL, synchronous=FULL, one transaction each, the
 //     store's own connection settings) and logging sessions through the API
 //     (POST /api/v1/sessions), with that many clients each; the rate each
 //     reaches at its best concurrency (its capacity) is compared, and the
 //     ratio at every equal concurrency is shown beside it;
-//  5. reads the server's peak (VmHWM) and settled resident memory, stops
-//     everything and prints the figures as Markdown.
+//  7. reads the servers' peak (VmHWM) and settled resident memory, stops
+//     everything and prints the figures as Markdown, each beside its target.
 //
 // Traffic goes only to 127.0.0.1. Every measurement stops after -duration or
 // -max requests, whichever comes first, and the whole run after -timeout;
@@ -33,12 +42,14 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -70,12 +81,16 @@ type config struct {
 	dir      string
 	pages    bool
 	writes   bool
+	lists    bool
+	years    []int // lengths of record for the uncached dashboard and memory
+	uncached int   // uncached dashboard renders per history and round
+	stress   int   // sessions logged in the stress, while the dashboard is read
 }
 
 func main() {
 	var cfg config
 	flag.StringVar(&cfg.bin, "bin", "", "upshot binary to test (default: build ./cmd/upshot into a temporary directory)")
-	flag.IntVar(&cfg.clients, "clients", 4, "concurrent clients in the dashboard measurements")
+	flag.IntVar(&cfg.clients, "clients", 8, "concurrent clients in the dashboard, list and memory measurements")
 	writeClients := flag.String("write-clients", "1,4,16", "comma-separated numbers of concurrent clients for the write measurements")
 	flag.DurationVar(&cfg.duration, "duration", 8*time.Second, "length of each measurement")
 	flag.IntVar(&cfg.max, "max", 50000, "most requests (or inserts) in each measurement")
@@ -85,11 +100,15 @@ func main() {
 	flag.StringVar(&cfg.dir, "dir", "", "directory for the temporary databases (default: the system's temporary directory)")
 	flag.BoolVar(&cfg.pages, "pages", true, "measure the dashboard against the bare handler")
 	flag.BoolVar(&cfg.writes, "writes", true, "measure logging sessions against raw inserts")
-	barePage := flag.String("bare-page", "", "internal: serve this file as the bare baseline handler")
+	flag.BoolVar(&cfg.lists, "lists", true, "measure the session and check-in lists against the bare handler")
+	years := flag.String("years", "1,10,30", "comma-separated lengths of record, in years, for the uncached dashboard and its memory (the first is the baseline of the last)")
+	flag.IntVar(&cfg.uncached, "uncached", 10, "uncached dashboard renders per history and round")
+	flag.IntVar(&cfg.stress, "stress", 14000, "sessions logged by -clients writers in the stress while -clients read the dashboard (0: no stress)")
+	bareDir := flag.String("bare-dir", "", "internal: serve the files of this directory as the bare baseline handler")
 	flag.Parse()
 
-	if *barePage != "" {
-		if err := serveBare(*barePage); err != nil {
+	if *bareDir != "" {
+		if err := serveBare(*bareDir); err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest bare server:", err)
 			os.Exit(1)
 		}
@@ -107,6 +126,14 @@ func main() {
 		}
 		cfg.writers = append(cfg.writers, n)
 	}
+	for _, f := range strings.Split(*years, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 50 {
+			fmt.Fprintf(os.Stderr, "loadtest: -years: %q is not a number of years from 1 to 50\n", f)
+			os.Exit(2)
+		}
+		cfg.years = append(cfg.years, n)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
 	defer cancel()
 	if err := run(ctx, cfg); err != nil {
@@ -115,13 +142,30 @@ func main() {
 	}
 }
 
-// serveBare is the baseline server: the plainest net/http handler writing a
-// fixed page. It listens on loopback, prints its address, and exits when its
+// serveBare is the baseline server: the plainest net/http handler writing
+// fixed bytes, the files of dir, each at /<its name>, read into memory at
+// start. It listens on loopback, prints its address, and exits when its
 // standard input closes (the parent ended) so it never outlives the run.
-func serveBare(path string) error {
-	page, err := os.ReadFile(path)
+func serveBare(dir string) error {
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
+	}
+	type file struct {
+		body  []byte
+		ctype string
+	}
+	files := map[string]file{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return err
+		}
+		ctype := "text/html; charset=utf-8"
+		if strings.HasSuffix(e.Name(), ".json") {
+			ctype = "application/json; charset=utf-8"
+		}
+		files["/"+e.Name()] = file{b, ctype}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -133,8 +177,13 @@ func serveBare(path string) error {
 		os.Exit(0)
 	}()
 	return http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(page)
+		f, ok := files[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", f.ctype)
+		w.Write(f.body)
 	}))
 }
 
@@ -281,13 +330,27 @@ func run(ctx context.Context, cfg config) error {
 	}
 
 	today := upshot.Today()
-	dbPath := filepath.Join(tmp, "upshot.db")
-	fmt.Fprintln(os.Stderr, "writing the ten-year history ...")
-	if err := importHistory(ctx, dbPath, today); err != nil {
-		return err
+	// Every server has its own database and process, so that each one's
+	// peak memory (VmHWM) is that of its own load, and its own launch token.
+	auth := &bearer{tokens: map[string]string{}}
+	newServer := func(name string, years int) (*process, error) {
+		fmt.Fprintf(os.Stderr, "writing %d years of history for %s ...\n", years, name)
+		dbPath := filepath.Join(tmp, name+".db")
+		if err := importHistory(ctx, dbPath, history.Years(today, years)); err != nil {
+			return nil, err
+		}
+		home := filepath.Join(tmp, name)
+		if err := os.Mkdir(home, 0o700); err != nil {
+			return nil, err
+		}
+		p, err := startServer(ctx, bin, dbPath, home)
+		if err != nil {
+			return nil, err
+		}
+		auth.add(p.addr, p.token)
+		return p, nil
 	}
-
-	srv, err := startServer(ctx, bin, dbPath, tmp)
+	srv, err := newServer("main", 10)
 	if err != nil {
 		return err
 	}
@@ -300,49 +363,164 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 
-	// Every request carries the launch token, the bare baseline's too, so
-	// both read the same request.
-	client := &http.Client{Transport: bearer{token: srv.token, next: &http.Transport{
+	// Every request carries a launch token, the bare baseline's too (the
+	// main server's), so both read the same request.
+	conns := max(cfg.clients, slices.Max(cfg.writers)) * 2
+	auth.fallback = srv.token
+	auth.next = &http.Transport{
 		Proxy:               nil, // never a proxy: loopback only
-		MaxIdleConnsPerHost: max(cfg.clients, slices.Max(cfg.writers)),
-		MaxConnsPerHost:     max(cfg.clients, slices.Max(cfg.writers)),
+		MaxIdleConnsPerHost: conns,
+		MaxConnsPerHost:     conns,
 		DisableCompression:  true,
-	}}, Timeout: time.Minute}
+	}
+	client := &http.Client{Transport: auth, Timeout: time.Minute}
 	defer client.CloseIdleConnections()
 
-	// The dashboard's own bytes are the bare handler's page.
-	page, err := get(ctx, client, base+"/")
-	if err != nil {
-		return fmt.Errorf("dashboard: %w", err)
-	}
-	pageFile := filepath.Join(tmp, "dashboard.html")
-	if err := os.WriteFile(pageFile, page, 0o600); err != nil {
+	// The bare handler serves the server's own bytes: the dashboard and the
+	// two lists of the ten-year history.
+	bareDir := filepath.Join(tmp, "bare")
+	if err := os.Mkdir(bareDir, 0o700); err != nil {
 		return err
 	}
-	bare, err := startBare(ctx, pageFile)
+	type fixed struct {
+		path, file string
+		body       []byte
+	}
+	pages := []*fixed{{path: "/", file: "dashboard.html"}, {path: "/api/v1/sessions", file: "sessions.json"},
+		{path: "/api/v1/checkins", file: "checkins.json"}}
+	for _, p := range pages {
+		if p.body, err = get(ctx, client, base+p.path); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(bareDir, p.file), p.body, 0o600); err != nil {
+			return err
+		}
+	}
+	bare, err := startBare(ctx, bareDir)
 	if err != nil {
 		return err
 	}
 	defer bare.stop()
 
-	getOp := func(url string) func(context.Context) error {
+	getOp := func(url string, want int) func(context.Context) error {
 		return func(ctx context.Context) error {
 			body, err := get(ctx, client, url)
-			if err == nil && len(body) != len(page) {
-				err = fmt.Errorf("GET %s: %d bytes, want %d", url, len(body), len(page))
+			if err == nil && want >= 0 && len(body) != want {
+				err = fmt.Errorf("GET %s: %d bytes, want %d", url, len(body), want)
 			}
 			return err
 		}
 	}
-	bareS, dashS := &subject{name: "bare handler, same page"}, &subject{name: "dashboard GET /"}
-	for r := range cfg.rounds * btoi(cfg.pages) {
-		fmt.Fprintf(os.Stderr, "round %d/%d: pages ...\n", r+1, cfg.rounds)
-		measure(ctx, cfg.clients, time.Second, cfg.clients*2, getOp("http://"+bare.addr+"/")) // warm-up
-		bareS.rounds = append(bareS.rounds, measure(ctx, cfg.clients, cfg.duration, cfg.max, getOp("http://"+bare.addr+"/")))
-		measure(ctx, cfg.clients, time.Second, cfg.clients*2, getOp(base+"/"))
-		dashS.rounds = append(dashS.rounds, measure(ctx, cfg.clients, cfg.duration, cfg.max, getOp(base+"/")))
+	// pairs alternate a subject and its bare baseline, round after round.
+	type pair struct {
+		subject, baseline *subject
+		path, bareURL     string
+		size              int
+	}
+	var pairs []pair
+	for i, p := range pages {
+		if (i == 0 && !cfg.pages) || (i > 0 && !cfg.lists) {
+			continue
+		}
+		name := "dashboard GET /"
+		if i > 0 {
+			name = "full list GET " + p.path
+		}
+		pairs = append(pairs, pair{&subject{name: name}, &subject{name: "bare handler, same bytes (" + p.file + ")"},
+			p.path, "http://" + bare.addr + "/" + p.file, len(p.body)})
+	}
+	for r := range cfg.rounds {
+		for _, p := range pairs {
+			fmt.Fprintf(os.Stderr, "round %d/%d: %s ...\n", r+1, cfg.rounds, p.subject.name)
+			for _, x := range []struct {
+				s   *subject
+				url string
+			}{{p.baseline, p.bareURL}, {p.subject, base + p.path}} {
+				op := getOp(x.url, p.size)
+				measure(ctx, cfg.clients, time.Second, cfg.clients*2, op) // warm-up
+				x.s.rounds = append(x.s.rounds, measure(ctx, cfg.clients, cfg.duration, cfg.max, op))
+			}
+		}
 	}
 	bareMem, _ := readMemory(bare.pid)
+	peak, err := readMemory(srv.pid)
+	if err != nil {
+		return err
+	}
+
+	// The uncached dashboard, as the first visit after a change: a write
+	// (a setting unset, which moves the revision), then GET /, timed alone.
+	// Each history has its own server; the histories take turns each round.
+	var ages []*age
+	for _, y := range cfg.years {
+		if !cfg.pages {
+			break
+		}
+		p, err := newServer(fmt.Sprintf("years%d", y), y)
+		if err != nil {
+			return err
+		}
+		defer p.stop()
+		ages = append(ages, &age{years: y, srv: p, render: &subject{name: fmt.Sprintf("uncached dashboard, %d years", y)}})
+	}
+	for r := range cfg.rounds * btoi(len(ages) > 0) {
+		for _, a := range ages {
+			fmt.Fprintf(os.Stderr, "round %d/%d: uncached dashboard, %d years ...\n", r+1, cfg.rounds, a.years)
+			url := "http://" + a.srv.addr
+			a.render.rounds = append(a.render.rounds, measureUncached(ctx, client, url, cfg.uncached))
+		}
+	}
+	// Memory at each length of record: -clients each write and then read the
+	// dashboard, so that nearly every read renders and renders overlap.
+	for _, a := range ages {
+		fmt.Fprintf(os.Stderr, "memory: %d clients writing and reading the dashboard, %d years ...\n", cfg.clients, a.years)
+		url := "http://" + a.srv.addr
+		a.churn = measure(ctx, cfg.clients, cfg.duration, cfg.max, func(ctx context.Context) error {
+			if err := unsetSetting(ctx, client, url); err != nil {
+				return err
+			}
+			_, err := get(ctx, client, url+"/")
+			return err
+		})
+		if a.mem, err = readMemory(a.srv.pid); err != nil {
+			return err
+		}
+		a.srv.stop()
+	}
+
+	// The stress: -stress sessions logged by -clients writers as fast as they
+	// go, while -clients others read the dashboard; then the dashboard of the
+	// grown record under -clients readers.
+	var st *stressResult
+	if cfg.stress > 0 && cfg.pages {
+		p, err := newServer("stress", 10)
+		if err != nil {
+			return err
+		}
+		defer p.stop()
+		fmt.Fprintf(os.Stderr, "stress: %d sessions by %d writers while %d clients read the dashboard ...\n", cfg.stress, cfg.clients, cfg.clients)
+		st = &stressResult{}
+		url := "http://" + p.addr
+		var seq atomic.Int64
+		readCtx, stopReads := context.WithCancel(ctx)
+		reads := make(chan measurement, 1)
+		go func() {
+			reads <- measure(readCtx, cfg.clients, cfg.timeout, math.MaxInt, func(ctx context.Context) error {
+				_, err := get(ctx, client, url+"/")
+				return err
+			})
+		}()
+		st.writes = measure(ctx, cfg.clients, cfg.timeout, cfg.stress, func(ctx context.Context) error {
+			return postSession(ctx, client, url, today, int(seq.Add(1)))
+		})
+		stopReads()
+		st.reads = <-reads
+		st.after = measure(ctx, cfg.clients, cfg.duration, cfg.max, getOp(url+"/", -1))
+		if st.mem, err = readMemory(p.pid); err != nil {
+			return err
+		}
+		p.stop()
+	}
 
 	raw, err := openRaw(ctx, filepath.Join(tmp, "raw.db"))
 	if err != nil {
@@ -390,7 +568,7 @@ func run(ctx context.Context, cfg config) error {
 		return fmt.Errorf("the run hit -timeout %s before it finished", cfg.timeout)
 	}
 
-	peak, err := readMemory(srv.pid)
+	end, err := readMemory(srv.pid)
 	if err != nil {
 		return err
 	}
@@ -398,7 +576,18 @@ func run(ctx context.Context, cfg config) error {
 	after, _ := readMemory(srv.pid)
 	stopErr := srv.stop()
 
-	all := []*subject{bareS, dashS}
+	var all []*subject
+	for _, p := range pairs {
+		all = append(all, p.subject, p.baseline)
+	}
+	for _, a := range ages {
+		all = append(all, a.render, &subject{name: a.render.name + ", memory load", rounds: []measurement{a.churn}})
+	}
+	if st != nil {
+		all = append(all, &subject{name: "stress writes", rounds: []measurement{st.writes}},
+			&subject{name: "stress reads", rounds: []measurement{st.reads}},
+			&subject{name: "dashboard after the stress", rounds: []measurement{st.after}})
+	}
 	for _, lv := range sweep {
 		all = append(all, lv.raw, lv.queued, lv.post)
 	}
@@ -411,9 +600,13 @@ func run(ctx context.Context, cfg config) error {
 		return fmt.Errorf("server did not stop cleanly: %w", stopErr)
 	}
 
+	var pairRows []pairRow
+	for _, p := range pairs {
+		pairRows = append(pairRows, pairRow{p.subject, p.baseline, p.size})
+	}
 	report(os.Stdout, reportData{
-		cfg: cfg, started: startedAt, loadBefore: loadBefore, loadAfter: loadavg(), pageBytes: len(page),
-		bare: bareS, dash: dashS, writes: sweep, idle: idle, peak: peak, after: after, bareMem: bareMem,
+		cfg: cfg, started: startedAt, loadBefore: loadBefore, loadAfter: loadavg(),
+		pairs: pairRows, ages: ages, stress: st, writes: sweep, idle: idle, peak: peak, end: end, after: after, bareMem: bareMem,
 		errLines: srv.errLines.Load(),
 	})
 	srv.mu.Lock()
@@ -438,16 +631,81 @@ func sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
-func importHistory(ctx context.Context, path string, today upshot.Date) error {
+func importHistory(ctx context.Context, path string, snap *upshot.Snapshot) error {
 	db, err := store.Open(ctx, path)
 	if err != nil {
 		return err
 	}
-	if err := db.Import(ctx, upshot.DefaultOwner, history.TenYears(today)); err != nil {
+	if err := db.Import(ctx, upshot.DefaultOwner, snap); err != nil {
 		db.Close()
 		return fmt.Errorf("import the history: %w", err)
 	}
 	return db.Close()
+}
+
+// age is the dashboard on a record of one length: its uncached render, and
+// its server's memory under writes and reads that make renders overlap.
+type age struct {
+	years  int
+	srv    *process
+	render *subject
+	churn  measurement
+	mem    memory
+}
+
+// stressResult is the stress: sessions logged while the dashboard is read,
+// then the dashboard of the grown record.
+type stressResult struct {
+	writes, reads, after measurement
+	mem                  memory
+}
+
+// measureUncached times n dashboard renders on the server at url, one at a
+// time, each after a write that moves the owner's revision, so that none
+// is served from the server's cache. Only the GET is timed.
+func measureUncached(ctx context.Context, client *http.Client, url string, n int) measurement {
+	var m measurement
+	for range n {
+		if ctx.Err() != nil {
+			break
+		}
+		if err := unsetSetting(ctx, client, url); err != nil {
+			m.errs++
+			m.firstErr = cmp.Or(m.firstErr, err)
+			continue
+		}
+		t0 := time.Now()
+		if _, err := get(ctx, client, url+"/"); err != nil {
+			m.errs++
+			m.firstErr = cmp.Or(m.firstErr, err)
+			continue
+		}
+		d := time.Since(t0)
+		m.lat = append(m.lat, d)
+		m.elapsed += d
+	}
+	m.n = len(m.lat)
+	slices.Sort(m.lat)
+	return m
+}
+
+// unsetSetting is the cheapest write there is: it changes nothing a page
+// shows (the crisis contacts stay unset) but moves the revision.
+func unsetSetting(ctx context.Context, client *http.Client, base string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, base+"/api/v1/settings/"+upshot.SettingCrisisContacts, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("DELETE setting: %s", resp.Status)
+	}
+	return nil
 }
 
 // process is a child server.
@@ -548,12 +806,12 @@ func startServer(ctx context.Context, bin, dbPath, home string) (*process, error
 	}
 }
 
-func startBare(ctx context.Context, pageFile string) (*process, error) {
+func startBare(ctx context.Context, dir string) (*process, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, self, "-bare-page", pageFile)
+	cmd := exec.CommandContext(ctx, self, "-bare-dir", dir)
 	cmd.Stderr = os.Stderr
 	endWithParent(cmd)
 	stdin, err := cmd.StdinPipe()
@@ -594,19 +852,34 @@ func requireLoopback(addr string) error {
 	return nil
 }
 
-// bearer sends the launch token with every request, as a script does.
+// bearer sends each server's launch token with every request to it, as a
+// script does; fallback goes to any other address (the bare baseline).
 type bearer struct {
-	token string
-	next  *http.Transport
+	mu       sync.Mutex
+	tokens   map[string]string // by host:port
+	fallback string
+	next     *http.Transport
 }
 
-func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+func (b *bearer) add(addr, token string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tokens[addr] = token
+}
+
+func (b *bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	b.mu.Lock()
+	token, ok := b.tokens[r.URL.Host]
+	b.mu.Unlock()
+	if !ok {
+		token = b.fallback
+	}
 	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+b.token)
+	r.Header.Set("Authorization", "Bearer "+token)
 	return b.next.RoundTrip(r)
 }
 
-func (b bearer) CloseIdleConnections() { b.next.CloseIdleConnections() }
+func (b *bearer) CloseIdleConnections() { b.next.CloseIdleConnections() }
 
 func get(ctx context.Context, client *http.Client, url string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -753,15 +1026,22 @@ func cpuModel() string {
 }
 
 type reportData struct {
-	cfg                   config
-	started               time.Time
-	loadBefore, loadAfter string
-	pageBytes             int
-	bare, dash            *subject
-	writes                []writeLevel
-	idle, peak, after     memory
-	bareMem               memory
-	errLines              int64
+	cfg                    config
+	started                time.Time
+	loadBefore, loadAfter  string
+	pairs                  []pairRow
+	ages                   []*age
+	stress                 *stressResult
+	writes                 []writeLevel
+	idle, peak, end, after memory
+	bareMem                memory
+	errLines               int64
+}
+
+// pairRow is a GET measured against the bare handler serving its bytes.
+type pairRow struct {
+	subject, baseline *subject
+	size              int
 }
 
 // writeLevel is the write measurements at one number of concurrent clients.
@@ -799,14 +1079,23 @@ func met(ok bool) string {
 	return "**missed**"
 }
 
+// Targets (issue 17), each a ratio against a limit measured in the same run.
+const (
+	dashboardTarget   = 0.5 // dashboard GET / against the bare handler
+	listTarget        = 0.5 // a full list against the bare handler
+	writeTarget       = 0.8 // logging a session against a raw insert (capacity, and one client)
+	uncachedTarget    = 1.5 // uncached dashboard on the longest record against the shortest, at most
+	peakMemoryTargetK = 64 << 10
+)
+
 func report(w io.Writer, d reportData) {
 	fmt.Fprintf(w, "## Load test, %s\n\n", d.started.UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(w, "- machine: %d CPUs (%s), %s %s/%s\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "- load average (1, 5, 15 min) before: %s; after: %s\n", d.loadBefore, d.loadAfter)
-	fmt.Fprintf(w, "- dashboard: %d concurrent clients; writes: %s concurrent clients in turn; each measurement %s or %d requests, whichever first; %d rounds alternating subject and baseline; medians of the rounds\n",
+	fmt.Fprintf(w, "- pages and lists: %d concurrent clients; writes: %s concurrent clients in turn; each measurement %s or %d requests, whichever first; %d rounds alternating subject and baseline; medians of the rounds\n",
 		d.cfg.clients, joinInts(d.cfg.writers), d.cfg.duration, d.cfg.max, d.cfg.rounds)
-	fmt.Fprintf(w, "- data: ten-year history, %d sessions, %d check-ins per instrument (%s), %d goals; dashboard page %d bytes\n\n",
-		history.Weeks, history.Weeks, strings.Join(history.Instruments, ", "), history.NumGoals, d.pageBytes)
+	fmt.Fprintf(w, "- data: ten-year history, %d sessions, %d check-ins per instrument (%s), %d goals; for the uncached dashboard, %s years of the same weekly record\n\n",
+		history.Weeks, history.Weeks, strings.Join(history.Instruments, ", "), history.NumGoals, joinInts(d.cfg.years))
 
 	fmt.Fprintln(w, "| measurement | requests | per second | p50 | p99 | baseline | baseline per second | baseline p50 | baseline p99 | ratio | target | |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---|")
@@ -823,9 +1112,54 @@ func report(w io.Writer, d reportData) {
 		post := capacity(d.writes, func(lv writeLevel) *subject { return lv.post })
 		raw := capacity(d.writes, writeLevel.floor)
 		row(fmt.Sprintf("%s, capacity (best rate, at %s)", post.post.name, clientsLabel(post.clients)), post.post,
-			fmt.Sprintf("%s, capacity (best rate, at %s)", raw.floor().name, clientsLabel(raw.clients)), raw.floor(), 0.8)
+			fmt.Sprintf("%s, capacity (best rate, at %s)", raw.floor().name, clientsLabel(raw.clients)), raw.floor(), writeTarget)
+		if lv := d.writes[0]; lv.clients == 1 {
+			row(lv.post.name+", 1 client", lv.post, lv.floor().name+", 1 client", lv.floor(), writeTarget)
+		}
 	}
-	row(d.dash.name, d.dash, d.bare.name, d.bare, 0.5)
+	for i, p := range d.pairs {
+		target := listTarget
+		if i == 0 && strings.HasPrefix(p.subject.name, "dashboard") {
+			target = dashboardTarget
+		}
+		row(fmt.Sprintf("%s (%d bytes)", p.subject.name, p.size), p.subject, p.baseline.name, p.baseline, target)
+	}
+
+	if len(d.ages) > 0 {
+		fmt.Fprintln(w, "\nThe dashboard rendered after every write (uncached), one request at a time, and its server's memory while "+
+			strconv.Itoa(d.cfg.clients)+" clients each write and read it (so that renders overlap):")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| record | uncached p50 | uncached p99 | against the shortest record | write + read per second | peak memory (VmHWM) |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
+		first := d.ages[0]
+		for _, a := range d.ages {
+			fmt.Fprintf(w, "| %d years | %s | %s | %.2f | %.1f | %s |\n", a.years, ms(a.render.p(0.5)), ms(a.render.p(0.99)),
+				float64(a.render.p(0.5))/float64(first.render.p(0.5)), a.churn.rate(), mb(a.mem.hwm))
+		}
+		last := d.ages[len(d.ages)-1]
+		ratio := float64(last.render.p(0.5)) / float64(first.render.p(0.5))
+		fmt.Fprintf(w, "\nTarget: the uncached dashboard at %d years within %.1fx its cost at %d years: %.2f, %s.\n",
+			last.years, uncachedTarget, first.years, ratio, met(ratio <= uncachedTarget))
+	}
+	if st := d.stress; st != nil {
+		fmt.Fprintf(w, "\nStress (ten-year record): %d sessions logged by %d writers in %.1f s (%.1f/s, p50 %s, p99 %s) while %d clients read the dashboard "+
+			"(%d pages, %.1f/s, p50 %s, p99 %s); then the dashboard of the grown record, %d clients: %.1f/s, p50 %s, p99 %s; peak memory (VmHWM) %s.\n",
+			st.writes.n, d.cfg.clients, st.writes.elapsed.Seconds(), st.writes.rate(), ms(st.writes.pct(0.5)), ms(st.writes.pct(0.99)),
+			d.cfg.clients, st.reads.n, st.reads.rate(), ms(st.reads.pct(0.5)), ms(st.reads.pct(0.99)),
+			d.cfg.clients, st.after.rate(), ms(st.after.pct(0.5)), ms(st.after.pct(0.99)), mb(st.mem.hwm))
+	}
+	if len(d.ages) > 0 || d.stress != nil {
+		worst := memory{}
+		for _, a := range d.ages {
+			worst.hwm = max(worst.hwm, a.mem.hwm)
+		}
+		if d.stress != nil {
+			worst.hwm = max(worst.hwm, d.stress.mem.hwm)
+		}
+		worst.hwm = max(worst.hwm, d.peak.hwm)
+		fmt.Fprintf(w, "\nTarget: peak resident memory at most %s under %d clients at every length of record and in the stress: worst %s, %s.\n",
+			mb(peakMemoryTargetK), d.cfg.clients, mb(worst.hwm), met(worst.hwm <= peakMemoryTargetK))
+	}
 
 	if len(d.writes) > 0 {
 		fmt.Fprintln(w, "\nLogging a session against raw INSERTs at each number of concurrent clients (the raw figure is the faster of its two floors):")
@@ -839,10 +1173,11 @@ func report(w io.Writer, d reportData) {
 		}
 	}
 
-	fmt.Fprintln(w, "\n| upshot serve memory (separate process, /proc/<pid>/status) | value | target | |")
+	fmt.Fprintln(w, "\n| upshot serve memory, ten-year record (separate process, /proc/<pid>/status) | value | target | |")
 	fmt.Fprintln(w, "|---|---:|---|---|")
-	fmt.Fprintf(w, "| idle after start-up with the ten-year DB (VmRSS, after %s) | %s | < 30 MB | %s |\n", d.cfg.settle, mb(d.idle.rss), met(d.idle.rss < 30*1024))
-	fmt.Fprintf(w, "| peak during the whole load test (VmHWM) | %s | | |\n", mb(d.peak.hwm))
+	fmt.Fprintf(w, "| idle after start-up (VmRSS, after %s) | %s | < 30 MB | %s |\n", d.cfg.settle, mb(d.idle.rss), met(d.idle.rss < 30*1024))
+	fmt.Fprintf(w, "| peak after the dashboard and list measurements (VmHWM) | %s | ≤ %s | %s |\n", mb(d.peak.hwm), mb(peakMemoryTargetK), met(d.peak.hwm <= peakMemoryTargetK))
+	fmt.Fprintf(w, "| peak after the write measurements too (VmHWM) | %s | | |\n", mb(d.end.hwm))
 	fmt.Fprintf(w, "| resident %s after the load ended (VmRSS) | %s | | |\n", d.cfg.settle, mb(d.after.rss))
 	fmt.Fprintf(w, "| for comparison: bare handler process peak (VmHWM) | %s | | |\n", mb(d.bareMem.hwm))
 
@@ -863,8 +1198,13 @@ func report(w io.Writer, d reportData) {
 			perRound(fmt.Sprintf("%s, %s", clientsLabel(lv.clients), s.name), s)
 		}
 	}
-	perRound(d.bare.name, d.bare)
-	perRound(d.dash.name, d.dash)
+	for _, p := range d.pairs {
+		perRound(p.baseline.name, p.baseline)
+		perRound(p.subject.name, p.subject)
+	}
+	for _, a := range d.ages {
+		perRound(a.render.name, a.render)
+	}
 	if d.errLines > 0 {
 		fmt.Fprintf(w, "\nThe server logged %d warnings or errors during the run.\n", d.errLines)
 	}

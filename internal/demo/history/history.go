@@ -33,13 +33,19 @@ const seed1, seed2 = 0x7465_6e79_6561, 0x7273
 // TenYears returns the history as a complete, valid snapshot whose latest
 // session is three days before today. It panics if the generated history
 // does not validate, which is a bug in this package that its tests catch.
-func TenYears(today upshot.Date) *upshot.Snapshot {
+func TenYears(today upshot.Date) *upshot.Snapshot { return Years(today, 10) }
+
+// Years returns the same kind of history over the given number of years (52
+// weeks each), for measuring how a cost grows with the length of a record;
+// Years(today, 10) is TenYears(today).
+func Years(today upshot.Date, years int) *upshot.Snapshot {
+	weeks := 52 * years
 	reg := instrument.Builtin()
 	rng := rand.New(rand.NewPCG(seed1, seed2))
 	latest := today.AddDays(-3)
-	day0 := latest.AddDays(-7 * (Weeks - 1))
+	day0 := latest.AddDays(-7 * (weeks - 1))
 	week := func(i int) upshot.Date { return day0.AddDays(7 * i) }
-	half := Weeks / 2
+	half := weeks / 2
 
 	snap := &upshot.Snapshot{
 		Format:     upshot.ExportFormat,
@@ -66,13 +72,14 @@ func TenYears(today upshot.Date) *upshot.Snapshot {
 			SolvedWhen: "I can do it on an ordinary week without dreading it for days before.",
 			Status:     upshot.GoalOpen, Opened: opened, Meta: meta(opened)}
 		if i%4 == 3 {
-			g.Status, g.Closed = upshot.GoalSolved, opened.AddDays(7*200)
+			// 200 weeks in ten years, scaled to the history's length.
+			g.Status, g.Closed = upshot.GoalSolved, opened.AddDays(7*(weeks*200/Weeks))
 		}
 		snap.Goals = append(snap.Goals, g)
 	}
 
 	var checkinID int64
-	for i := range Weeks {
+	for i := range weeks {
 		d := week(i)
 		th, goalBase := int64(1), 0
 		// The first therapy drifts towards the relationship over its second
@@ -117,9 +124,9 @@ func TenYears(today upshot.Date) *upshot.Snapshot {
 		snap.Sessions = append(snap.Sessions, s)
 
 		// The week's check-ins the day after the session, scores improving
-		// slowly over the ten years with noise.
+		// slowly over the years with noise.
 		c := d.AddDays(1)
-		t := float64(i) / Weeks
+		t := float64(i) / float64(weeks)
 		totals := map[string]int{
 			"phq9":  clamp(int(18-12*t)+rng.IntN(5)-2, 0, 26),
 			"gad7":  clamp(int(15-10*t)+rng.IntN(5)-2, 0, 21),
