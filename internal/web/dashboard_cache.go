@@ -57,66 +57,122 @@ type renderedDashboard struct {
 	used uint64        // when it was last served, on the cache's own counter
 }
 
+// maxConcurrentRenders bounds how many dashboards render at once across
+// owners: a render of a long record holds every record in memory while it
+// runs, so overlapping renders, not the pages kept, are what a busy server's
+// memory follows. Two keep both cores of a small machine busy.
+const maxConcurrentRenders = 2
+
 // dashboardCache keeps the latest rendered dashboard of each owner. Safe for
-// concurrent use; concurrent requests that miss render once between them.
+// concurrent use. Each owner has at most one render running: requests that
+// miss while it runs wait for it, and take its page when it was rendered at
+// the revision they read or a later one; those that read a later revision
+// than it started from share the next render between them. So a flood of
+// writes and reads renders one page after another per owner, never one per
+// request at once.
 type dashboardCache struct {
 	mu      sync.Mutex
 	max     int
 	tick    uint64
 	pages   map[upshot.OwnerID]*renderedDashboard
-	renders singleflight.Group
+	renders singleflight.Group // keyed by owner
+	slots   chan struct{}      // a token per render running, up to maxConcurrentRenders
+	waits   map[upshot.OwnerID]int
 }
 
 func newDashboardCache(max int) *dashboardCache {
-	return &dashboardCache{max: max, pages: map[upshot.OwnerID]*renderedDashboard{}}
+	return &dashboardCache{max: max, pages: map[upshot.OwnerID]*renderedDashboard{},
+		slots: make(chan struct{}, maxConcurrentRenders), waits: map[upshot.OwnerID]int{}}
 }
 
-// get returns the dashboard for key, rendering it with render when the
-// cache holds none for exactly that key.
-func (c *dashboardCache) get(ctx context.Context, key dashboardKey,
-	render func(context.Context, dashboardKey) (*renderedDashboard, error)) (*renderedDashboard, error) {
-	if p := c.lookup(key); p != nil {
-		return p, nil
-	}
-	ch := c.renders.DoChan(key.String(), func() (v any, err error) {
-		// singleflight re-panics a panic where no handler can recover it,
-		// which would end the server; a failed render is an error page.
-		defer func() {
-			if x := recover(); x != nil {
-				err = fmt.Errorf("web: dashboard render panicked: %v", x)
-			}
-		}()
-		// A render for this key may have finished between the lookup
-		// above and this call.
+// dashboardRender renders owner's dashboard for today from the records as
+// they are when it starts; the key of the page it returns holds the revision
+// it read before reading the records.
+type dashboardRender func(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedDashboard, error)
+
+// get returns a dashboard of key's owner and day that is at least as recent
+// as key's revision, rendering one with render when the cache holds none.
+func (c *dashboardCache) get(ctx context.Context, key dashboardKey, render dashboardRender) (*renderedDashboard, error) {
+	for {
 		if p := c.lookup(key); p != nil {
 			return p, nil
 		}
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dashboardRenderTimeout)
-		defer cancel()
-		p, err := render(rctx, key)
-		if err != nil {
-			return nil, err
+		ch := c.renders.DoChan(strconv.FormatInt(int64(key.owner), 10), func() (v any, err error) {
+			// singleflight re-panics a panic where no handler can recover it,
+			// which would end the server; a failed render is an error page.
+			defer func() {
+				if x := recover(); x != nil {
+					err = fmt.Errorf("web: dashboard render panicked: %v", x)
+				}
+			}()
+			// A render for this key may have finished between the lookup
+			// above and this call.
+			if p := c.lookup(key); p != nil {
+				return p, nil
+			}
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dashboardRenderTimeout)
+			defer cancel()
+			select {
+			case c.slots <- struct{}{}:
+				defer func() { <-c.slots }()
+			case <-rctx.Done():
+				return nil, rctx.Err()
+			}
+			p, err := render(rctx, key.owner, key.today)
+			if err != nil {
+				return nil, err
+			}
+			c.put(p)
+			return p, nil
+		})
+		c.wait(key.owner, 1)
+		var res singleflight.Result
+		select {
+		case <-ctx.Done():
+			c.wait(key.owner, -1)
+			return nil, ctx.Err()
+		case res = <-ch:
+			c.wait(key.owner, -1)
 		}
-		c.put(p)
-		return p, nil
-	})
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case res := <-ch:
 		if res.Err != nil {
 			return nil, res.Err
 		}
-		return res.Val.(*renderedDashboard), nil
+		if p := res.Val.(*renderedDashboard); p.serves(key) {
+			return p, nil
+		}
+		// The render this request joined started before the write it saw:
+		// the next one, which starts after it, answers.
 	}
 }
 
-// lookup returns the owner's page if it was rendered for exactly key.
+// wait counts the requests waiting for a render of owner's page.
+func (c *dashboardCache) wait(owner upshot.OwnerID, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.waits[owner] += n; c.waits[owner] == 0 {
+		delete(c.waits, owner)
+	}
+}
+
+// waiting returns how many requests wait for a render of owner's page.
+func (c *dashboardCache) waiting(owner upshot.OwnerID) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.waits[owner]
+}
+
+// serves reports whether p may answer a request that read key: the same
+// owner and day, rendered at key's revision or after it.
+func (p *renderedDashboard) serves(key dashboardKey) bool {
+	return p.key.owner == key.owner && p.key.today == key.today && p.key.revision >= key.revision
+}
+
+// lookup returns the owner's page if it serves key.
 func (c *dashboardCache) lookup(key dashboardKey) *renderedDashboard {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p, ok := c.pages[key.owner]
-	if !ok || p.key != key {
+	if !ok || !p.serves(key) {
 		return nil
 	}
 	c.tick++
@@ -129,7 +185,9 @@ func (c *dashboardCache) lookup(key dashboardKey) *renderedDashboard {
 func (c *dashboardCache) put(p *renderedDashboard) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.pages[p.key.owner]; !ok && len(c.pages) >= c.max {
+	if old, ok := c.pages[p.key.owner]; ok && old.key.today == p.key.today && old.key.revision > p.key.revision {
+		return // a newer page is kept already
+	} else if !ok && len(c.pages) >= c.max {
 		var oldest *renderedDashboard
 		for _, q := range c.pages {
 			if oldest == nil || q.used < oldest.used {

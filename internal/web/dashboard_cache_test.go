@@ -246,12 +246,13 @@ func TestDashboardConcurrentRequests(t *testing.T) {
 	key := dashboardKey{owner: upshot.DefaultOwner, revision: 7, today: upshot.DateOf(testNow)}
 	var renders atomic.Int32
 	release := make(chan struct{})
-	render := func(ctx context.Context, k dashboardKey) (*renderedDashboard, error) {
+	render := func(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedDashboard, error) {
 		renders.Add(1)
 		<-release
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		k := dashboardKey{owner: owner, revision: 7, today: today}
 		return &renderedDashboard{key: k, page: []byte("page of " + k.String())}, nil
 	}
 	ctx, leave := context.WithCancel(context.Background())
@@ -282,6 +283,101 @@ func TestDashboardConcurrentRequests(t *testing.T) {
 	}
 	if got := renders.Load(); got != 1 {
 		t.Errorf("%d renders for %d concurrent callers, want 1", got, n+1)
+	}
+}
+
+// Requests that read newer revisions while a render runs (writes and reads
+// arriving together) do not start renders of their own: they wait for the
+// running one and share the next, which reads the latest revision. Renders
+// of different owners run at once only up to maxConcurrentRenders.
+func TestDashboardRendersCoalesce(t *testing.T) {
+	c := newDashboardCache(8)
+	today := upshot.DateOf(testNow)
+	var (
+		revision            atomic.Int64 // the owner's revision, as the store has it
+		running, most, done atomic.Int32
+		mu                  sync.Mutex
+		release             = map[upshot.OwnerID]chan struct{}{}
+	)
+	gate := func(owner upshot.OwnerID) chan struct{} {
+		mu.Lock()
+		defer mu.Unlock()
+		if release[owner] == nil {
+			release[owner] = make(chan struct{})
+		}
+		return release[owner]
+	}
+	render := func(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedDashboard, error) {
+		k := dashboardKey{owner: owner, revision: revision.Load(), today: today}
+		n := running.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		<-gate(owner)
+		running.Add(-1)
+		done.Add(1)
+		return &renderedDashboard{key: k}, nil
+	}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+
+	// One owner: a render at revision 1 runs; requests that read 2 to 9
+	// arrive while it runs.
+	owner := upshot.OwnerID(1)
+	revision.Store(1)
+	var wg sync.WaitGroup
+	got := make([]*renderedDashboard, 10)
+	wg.Go(func() { got[0], _ = c.get(t.Context(), dashboardKey{owner, 1, today}, render) })
+	waitFor("the first render", func() bool { return running.Load() == 1 })
+	for i := 1; i < len(got); i++ {
+		revision.Store(int64(i + 1))
+		wg.Go(func() { got[i], _ = c.get(t.Context(), dashboardKey{owner, int64(i + 1), today}, render) })
+	}
+	// Let every request reach the cache; they all find a render running.
+	waitFor("the requests to wait", func() bool { return c.waiting(owner) == len(got) })
+	first := gate(owner)
+	mu.Lock()
+	release[owner] = nil // the next render waits for a gate of its own
+	mu.Unlock()
+	close(first)
+	waitFor("the second render", func() bool { return done.Load() == 1 && running.Load() == 1 })
+	close(gate(owner))
+	wg.Wait()
+	if n := done.Load(); n != 2 {
+		t.Errorf("%d renders for ten requests over nine revisions, want 2", n)
+	}
+	if most.Load() != 1 {
+		t.Errorf("%d renders of one owner at once, want 1", most.Load())
+	}
+	if got[0].key.revision != 1 {
+		t.Errorf("the first request got revision %d", got[0].key.revision)
+	}
+	for i, p := range got[1:] {
+		if p == nil || p.key.revision != 10 {
+			t.Fatalf("request %d got %+v, want the page of revision 10", i+1, p)
+		}
+	}
+
+	// Several owners at once: no more than maxConcurrentRenders run.
+	most.Store(0)
+	owners := []upshot.OwnerID{11, 12, 13, 14}
+	for _, o := range owners {
+		wg.Go(func() { c.get(t.Context(), dashboardKey{o, 10, today}, render) })
+	}
+	waitFor("the slots to fill", func() bool { return running.Load() == maxConcurrentRenders })
+	for _, o := range owners {
+		close(gate(o))
+	}
+	wg.Wait()
+	if m := most.Load(); m != maxConcurrentRenders {
+		t.Errorf("%d renders at once, want %d", m, maxConcurrentRenders)
 	}
 }
 
@@ -346,7 +442,8 @@ func TestDashboardCacheBounded(t *testing.T) {
 	c.put(page(2, 1))
 	c.put(page(3, 1))
 	c.put(page(1, 2)) // replaces owner 1's page
-	if len(c.pages) != 3 || c.lookup(page(1, 1).key) != nil || c.lookup(page(1, 2).key) == nil {
+	c.put(page(1, 1)) // an older render finishing late does not
+	if len(c.pages) != 3 || c.pages[1].key.revision != 2 || c.lookup(page(1, 2).key) == nil || c.lookup(page(1, 3).key) != nil {
 		t.Fatalf("owner 1 not replaced: %d pages", len(c.pages))
 	}
 	c.lookup(page(2, 1).key) // owner 3 is now the least recently served
@@ -426,15 +523,14 @@ func BenchmarkDashboardRender(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	key := dashboardKey{owner: upshot.DefaultOwner, today: upshot.DateOf(now)}
-	p, err := srv.renderDashboard(context.Background(), key)
+	p, err := srv.renderDashboard(context.Background(), upshot.DefaultOwner, upshot.DateOf(now))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(p.page)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := srv.renderDashboard(context.Background(), key); err != nil {
+		if _, err := srv.renderDashboard(context.Background(), upshot.DefaultOwner, upshot.DateOf(now)); err != nil {
 			b.Fatal(err)
 		}
 	}

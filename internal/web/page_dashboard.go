@@ -87,9 +87,14 @@ func dashboardPageOf(main template.HTML, flash string) page {
 	return page{Title: "Dashboard", Nav: "dashboard", Flash: flash, Data: main}
 }
 
-// renderDashboard builds the dashboard of key's owner and date from the
-// records as they are now.
-func (s *Server) renderDashboard(ctx context.Context, key dashboardKey) (*renderedDashboard, error) {
+// renderDashboard builds owner's dashboard for today from the records as
+// they are now, keyed by the revision read before them.
+func (s *Server) renderDashboard(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedDashboard, error) {
+	rev, err := s.store.Revision(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	key := dashboardKey{owner: owner, revision: rev, today: today}
 	d, err := s.dashboardData(ctx, key.owner, key.today)
 	if err != nil {
 		return nil, err
