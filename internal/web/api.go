@@ -238,12 +238,13 @@ func (s *Server) apiSessionList(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Since = d
 	}
-	list, err := s.store.ListSessions(r.Context(), s.owner, f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, nonNil(list))
+	s.writeList(w, r, s.sessionLists, f == upshot.SessionFilter{}, func(ctx context.Context) ([]byte, error) {
+		list, err := s.store.ListSessions(ctx, s.owner, f)
+		if err != nil {
+			return nil, err
+		}
+		return encodeList(list)
+	})
 }
 
 func (s *Server) apiSessionCreate(w http.ResponseWriter, r *http.Request) {
@@ -304,12 +305,13 @@ func (s *Server) apiCheckinList(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Since = d
 	}
-	results, err := s.checkinResults(r, f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, results)
+	s.writeList(w, r, s.checkinLists, f == upshot.CheckInFilter{}, func(ctx context.Context) ([]byte, error) {
+		results, err := s.checkinResults(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		return encodeList(results)
+	})
 }
 
 func (s *Server) apiCheckinCreate(w http.ResponseWriter, r *http.Request) {
@@ -738,7 +740,7 @@ func (s *Server) checkinResult(r *http.Request, id int64) (checkin.Result, error
 	if err != nil {
 		return checkin.Result{}, err
 	}
-	contacts, err := s.crisisContacts(r)
+	contacts, err := s.crisisContacts(r.Context())
 	if err != nil {
 		return checkin.Result{}, err
 	}
@@ -761,8 +763,8 @@ func (s *Server) storedDefinition(r *http.Request, instrumentID string, version 
 
 // crisisContacts is the person's crisis_contacts setting, shown in every
 // safety notice.
-func (s *Server) crisisContacts(r *http.Request) (string, error) {
-	settings, err := s.store.Settings(r.Context(), s.owner)
+func (s *Server) crisisContacts(ctx context.Context) (string, error) {
+	settings, err := s.store.Settings(ctx, s.owner)
 	if err != nil {
 		return "", err
 	}
@@ -773,16 +775,16 @@ func (s *Server) crisisContacts(r *http.Request) (string, error) {
 // with its safety notice when its answers call for one. Change
 // is always judged against the full history of the instrument, so a
 // filtered list says the same as an unfiltered one.
-func (s *Server) checkinResults(r *http.Request, f upshot.CheckInFilter) ([]checkin.Result, error) {
-	all, err := s.store.ListCheckIns(r.Context(), s.owner, upshot.CheckInFilter{Instrument: f.Instrument})
+func (s *Server) checkinResults(ctx context.Context, f upshot.CheckInFilter) ([]checkin.Result, error) {
+	all, err := s.store.ListCheckIns(ctx, s.owner, upshot.CheckInFilter{Instrument: f.Instrument})
 	if err != nil {
 		return nil, err
 	}
-	defs, err := s.store.Definitions(r.Context(), s.owner)
+	defs, err := s.store.Definitions(ctx, s.owner)
 	if err != nil {
 		return nil, err
 	}
-	contacts, err := s.crisisContacts(r)
+	contacts, err := s.crisisContacts(ctx)
 	if err != nil {
 		return nil, err
 	}

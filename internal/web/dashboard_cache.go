@@ -37,21 +37,21 @@ const maxCachedDashboards = 32
 // for it, and the next visit, still get the page.
 const dashboardRenderTimeout = time.Minute
 
-// dashboardKey is everything a rendered dashboard depends on that can change
+// pageKey is everything a rendered dashboard depends on that can change
 // while the server runs.
-type dashboardKey struct {
+type pageKey struct {
 	owner    upshot.OwnerID
 	revision int64
 	today    upshot.Date
 }
 
-func (k dashboardKey) String() string {
+func (k pageKey) String() string {
 	return strconv.FormatInt(int64(k.owner), 10) + "/" + strconv.FormatInt(k.revision, 10) + "/" + k.today.String()
 }
 
-// renderedDashboard is one owner's dashboard for one key.
-type renderedDashboard struct {
-	key  dashboardKey
+// renderedPage is one owner's dashboard for one key.
+type renderedPage struct {
+	key  pageKey
 	main template.HTML // the page's own part, for a request that adds a flash
 	page []byte        // the whole page without a flash, sent as it is
 	used uint64        // when it was last served, on the cache's own counter
@@ -63,36 +63,36 @@ type renderedDashboard struct {
 // memory follows. Two keep both cores of a small machine busy.
 const maxConcurrentRenders = 2
 
-// dashboardCache keeps the latest rendered dashboard of each owner. Safe for
+// pageCache keeps the latest rendered dashboard of each owner. Safe for
 // concurrent use. Each owner has at most one render running: requests that
 // miss while it runs wait for it, and take its page when it was rendered at
 // the revision they read or a later one; those that read a later revision
 // than it started from share the next render between them. So a flood of
 // writes and reads renders one page after another per owner, never one per
 // request at once.
-type dashboardCache struct {
+type pageCache struct {
 	mu      sync.Mutex
 	max     int
 	tick    uint64
-	pages   map[upshot.OwnerID]*renderedDashboard
+	pages   map[upshot.OwnerID]*renderedPage
 	renders singleflight.Group // keyed by owner
 	slots   chan struct{}      // a token per render running, up to maxConcurrentRenders
 	waits   map[upshot.OwnerID]int
 }
 
-func newDashboardCache(max int) *dashboardCache {
-	return &dashboardCache{max: max, pages: map[upshot.OwnerID]*renderedDashboard{},
+func newPageCache(max int) *pageCache {
+	return &pageCache{max: max, pages: map[upshot.OwnerID]*renderedPage{},
 		slots: make(chan struct{}, maxConcurrentRenders), waits: map[upshot.OwnerID]int{}}
 }
 
-// dashboardRender renders owner's dashboard for today from the records as
+// pageRender renders owner's dashboard for today from the records as
 // they are when it starts; the key of the page it returns holds the revision
 // it read before reading the records.
-type dashboardRender func(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedDashboard, error)
+type pageRender func(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedPage, error)
 
 // get returns a dashboard of key's owner and day that is at least as recent
 // as key's revision, rendering one with render when the cache holds none.
-func (c *dashboardCache) get(ctx context.Context, key dashboardKey, render dashboardRender) (*renderedDashboard, error) {
+func (c *pageCache) get(ctx context.Context, key pageKey, render pageRender) (*renderedPage, error) {
 	for {
 		if p := c.lookup(key); p != nil {
 			return p, nil
@@ -137,7 +137,7 @@ func (c *dashboardCache) get(ctx context.Context, key dashboardKey, render dashb
 		if res.Err != nil {
 			return nil, res.Err
 		}
-		if p := res.Val.(*renderedDashboard); p.serves(key) {
+		if p := res.Val.(*renderedPage); p.serves(key) {
 			return p, nil
 		}
 		// The render this request joined started before the write it saw:
@@ -146,7 +146,7 @@ func (c *dashboardCache) get(ctx context.Context, key dashboardKey, render dashb
 }
 
 // wait counts the requests waiting for a render of owner's page.
-func (c *dashboardCache) wait(owner upshot.OwnerID, n int) {
+func (c *pageCache) wait(owner upshot.OwnerID, n int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.waits[owner] += n; c.waits[owner] == 0 {
@@ -155,7 +155,7 @@ func (c *dashboardCache) wait(owner upshot.OwnerID, n int) {
 }
 
 // waiting returns how many requests wait for a render of owner's page.
-func (c *dashboardCache) waiting(owner upshot.OwnerID) int {
+func (c *pageCache) waiting(owner upshot.OwnerID) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.waits[owner]
@@ -163,12 +163,12 @@ func (c *dashboardCache) waiting(owner upshot.OwnerID) int {
 
 // serves reports whether p may answer a request that read key: the same
 // owner and day, rendered at key's revision or after it.
-func (p *renderedDashboard) serves(key dashboardKey) bool {
+func (p *renderedPage) serves(key pageKey) bool {
 	return p.key.owner == key.owner && p.key.today == key.today && p.key.revision >= key.revision
 }
 
 // lookup returns the owner's page if it serves key.
-func (c *dashboardCache) lookup(key dashboardKey) *renderedDashboard {
+func (c *pageCache) lookup(key pageKey) *renderedPage {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p, ok := c.pages[key.owner]
@@ -182,13 +182,13 @@ func (c *dashboardCache) lookup(key dashboardKey) *renderedDashboard {
 
 // put keeps p as its owner's page, replacing the owner's older one; when the
 // cache is full, the least recently served owner's page leaves.
-func (c *dashboardCache) put(p *renderedDashboard) {
+func (c *pageCache) put(p *renderedPage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.pages[p.key.owner]; ok && old.key.today == p.key.today && old.key.revision > p.key.revision {
 		return // a newer page is kept already
 	} else if !ok && len(c.pages) >= c.max {
-		var oldest *renderedDashboard
+		var oldest *renderedPage
 		for _, q := range c.pages {
 			if oldest == nil || q.used < oldest.used {
 				oldest = q

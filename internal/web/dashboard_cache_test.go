@@ -67,7 +67,7 @@ func openStore(t *testing.T, dsn string) *store.DB {
 }
 
 // cached returns the page the server keeps for its owner, or nil.
-func (a *app) cached() *renderedDashboard {
+func (a *app) cached() *renderedPage {
 	c := a.srv.dashboards
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -242,18 +242,18 @@ func TestDashboardConcurrentRequests(t *testing.T) {
 
 	// On the cache itself, with a render slow enough that every caller
 	// arrives while it runs; the first caller leaves before it ends.
-	c := newDashboardCache(4)
-	key := dashboardKey{owner: upshot.DefaultOwner, revision: 7, today: upshot.DateOf(testNow)}
+	c := newPageCache(4)
+	key := pageKey{owner: upshot.DefaultOwner, revision: 7, today: upshot.DateOf(testNow)}
 	var renders atomic.Int32
 	release := make(chan struct{})
-	render := func(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedDashboard, error) {
+	render := func(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedPage, error) {
 		renders.Add(1)
 		<-release
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		k := dashboardKey{owner: owner, revision: 7, today: today}
-		return &renderedDashboard{key: k, page: []byte("page of " + k.String())}, nil
+		k := pageKey{owner: owner, revision: 7, today: today}
+		return &renderedPage{key: k, page: []byte("page of " + k.String())}, nil
 	}
 	ctx, leave := context.WithCancel(context.Background())
 	firstErr := make(chan error, 1)
@@ -264,7 +264,7 @@ func TestDashboardConcurrentRequests(t *testing.T) {
 	for renders.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	pages := make([]*renderedDashboard, n)
+	pages := make([]*renderedPage, n)
 	errs := make([]error, n)
 	for i := range n {
 		wg.Go(func() { pages[i], errs[i] = c.get(context.Background(), key, render) })
@@ -291,7 +291,7 @@ func TestDashboardConcurrentRequests(t *testing.T) {
 // running one and share the next, which reads the latest revision. Renders
 // of different owners run at once only up to maxConcurrentRenders.
 func TestDashboardRendersCoalesce(t *testing.T) {
-	c := newDashboardCache(8)
+	c := newPageCache(8)
 	today := upshot.DateOf(testNow)
 	var (
 		revision            atomic.Int64 // the owner's revision, as the store has it
@@ -307,15 +307,15 @@ func TestDashboardRendersCoalesce(t *testing.T) {
 		}
 		return release[owner]
 	}
-	render := func(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedDashboard, error) {
-		k := dashboardKey{owner: owner, revision: revision.Load(), today: today}
+	render := func(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedPage, error) {
+		k := pageKey{owner: owner, revision: revision.Load(), today: today}
 		n := running.Add(1)
 		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 		}
 		<-gate(owner)
 		running.Add(-1)
 		done.Add(1)
-		return &renderedDashboard{key: k}, nil
+		return &renderedPage{key: k}, nil
 	}
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
@@ -333,12 +333,12 @@ func TestDashboardRendersCoalesce(t *testing.T) {
 	owner := upshot.OwnerID(1)
 	revision.Store(1)
 	var wg sync.WaitGroup
-	got := make([]*renderedDashboard, 10)
-	wg.Go(func() { got[0], _ = c.get(t.Context(), dashboardKey{owner, 1, today}, render) })
+	got := make([]*renderedPage, 10)
+	wg.Go(func() { got[0], _ = c.get(t.Context(), pageKey{owner, 1, today}, render) })
 	waitFor("the first render", func() bool { return running.Load() == 1 })
 	for i := 1; i < len(got); i++ {
 		revision.Store(int64(i + 1))
-		wg.Go(func() { got[i], _ = c.get(t.Context(), dashboardKey{owner, int64(i + 1), today}, render) })
+		wg.Go(func() { got[i], _ = c.get(t.Context(), pageKey{owner, int64(i + 1), today}, render) })
 	}
 	// Let every request reach the cache; they all find a render running.
 	waitFor("the requests to wait", func() bool { return c.waiting(owner) == len(got) })
@@ -369,7 +369,7 @@ func TestDashboardRendersCoalesce(t *testing.T) {
 	most.Store(0)
 	owners := []upshot.OwnerID{11, 12, 13, 14}
 	for _, o := range owners {
-		wg.Go(func() { c.get(t.Context(), dashboardKey{o, 10, today}, render) })
+		wg.Go(func() { c.get(t.Context(), pageKey{o, 10, today}, render) })
 	}
 	waitFor("the slots to fill", func() bool { return running.Load() == maxConcurrentRenders })
 	for _, o := range owners {
@@ -433,10 +433,10 @@ func TestDashboardOwnersApart(t *testing.T) {
 
 // The cache holds one page per owner, for a bounded number of owners.
 func TestDashboardCacheBounded(t *testing.T) {
-	c := newDashboardCache(3)
+	c := newPageCache(3)
 	today := upshot.DateOf(testNow)
-	page := func(owner upshot.OwnerID, rev int64) *renderedDashboard {
-		return &renderedDashboard{key: dashboardKey{owner: owner, revision: rev, today: today}}
+	page := func(owner upshot.OwnerID, rev int64) *renderedPage {
+		return &renderedPage{key: pageKey{owner: owner, revision: rev, today: today}}
 	}
 	c.put(page(1, 1))
 	c.put(page(2, 1))

@@ -22,7 +22,7 @@ type checkinListData struct {
 }
 
 func (s *Server) checkinList(w http.ResponseWriter, r *http.Request) {
-	results, err := s.checkinResults(r, upshot.CheckInFilter{})
+	results, err := s.checkinResults(r.Context(), upshot.CheckInFilter{})
 	if err != nil {
 		s.fail(w, r, err)
 		return

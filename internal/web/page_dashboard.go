@@ -65,7 +65,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	key := dashboardKey{owner: s.owner, revision: rev, today: s.today()}
+	key := pageKey{owner: s.owner, revision: rev, today: s.today()}
 	p, err := s.dashboards.get(r.Context(), key, s.renderDashboard)
 	if err != nil {
 		s.fail(w, r, err)
@@ -89,12 +89,12 @@ func dashboardPageOf(main template.HTML, flash string) page {
 
 // renderDashboard builds owner's dashboard for today from the records as
 // they are now, keyed by the revision read before them.
-func (s *Server) renderDashboard(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedDashboard, error) {
+func (s *Server) renderDashboard(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedPage, error) {
 	rev, err := s.store.Revision(ctx, owner)
 	if err != nil {
 		return nil, err
 	}
-	key := dashboardKey{owner: owner, revision: rev, today: today}
+	key := pageKey{owner: owner, revision: rev, today: today}
 	d, err := s.dashboardData(ctx, key.owner, key.today)
 	if err != nil {
 		return nil, err
@@ -103,7 +103,7 @@ func (s *Server) renderDashboard(ctx context.Context, owner upshot.OwnerID, toda
 	if err != nil {
 		return nil, err
 	}
-	out := &renderedDashboard{key: key, main: template.HTML(main)}
+	out := &renderedPage{key: key, main: template.HTML(main)}
 	if out.page, err = s.execute("dashboard", "layout", dashboardPageOf(out.main, "")); err != nil {
 		return nil, err
 	}

@@ -56,7 +56,9 @@ type Server struct {
 	router  *router        // every route, for the tests that walk them all
 	handler http.Handler
 
-	dashboards *dashboardCache
+	dashboards *pageCache
+	// The full session and check-in lists, kept like the dashboard (lists.go).
+	sessionLists, checkinLists *pageCache
 }
 
 // New checks the configuration, parses every template once and builds the
@@ -85,7 +87,9 @@ func New(cfg Config) (*Server, error) {
 		launch: launch,
 		cop:    http.NewCrossOriginProtection(),
 
-		dashboards: newDashboardCache(maxCachedDashboards),
+		dashboards:   newPageCache(maxCachedDashboards),
+		sessionLists: newPageCache(maxCachedLists),
+		checkinLists: newPageCache(maxCachedLists),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -22,8 +22,9 @@
 //     the dashboard, so that renders overlap, and reads the server's peak
 //     memory;
 //  5. the stress: on a server of its own, -clients writers log -stress
-//     sessions while -clients others read the dashboard; then the dashboard
-//     of the grown record; the server's peak memory;
+//     sessions (or stop after -stress-for) while -clients others read the
+//     dashboard; then the dashboard of the grown record; the server's peak
+//     memory;
 //  6. for each number of concurrent writers in -write-clients, alternates,
 //     -rounds times, raw INSERTs of a session-sized row into SQLite at the
 //     same durability (WAL, synchronous=FULL, one transaction each, the
@@ -70,21 +71,22 @@ import (
 )
 
 type config struct {
-	bin      string
-	clients  int
-	writers  []int // concurrent clients in each write measurement
-	duration time.Duration
-	max      int
-	rounds   int
-	settle   time.Duration
-	timeout  time.Duration
-	dir      string
-	pages    bool
-	writes   bool
-	lists    bool
-	years    []int // lengths of record for the uncached dashboard and memory
-	uncached int   // uncached dashboard renders per history and round
-	stress   int   // sessions logged in the stress, while the dashboard is read
+	bin       string
+	clients   int
+	writers   []int // concurrent clients in each write measurement
+	duration  time.Duration
+	max       int
+	rounds    int
+	settle    time.Duration
+	timeout   time.Duration
+	dir       string
+	pages     bool
+	writes    bool
+	lists     bool
+	years     []int // lengths of record for the uncached dashboard and memory
+	uncached  int   // uncached dashboard renders per history and round
+	stress    int   // sessions logged in the stress, while the dashboard is read
+	stressFor time.Duration
 }
 
 func main() {
@@ -96,7 +98,7 @@ func main() {
 	flag.IntVar(&cfg.max, "max", 50000, "most requests (or inserts) in each measurement")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "times each subject and its baseline are measured, alternating; medians are reported")
 	flag.DurationVar(&cfg.settle, "settle", 3*time.Second, "idle time before reading the server's resident memory")
-	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Minute, "the whole run stops after this long")
+	flag.DurationVar(&cfg.timeout, "timeout", 30*time.Minute, "the whole run stops after this long")
 	flag.StringVar(&cfg.dir, "dir", "", "directory for the temporary databases (default: the system's temporary directory)")
 	flag.BoolVar(&cfg.pages, "pages", true, "measure the dashboard against the bare handler")
 	flag.BoolVar(&cfg.writes, "writes", true, "measure logging sessions against raw inserts")
@@ -104,6 +106,7 @@ func main() {
 	years := flag.String("years", "1,10,30", "comma-separated lengths of record, in years, for the uncached dashboard and its memory (the first is the baseline of the last)")
 	flag.IntVar(&cfg.uncached, "uncached", 10, "uncached dashboard renders per history and round")
 	flag.IntVar(&cfg.stress, "stress", 14000, "sessions logged by -clients writers in the stress while -clients read the dashboard (0: no stress)")
+	flag.DurationVar(&cfg.stressFor, "stress-for", time.Minute, "the stress's writers stop after this long if they have not logged -stress sessions")
 	bareDir := flag.String("bare-dir", "", "internal: serve the files of this directory as the bare baseline handler")
 	flag.Parse()
 
@@ -510,7 +513,7 @@ func run(ctx context.Context, cfg config) error {
 				return err
 			})
 		}()
-		st.writes = measure(ctx, cfg.clients, cfg.timeout, cfg.stress, func(ctx context.Context) error {
+		st.writes = measure(ctx, cfg.clients, cfg.stressFor, cfg.stress, func(ctx context.Context) error {
 			return postSession(ctx, client, url, today, int(seq.Add(1)))
 		})
 		stopReads()
