@@ -18,7 +18,7 @@ import (
 	"github.com/upshot-app/upshot/internal/web"
 )
 
-// serveMemoryLimit is the Go heap's soft limit for `upshot serve` unless the
+// serveMemoryLimit is the Go runtime's soft memory limit for `upshot serve` unless the
 // GOMEMLIMIT environment variable sets one: the server is meant to live
 // beside everything else on a small machine (a home server, a 512 MB VPS),
 // and without a limit the heap may grow to twice what is live before a
@@ -26,8 +26,10 @@ import (
 // made the process hold hundreds of megabytes. The limit is soft: the
 // runtime collects harder as the heap nears it and never fails an
 // allocation for it (a render that needs more gets it). Idle, the server
-// holds about 20 MB; one render of a thirty-year record about 25 MB more.
-const serveMemoryLimit = 40 << 20
+// holds about 20 MB resident (the binary and a few MB of heap); a render
+// allocates up to 25 MB but holds far less at once. 32 MiB left the whole
+// process at most 56 MB resident under the load test's stress (BENCHMARKS.md).
+const serveMemoryLimit = 32 << 20
 
 // setServeMemoryLimit applies serveMemoryLimit when getenv has no GOMEMLIMIT;
 // the runtime has read GOMEMLIMIT itself at start when it is set.
@@ -51,8 +53,8 @@ only this machine can reach it, and it prints the address to open with your
 launch token, a secret kept in ~/.config/upshot/launch-token (readable by you
 alone) that keeps other users of this machine out. --demo serves a fresh temporary database filled
 with a demo year instead, and deletes it on exit. Stop with Ctrl-C: requests in
-flight finish and the database closes cleanly. The Go heap's soft limit is
-40 MiB unless the GOMEMLIMIT environment variable sets another.`,
+flight finish and the database closes cleanly. Go's soft memory limit is
+32 MiB unless the GOMEMLIMIT environment variable sets another.`,
 		Args: args(),
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")

@@ -16,7 +16,9 @@ var (
 	sessionColumns = "id, therapist_id, date, minutes, fee, format, agenda, " + strings.Join(focusColumns, ", ") +
 		", got, helpful, felt_after, " + strings.Join(conductColumns, ", ") + ", flags, note, version, created_at, updated_at"
 	sessionSelect = "s." + strings.ReplaceAll(sessionColumns, ", ", ", s.")
-	sessionInsert = `INSERT INTO sessions (owner_id, ` + sessionColumns + `) VALUES (` +
+	// sessionSelectNoNote reads every column but the note, as an empty one.
+	sessionSelectNoNote = strings.Replace(sessionSelect, "s.note,", "'' AS note,", 1)
+	sessionInsert       = `INSERT INTO sessions (owner_id, ` + sessionColumns + `) VALUES (` +
 		strings.TrimSuffix(strings.Repeat("?, ", strings.Count(sessionColumns, ",")+2), ", ") + `)`
 	sessionSet = "therapist_id = ?, date = ?, minutes = ?, fee = ?, format = ?, agenda = ?, " +
 		strings.Join(focusColumns, " = ?, ") + " = ?, got = ?, helpful = ?, felt_after = ?, " +
@@ -126,7 +128,7 @@ func (db *DB) CreateSession(ctx context.Context, owner upshot.OwnerID, s *upshot
 func (db *DB) FindSession(ctx context.Context, owner upshot.OwnerID, id int64) (*upshot.Session, error) {
 	var s *upshot.Session
 	err := db.read(ctx, func(t *tx) error {
-		list, err := listSessions(ctx, t, owner, `AND s.id = ?`, "s.id", id)
+		list, err := listSessions(ctx, t, owner, sessionSelect, `AND s.id = ?`, "s.id", id)
 		if err != nil {
 			return err
 		}
@@ -152,7 +154,7 @@ func (db *DB) ListSessions(ctx context.Context, owner upshot.OwnerID, f upshot.S
 	}
 	var list []*upshot.Session
 	err := db.read(ctx, func(t *tx) (err error) {
-		list, err = listSessions(ctx, t, owner, strings.Join(cond, " "), "s.date, s.id", args...)
+		list, err = listSessions(ctx, t, owner, sessionSelect, strings.Join(cond, " "), "s.date, s.id", args...)
 		return err
 	})
 	return list, err
@@ -160,9 +162,10 @@ func (db *DB) ListSessions(ctx context.Context, owner upshot.OwnerID, f upshot.S
 
 // listSessions reads the owner's sessions matching cond (on alias s) with
 // their goals: two queries in the caller's transaction, not one per session.
-func listSessions(ctx context.Context, t *tx, owner upshot.OwnerID, cond, order string, args ...any) ([]*upshot.Session, error) {
+// sel is sessionSelect, or sessionSelectNoNote.
+func listSessions(ctx context.Context, t *tx, owner upshot.OwnerID, sel, cond, order string, args ...any) ([]*upshot.Session, error) {
 	args = append([]any{int64(owner)}, args...)
-	rows, err := t.query(ctx, `SELECT `+sessionSelect+` FROM sessions s WHERE s.owner_id = ? `+cond+` ORDER BY `+order, args...)
+	rows, err := t.query(ctx, `SELECT `+sel+` FROM sessions s WHERE s.owner_id = ? `+cond+` ORDER BY `+order, args...)
 	if err != nil {
 		return nil, err
 	}

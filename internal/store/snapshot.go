@@ -12,6 +12,17 @@ import (
 // document is one consistent moment even while others write. Every list is
 // sorted by id and non-nil, so equal data gives byte-identical JSON.
 func (db *DB) Export(ctx context.Context, owner upshot.OwnerID) (*upshot.Snapshot, error) {
+	return db.export(ctx, owner, sessionSelect)
+}
+
+// ExportWithoutNotes is Export with every session's note left empty: what
+// the review and the dashboard read, which show no note. Notes are most of
+// the text of a long record.
+func (db *DB) ExportWithoutNotes(ctx context.Context, owner upshot.OwnerID) (*upshot.Snapshot, error) {
+	return db.export(ctx, owner, sessionSelectNoNote)
+}
+
+func (db *DB) export(ctx context.Context, owner upshot.OwnerID, sessionCols string) (*upshot.Snapshot, error) {
 	s := &upshot.Snapshot{Format: upshot.ExportFormat, Version: upshot.ExportVersion}
 	err := db.read(ctx, func(t *tx) (err error) {
 		if s.Therapists, err = listTherapists(ctx, t, owner, ""); err != nil {
@@ -20,7 +31,7 @@ func (db *DB) Export(ctx context.Context, owner upshot.OwnerID) (*upshot.Snapsho
 		if s.Goals, err = listGoals(ctx, t, owner, ""); err != nil {
 			return err
 		}
-		if s.Sessions, err = listSessions(ctx, t, owner, "", "s.id"); err != nil {
+		if s.Sessions, err = listSessions(ctx, t, owner, sessionCols, "", "s.id"); err != nil {
 			return err
 		}
 		if s.CheckIns, err = listCheckIns(ctx, t, owner, "", "id"); err != nil {

@@ -37,6 +37,7 @@ func TestStore(t *testing.T) {
 		{"import into non-empty owner refused", testImportNonEmpty},
 		{"failing import leaves nothing", testImportAllOrNothing},
 		{"export is consistent and complete", testExportShape},
+		{"export without notes", testExportWithoutNotes},
 	}
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
@@ -749,6 +750,32 @@ func testExportShape(t *testing.T, db *store.DB) {
 
 // TestCrossBackendRoundTrip moves a history from SQLite to PostgreSQL and
 // back: the export is the same document on both.
+// ExportWithoutNotes is Export with the sessions' notes left empty, and
+// nothing else different.
+func testExportWithoutNotes(t *testing.T, db *store.DB) {
+	fill(t, db, upshot.DefaultOwner)
+	full, err := db.Export(ctx, upshot.DefaultOwner)
+	must(t, err)
+	bare, err := db.ExportWithoutNotes(ctx, upshot.DefaultOwner)
+	must(t, err)
+	notes := 0
+	for _, s := range full.Sessions {
+		if s.Note != "" {
+			notes++
+		}
+		s.Note = ""
+	}
+	if notes == 0 {
+		t.Fatal("the filled records have no notes: the test proves nothing")
+	}
+	bare.ExportedAt = full.ExportedAt
+	a, _ := json.Marshal(full)
+	b, _ := json.Marshal(bare)
+	if string(a) != string(b) {
+		t.Fatalf("without notes:\n%s\nwant\n%s", b, a)
+	}
+}
+
 func TestCrossBackendRoundTrip(t *testing.T) {
 	t.Run("sqlite to postgres", func(t *testing.T) {
 		lite := storetest.Open(t, "sqlite")

@@ -77,6 +77,9 @@ type SettingService interface {
 // SnapshotService reads or writes everything an owner has in one transaction.
 type SnapshotService interface {
 	Export(ctx context.Context, owner OwnerID) (*Snapshot, error)
+	// ExportWithoutNotes is Export with every session's note empty, for
+	// views that show no note (the dashboard): less to read and hold.
+	ExportWithoutNotes(ctx context.Context, owner OwnerID) (*Snapshot, error)
 	// Import loads a validated snapshot into an owner with no records yet,
 	// keeping its ids, all or nothing. It refuses (ECONFLICT) a non-empty owner.
 	Import(ctx context.Context, owner OwnerID, s *Snapshot) error

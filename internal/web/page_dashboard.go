@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"html/template"
 	"net/http"
@@ -111,7 +112,8 @@ func (s *Server) renderDashboard(ctx context.Context, owner upshot.OwnerID, toda
 }
 
 func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*dashboardData, error) {
-	snap, err := s.store.Export(ctx, owner)
+	// Nothing on the dashboard shows a session's note: they are not read.
+	snap, err := s.store.ExportWithoutNotes(ctx, owner)
 	if err != nil {
 		return nil, err
 	}
@@ -153,9 +155,15 @@ func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today 
 	if d.Charts, err = report.BuildWindow(snap, s.reg, webLinks, window); err != nil {
 		return nil, err
 	}
-	rows := report.SessionRows(snap)
-	slices.Reverse(rows)
-	d.Recent = rows[:min(5, len(rows))]
+	// The latest five sessions, newest first: rows are made for them alone.
+	latest := *snap
+	latest.Sessions = slices.Clone(snap.Sessions)
+	slices.SortFunc(latest.Sessions, func(a, b *upshot.Session) int {
+		return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(b.ID, a.ID))
+	})
+	latest.Sessions = latest.Sessions[:min(5, len(latest.Sessions))]
+	d.Recent = report.SessionRows(&latest)
+	slices.Reverse(d.Recent)
 	return d, nil
 }
 

@@ -758,6 +758,9 @@ func startServer(ctx context.Context, bin, dbPath, home string) (*process, error
 		"PATH=" + os.Getenv("PATH"),
 		"TZ=" + os.Getenv("TZ"),
 	}
+	if v := os.Getenv("GOMEMLIMIT"); v != "" {
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+v) // to try another limit than serve's own
+	}
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 20 * time.Second
 	endWithParent(cmd)
