@@ -183,16 +183,21 @@ type Document struct {
 	Attributions []string
 }
 
-// SeverityGroup is the findings of one severity, most pressing first.
+// SeverityGroup is the findings of one severity, most pressing first, or
+// those of one therapy that has ended (Severity PastGroup), read as cards.
 type SeverityGroup struct {
 	Severity string
 	Label    string
+	ID       string // the group heading's anchor
 	Findings []FindingView
+	Cards    []Card
 }
 
 // FindingView is a finding with its evidence resolved to dated links.
 type FindingView struct {
 	review.Finding
+	ID       string // anchor
+	Subject  string // the goal a finding is about, to list it in a card of several
 	Sessions []Cell
 	CheckIns []Cell
 	Numbers  []string
@@ -215,14 +220,16 @@ func SeverityLabel(s string) string {
 	return s
 }
 
-// PastGroup is the Severity of the group that holds the findings about a
-// therapy that has ended, after every severity of the therapy going on.
+// PastGroup is the Severity of the groups that hold the findings about a
+// therapy that has ended, one group per therapy, after every severity of
+// the therapy going on.
 const PastGroup = "past"
 
 // GroupFindings groups a review's findings by severity, in the review's
-// order, resolving evidence ids to dated links. Findings about a therapy
-// that has ended come last, in a group of their own, so the review reads as
-// the present first and history after.
+// order, resolving evidence ids to dated links, and into cards within each
+// group (cardsOf). Findings about a therapy that has ended come last, one
+// group per therapy, so the review reads as the present first and history
+// after.
 func GroupFindings(snap *upshot.Snapshot, r *review.Review, link Linker) []SeverityGroup {
 	sessionDate := map[int64]upshot.Date{}
 	for _, s := range snap.Sessions {
@@ -232,41 +239,74 @@ func GroupFindings(snap *upshot.Snapshot, r *review.Review, link Linker) []Sever
 	for _, c := range snap.CheckIns {
 		checkinName[c.ID] = c.Instrument + " " + FormatDate(c.Date)
 	}
-	var out []SeverityGroup
-	for _, sev := range append(slices.Clone(review.Severities), PastGroup) {
-		g := SeverityGroup{Severity: sev, Label: SeverityLabel(sev)}
-		for _, f := range r.Findings {
-			if f.Past != (sev == PastGroup) || (!f.Past && f.Severity != sev) {
-				continue
+	goalTitle := map[int64]string{}
+	for _, g := range snap.Goals {
+		goalTitle[g.ID] = g.Title
+	}
+	measureName := map[string]string{}
+	for _, m := range r.Measures {
+		measureName[m.ID] = m.ShortName
+	}
+	var current []FindingView
+	pastOf := map[int64][]FindingView{}
+	var pastOrder []int64
+	for _, f := range r.Findings {
+		v := FindingView{Finding: f, ID: findingID(f), Subject: goalTitle[f.GoalID]}
+		for _, id := range f.Evidence.Sessions {
+			text := "session " + strconv.FormatInt(id, 10)
+			if d, ok := sessionDate[id]; ok {
+				text = "session of " + FormatDate(d)
 			}
-			v := FindingView{Finding: f}
-			for _, id := range f.Evidence.Sessions {
-				text := "session " + strconv.FormatInt(id, 10)
-				if d, ok := sessionDate[id]; ok {
-					text = "session of " + FormatDate(d)
-				}
-				v.Sessions = append(v.Sessions, Cell{Text: text, Href: link("session", id)})
-			}
-			for _, id := range f.Evidence.CheckIns {
-				text := "check-in " + strconv.FormatInt(id, 10)
-				if n, ok := checkinName[id]; ok {
-					text = "check-in " + n
-				}
-				v.CheckIns = append(v.CheckIns, Cell{Text: text, Href: link("checkin", id)})
-			}
-			keys := make([]string, 0, len(f.Evidence.Numbers))
-			for k := range f.Evidence.Numbers {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			for _, k := range keys {
-				v.Numbers = append(v.Numbers, HumanWord(k)+": "+strconv.FormatFloat(f.Evidence.Numbers[k], 'f', -1, 64))
-			}
-			g.Findings = append(g.Findings, v)
+			v.Sessions = append(v.Sessions, Cell{Text: text, Href: link("session", id)})
 		}
-		if len(g.Findings) > 0 {
+		for _, id := range f.Evidence.CheckIns {
+			text := "check-in " + strconv.FormatInt(id, 10)
+			if n, ok := checkinName[id]; ok {
+				text = "check-in " + n
+			}
+			v.CheckIns = append(v.CheckIns, Cell{Text: text, Href: link("checkin", id)})
+		}
+		keys := make([]string, 0, len(f.Evidence.Numbers))
+		for k := range f.Evidence.Numbers {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			v.Numbers = append(v.Numbers, HumanWord(k)+": "+strconv.FormatFloat(f.Evidence.Numbers[k], 'f', -1, 64))
+		}
+		if f.Past {
+			if _, ok := pastOf[f.TherapistID]; !ok {
+				pastOrder = append(pastOrder, f.TherapistID)
+			}
+			pastOf[f.TherapistID] = append(pastOf[f.TherapistID], v)
+		} else {
+			current = append(current, v)
+		}
+	}
+	var out []SeverityGroup
+	cards := cardsOf(current, measureName)
+	for _, sev := range review.Severities {
+		g := SeverityGroup{Severity: sev, Label: SeverityLabel(sev), ID: "sev-" + sev}
+		for _, c := range cards {
+			if c.Severity == sev {
+				g.Cards = append(g.Cards, c)
+				g.Findings = append(g.Findings, c.Findings...)
+			}
+		}
+		if len(g.Cards) > 0 {
 			out = append(out, g)
 		}
+	}
+	for _, id := range pastOrder {
+		var ref *review.TherapistRef
+		for i, t := range r.Scope.Therapists {
+			if t.ID == id {
+				ref = &r.Scope.Therapists[i]
+			}
+		}
+		fs := pastOf[id]
+		out = append(out, SeverityGroup{Severity: PastGroup, Label: pastLabel(ref), ID: "sev-past-" + strconv.FormatInt(id, 10),
+			Findings: fs, Cards: cardsOf(fs, measureName)})
 	}
 	return out
 }

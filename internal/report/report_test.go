@@ -325,7 +325,8 @@ func TestMeasureChartMarksPublishedCutOffs(t *testing.T) {
 }
 
 // Findings about a therapy that has ended come last, in a group of their
-// own; the severity groups before it hold only the therapy going on.
+// own named for the therapy (issue 16: "From your therapy with Dr. A, ended
+// ..."); the severity groups before it hold only the therapy going on.
 func TestGroupFindingsPutsHistoryLast(t *testing.T) {
 	reg := instrument.Builtin()
 	snap := demoSnapshot(t, reg)
@@ -334,7 +335,7 @@ func TestGroupFindingsPutsHistoryLast(t *testing.T) {
 		t.Fatalf("groups: %+v", groups)
 	}
 	last := groups[len(groups)-1]
-	if last.Severity != PastGroup || last.Label != "From a therapy that has ended" || len(last.Findings) == 0 {
+	if last.Severity != PastGroup || last.Label != "From your therapy with Dr. Alex Morgan, ended 17 Jan 2025" || len(last.Findings) == 0 {
 		t.Fatalf("last group %s %q with %d findings, want the ended therapy's", last.Severity, last.Label, len(last.Findings))
 	}
 	for _, g := range groups {
@@ -343,6 +344,53 @@ func TestGroupFindingsPutsHistoryLast(t *testing.T) {
 				t.Errorf("finding %s (past %v) in group %s", f.Code, f.Past, g.Severity)
 			}
 		}
+	}
+}
+
+// The review reads as cards: one per questionnaire (change, cut-off and
+// recovery together) and one per kind of repeated finding, holding every
+// finding once.
+func TestGroupFindingsIntoCards(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := demoSnapshot(t, reg)
+	r := review.Run(snap, reg, review.Options{Today: today})
+	seen := map[string]int{}
+	titles := map[string]Card{}
+	for _, g := range GroupFindings(snap, r, AnchorLinks) {
+		n := 0
+		for _, c := range g.Cards {
+			titles[g.Severity+"/"+c.Title] = c
+			for _, f := range c.Findings {
+				seen[f.ID]++
+				n++
+				if len(c.Findings) == 1 && c.ID != f.ID {
+					t.Errorf("card %q of one finding has anchor %q, want %q", c.Title, c.ID, f.ID)
+				}
+			}
+		}
+		if n != len(g.Findings) {
+			t.Errorf("group %s: %d findings in cards, %d in the group", g.Label, n, len(g.Findings))
+		}
+	}
+	if len(seen) != len(r.Findings) {
+		t.Errorf("%d findings in cards, the review has %d", len(seen), len(r.Findings))
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("finding %s in %d cards", id, n)
+		}
+	}
+	phq := titles[review.Info+"/PHQ-9"]
+	codes := map[string]bool{}
+	for _, f := range phq.Findings {
+		codes[f.Code] = true
+	}
+	if !codes[review.CodeReliableImprovement] || !codes[review.CodeRecovery] || !codes[review.CodeReliableRecovery] {
+		t.Errorf("PHQ-9's card holds %v, want change, cut-off and recovery together", codes)
+	}
+	goals := titles[PastGroup+"/5 goals that did not come up"]
+	if len(goals.Findings) != 5 || len(goals.Subjects()) != 5 || goals.Subjects()[0] == goals.Findings[0].Title {
+		t.Errorf("the ended therapy's neglected goals are not one card naming each goal: %+v", goals.Subjects())
 	}
 }
 

@@ -247,6 +247,8 @@ func TestBrowserReviewEvidenceLink(t *testing.T) {
 	do(t, ctx, "open the review",
 		chromedp.Navigate(a.ts.URL+"/review"),
 		chromedp.WaitVisible(chromedp.ID("findings-title")),
+		// The demo's concerns are about the ended therapy: its group is folded.
+		chromedp.Click(chromedp.CSS(`details.past-group > summary`)),
 		chromedp.Click(chromedp.CSS(`.finding-concern details.evidence summary`)),
 	)
 	href := run(t, ctx, "evidence link", chromedp.AttributeValue(link, "href"))

@@ -41,7 +41,9 @@ type dashboardData struct {
 	HasGoal       bool
 	Safety        template.HTML
 	Review        *review.Review
-	Pressing      []report.FindingView // the few findings to read first
+	Headline      report.Headline
+	Pressing      []report.Card          // the few findings about the therapy going on to read first
+	Past          []report.SeverityGroup // each ended therapy's findings, folded
 	MoreFindings  int
 	Charts        *report.Charts
 	ChartMonths   int
@@ -133,24 +135,26 @@ func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today 
 			return nil, err
 		}
 	}
-	// The three most pressing findings, about the therapy going on first: a
-	// therapy that has ended comes after, however severe, since nothing
-	// about it can be raised at a next session (the review still lists all).
-	var current, past []report.FindingView
+	d.Headline = report.HeadlineOf(d.Review)
+	// The answer first: at most three cards about the therapy going on (the
+	// good news is in the headline, the safety notice above it), then each
+	// ended therapy's findings as one folded group, since nothing about it
+	// can be raised at a next session (the review lists everything).
+	shown := 0
 	for _, g := range report.GroupFindings(snap, d.Review, webLinks) {
-		for _, f := range g.Findings {
-			switch {
-			case f.Severity == review.Info || f.Severity == review.Urgent:
-				continue
-			case f.Past:
-				past = append(past, f)
-			default:
-				current = append(current, f)
+		if g.Severity == report.PastGroup {
+			d.Past = append(d.Past, g)
+			continue
+		}
+		for _, c := range g.Cards {
+			if c.Severity != review.Info && c.Severity != review.Urgent && len(d.Pressing) < 3 {
+				d.Pressing = append(d.Pressing, c)
+				shown += len(c.Findings)
 			}
 		}
+		d.MoreFindings += len(g.Findings)
 	}
-	all := append(current, past...)
-	d.Pressing, d.MoreFindings = all[:min(3, len(all))], max(0, len(all)-3)
+	d.MoreFindings -= shown
 	window := report.RecentWindow(snap, dashboardMonths)
 	if d.Charts, err = report.BuildWindow(snap, s.reg, webLinks, window); err != nil {
 		return nil, err

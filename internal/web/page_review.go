@@ -11,6 +11,7 @@ import (
 
 type reviewData struct {
 	Review      *review.Review
+	Headline    report.Headline
 	Safety      template.HTML
 	Findings    template.HTML
 	Therapists  []*upshot.Therapist
@@ -54,6 +55,7 @@ func (s *Server) reviewRender(w http.ResponseWriter, r *http.Request, status int
 
 func (s *Server) fillReview(d *reviewData, snap *upshot.Snapshot) error {
 	var err error
+	d.Headline = report.HeadlineOf(d.Review)
 	if d.Review.Safety != nil {
 		if d.Safety, err = report.SafetyHTML(d.Review.Safety.Text); err != nil {
 			return err

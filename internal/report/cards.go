@@ -1,0 +1,120 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/upshot-app/upshot/internal/review"
+)
+
+// Card is the findings a person reads together: everything about one
+// questionnaire with one therapist (change, cut-off and recovery in one
+// place), or repeated findings of one kind ("5 goals that did not come
+// up"). It works on whatever findings the review gives: the grouping is by
+// the findings' own fields, not by a list of codes.
+type Card struct {
+	Severity string
+	Title    string
+	// ID is the anchor of a card of one finding (the finding's own); a card
+	// of several gives each of them its anchor in its list.
+	ID       string
+	Findings []FindingView
+}
+
+// Subjects are the short names of a card's findings when it holds several:
+// the goals of "3 goals that did not come up", or the findings' titles.
+func (c Card) Subjects() []string {
+	var out []string
+	for _, f := range c.Findings {
+		if f.Subject != "" {
+			out = append(out, f.Subject)
+		} else {
+			out = append(out, f.Title)
+		}
+	}
+	return out
+}
+
+// repeatedTitles word a card of several findings of one kind, by count.
+var repeatedTitles = map[string]string{
+	review.CodeGoalNeglected: "%d goals that did not come up",
+	review.CodeGoalProgress:  "Progress on %d goals",
+}
+
+// cardsOf groups findings (in the review's order: most severe first) into
+// cards, each in the place of its most severe finding.
+func cardsOf(fs []FindingView, measureName map[string]string) []Card {
+	var cards []Card
+	at := map[string]int{}
+	for _, f := range fs {
+		// The safety finding always stands alone: it is never folded into
+		// a questionnaire's card.
+		key := "c:" + f.Code
+		if f.Instrument != "" && f.Severity != review.Urgent {
+			key = "i:" + f.Instrument
+		}
+		key += ":" + strconv.FormatInt(f.TherapistID, 10)
+		i, ok := at[key]
+		if !ok {
+			at[key] = len(cards)
+			cards = append(cards, Card{Severity: f.Severity})
+			i = len(cards) - 1
+		}
+		cards[i].Findings = append(cards[i].Findings, f)
+	}
+	for i := range cards {
+		c := &cards[i]
+		first := c.Findings[0]
+		switch {
+		case len(c.Findings) == 1:
+			c.Title, c.ID = first.Title, first.ID
+		case first.Instrument != "" && !sameCode(c.Findings):
+			c.Title = first.Instrument
+			if n := measureName[first.Instrument]; n != "" {
+				c.Title = n
+			}
+		case repeatedTitles[first.Code] != "":
+			c.Title = fmt.Sprintf(repeatedTitles[first.Code], len(c.Findings))
+		default:
+			c.Title = fmt.Sprintf("%s (%d)", first.Title, len(c.Findings))
+		}
+	}
+	return cards
+}
+
+func sameCode(fs []FindingView) bool {
+	for _, f := range fs {
+		if f.Code != fs[0].Code {
+			return false
+		}
+	}
+	return true
+}
+
+// findingID is a finding's anchor, unique in a review.
+func findingID(f review.Finding) string {
+	id := "finding-" + f.Code
+	if f.TherapistID != 0 {
+		id += "-" + strconv.FormatInt(f.TherapistID, 10)
+	}
+	if f.Instrument != "" {
+		id += "-" + f.Instrument
+	}
+	if f.GoalID != 0 {
+		id += "-g" + strconv.FormatInt(f.GoalID, 10)
+	}
+	return id
+}
+
+// pastLabel names the group of an ended therapy's findings: "From your
+// therapy with Dr. A, ended 5 Jul 2026".
+func pastLabel(t *review.TherapistRef) string {
+	if t == nil {
+		return SeverityLabel(PastGroup)
+	}
+	l := "From your therapy with " + t.Name
+	if !t.Ended.IsZero() {
+		l += ", ended " + FormatDate(t.Ended)
+	}
+	return l
+}
