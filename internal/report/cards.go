@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/upshot-app/upshot/internal/review"
 )
@@ -69,10 +70,7 @@ func cardsOf(fs []FindingView, measureName map[string]string) []Card {
 		case len(c.Findings) == 1:
 			c.Title, c.ID = first.Title, first.ID
 		case first.Instrument != "" && !sameCode(c.Findings):
-			c.Title = first.Instrument
-			if n := measureName[first.Instrument]; n != "" {
-				c.Title = n
-			}
+			c.Title = instrumentNames(first.Instrument, measureName)
 		case repeatedTitles[first.Code] != "":
 			c.Title = fmt.Sprintf(repeatedTitles[first.Code], len(c.Findings))
 		default:
@@ -80,6 +78,18 @@ func cardsOf(fs []FindingView, measureName map[string]string) []Card {
 		}
 	}
 	return cards
+}
+
+// instrumentNames names a finding's questionnaire, or the pair of a paired
+// outcome ("phq9+gad7": "PHQ-9 and GAD-7").
+func instrumentNames(id string, measureName map[string]string) string {
+	ids := strings.Split(id, "+")
+	for i, one := range ids {
+		if n := measureName[one]; n != "" {
+			ids[i] = n
+		}
+	}
+	return joinAnd(ids)
 }
 
 func sameCode(fs []FindingView) bool {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"strconv"
 	"strings"
 
@@ -22,6 +21,7 @@ var outcomeWords = []struct{ code, status, sentence string }{
 	{review.CodeReliableRecovery, "reliably better", "reliable recovery"},
 	{review.CodeRecovery, "better", "recovery"},
 	{review.CodeReliableImprovement, "reliably better", "reliable improvement"},
+	{review.CodeMeaningfulImprovement, "better", "meaningful improvement"},
 }
 
 // HeadlineOf words r's findings about the therapy going on as a Headline.
@@ -71,9 +71,13 @@ func HeadlineOf(r *review.Review) Headline {
 	label := func(ids []string) string {
 		out := make([]string, len(ids))
 		for i, id := range ids {
-			out[i] = cmp.Or(names[id], id)
+			out[i] = instrumentNames(id, names)
 		}
 		return joinAnd(out)
+	}
+	scores := 0 // questionnaires, a paired outcome counting both
+	for _, id := range improved {
+		scores += strings.Count(id, "+") + 1
 	}
 	h := Headline{}
 	switch {
@@ -84,10 +88,10 @@ func HeadlineOf(r *review.Review) Headline {
 			Sentence: "Your records show " + lowerFirst(concerns[0].Title) + more(len(concerns)-1) + "."}
 	case len(improved) > 0:
 		status := "Working: "
-		if len(improved) == 1 {
+		if scores == 1 {
 			status += label(improved) + " " + outcomeWords[best[improved[0]]].status
 		} else {
-			status += strconv.Itoa(len(improved)) + " scores better"
+			status += strconv.Itoa(scores) + " scores better"
 		}
 		var parts []string
 		for i, w := range outcomeWords {

@@ -2,7 +2,9 @@ package report
 
 import (
 	"bytes"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -380,13 +382,13 @@ func TestGroupFindingsIntoCards(t *testing.T) {
 			t.Errorf("finding %s in %d cards", id, n)
 		}
 	}
-	phq := titles[review.Info+"/PHQ-9"]
+	phq := titles[review.Info+"/PHQ-9 and GAD-7"]
 	codes := map[string]bool{}
 	for _, f := range phq.Findings {
 		codes[f.Code] = true
 	}
 	if !codes[review.CodeReliableImprovement] || !codes[review.CodeRecovery] || !codes[review.CodeReliableRecovery] {
-		t.Errorf("PHQ-9's card holds %v, want change, cut-off and recovery together", codes)
+		t.Errorf("The PHQ-9 and GAD-7 card holds %v, want change, cut-off and recovery together; cards: %v", codes, slices.Collect(maps.Keys(titles)))
 	}
 	goals := titles[PastGroup+"/5 goals that did not come up"]
 	if len(goals.Findings) != 5 || len(goals.Subjects()) != 5 || goals.Subjects()[0] == goals.Findings[0].Title {
