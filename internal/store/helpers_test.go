@@ -133,5 +133,10 @@ func fill(t testing.TB, db *store.DB, owner upshot.OwnerID) sample {
 	}
 	must(t, db.SetSetting(ctx, owner, "recent_window", " 6 "))
 	must(t, db.SetSetting(ctx, owner, upshot.SettingCrisisContacts, "Samaritans 116 123\nmy friend Jo: 0123"))
+	must(t, db.PutSafetyPlan(ctx, owner, &upshot.SafetyPlan{
+		WarningSigns:  []string{"I stop answering messages", "<b>not bold</b> & \"quoted\" — ünïcödé"},
+		AskForHelp:    []string{"Jo, 0123 456"},
+		ReasonsToLive: []string{"my niece"},
+	}))
 	return s
 }

@@ -42,9 +42,9 @@ func TestRevision(t *testing.T) {
 
 			s := fill(t, db, me)
 			// fill makes 2 therapists, 3 goals, 5 sessions and deletes one,
-			// 3 check-ins and sets 2 settings: 16 writes.
-			if r := revision(t, db, me); r != 16 {
-				t.Fatalf("revision after 16 writes = %d, want 16", r)
+			// 3 check-ins, sets 2 settings and saves a safety plan: 17 writes.
+			if r := revision(t, db, me); r != 17 {
+				t.Fatalf("revision after 17 writes = %d, want 17", r)
 			}
 			if r := revision(t, db, other); r != 0 {
 				t.Fatalf("owner %d's revision moved with owner 1's writes: %d", other, r)

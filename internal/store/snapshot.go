@@ -40,7 +40,10 @@ func (db *DB) export(ctx context.Context, owner upshot.OwnerID, sessionCols stri
 		if s.Definitions, err = listDefinitions(ctx, t, owner); err != nil {
 			return err
 		}
-		s.Settings, err = listSettings(ctx, t, owner)
+		if s.Settings, err = listSettings(ctx, t, owner); err != nil {
+			return err
+		}
+		s.SafetyPlan, err = readPlan(ctx, t, owner)
 		return err
 	})
 	if err != nil {
@@ -159,7 +162,25 @@ func (db *DB) importInto(ctx context.Context, t *tx, owner upshot.OwnerID, s *up
 			return err
 		}
 	}
-	// New records continue after the imported ids; a counter already past
+	if s.SafetyPlan != nil {
+		if err := s.SafetyPlan.Validate(); err != nil {
+			return err
+		}
+		lists, err := planLists(s.SafetyPlan)
+		if err != nil {
+			return err
+		}
+		if have, err := readPlan(ctx, t, owner); err != nil {
+			return err
+		} else if have != nil {
+			return upshot.Errorf(upshot.ECONFLICT, "safety_plan",
+				"this database already has a safety plan and the file has one too; nothing was imported (import into a new database)")
+		}
+		if err := insertPlan(ctx, t, owner, lists, importMeta(s.SafetyPlan.Meta, now)); err != nil {
+			return err
+		}
+	}
+		// New records continue after the imported ids; a counter already past
 	// them (records made and deleted before) keeps its place, so no id
 	// is ever handed out twice.
 	for kind, id := range maxIDs {

@@ -27,6 +27,7 @@ func TestStore(t *testing.T) {
 		{"session lists and filters", testSessionLists},
 		{"check-ins and definitions", testCheckIns},
 		{"settings", testSettings},
+		{"safety plan", testSafetyPlan},
 		{"invalid input writes nothing", testInvalidWritesNothing},
 		{"owner isolation", testOwnerIsolation},
 		{"unknown owner", testUnknownOwner},
@@ -721,7 +722,7 @@ func testExportShape(t *testing.T, db *store.DB) {
 	b, err := json.Marshal(empty)
 	must(t, err)
 	for _, key := range []string{`"therapists":[]`, `"goals":[]`, `"sessions":[]`, `"checkins":[]`, `"definitions":[]`, `"settings":{}`,
-		`"format":"upshot-export"`, `"version":1`} {
+		`"format":"upshot-export"`, `"version":2`} {
 		if !strings.Contains(string(b), key) {
 			t.Fatalf("empty export %s lacks %s", b, key)
 		}
@@ -742,6 +743,9 @@ func testExportShape(t *testing.T, db *store.DB) {
 	if len(s.Therapists) != 2 || len(s.Goals) != 3 || len(s.Sessions) != 5 || len(s.CheckIns) != 3 || len(s.Definitions) != 3 || len(s.Settings) != 2 {
 		t.Fatalf("export counts: %d therapists %d goals %d sessions %d check-ins %d definitions %d settings",
 			len(s.Therapists), len(s.Goals), len(s.Sessions), len(s.CheckIns), len(s.Definitions), len(s.Settings))
+	}
+	if s.SafetyPlan == nil || len(s.SafetyPlan.WarningSigns) != 2 || s.SafetyPlan.Version != 1 {
+		t.Fatalf("export's safety plan = %+v", s.SafetyPlan)
 	}
 	if s.Settings["recent_window"] != "6" {
 		t.Fatalf("setting stored as %q, want canonical 6", s.Settings["recent_window"])
@@ -838,3 +842,74 @@ func TestNewerSchemaRefused(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func testSafetyPlan(t *testing.T, db *store.DB) {
+	owner := upshot.DefaultOwner
+	empty, err := db.SafetyPlan(ctx, owner)
+	must(t, err)
+	if !empty.Empty() || empty.Version != 0 || empty.WarningSigns == nil {
+		t.Fatalf("plan before any save = %+v, want empty lists at version 0", empty)
+	}
+	if s, err := db.Export(ctx, owner); err != nil || s.SafetyPlan != nil {
+		t.Fatalf("export before any save has plan %+v (%v)", s.SafetyPlan, err)
+	}
+	p := &upshot.SafetyPlan{CopingSteps: []string{"walk round the block"}, Professionals: []string{"Dr. Berg 0123"}}
+	must(t, db.PutSafetyPlan(ctx, owner, p))
+	if p.Version != 1 || p.CreatedAt.IsZero() || p.WarningSigns == nil {
+		t.Fatalf("saved plan = %+v", p)
+	}
+	got, err := db.SafetyPlan(ctx, owner)
+	must(t, err)
+	if !reflect.DeepEqual(got, p) {
+		t.Fatalf("read back %+v\nwant %+v", got, p)
+	}
+
+	// A second first save (another tab) is a conflict, not an overwrite.
+	wantCode(t, db.PutSafetyPlan(ctx, owner, &upshot.SafetyPlan{ReasonsToLive: []string{"x"}}), upshot.ECONFLICT, "version")
+	got.ReasonsToLive = []string{"my cat", "the sea"}
+	must(t, db.PutSafetyPlan(ctx, owner, got))
+	if got.Version != 2 || !got.CreatedAt.Equal(p.CreatedAt) {
+		t.Fatalf("updated meta %+v", got.Meta)
+	}
+	wantCode(t, db.PutSafetyPlan(ctx, owner, p), upshot.ECONFLICT, "version") // p is at version 1
+
+	// Bad input names the item and writes nothing.
+	bad := *got
+	bad.CopingSteps = []string{"ok", "  "}
+	wantCode(t, db.PutSafetyPlan(ctx, owner, &bad), upshot.EINVALID, "coping_steps[1]")
+	bad.CopingSteps = []string{"two\nlines"}
+	wantCode(t, db.PutSafetyPlan(ctx, owner, &bad), upshot.EINVALID, "coping_steps[0]")
+	bad.CopingSteps = make([]string, upshot.MaxPlanItems+1)
+	wantCode(t, db.PutSafetyPlan(ctx, owner, &bad), upshot.EINVALID, "coping_steps")
+	after, err := db.SafetyPlan(ctx, owner)
+	must(t, err)
+	if !reflect.DeepEqual(after, got) {
+		t.Fatalf("a refused save changed the plan: %+v", after)
+	}
+
+	// Scoped by owner: another person has no plan and cannot reach this one.
+	other, err := db.CreateUser(ctx, "second person")
+	must(t, err)
+	theirs, err := db.SafetyPlan(ctx, other)
+	must(t, err)
+	if !theirs.Empty() || theirs.Version != 0 {
+		t.Fatalf("owner %d sees plan %+v", other, theirs)
+	}
+	wantCode(t, db.PutSafetyPlan(ctx, other, got), upshot.ECONFLICT, "version")
+	wantCode(t, db.PutSafetyPlan(ctx, upshot.OwnerID(999), &upshot.SafetyPlan{}), upshot.EUNAUTHORIZED, "owner")
+
+	// Import keeps the plan; a second plan is refused whole.
+	snap, err := db.Export(ctx, owner)
+	must(t, err)
+	fresh, err := db.CreateUser(ctx, "third person")
+	must(t, err)
+	must(t, db.Import(ctx, fresh, snap))
+	imported, err := db.SafetyPlan(ctx, fresh)
+	must(t, err)
+	if !reflect.DeepEqual(imported, after) {
+		t.Fatalf("imported plan %+v\nwant %+v", imported, after)
+	}
+	snap.SafetyPlan = &upshot.SafetyPlan{ReasonsToLive: []string{"y"}}
+	snap.Therapists, snap.Goals, snap.Sessions, snap.CheckIns, snap.Definitions = nil, nil, nil, nil, nil
+	wantCode(t, db.Import(ctx, fresh, snap), upshot.ECONFLICT, "safety_plan")
+}

@@ -74,6 +74,16 @@ type SettingService interface {
 	UnsetSetting(ctx context.Context, owner OwnerID, name string) error
 }
 
+// SafetyPlanService keeps the owner's one safety plan.
+type SafetyPlanService interface {
+	// SafetyPlan returns the owner's plan: an empty one at version 0 before
+	// the first save (not an error: everyone may have a plan).
+	SafetyPlan(ctx context.Context, owner OwnerID) (*SafetyPlan, error)
+	// PutSafetyPlan replaces the whole plan after Validate. p.Version is the
+	// version last read (0 when there was none); a stale one is ECONFLICT.
+	PutSafetyPlan(ctx context.Context, owner OwnerID, p *SafetyPlan) error
+}
+
 // SnapshotService reads or writes everything an owner has in one transaction.
 type SnapshotService interface {
 	Export(ctx context.Context, owner OwnerID) (*Snapshot, error)
@@ -100,6 +110,7 @@ type Store interface {
 	SessionService
 	CheckInService
 	SettingService
+	SafetyPlanService
 	SnapshotService
 	RevisionService
 	Close() error

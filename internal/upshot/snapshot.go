@@ -6,10 +6,15 @@ import (
 )
 
 // Export document identity. ExportVersion changes only when an older Upshot
-// could no longer read the document correctly.
+// could no longer read the document correctly; every version from
+// MinExportVersion on still imports.
+//
+//   - 1: therapists, goals, sessions, check-ins, definitions, settings.
+//   - 2: adds safety_plan.
 const (
-	ExportFormat  = "upshot-export"
-	ExportVersion = 1
+	ExportFormat     = "upshot-export"
+	ExportVersion    = 2
+	MinExportVersion = 1
 )
 
 // Snapshot is everything one owner has: the export document, the import
@@ -24,6 +29,9 @@ type Snapshot struct {
 	CheckIns    []*CheckIn   `json:"checkins"`
 	Definitions []Definition `json:"definitions"`
 	Settings    Settings     `json:"settings"`
+	// SafetyPlan is null when the person has not written one (and in
+	// version 1 files, which had none).
+	SafetyPlan *SafetyPlan `json:"safety_plan,omitempty"`
 }
 
 // Empty reports whether the snapshot holds no records (settings aside).
@@ -39,8 +47,8 @@ func (s *Snapshot) Validate(today Date) error {
 	if s.Format != ExportFormat {
 		return Invalid("format", "not an Upshot export: format must be %q, got %q", ExportFormat, s.Format)
 	}
-	if s.Version != ExportVersion {
-		return Invalid("version", "export version %d is not supported (this Upshot reads version %d)", s.Version, ExportVersion)
+	if s.Version < MinExportVersion || s.Version > ExportVersion {
+		return Invalid("version", "export version %d is not supported (this Upshot reads versions %d to %d)", s.Version, MinExportVersion, ExportVersion)
 	}
 	at := func(kind string, i int, err error) error {
 		e, ok := err.(*Error)
@@ -129,6 +137,18 @@ func (s *Snapshot) Validate(today Date) error {
 	for name, v := range s.Settings {
 		if _, err := CheckSetting(name, v); err != nil {
 			return Invalid("settings."+name, "settings: %s", ErrorMessage(err))
+		}
+	}
+	if s.SafetyPlan != nil {
+		if s.Version < 2 {
+			return Invalid("safety_plan", "safety_plan needs export version 2 or later; this file says version %d", s.Version)
+		}
+		if err := s.SafetyPlan.Validate(); err != nil {
+			e, ok := err.(*Error)
+			if !ok {
+				return err
+			}
+			return Invalid("safety_plan."+e.Field, "safety_plan: %s", e.Message)
 		}
 	}
 	return nil
