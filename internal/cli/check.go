@@ -150,7 +150,7 @@ func (a *app) showResults(db *store.DB, results []checkin.Result, asJSON, list b
 		if asJSON {
 			w = a.stderr
 		}
-		if _, err := fmt.Fprintf(w, "%s\n\n", checkin.SafetyNotice(contacts)); err != nil {
+		if _, err := fmt.Fprintf(w, "%s\n%s\n\n", checkin.SafetyNotice(contacts), planHint); err != nil {
 			return err
 		}
 	}

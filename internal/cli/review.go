@@ -102,17 +102,20 @@ func (a *app) width() int {
 func (a *app) reportCommand() *cobra.Command {
 	var f reviewFlags
 	var out string
+	var opt report.Options
 	cmd := &cobra.Command{
-		Use:   "report [-o FILE.html] [--therapist ID] [--since DATE]",
+		Use:   "report [-o FILE.html] [--therapist ID] [--since DATE] [--safety-plan]",
 		Short: "Write the review and charts as one self-contained HTML file to print or hand over",
 		Long: `Write a report (the review, charts of your scores, focus, goals and conduct)
 as one self-contained HTML file that opens in any browser without a network
 and prints well. Session notes are left out: the report is made to be handed
-to a therapist or a new one. Without -o it goes to standard output.`,
+to a therapist or a new one. Without -o it goes to standard output.
+Your safety plan is included only with --safety-plan.`,
 		Args: args(),
 	}
 	f.register(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the report to FILE (created private, replaced whole)")
+	cmd.Flags().BoolVar(&opt.SafetyPlan, "safety-plan", false, "include your safety plan (linked from the safety notice)")
 	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
 		if changed(cmd, "output") && out == "" {
 			return upshot.Invalid("-o", "-o needs a file name")
@@ -126,7 +129,7 @@ to a therapist or a new one. Without -o it goes to standard output.`,
 			return err
 		}
 		var buf bytes.Buffer
-		if err := report.Write(&buf, snap, reg, r, a.today()); err != nil {
+		if err := report.Write(&buf, snap, reg, r, a.today(), opt); err != nil {
 			return err
 		}
 		if out == "" || out == "-" {

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/upshot-app/upshot/internal/checkin"
+	"github.com/upshot-app/upshot/internal/guide"
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/review"
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -54,11 +55,19 @@ var Funcs = template.FuncMap{
 	"plural":     Plural,
 }
 
+// Options choose what the report includes beyond the review and records.
+// Everything personal beyond those is opt-in.
+type Options struct {
+	// SafetyPlan includes the person's safety plan (when they wrote one),
+	// linked from the safety notice.
+	SafetyPlan bool
+}
+
 // Write renders the whole report as one HTML document. r is the review of
 // snap for today (review.Run); the caller chooses its scope, and the report
 // shows only the sessions and check-ins inside it.
-func Write(w io.Writer, snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, today upshot.Date) error {
-	body, err := Render(snap, reg, r, today)
+func Write(w io.Writer, snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, today upshot.Date, opt Options) error {
+	body, err := Render(snap, reg, r, today, opt)
 	if err != nil {
 		return err
 	}
@@ -79,7 +88,7 @@ func Write(w io.Writer, snap *upshot.Snapshot, reg *instrument.Registry, r *revi
 // element of class "report". Links between its parts are anchors inside it.
 // Charts and record tables cover r's scope only, so that they never show
 // more than the header says the report is about.
-func Render(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, today upshot.Date) (template.HTML, error) {
+func Render(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, today upshot.Date, opt Options) (template.HTML, error) {
 	in := scoped(snap, r)
 	charts, err := Build(in, reg, AnchorLinks)
 	if err != nil {
@@ -94,8 +103,15 @@ func Render(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, t
 		Groups:   GroupFindings(snap, r, inScopeLinks(in)),
 		Sessions: SessionRows(in),
 	}
+	if opt.SafetyPlan && !snap.SafetyPlan.Empty() {
+		plan := PlanDoc(snap.SafetyPlan)
+		d.Plan = &plan
+	}
 	if r.Safety != nil {
-		d.Safety = SafetyLines(r.Safety.Text)
+		d.Safety = &Notice{Lines: SafetyLines(r.Safety.Text)}
+		if d.Plan != nil {
+			d.Safety.Plan = "#safety-plan"
+		}
 	}
 	d.Therapists = append(d.Therapists, r.Scope.Therapists...)
 	if d.CheckIns, err = CheckInRows(in, reg); err != nil {
@@ -170,7 +186,8 @@ func inScopeLinks(in *upshot.Snapshot) Linker {
 type Document struct {
 	Today      upshot.Date
 	Review     *review.Review
-	Safety     [][]Segment
+	Safety     *Notice
+	Plan       *Plan // only when asked for (Options.SafetyPlan)
 	Charts     *Charts
 	Groups     []SeverityGroup
 	Therapists []review.TherapistRef
@@ -502,26 +519,32 @@ var phoneNumber = regexp.MustCompile(`\+?\d(?:[ -]?\d){2,14}`)
 func SafetyLines(text string) [][]Segment {
 	var out [][]Segment
 	for _, l := range Lines(text) {
-		var line []Segment
-		at := 0
-		for _, m := range phoneNumber.FindAllStringIndex(l, -1) {
-			// Only a number standing on its own: not part of a word or of a
-			// longer run of digits and letters.
-			if m[0] > 0 && isWordByte(l[m[0]-1]) || m[1] < len(l) && isWordByte(l[m[1]]) {
-				continue
-			}
-			digits := strings.Map(func(r rune) rune {
-				if r == '+' || r >= '0' && r <= '9' {
-					return r
-				}
-				return -1
-			}, l[m[0]:m[1]])
-			line = append(line, Segment{Text: l[at:m[0]]}, Segment{Text: l[m[0]:m[1]], Tel: template.URL("tel:" + digits)})
-			at = m[1]
-		}
-		out = append(out, append(line, Segment{Text: l[at:]}))
+		out = append(out, phoneSegments(l))
 	}
 	return out
+}
+
+// phoneSegments makes each phone number standing on its own in one line
+// of text a link that calls it.
+func phoneSegments(l string) []Segment {
+	var line []Segment
+	at := 0
+	for _, m := range phoneNumber.FindAllStringIndex(l, -1) {
+		// Only a number standing on its own: not part of a word or of a
+		// longer run of digits and letters.
+		if m[0] > 0 && isWordByte(l[m[0]-1]) || m[1] < len(l) && isWordByte(l[m[1]]) {
+			continue
+		}
+		digits := strings.Map(func(r rune) rune {
+			if r == '+' || r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, l[m[0]:m[1]])
+		line = append(line, Segment{Text: l[at:m[0]]}, Segment{Text: l[m[0]:m[1]], Tel: template.URL("tel:" + digits)})
+		at = m[1]
+	}
+	return append(line, Segment{Text: l[at:]})
 }
 
 func isWordByte(b byte) bool {
@@ -605,11 +628,74 @@ func FigureHTML(f Figure) (template.HTML, error) {
 	return template.HTML(buf.String()), nil
 }
 
+// Notice is the safety notice as every surface shows it: its lines, and
+// the link to the person's safety plan where the plan can be reached.
+type Notice struct {
+	Lines [][]Segment
+	Plan  template.URL
+}
+
 // SafetyHTML renders the safety notice text (checkin.SafetyNotice) the way
-// every page shows it.
-func SafetyHTML(text string) (template.HTML, error) {
+// every page shows it, with a link to plan (the safety plan's address) when
+// plan is not empty.
+func SafetyHTML(text string, plan template.URL) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, "safety", SafetyLines(text)); err != nil {
+	if err := templates.ExecuteTemplate(&buf, "safety", Notice{Lines: SafetyLines(text), Plan: plan}); err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String()), nil
+}
+
+// Plan is a safety plan as the report and the web app show it.
+type Plan struct {
+	Title    string // its heading: "My safety plan" in the report
+	Empty    bool
+	Sections []PlanSection
+}
+
+// PlanSection is one section with its items; the professionals section
+// also carries the shipped example crisis lines, after the person's own.
+type PlanSection struct {
+	Key, Title, Prompt string
+	Items              [][]Segment
+	Examples           []PlanExample
+	ExamplesNote       string
+}
+
+// PlanExample is a shipped crisis line (internal/guide), its numbers
+// callable with one tap.
+type PlanExample struct {
+	Region, Name string
+	Contact      []Segment
+}
+
+// PlanDoc lays out p (nil reads as empty) for the "safetyPlan" template.
+func PlanDoc(p *upshot.SafetyPlan) Plan {
+	if p == nil {
+		p = &upshot.SafetyPlan{}
+	}
+	out := Plan{Title: "My safety plan", Empty: p.Empty()}
+	for _, s := range upshot.PlanSections {
+		ps := PlanSection{Key: s.Key, Title: s.Title, Prompt: s.Prompt}
+		for _, it := range *s.Items(p) {
+			ps.Items = append(ps.Items, phoneSegments(it))
+		}
+		if s.Key == "professionals" {
+			ex := guide.ExampleCrisisLines()
+			for _, l := range ex.Lines {
+				ps.Examples = append(ps.Examples, PlanExample{Region: l.Region, Name: l.Name, Contact: phoneSegments(l.Contact)})
+			}
+			ps.ExamplesNote = ex.Note
+		}
+		out.Sections = append(out.Sections, ps)
+	}
+	return out
+}
+
+// PlanHTML renders a safety plan as the report shows it.
+func PlanHTML(p Plan) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := templates.ExecuteTemplate(&buf, "safetyPlan", p); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil

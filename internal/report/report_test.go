@@ -31,7 +31,7 @@ func write(t *testing.T, snap *upshot.Snapshot, reg *instrument.Registry) string
 	t.Helper()
 	rv := review.Run(snap, reg, review.Options{Today: today})
 	var buf bytes.Buffer
-	if err := Write(&buf, snap, reg, rv, today); err != nil {
+	if err := Write(&buf, snap, reg, rv, today, Options{}); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
 	return buf.String()
@@ -216,7 +216,7 @@ func TestWriteKeepsToTheReviewScope(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rv := review.Run(snap, reg, tt.opt)
 			var buf bytes.Buffer
-			if err := Write(&buf, snap, reg, rv, today); err != nil {
+			if err := Write(&buf, snap, reg, rv, today, Options{}); err != nil {
 				t.Fatal(err)
 			}
 			out := buf.String()
@@ -265,7 +265,7 @@ func TestWriteShowsTheReviewCost(t *testing.T) {
 	rv.Cost.SinceImprovement = &review.CostSince{Instrument: "phq9", Date: today.AddDays(-10),
 		CostLine: review.CostLine{Sessions: 2, Hours: 1.7, Money: map[string]upshot.Money{"EUR": 16000}}}
 	var buf bytes.Buffer
-	if err := Write(&buf, snap, reg, rv, today); err != nil {
+	if err := Write(&buf, snap, reg, rv, today, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -280,7 +280,7 @@ func TestWriteShowsTheReviewCost(t *testing.T) {
 
 	rv.Cost = review.CostSummary{}
 	buf.Reset()
-	if err := Write(&buf, snap, reg, rv, today); err != nil {
+	if err := Write(&buf, snap, reg, rv, today, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(buf.String(), "Time and money") {
@@ -289,6 +289,41 @@ func TestWriteShowsTheReviewCost(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The safety plan is in the report only when asked for, and then the safety
+// notice links to it; the person's own lines come before the examples.
+func TestReportSafetyPlanIsOptIn(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := demoSnapshot(t, reg)
+	snap.SafetyPlan = &upshot.SafetyPlan{WarningSigns: []string{"I stop <answering>"}, Professionals: []string{"Dr. Berg 0123 456"}}
+	rv := review.Run(snap, reg, review.Options{Today: today})
+	rv.Safety = &review.SafetyNotice{Text: "Call 988"}
+	render := func(opt Options) string {
+		var buf bytes.Buffer
+		if err := Write(&buf, snap, reg, rv, today, opt); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	if out := render(Options{}); strings.Contains(out, "I stop") || strings.Contains(out, "safety-plan") {
+		t.Error("the plan is in a report that did not ask for it")
+	}
+	out := render(Options{SafetyPlan: true})
+	for _, want := range []string{`id="safety-plan"`, "I stop &lt;answering&gt;", `<a href="#safety-plan">Open my safety plan</a>`,
+		`<a href="tel:0123456">0123 456</a>`, "Samaritans", `<a href="tel:116123">116 123</a>`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report with the plan lacks %q", want)
+		}
+	}
+	if own, ex := strings.Index(out, "Dr. Berg"), strings.Index(out, "Samaritans"); ex < own {
+		t.Error("the examples come before the person's own line")
+	}
+	// Asked for but never written: nothing to show, no dangling link.
+	snap.SafetyPlan = nil
+	if out := render(Options{SafetyPlan: true}); strings.Contains(out, "#safety-plan") {
+		t.Error("a link to a plan that is not there")
+	}
+}
 
 // A chart's axis marks a scale's cut-offs as they are published: where a
 // worse band begins on PHQ-9 (10), where a worse band ends on WHO-5 (50 or
@@ -423,8 +458,12 @@ func TestSafetyLinesLinkPhoneNumbers(t *testing.T) {
 			t.Errorf("%q: text %q, links %v, want %v", tt.text, text.String(), tels, tt.tels)
 		}
 	}
-	h, err := SafetyHTML("Call 988\nUpshot is not a crisis service.")
-	if err != nil || !strings.Contains(string(h), `<a href="tel:988">988</a>`) {
+	h, err := SafetyHTML("Call 988\nUpshot is not a crisis service.", "")
+	if err != nil || !strings.Contains(string(h), `<a href="tel:988">988</a>`) || strings.Contains(string(h), "safety plan") {
 		t.Errorf("SafetyHTML = %s, %v", h, err)
+	}
+	h, err = SafetyHTML("Call 988", "/plan")
+	if err != nil || !strings.Contains(string(h), `<a href="/plan">Open my safety plan</a>`) {
+		t.Errorf("SafetyHTML with a plan = %s, %v", h, err)
 	}
 }

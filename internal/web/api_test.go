@@ -479,6 +479,7 @@ func TestAPIOpenAPIDescribesEveryRoute(t *testing.T) {
 		"/checkins": {"get", "post"}, "/checkins/{id}": {"get", "put", "delete"},
 		"/review": {"get"}, "/export": {"get"}, "/openapi.json": {"get"},
 		"/settings": {"get"}, "/settings/{name}": {"put", "delete"}, "/instruments": {"get"},
+		"/plan": {"get", "put"},
 	}
 	for path, methods := range want {
 		for _, m := range methods {

@@ -327,7 +327,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	ctx := newBrowser(t, a, 1100, 900)
 	pages := []string{"/", "/sessions", "/sessions/new", "/sessions/1", "/sessions/1/edit", "/sessions/1/delete",
 		"/checkins", "/checkin/phq9", "/checkin/who5", "/checkins/1", "/therapists", "/therapists/new", "/therapists/1/edit",
-		"/goals", "/goals/new", "/goals/1/edit", "/settings", "/review", "/report"}
+		"/goals", "/goals/new", "/goals/1/edit", "/settings", "/review", "/report", "/report?plan=1", "/plan"}
 	check := func(p string) []axeViolation {
 		// Evaluated through DevTools, so the page's Content-Security-Policy
 		// (no inline or injected script) still holds for the page itself.
@@ -357,7 +357,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	// sent back with an error.
 	result := a.postCheckin("phq9", "2025-06-16", 0, 0, 0, 0, 0, 0, 0, 0, 1)
 	pages = append(pages, result, "/", "/therapists/new#invalid")
-	phone := []string{"/", "/sessions/new", "/checkin/phq9", "/review", "/report", "/checkins", "/sessions", "/sessions/1", "/goals", "/therapists", "/settings"}
+	phone := []string{"/", "/sessions/new", "/checkin/phq9", "/review", "/report", "/checkins", "/sessions", "/sessions/1", "/goals", "/therapists", "/settings", "/plan"}
 	for _, screen := range []struct {
 		width, height int64
 		paths         []string

@@ -41,7 +41,7 @@ func (s *Server) checkinList(w http.ResponseWriter, r *http.Request) {
 	}
 	d := checkinListData{Results: results}
 	if notice := latestSafetyNotice(results, s.today()); notice != "" {
-		if d.Safety, err = report.SafetyHTML(notice); err != nil {
+		if d.Safety, err = report.SafetyHTML(notice, planPath); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -166,7 +166,7 @@ func (s *Server) checkinShow(w http.ResponseWriter, r *http.Request) {
 	}
 	v := checkinView{Result: res, Def: def, Baseline: res.BaselineText(), Previous: res.PreviousText(), Recovery: res.RecoveryText()}
 	if res.SafetyNotice != "" {
-		if v.Safety, err = report.SafetyHTML(res.SafetyNotice); err != nil {
+		if v.Safety, err = report.SafetyHTML(res.SafetyNotice, planPath); err != nil {
 			s.fail(w, r, err)
 			return
 		}

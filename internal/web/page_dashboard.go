@@ -131,7 +131,7 @@ func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today 
 	}
 	d.Review = review.Run(snap, s.reg, review.Options{Today: today})
 	if d.Review.Safety != nil {
-		if d.Safety, err = report.SafetyHTML(d.Review.Safety.Text); err != nil {
+		if d.Safety, err = report.SafetyHTML(d.Review.Safety.Text, planPath); err != nil {
 			return nil, err
 		}
 	}
@@ -201,4 +201,5 @@ var flashes = map[string]string{
 	"goal-saved":        "Goal saved.",
 	"goal-deleted":      "Goal deleted.",
 	"settings-saved":    "Settings saved.",
+	"plan-saved":        "Your safety plan is saved.",
 }

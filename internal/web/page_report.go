@@ -19,12 +19,16 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	body, err := report.Render(snap, s.reg, rv, s.today())
+	opt := reportOptions(r)
+	body, err := report.Render(snap, s.reg, rv, s.today(), opt)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	q := url.Values{}
+	if opt.SafetyPlan {
+		q.Set("plan", "1")
+	}
 	if rv.Scope.TherapistID != 0 {
 		q.Set("therapist", strconv.FormatInt(rv.Scope.TherapistID, 10))
 	}
@@ -38,7 +42,9 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "report", page{Title: "Report", Nav: "report", Data: struct {
 		Body     template.HTML
 		Download template.URL
-	}{body, template.URL(download)}})
+		Options  report.Options
+		Scope    url.Values // the scope to keep when options change
+	}{body, template.URL(download), opt, scopeOnly(q)}})
 }
 
 // reportDownload sends the self-contained report file, the same as
@@ -50,7 +56,7 @@ func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := report.Write(&buf, snap, s.reg, rv, s.today()); err != nil {
+	if err := report.Write(&buf, snap, s.reg, rv, s.today(), reportOptions(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -61,4 +67,21 @@ func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) {
 	// them if it were opened from here, so it gets a policy of its own.
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 	w.Write(buf.Bytes())
+}
+
+// reportOptions reads the report's opt-in parts from the query: plan=1
+// includes the safety plan. Anything else leaves a part out.
+func reportOptions(r *http.Request) report.Options {
+	return report.Options{SafetyPlan: r.URL.Query().Get("plan") == "1"}
+}
+
+// scopeOnly keeps the review scope of a report query (therapist, since).
+func scopeOnly(q url.Values) url.Values {
+	out := url.Values{}
+	for _, k := range []string{"therapist", "since"} {
+		if v := q.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return out
 }

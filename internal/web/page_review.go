@@ -57,7 +57,7 @@ func (s *Server) fillReview(d *reviewData, snap *upshot.Snapshot) error {
 	var err error
 	d.Headline = report.HeadlineOf(d.Review)
 	if d.Review.Safety != nil {
-		if d.Safety, err = report.SafetyHTML(d.Review.Safety.Text); err != nil {
+		if d.Safety, err = report.SafetyHTML(d.Review.Safety.Text, planPath); err != nil {
 			return err
 		}
 	}

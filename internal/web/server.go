@@ -194,6 +194,9 @@ func (s *Server) routes(mux *router) {
 	mux.HandleFunc("POST /settings", s.settingsSave)
 	mux.HandleFunc("POST /settings/{name}/reset", s.settingReset)
 
+	mux.HandleFunc("GET /plan", s.planPage)
+	mux.HandleFunc("POST /plan", s.planSave)
+
 	mux.HandleFunc("GET /review", s.reviewPage)
 	mux.HandleFunc("GET /report", s.reportPage)
 	mux.HandleFunc("GET /report/download", s.reportDownload)
@@ -243,6 +246,9 @@ func (s *Server) routes(mux *router) {
 	api("GET /api/v1/settings", s.apiSettingList)
 	api("PUT /api/v1/settings/{name}", s.apiSettingSet)
 	api("DELETE /api/v1/settings/{name}", s.apiSettingUnset)
+
+	api("GET /api/v1/plan", s.apiPlanGet)
+	api("PUT /api/v1/plan", s.apiPlanPut)
 
 	api("GET /api/v1/instruments", s.apiInstrumentList)
 	api("GET /api/v1/review", s.apiReview)

@@ -21,7 +21,7 @@ var templateFS embed.FS
 // when one is missing, so a typo stops the server at start, not a person at
 // the moment they try to log a session.
 var viewNames = []string{
-	"dashboard", "error", "confirm_delete",
+	"dashboard", "error", "confirm_delete", "plan",
 	"session_form", "sessions", "session",
 	"checkins", "checkin_form", "checkin",
 	"therapists", "therapist_form",
@@ -43,7 +43,7 @@ func parseViews(static *assets) (*views, error) {
 			}
 			return report.FigureHTML(*f)
 		},
-		"safetyNotice": report.SafetyHTML,
+		"safetyNotice": func(text string) (template.HTML, error) { return report.SafetyHTML(text, planPath) },
 		"findings":     report.FindingsHTML,
 		"deref": func(p *int) string {
 			if p == nil {
