@@ -124,7 +124,10 @@ func TestDecodeRefusesBrokenFiles(t *testing.T) {
 		{"wrong format", edit(t, func(m map[string]any) { m["format"] = "daylio" }), "format", []string{"not an Upshot export"}},
 		{"wrong version", edit(t, func(m map[string]any) { m["version"] = 3 }), "version", []string{"version 3"}},
 		{"version 0", edit(t, func(m map[string]any) { m["version"] = 0 }), "version", []string{"version 0", "versions 1 to 2"}},
-		{"safety plan in a version 1 file", edit(t, func(m map[string]any) { m["version"] = 1; m["safety_plan"] = map[string]any{"reasons_to_live": []any{"x"}} }), "safety_plan", []string{"needs export version 2"}},
+		{"safety plan in a version 1 file", edit(t, func(m map[string]any) {
+			m["version"] = 1
+			m["safety_plan"] = map[string]any{"reasons_to_live": []any{"x"}}
+		}), "safety_plan", []string{"needs export version 2"}},
 		{"blank plan item", edit(t, func(m map[string]any) { m["safety_plan"] = map[string]any{"coping_steps": []any{" "}} }), "safety_plan.coping_steps[0]", []string{"coping_steps[0] is empty"}},
 		{"unknown top-level field", edit(t, func(m map[string]any) { m["extra"] = 1 }), "export", []string{`unknown field "extra"`}},
 		{"unknown field in a session", edit(t, func(m map[string]any) { item(m, "sessions", 1)["mood"] = 3 }),

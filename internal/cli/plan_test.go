@@ -84,4 +84,3 @@ func TestSafetyPlan(t *testing.T) {
 		}
 	})
 }
-
