@@ -305,7 +305,7 @@ func TestReportSafetyPlanIsOptIn(t *testing.T) {
 		}
 		return buf.String()
 	}
-	if out := render(Options{}); strings.Contains(out, "I stop") || strings.Contains(out, "safety-plan") {
+	if out := render(Options{}); strings.Contains(out, "I stop") || strings.Contains(out, `id="safety-plan"`) {
 		t.Error("the plan is in a report that did not ask for it")
 	}
 	out := render(Options{SafetyPlan: true})
