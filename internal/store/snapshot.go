@@ -180,7 +180,7 @@ func (db *DB) importInto(ctx context.Context, t *tx, owner upshot.OwnerID, s *up
 			return err
 		}
 	}
-		// New records continue after the imported ids; a counter already past
+	// New records continue after the imported ids; a counter already past
 	// them (records made and deleted before) keeps its place, so no id
 	// is ever handed out twice.
 	for kind, id := range maxIDs {
