@@ -64,6 +64,7 @@ func Build(today upshot.Date, reg *instrument.Registry) (*upshot.Snapshot, error
 	}
 	snap.CheckIns = checkins
 	snap.Definitions = defs
+	snap.SafetyPlan = safetyPlan(latest.AddDays(-90))
 	// Validate also puts sets into their canonical order, so the document is
 	// exactly what an export of the imported demo would write.
 	if err := snap.Validate(today); err != nil {
@@ -169,5 +170,21 @@ func sortCheckIns(cs []*upshot.CheckIn, order []string) {
 	})
 	for i, c := range cs {
 		c.ID = int64(i + 1)
+	}
+}
+
+// safetyPlan is the plan the demo person wrote with their second therapist
+// on a calmer day: short, concrete, in their own words. The numbers are
+// fictional (Ofcom's drama ranges) except the Samaritans'.
+func safetyPlan(written upshot.Date) *upshot.SafetyPlan {
+	return &upshot.SafetyPlan{
+		WarningSigns:      []string{"I stop answering messages", "Lying awake going over work again and again", "Thinking nobody would notice if I was gone"},
+		CopingSteps:       []string{"Walk round the park, phone left at home", "Cold water on my face, then slow breathing", "Put on the calm playlist"},
+		PeoplePlaces:      []string{"The café on Mill Road", "Climbing night with my friend Kit on Thursdays"},
+		AskForHelp:        []string{"My sister Jo, 07700 900123", "Kit, 07700 900456"},
+		Professionals:     []string{"Sam Rivera (therapist), 020 7946 0958, weekdays", "My GP surgery, 020 7946 0321", "Samaritans, 116 123"},
+		SaferSurroundings: []string{"Jo keeps the spare packets of pills", "No drinking alone on bad evenings"},
+		ReasonsToLive:     []string{"Jo and my niece Mia", "The trip to the coast in May", "Getting back to climbing"},
+		Meta:              upshot.Meta{Version: 1, CreatedAt: noon(written), UpdatedAt: noon(written)},
 	}
 }
