@@ -1,0 +1,51 @@
+package web
+
+import (
+	"context"
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// reportPagesBefore is what the demo report printed to before issue 16: 21
+// A4 pages.
+const reportPagesBefore = 21
+
+var pdfPage = regexp.MustCompile(`/Type\s*/Page\b[^s]`)
+
+// The demo report prints in Chromium on at most 10 A4 pages. The picture of
+// the first page is kept when UPSHOT_REPORT_PNG names a file.
+func TestBrowserReportPrints(t *testing.T) {
+	a := newApp(t, "sqlite")
+	a.loadDemo()
+	ctx := newBrowser(t, a, 1280, 900)
+	do(t, ctx, "report", chromedp.Navigate(a.ts.URL+"/report"), chromedp.WaitVisible(chromedp.ID("findings-title")))
+	pdf := run(t, ctx, "print to PDF", chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPreferCSSPageSize()))
+	n := len(pdfPage.FindAll(pdf, -1))
+	t.Logf("the demo report prints on %d A4 pages (%d before issue 16)", n, reportPagesBefore)
+	if n == 0 || n > 10 {
+		t.Errorf("the demo report prints on %d A4 pages, want 1 to 10", n)
+	}
+	if out := os.Getenv("UPSHOT_REPORT_PDF"); out != "" {
+		if err := os.WriteFile(out, pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// UPSHOT_REPORT_PNG=FILE keeps a picture of the first printed page: the
+	// print styles at the width of A4 inside its margins.
+	if out := os.Getenv("UPSHOT_REPORT_PNG"); out != "" {
+		printMedia := chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+			return chromedp.Void{}, err
+		})
+		do(t, ctx, "print media", chromedp.EmulateViewport(703, 1032), printMedia)
+		png := run(t, ctx, "first page", chromedp.CaptureScreenshot())
+		if err := os.WriteFile(out, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
