@@ -113,7 +113,7 @@ func Backup(ctx context.Context, db *store.DB, w io.Writer, opt Options) error {
 	}
 	defer os.RemoveAll(dir)
 
-	created := time.Now().UTC().Truncate(time.Microsecond)
+	created := db.Clock()().UTC().Truncate(time.Microsecond)
 	path := filepath.Join(dir, "payload")
 	var kind string
 	switch db.Dialect() {

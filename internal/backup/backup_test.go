@@ -183,7 +183,7 @@ func testRoundTrip(t *testing.T, from, to string, encrypted bool) {
 		t.Fatal("an encrypted backup shows plain text")
 	}
 
-	info, err := Verify(ctx, bytes.NewReader(file), passphrase, t.TempDir())
+	info, err := Verify(ctx, bytes.NewReader(file), passphrase, t.TempDir(), time.Now)
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
@@ -456,7 +456,7 @@ func testRefused(t *testing.T, backend string) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			_, err := Verify(ctx, bytes.NewReader(tt.file), tt.passphrase, t.TempDir())
+			_, err := Verify(ctx, bytes.NewReader(tt.file), tt.passphrase, t.TempDir(), time.Now)
 			check := func(op string, err error) {
 				t.Helper()
 				if upshot.ErrorCode(err) != upshot.EINVALID {
@@ -648,7 +648,7 @@ func TestRefusedPayloads(t *testing.T) {
 				dst := storetest.Open(t, "sqlite")
 				before := state(t, dst)
 				if op == "Verify" {
-					_, err = Verify(ctx, bytes.NewReader(file), "", t.TempDir())
+					_, err = Verify(ctx, bytes.NewReader(file), "", t.TempDir(), time.Now)
 				} else {
 					_, err = Restore(ctx, bytes.NewReader(file), "", t.TempDir(), dst)
 				}
@@ -691,7 +691,7 @@ func TestArmored(t *testing.T) {
 	if enc, _, _ := Encrypted(bytes.NewReader(file.Bytes())); !enc {
 		t.Fatal("Encrypted = false for an armored age file")
 	}
-	if _, err := Verify(ctx, bytes.NewReader(file.Bytes()), "wrong", t.TempDir()); upshot.ErrorField(err) != "passphrase" {
+	if _, err := Verify(ctx, bytes.NewReader(file.Bytes()), "wrong", t.TempDir(), time.Now); upshot.ErrorField(err) != "passphrase" {
 		t.Fatalf("Verify with a wrong passphrase: %v", err)
 	}
 	dst := storetest.Open(t, "sqlite")
@@ -761,4 +761,37 @@ func tableRows(t *testing.T, db *store.DB) map[string]int {
 		counts[table] = n
 	}
 	return counts
+}
+
+// Backup, Verify and Restore read the time from the clock they are given
+// (the store's, or Verify's argument), never the wall clock: the backup is
+// stamped with it, and a record dated more than a day after it is refused.
+func TestBackupUsesTheGivenClock(t *testing.T) {
+	ctx := context.Background()
+	taken := time.Date(2031, 5, 4, 10, 0, 0, 0, time.UTC)
+	src := storetest.Open(t, "sqlite")
+	src.Now = func() time.Time { return taken }
+	th := &upshot.Therapist{Name: "Dr. A"}
+	if err := src.CreateTherapist(ctx, upshot.DefaultOwner, th); err != nil {
+		t.Fatal(err)
+	}
+	s := &upshot.Session{TherapistID: th.ID, Date: upshot.DateOf(taken)}
+	if err := src.CreateSession(ctx, upshot.DefaultOwner, s); err != nil {
+		t.Fatal(err)
+	}
+	file := takeBackup(t, src, "")
+
+	info, err := Verify(ctx, bytes.NewReader(file), "", t.TempDir(), src.Now)
+	if err != nil || !info.CreatedAt.Equal(taken) {
+		t.Fatalf("Verify on the backup's own clock: %+v, %v; want it created at %v", info, err, taken)
+	}
+	twoDaysEarlier := func() time.Time { return taken.AddDate(0, 0, -2) }
+	if _, err := Verify(ctx, bytes.NewReader(file), "", t.TempDir(), twoDaysEarlier); upshot.ErrorCode(err) != upshot.EINVALID {
+		t.Errorf("Verify two days before the session: %v; want it refused as dated in the future", err)
+	}
+	dst := storetest.Open(t, "sqlite")
+	dst.Now = twoDaysEarlier
+	if _, err := Restore(ctx, bytes.NewReader(file), "", t.TempDir(), dst); upshot.ErrorCode(err) != upshot.EINVALID {
+		t.Errorf("Restore two days before the session: %v; want it refused as dated in the future", err)
+	}
 }

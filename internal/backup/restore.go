@@ -22,7 +22,7 @@ import (
 //
 // Its working copy goes into work, as for Verify.
 func Restore(ctx context.Context, r io.Reader, passphrase, work string, dst *store.DB) (Info, error) {
-	v, err := open(ctx, r, passphrase, work)
+	v, err := open(ctx, r, passphrase, work, dst.Clock())
 	if err != nil {
 		return Info{}, refused(err)
 	}

@@ -58,9 +58,10 @@ func isAge(head []byte) bool {
 //
 // The payload is copied into a private directory made in work (the
 // database's own directory, see Options.WorkDir) and removed before Verify
-// returns.
-func Verify(ctx context.Context, r io.Reader, passphrase, work string) (Info, error) {
-	v, err := open(ctx, r, passphrase, work)
+// returns. now is the clock record dates are checked against (the store's,
+// or time.Now).
+func Verify(ctx context.Context, r io.Reader, passphrase, work string, now upshot.Clock) (Info, error) {
+	v, err := open(ctx, r, passphrase, work, now)
 	if err != nil {
 		return Info{}, err
 	}
@@ -81,6 +82,10 @@ type verified struct {
 	dir  string
 	path string    // the payload
 	copy *store.DB // KindSQLite: the copy, opened (and migrated) by the store
+	// latest bounds record dates: a day past today on the caller's clock,
+	// because a backup taken late in the evening east of here may hold a
+	// session dated "tomorrow".
+	latest upshot.Date
 }
 
 // owner is one person read from a backup, checked like an import.
@@ -121,7 +126,7 @@ func notBackup(format string, args ...any) error {
 // open decrypts, reads the manifest, copies the payload to a private
 // temporary file checking size and hash, and for a SQLite payload checks its
 // integrity and schema.
-func open(ctx context.Context, r io.Reader, passphrase, work string) (_ *verified, err error) {
+func open(ctx context.Context, r io.Reader, passphrase, work string, now upshot.Clock) (_ *verified, err error) {
 	br := bufio.NewReader(r)
 	head, err := br.Peek(len(armor.Header))
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -150,7 +155,8 @@ func open(ctx context.Context, r io.Reader, passphrase, work string) (_ *verifie
 	if err != nil {
 		return nil, err
 	}
-	v := &verified{info: Info{Kind: m.Kind, Encrypted: encrypted, CreatedAt: m.CreatedAt}, dir: dir, path: filepath.Join(dir, "payload")}
+	v := &verified{info: Info{Kind: m.Kind, Encrypted: encrypted, CreatedAt: m.CreatedAt}, dir: dir, path: filepath.Join(dir, "payload"),
+		latest: upshot.DateOf(now()).AddDays(1)}
 	defer func() {
 		if err != nil {
 			v.close()
@@ -314,10 +320,6 @@ func openCopy(ctx context.Context, path string) (*store.DB, error) {
 	return db, nil
 }
 
-// today bounds record dates in a backup. A day ahead, because a backup taken
-// late in the evening east of here may hold a session dated "tomorrow".
-func today() upshot.Date { return upshot.Today().AddDays(1) }
-
 // each reads the people in the backup in id order, checking each one as an
 // import does (archive.Decode: shape, every record, references, answers
 // against their definitions), and calls fn. Only one person is in memory at a
@@ -336,7 +338,7 @@ func (v *verified) each(ctx context.Context, fn func(*owner) error) error {
 		if err := store.CheckCounters(o.user.ID, o.counters); err != nil {
 			return err
 		}
-		snap, err := archive.Decode(bytes.NewReader(raw), reg, today())
+		snap, err := archive.Decode(bytes.NewReader(raw), reg, v.latest)
 		if err != nil {
 			return upshot.Invalid(upshot.ErrorField(err), "user %d: %s", o.user.ID, upshot.ErrorMessage(err))
 		}

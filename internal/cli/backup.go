@@ -90,7 +90,7 @@ format version, passphrase) without restoring it.`,
 			}
 			var pass string
 			info, err := a.withBackupFile(verify, &pass, func(r io.Reader) (backup.Info, error) {
-				return backup.Verify(a.ctx, r, pass, work)
+				return backup.Verify(a.ctx, r, pass, work, a.sys.Now)
 			})
 			if err != nil {
 				return err
@@ -152,7 +152,7 @@ non-empty database is refused and nothing is written.`,
 			}
 			var pass string // asked once, used for both reads
 			if _, err := a.withBackupFile(args[0], &pass, func(r io.Reader) (backup.Info, error) {
-				return backup.Verify(a.ctx, r, pass, work)
+				return backup.Verify(a.ctx, r, pass, work, a.sys.Now)
 			}); err != nil {
 				return err
 			}

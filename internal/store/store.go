@@ -360,20 +360,21 @@ const timestampLayout = "2006-01-02T15:04:05.000000Z"
 // now is the current time as stored: UTC, truncated to microseconds, so a
 // value handed back to the caller equals the one read later.
 func (db *DB) now() time.Time {
-	clock := db.Now
-	if clock == nil {
-		clock = time.Now
-	}
-	return clock().UTC().Truncate(time.Microsecond)
+	return db.Clock()().UTC().Truncate(time.Microsecond)
 }
 
 // today is the person's current calendar day, which bounds dates.
 func (db *DB) today() upshot.Date {
-	clock := db.Now
-	if clock == nil {
-		clock = time.Now
+	return upshot.DateOf(db.Clock()())
+}
+
+// Clock is the clock the store stamps and bounds records with: Now, or
+// time.Now when Now is nil.
+func (db *DB) Clock() upshot.Clock {
+	if db.Now == nil {
+		return time.Now
 	}
-	return upshot.DateOf(clock())
+	return db.Now
 }
 
 func formatTime(t time.Time) string {
