@@ -20,11 +20,9 @@ func ParseAnswers(d *Definition, s string) ([]*int, error) {
 		return nil, upshot.Invalid("answers", "no answers given: %s has %d items, give one answer per item separated by commas (for example %s)", d.ID, len(d.Items), example(d))
 	}
 	parts := strings.Split(s, ",")
-	for _, p := range parts {
-		if len(strings.Fields(p)) > 1 {
-			// "1 2 0 1": the way people list numbers, but not the way asked.
-			return nil, upshot.Invalid("answers", "separate answers with commas: %s", strings.Join(strings.Fields(strings.ReplaceAll(s, ",", " ")), ","))
-		}
+	if fields := strings.Fields(s); len(parts) == 1 && len(fields) > 1 {
+		// "1 2 0 1": the way people list numbers, but not the way asked.
+		return nil, upshot.Invalid("answers", "separate answers with commas: %s", strings.Join(fields, ","))
 	}
 	if len(parts) != len(d.Items) {
 		return nil, countError(d, len(parts))

@@ -46,6 +46,7 @@ func TestParseAnswers(t *testing.T) {
 		{"phq9", "1,x,0,1,1,0,0,1,0", "item 2", `item 2 must be a whole number, got "x"`},
 		{"phq9", "1,1.5,0,1,1,0,0,1,0", "item 2", `item 2 must be a whole number, got "1.5"`},
 		{"phq9", "1,1 1,0,1,1,0,0,1,0", "item 2", `item 2 must be a whole number, got "1 1"`},
+		{"phq9", " 1 2 0 1 1 0 0 1 0 ", "answers", "separate answers with commas: 1,2,0,1,1,0,0,1,0"},
 		{"phq9", "99999999999999999999,0,0,0,0,0,0,0,0", "item 1", "item 1 must be one of 0, 1, 2, 3, got 99999999999999999999"},
 		{"phq9", "1,2,0,,1,0,0,1,0", "answers", "phq9 needs every item answered; item 4 left blank"},
 		{"who5", "6,0,0,0,0", "item 1", "item 1 must be one of 0, 1, 2, 3, 4, 5, got 6"},
