@@ -130,17 +130,18 @@ func Backup(ctx context.Context, db *store.DB, w io.Writer, opt Options) error {
 		return err
 	}
 
-	f, err := os.Open(path)
+	file, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	defer f.Close()
+	defer file.Close()
+	f := ctxFile{ctx, file}
 	h := sha256.New()
 	size, err := io.Copy(h, f)
 	if err != nil {
 		return fmt.Errorf("backup: read the copy: %w", err)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	if _, err := file.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	head, err := json.Marshal(manifest{
@@ -170,6 +171,9 @@ func Backup(ctx context.Context, db *store.DB, w io.Writer, opt Options) error {
 	// The manifest promised size bytes with that hash; anything else would
 	// make a file that fails its own verification.
 	if n, err := io.Copy(out, f); err != nil || n != size {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("backup: write: %d of %d bytes: %v", n, size, err)
 	}
 	if enc != nil {
@@ -180,6 +184,20 @@ func Backup(ctx context.Context, db *store.DB, w io.Writer, opt Options) error {
 		}
 	}
 	return nil
+}
+
+// ctxFile reads the working copy until ctx ends: hashing and writing a large
+// database take long enough that Ctrl-C must be able to stop them.
+type ctxFile struct {
+	ctx context.Context
+	f   *os.File
+}
+
+func (c ctxFile) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.f.Read(p)
 }
 
 // copySQLite makes the consistent online copy (store.BackupSQLite), then

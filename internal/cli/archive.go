@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -84,7 +83,7 @@ whole, with a message saying where. FILE "-" reads standard input.`,
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			var r io.Reader = a.stdin
 			if args[0] != "-" {
-				f, err := os.Open(args[0])
+				f, err := openFile(a.ctx, args[0])
 				if errors.Is(err, fs.ErrNotExist) {
 					return upshot.Invalid("FILE", "no file %s", args[0])
 				}
@@ -94,9 +93,12 @@ whole, with a message saying where. FILE "-" reads standard input.`,
 				defer f.Close()
 				r = f
 			}
+			// A FIFO or a pipe that never ends must not outlast Ctrl-C.
+			in := cancelable(a.ctx, r)
+			defer in.Close()
 			// Only the built-ins guard the file: a person's custom
 			// definitions travel inside it with their check-ins.
-			s, err := archive.Decode(r, instrument.Builtin(), a.today())
+			s, err := archive.Decode(in, instrument.Builtin(), a.today())
 			if err != nil {
 				return err
 			}

@@ -174,7 +174,7 @@ non-empty database is refused and nothing is written.`,
 // withBackupFile opens a backup, asks for the passphrase into *pass when it
 // is encrypted and *pass is still empty, and hands the stream to fn.
 func (a *app) withBackupFile(path string, pass *string, fn func(io.Reader) (backup.Info, error)) (backup.Info, error) {
-	f, err := os.Open(path)
+	f, err := openFile(a.ctx, path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return backup.Info{}, upshot.Invalid("FILE", "no file %s", path)
 	}
@@ -183,7 +183,9 @@ func (a *app) withBackupFile(path string, pass *string, fn func(io.Reader) (back
 	}
 	defer f.Close()
 	a.makePrivate(f, path)
-	enc, r, err := backup.Encrypted(f)
+	in := cancelable(a.ctx, f)
+	defer in.Close()
+	enc, r, err := backup.Encrypted(in)
 	if err != nil {
 		return backup.Info{}, err
 	}

@@ -59,7 +59,11 @@ func Run(ctx context.Context, sys System, args []string, stdin io.Reader, stdout
 	if cerr := a.close(); err == nil && cerr != nil {
 		err = cerr
 	}
-	if err != nil && !a.ran {
+	if err != nil && ctx.Err() != nil {
+		// Interrupted (Ctrl-C, SIGTERM): whatever a driver or reader made of
+		// the cancellation, that is what happened.
+		err = ctx.Err()
+	} else if err != nil && !a.ran {
 		// Cobra failed before any command ran: an unknown command or flag, a
 		// missing argument. That is a usage error, whatever its Go type.
 		err = usageError{err: err, cmd: cmd}
