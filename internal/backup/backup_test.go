@@ -17,6 +17,7 @@ import (
 	"filippo.io/age"
 	"filippo.io/age/armor"
 
+	"github.com/upshot-app/upshot/internal/auth"
 	"github.com/upshot-app/upshot/internal/demo"
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/store"
@@ -46,8 +47,17 @@ func fill(t *testing.T, db *store.DB) {
 	if err := db.Import(ctx, upshot.DefaultOwner, snap); err != nil {
 		t.Fatalf("import demo: %v", err)
 	}
-	sam, err := db.CreateUser(ctx, "sam")
+	// An account with a password, disabled: the backup carries the login,
+	// the hash and the state, or state() below tells.
+	hash, err := auth.HashPassword("tulip ferry cobalt")
 	if err != nil {
+		t.Fatal(err)
+	}
+	sam, err := db.CreateAccount(ctx, "sam", hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetDisabled(ctx, sam, true); err != nil {
 		t.Fatal(err)
 	}
 	th := &upshot.Therapist{Name: "Dr <b>Lee</b>", Currency: "EUR"}

@@ -637,8 +637,8 @@ func (db *DB) ensureDefaultOwner(ctx context.Context) error {
 		return nil
 	}
 	return db.writeAll(ctx, func(t *tx) error {
-		if _, err := t.exec(ctx, `INSERT INTO users (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-			int64(upshot.DefaultOwner), "me", formatTime(db.now())); err != nil {
+		if _, err := t.exec(ctx, `INSERT INTO users (id, name, created_at, login) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+			int64(upshot.DefaultOwner), "me", formatTime(db.now()), upshot.LocalLogin); err != nil {
 			return err
 		}
 		return insertCounters(ctx, t, upshot.DefaultOwner)

@@ -125,6 +125,11 @@ func testUpgradeFrom(t *testing.T, name string) {
 			t.Fatalf("owner %d's revision after the upgrade = %d, want %d", o.owner, got, want)
 		}
 	}
+	// Schema 4 made the person of a local install the account 'local',
+	// without a password: the server stays behind the launch token.
+	if a, err := db.AccountByID(ctx, upshot.DefaultOwner); err != nil || a.Login != upshot.LocalLogin || a.HasPassword {
+		t.Fatalf("user 1 after the upgrade = %+v, %v; want the local account without a password", a, err)
+	}
 	// Counters survived too: the deleted therapist's id is not handed out again.
 	was := revision(t, db, upshot.DefaultOwner)
 	th := &upshot.Therapist{Name: "after the upgrade"}

@@ -32,6 +32,13 @@ type Owner struct {
 	ID        int64  `json:"id"`
 	Name      string `json:"name"`
 	CreatedAt string `json:"created_at"` // the stored timestamp text, kept byte for byte
+	// The account (schema 4): absent in older backups. A restored account
+	// signs in with the password it had; the hash is as secret as the
+	// records beside it in the backup.
+	Login             string `json:"login,omitempty"`
+	PasswordHash      string `json:"password_hash,omitempty"`
+	PasswordChangedAt string `json:"password_changed_at,omitempty"`
+	DisabledAt        string `json:"disabled_at,omitempty"`
 }
 
 // Check refuses an owner that could not have come from a store.
@@ -47,6 +54,21 @@ func (o Owner) Check() error {
 	}
 	if _, err := time.Parse(timestampLayout, o.CreatedAt); err != nil {
 		return upshot.Invalid("users", "user %d: created_at %q is not a stored time", o.ID, o.CreatedAt)
+	}
+	if o.Login != "" {
+		if err := upshot.CheckLogin("login", o.Login); err != nil {
+			return upshot.Invalid("users", "user %d: %s", o.ID, upshot.ErrorMessage(err))
+		}
+	}
+	// The hash is checked for its form only (it is verified at sign-in):
+	// an argon2id PHC string of a sane length.
+	if o.PasswordHash != "" && (!strings.HasPrefix(o.PasswordHash, "$argon2id$") || len(o.PasswordHash) > 256) {
+		return upshot.Invalid("users", "user %d: password_hash is not an argon2id hash", o.ID)
+	}
+	for name, v := range map[string]string{"password_changed_at": o.PasswordChangedAt, "disabled_at": o.DisabledAt} {
+		if _, err := time.Parse(timestampLayout, v); v != "" && err != nil {
+			return upshot.Invalid("users", "user %d: %s %q is not a stored time", o.ID, name, v)
+		}
 	}
 	return nil
 }
@@ -69,16 +91,18 @@ func CheckCounters(owner int64, counters map[string]int64) error {
 func (db *DB) Owners(ctx context.Context) ([]Owner, error) {
 	var owners []Owner
 	err := db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT id, name, created_at FROM users ORDER BY id`)
+		rows, err := t.query(ctx, `SELECT id, name, created_at, login, password_hash, password_changed_at, disabled_at FROM users ORDER BY id`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var o Owner
-			if err := rows.Scan(&o.ID, &o.Name, &o.CreatedAt); err != nil {
+			var login, hash, changed, disabled sql.NullString
+			if err := rows.Scan(&o.ID, &o.Name, &o.CreatedAt, &login, &hash, &changed, &disabled); err != nil {
 				return err
 			}
+			o.Login, o.PasswordHash, o.PasswordChangedAt, o.DisabledAt = login.String, hash.String, changed.String, disabled.String
 			owners = append(owners, o)
 		}
 		return rows.Err()
@@ -177,14 +201,19 @@ func (db *DB) Restore(ctx context.Context, load func(put func(Person) error) err
 				return err
 			}
 			owner := upshot.OwnerID(p.Owner.ID)
-			res, err := t.exec(ctx, `UPDATE users SET name = ?, created_at = ? WHERE id = ?`, p.Owner.Name, p.Owner.CreatedAt, p.Owner.ID)
+			// A backup from before accounts has no login: user 1 stays
+			// the local account.
+			o := p.Owner
+			res, err := t.exec(ctx, `UPDATE users SET name = ?, created_at = ?, login = COALESCE(?, login), password_hash = ?, password_changed_at = ?, disabled_at = ? WHERE id = ?`,
+				o.Name, o.CreatedAt, nullable(o.Login), nullable(o.PasswordHash), nullable(o.PasswordChangedAt), nullable(o.DisabledAt), o.ID)
 			if err != nil {
 				return err
 			}
 			if n, err := res.RowsAffected(); err != nil {
 				return err
 			} else if n == 0 {
-				if _, err := t.exec(ctx, `INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)`, p.Owner.ID, p.Owner.Name, p.Owner.CreatedAt); err != nil {
+				if _, err := t.exec(ctx, `INSERT INTO users (id, name, created_at, login, password_hash, password_changed_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+					o.ID, o.Name, o.CreatedAt, nullable(o.Login), nullable(o.PasswordHash), nullable(o.PasswordChangedAt), nullable(o.DisabledAt)); err != nil {
 					return err
 				}
 				inserted = true

@@ -1,0 +1,249 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/huh"
+	"github.com/spf13/cobra"
+
+	usecase "github.com/upshot-app/upshot/internal/app"
+	"github.com/upshot-app/upshot/internal/auth"
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// The user commands manage accounts on the server's own machine: whoever can
+// open the database is its administrator. They never show or take anyone's
+// records, and a password never travels as an argument (other users see a
+// process's arguments), only through a terminal prompt or standard input.
+
+func (a *app) userCommand() *cobra.Command {
+	return group("user", "Manage the accounts that may sign in to 'upshot serve'",
+		a.userAdd(), a.userList(), a.userPasswd(), a.userDisable(), a.userEnable(), a.userDelete())
+}
+
+// newPassword reads a new password: the first line of standard input with
+// --password-stdin, else asked twice on the terminal. It is checked
+// (auth.CheckPassword) either way.
+func (a *app) newPassword(fromStdin bool) (string, error) {
+	if fromStdin {
+		// One line, at most a little more than the longest password: a
+		// file piped in by mistake is not read whole.
+		r := bufio.NewReader(io.LimitReader(a.stdin, auth.MaxPasswordLen+2))
+		line, err := r.ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("read the password from standard input: %w", err)
+		}
+		pw := strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+		if pw == "" {
+			return "", upshot.Invalid("--password-stdin", "standard input held no password (give it on the first line)")
+		}
+		return pw, auth.CheckPassword("--password-stdin", pw)
+	}
+	if !a.interactive() {
+		return "", missing("password", "give it on standard input with --password-stdin, or run on a terminal")
+	}
+	var pw, again string
+	err := a.runForm(huh.NewGroup(
+		huh.NewInput().Title("New password").Description(fmt.Sprintf("at least %d characters", auth.MinPasswordLen)).
+			EchoMode(huh.EchoModePassword).Value(&pw).
+			Validate(validator(func(s string) error { return auth.CheckPassword("password", s) })),
+		huh.NewInput().Title("The password again").EchoMode(huh.EchoModePassword).Value(&again).
+			Validate(func(s string) error {
+				if s != pw {
+					return errors.New("the two passwords differ")
+				}
+				return nil
+			}),
+	))
+	return pw, err
+}
+
+func (a *app) userAdd() *cobra.Command {
+	var fromStdin bool
+	cmd := &cobra.Command{
+		Use:   "add NAME [--password-stdin]",
+		Short: "Add an account that signs in with NAME and a password",
+		Long: `Add an account with its own, empty records. NAME is 1 to 64 lowercase letters,
+digits, '.', '_' or '-'. The password (at least 12 characters, not a common
+one) is asked twice on the terminal, or read from the first line of standard
+input with --password-stdin; it is never an argument.
+
+Once any account has a password, 'upshot serve' asks everyone to sign in.`,
+		Args: args("NAME"),
+	}
+	cmd.Flags().BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
+	cmd.RunE = a.run(func(cmd *cobra.Command, args []string) error {
+		login := upshot.NormalizeLogin(args[0])
+		if err := upshot.CheckLogin("NAME", login); err != nil {
+			return err
+		}
+		pw, err := a.newPassword(fromStdin)
+		if err != nil {
+			return err
+		}
+		db, err := a.store()
+		if err != nil {
+			return err
+		}
+		acc, err := usecase.AddAccount(a.ctx, db, login, pw)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "added account %s\n", acc.Login)
+		return nil
+	})
+	return cmd
+}
+
+func (a *app) userList() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list [--json]",
+		Short: "List the accounts: name, whether it has a password, created, disabled",
+		Args:  args(),
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
+		db, err := a.store()
+		if err != nil {
+			return err
+		}
+		accs, err := db.Accounts(a.ctx)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			if accs == nil {
+				accs = []*upshot.Account{}
+			}
+			return writeJSON(a.stdout, accs)
+		}
+		var rows [][]string
+		for _, acc := range accs {
+			pw, state := "no", "active"
+			if acc.HasPassword {
+				pw = "yes"
+			}
+			if acc.Disabled() {
+				state = "disabled " + acc.DisabledAt.Local().Format(time.DateOnly)
+			}
+			rows = append(rows, []string{acc.Login, pw, acc.CreatedAt.Local().Format(time.DateOnly), state})
+		}
+		return table(a.stdout, []string{"NAME", "PASSWORD", "CREATED", "STATE"}, rows)
+	})
+	return cmd
+}
+
+func (a *app) userPasswd() *cobra.Command {
+	var fromStdin bool
+	cmd := &cobra.Command{
+		Use:   "passwd NAME [--password-stdin]",
+		Short: "Set a new password for the account NAME",
+		Long: `Set a new password for the account NAME, asked twice on the terminal or read
+from the first line of standard input with --password-stdin. Giving the local
+account a password makes 'upshot serve' ask for it.`,
+		Args: args("NAME"),
+	}
+	cmd.Flags().BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
+	cmd.RunE = a.run(func(cmd *cobra.Command, args []string) error {
+		db, err := a.store()
+		if err != nil {
+			return err
+		}
+		// Look the account up first: no one types a password twice for a
+		// name that does not exist.
+		if _, err := db.FindAccount(a.ctx, args[0]); err != nil {
+			return err
+		}
+		pw, err := a.newPassword(fromStdin)
+		if err != nil {
+			return err
+		}
+		acc, err := usecase.SetPassword(a.ctx, db, args[0], pw)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "new password set for %s\n", acc.Login)
+		return nil
+	})
+	return cmd
+}
+
+func (a *app) userDisable() *cobra.Command {
+	return a.userSetDisabled("disable", "Stop the account NAME from signing in (its records stay)", true)
+}
+
+func (a *app) userEnable() *cobra.Command {
+	return a.userSetDisabled("enable", "Let a disabled account sign in again", false)
+}
+
+func (a *app) userSetDisabled(verb, short string, disabled bool) *cobra.Command {
+	return &cobra.Command{
+		Use:   verb + " NAME",
+		Short: short,
+		Args:  args("NAME"),
+		RunE: a.run(func(cmd *cobra.Command, args []string) error {
+			db, err := a.store()
+			if err != nil {
+				return err
+			}
+			acc, err := usecase.SetDisabled(a.ctx, db, args[0], disabled)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%sd account %s\n", verb, acc.Login)
+			return nil
+		}),
+	}
+}
+
+func (a *app) userDelete() *cobra.Command {
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "delete NAME [--yes]",
+		Short: "Delete the account NAME and all its records, for good",
+		Long: `Delete the account NAME and every record it holds (therapists, goals,
+sessions, check-ins, settings, safety plan), in one step that cannot be
+undone: export them first if they are wanted. On a terminal you confirm by
+typing NAME; a script confirms with --yes.`,
+		Args: args("NAME"),
+	}
+	cmd.Flags().BoolVar(&yes, "yes", false, "confirm without a prompt")
+	cmd.RunE = a.run(func(cmd *cobra.Command, args []string) error {
+		login := upshot.NormalizeLogin(args[0])
+		db, err := a.store()
+		if err != nil {
+			return err
+		}
+		if _, err := db.FindAccount(a.ctx, login); err != nil {
+			return err
+		}
+		if !yes {
+			if !a.interactive() {
+				return missing("--yes", "deleting an account and all its records needs confirmation: run on a terminal, or add --yes")
+			}
+			var typed string
+			if err := a.runForm(huh.NewGroup(huh.NewInput().
+				Title(fmt.Sprintf("Delete %s and all its records? This cannot be undone.", login)).
+				Description("Type the account's name to confirm").Value(&typed))); err != nil {
+				return err
+			}
+			if upshot.NormalizeLogin(typed) != login {
+				return errors.New("the name typed did not match; nothing was deleted")
+			}
+		}
+		n, err := usecase.DeleteAccount(a.ctx, db, login)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "deleted account %s with %d therapists, %d goals, %d sessions, %d check-ins, %d settings and %d safety plan\n",
+			login, n.Therapists, n.Goals, n.Sessions, n.CheckIns, n.Settings, n.SafetyPlan)
+		return nil
+	})
+	return cmd
+}
