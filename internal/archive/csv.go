@@ -108,13 +108,13 @@ func csvTables(s *upshot.Snapshot) (map[string][][]string, error) {
 	t["checkins.csv"] = rows
 
 	rows = [][]string{{"name", "value"}}
-	names := make([]string, 0, len(s.Settings))
+	names := make([]upshot.SettingName, 0, len(s.Settings))
 	for k := range s.Settings {
 		names = append(names, k)
 	}
 	slices.Sort(names)
 	for _, k := range names {
-		rows = append(rows, []string{k, s.Settings[k]})
+		rows = append(rows, []string{string(k), s.Settings[k]})
 	}
 	t["settings.csv"] = rows
 	return t, nil

@@ -67,7 +67,7 @@ func hostileSnapshot(t *testing.T) *upshot.Snapshot {
 		s.Sessions = append(s.Sessions, &upshot.Session{ID: id, TherapistID: id, Date: upshot.NewDate(2024, 2, 1), Note: f,
 			Goals: []upshot.GoalProgress{{GoalID: id, Progress: upshot.Ptr(-3)}}, Got: []string{}, Flags: []string{}, Meta: meta})
 		s.CheckIns = append(s.CheckIns, &upshot.CheckIn{ID: id, Instrument: "hostile", InstrumentVersion: 1, Date: upshot.NewDate(2024, 2, 1), Answers: ints(i % 2), Meta: meta})
-		s.Settings[fmt.Sprintf("hostile_%02d", i)] = f
+		s.Settings[upshot.SettingName(fmt.Sprintf("hostile_%02d", i))] = f
 	}
 	return s
 }

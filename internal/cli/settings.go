@@ -16,15 +16,15 @@ func (a *app) settingsCommand() *cobra.Command {
 
 // settingView is one setting as listed: its value and where it comes from.
 type settingView struct {
-	Name    string `json:"name"`
-	Value   string `json:"value"`
-	Set     bool   `json:"set"` // false: the default applies
-	Default string `json:"default"`
-	Kind    string `json:"kind"`
-	Min     any    `json:"min,omitempty"`
-	Max     any    `json:"max,omitempty"`
-	Meaning string `json:"meaning"`
-	Source  string `json:"source"`
+	Name    upshot.SettingName `json:"name"`
+	Value   string             `json:"value"`
+	Set     bool               `json:"set"` // false: the default applies
+	Default string             `json:"default"`
+	Kind    string             `json:"kind"`
+	Min     any                `json:"min,omitempty"`
+	Max     any                `json:"max,omitempty"`
+	Meaning string             `json:"meaning"`
+	Source  string             `json:"source"`
 }
 
 func (a *app) settingsList() *cobra.Command {
@@ -74,12 +74,12 @@ func (a *app) settingsList() *cobra.Command {
 }
 
 // settingName refuses an unknown name before the database is opened.
-func settingName(name string) error {
-	if _, ok := upshot.LookupSetting(name); ok {
-		return nil
+func settingName(name string) (upshot.SettingName, error) {
+	if d, ok := upshot.LookupSetting(name); ok {
+		return d.Name, nil
 	}
 	_, err := upshot.CheckSetting(name, "")
-	return renameField(err, map[string]string{"name": "NAME"})
+	return "", renameField(err, map[string]string{"name": "NAME"})
 }
 
 func (a *app) settingsGet() *cobra.Command {
@@ -88,7 +88,8 @@ func (a *app) settingsGet() *cobra.Command {
 		Short: "Print a setting's value (its default when not set)",
 		Args:  args("NAME"),
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
-			if err := settingName(args[0]); err != nil {
+			name, err := settingName(args[0])
+			if err != nil {
 				return err
 			}
 			db, err := a.reader()
@@ -99,7 +100,7 @@ func (a *app) settingsGet() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintln(a.stdout, settings.Get(args[0]))
+			_, err = fmt.Fprintln(a.stdout, settings.Get(name))
 			return err
 		}),
 	}
@@ -112,7 +113,8 @@ func (a *app) settingsSet() *cobra.Command {
 		Example: `  upshot settings set crisis_contacts "Samaritans 116 123 (UK and Ireland), or call 999"`,
 		Args:    args("NAME", "VALUE"),
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
-			if err := settingName(args[0]); err != nil {
+			name, err := settingName(args[0])
+			if err != nil {
 				return err
 			}
 			if _, err := upshot.CheckSetting(args[0], args[1]); err != nil {
@@ -122,7 +124,7 @@ func (a *app) settingsSet() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return db.SetSetting(a.ctx, a.owner, args[0], args[1])
+			return db.SetSetting(a.ctx, a.owner, name, args[1])
 		}),
 	}
 }
@@ -133,14 +135,15 @@ func (a *app) settingsUnset() *cobra.Command {
 		Short: "Restore a setting's default",
 		Args:  args("NAME"),
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
-			if err := settingName(args[0]); err != nil {
+			name, err := settingName(args[0])
+			if err != nil {
 				return err
 			}
 			db, err := a.store()
 			if err != nil {
 				return err
 			}
-			return db.UnsetSetting(a.ctx, a.owner, args[0])
+			return db.UnsetSetting(a.ctx, a.owner, name)
 		}),
 	}
 }

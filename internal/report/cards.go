@@ -14,7 +14,7 @@ import (
 // up"). It works on whatever findings the review gives: the grouping is by
 // the findings' own fields, not by a list of codes.
 type Card struct {
-	Severity string
+	Severity review.Severity
 	Title    string
 	// ID is the anchor of a card of one finding (the finding's own); a card
 	// of several gives each of them its anchor in its list.
@@ -37,7 +37,7 @@ func (c Card) Subjects() []string {
 }
 
 // repeatedTitles word a card of several findings of one kind, by count.
-var repeatedTitles = map[string]string{
+var repeatedTitles = map[review.Code]string{
 	review.CodeGoalNeglected: "%d goals that did not come up",
 	review.CodeGoalProgress:  "Progress on %d goals",
 }
@@ -50,7 +50,7 @@ func cardsOf(fs []FindingView, measureName map[string]string) []Card {
 	for _, f := range fs {
 		// The safety finding always stands alone: it is never folded into
 		// a questionnaire's card.
-		key := "c:" + f.Code
+		key := "c:" + string(f.Code)
 		if f.Instrument != "" && f.Severity != review.Urgent {
 			key = "i:" + f.Instrument
 		}
@@ -103,7 +103,7 @@ func sameCode(fs []FindingView) bool {
 
 // findingID is a finding's anchor, unique in a review.
 func findingID(f review.Finding) string {
-	id := "finding-" + f.Code
+	id := "finding-" + string(f.Code)
 	if f.TherapistID != 0 {
 		id += "-" + strconv.FormatInt(f.TherapistID, 10)
 	}

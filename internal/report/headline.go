@@ -17,7 +17,10 @@ type Headline struct {
 }
 
 // outcomeWords rank the good outcomes of a questionnaire, strongest first.
-var outcomeWords = []struct{ code, status, sentence string }{
+var outcomeWords = []struct {
+	code             review.Code
+	status, sentence string
+}{
 	{review.CodeReliableRecovery, "reliably better", "reliable recovery"},
 	{review.CodeRecovery, "better", "recovery"},
 	{review.CodeReliableImprovement, "reliably better", "reliable improvement"},

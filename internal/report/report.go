@@ -203,7 +203,7 @@ type Document struct {
 // SeverityGroup is the findings of one severity, most pressing first, or
 // those of one therapy that has ended (Severity PastGroup), read as cards.
 type SeverityGroup struct {
-	Severity string
+	Severity review.Severity
 	Label    string
 	ID       string // the group heading's anchor
 	Findings []FindingView
@@ -221,7 +221,7 @@ type FindingView struct {
 }
 
 // SeverityLabel names a severity for people.
-func SeverityLabel(s string) string {
+func SeverityLabel(s review.Severity) string {
 	switch s {
 	case review.Urgent:
 		return "Needs attention now"
@@ -234,13 +234,13 @@ func SeverityLabel(s string) string {
 	case PastGroup:
 		return "From a therapy that has ended"
 	}
-	return s
+	return string(s)
 }
 
 // PastGroup is the Severity of the groups that hold the findings about a
 // therapy that has ended, one group per therapy, after every severity of
 // the therapy going on.
-const PastGroup = "past"
+const PastGroup review.Severity = "past"
 
 // GroupFindings groups a review's findings by severity, in the review's
 // order, resolving evidence ids to dated links, and into cards within each
@@ -303,7 +303,7 @@ func GroupFindings(snap *upshot.Snapshot, r *review.Review, link Linker) []Sever
 	var out []SeverityGroup
 	cards := cardsOf(current, measureName)
 	for _, sev := range review.Severities {
-		g := SeverityGroup{Severity: sev, Label: SeverityLabel(sev), ID: "sev-" + sev}
+		g := SeverityGroup{Severity: sev, Label: SeverityLabel(sev), ID: "sev-" + string(sev)}
 		for _, c := range cards {
 			if c.Severity == sev {
 				g.Cards = append(g.Cards, c)

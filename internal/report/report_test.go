@@ -396,7 +396,7 @@ func TestGroupFindingsIntoCards(t *testing.T) {
 	for _, g := range GroupFindings(snap, r, AnchorLinks) {
 		n := 0
 		for _, c := range g.Cards {
-			titles[g.Severity+"/"+c.Title] = c
+			titles[string(g.Severity)+"/"+c.Title] = c
 			for _, f := range c.Findings {
 				seen[f.ID]++
 				n++
@@ -417,15 +417,15 @@ func TestGroupFindingsIntoCards(t *testing.T) {
 			t.Errorf("finding %s in %d cards", id, n)
 		}
 	}
-	phq := titles[review.Info+"/PHQ-9 and GAD-7"]
-	codes := map[string]bool{}
+	phq := titles[string(review.Info)+"/PHQ-9 and GAD-7"]
+	codes := map[review.Code]bool{}
 	for _, f := range phq.Findings {
 		codes[f.Code] = true
 	}
 	if !codes[review.CodeReliableImprovement] || !codes[review.CodeRecovery] || !codes[review.CodeReliableRecovery] {
 		t.Errorf("The PHQ-9 and GAD-7 card holds %v, want change, cut-off and recovery together; cards: %v", codes, slices.Collect(maps.Keys(titles)))
 	}
-	goals := titles[PastGroup+"/5 goals that did not come up"]
+	goals := titles[string(PastGroup)+"/5 goals that did not come up"]
 	if len(goals.Findings) != 5 || len(goals.Subjects()) != 5 || goals.Subjects()[0] == goals.Findings[0].Title {
 		t.Errorf("the ended therapy's neglected goals are not one card naming each goal: %+v", goals.Subjects())
 	}

@@ -108,8 +108,8 @@ func usualGap(ss []*upshot.Session) int {
 // today, whatever the scope: where one therapy ends depends on when the next
 // began, even when the review looks at one of them.
 func (r *run) buildCourses() {
-	inactive := r.intSetting("inactive_days")
-	baseline := r.intSetting("baseline_days")
+	inactive := r.intSetting(upshot.SettingInactiveDays)
+	baseline := r.intSetting(upshot.SettingBaselineDays)
 	byT := map[int64][]*upshot.Session{}
 	var order []int64
 	for _, s := range r.allSessions {

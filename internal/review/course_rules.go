@@ -15,7 +15,7 @@ var longFlags = []string{upshot.FlagDependency, upshot.FlagDiscouragedOutside, u
 // days old while sessions go on, so the review cannot tell how the person is
 // now.
 func (r *run) stale() {
-	needSessions, needDays := r.intSetting("stale_sessions"), r.intSetting("stale_days")
+	needSessions, needDays := r.intSetting(upshot.SettingStaleSessions), r.intSetting(upshot.SettingStaleDays)
 	for _, c := range r.courses {
 		if c.therapistID != 0 && !r.current[c.therapistID] || len(c.sessions) == 0 {
 			continue

@@ -99,10 +99,12 @@ func courseCases() []thresholdCase {
 // Settings of the course model move their thresholds.
 func TestCourseSettingsMoveThresholds(t *testing.T) {
 	tests := []struct {
-		name, setting, value string
-		code                 string
-		build                func(h *hist)
-		before, after        bool
+		name          string
+		setting       upshot.SettingName
+		value         string
+		code          review.Code
+		build         func(h *hist)
+		before, after bool
 	}{
 		{"stale after 5 sessions", "stale_sessions", "5", review.CodeMeasuresStale, staleCourse(5), false, true},
 		{"stale after 41 days", "stale_days", "41", review.CodeMeasuresStale, staleDaysCourse(41), false, true},

@@ -21,7 +21,7 @@ func TestDemoReview(t *testing.T) {
 			t.Fatalf("demo has %d therapists in scope, want 2", len(r.Scope.Therapists))
 		}
 		first, second := r.Scope.Therapists[0].ID, r.Scope.Therapists[1].ID
-		for _, c := range []string{review.CodeRelationshipDrift, review.CodeGoalNeglected, review.CodeConductConcern, review.CodeRedFlags} {
+		for _, c := range []review.Code{review.CodeRelationshipDrift, review.CodeGoalNeglected, review.CodeConductConcern, review.CodeRedFlags} {
 			if !has(r, c, first) {
 				t.Errorf("%s: demo review lacks %s for the first therapist: %v", d, c, codes(r))
 			}

@@ -17,7 +17,7 @@ const (
 )
 
 // Short phrases for the verdict, one per code.
-var verdictWords = map[string]string{
+var verdictWords = map[Code]string{
 	CodeReliableDeterioration: "scores reliably worse",
 	CodeRelationshipDrift:     "sessions drifting to the relationship",
 	CodeRelationshipCentred:   "the relationship ahead of your life",
@@ -146,12 +146,12 @@ func (r *run) goodOutcomes() []string {
 		therapist  int64
 		instrument string
 	}
-	best := map[key]string{}
+	best := map[key]Code{}
 	var order []key
 	// Only a reliable (or, for WHO-5, meaningful) improvement with sessions
 	// between the scores counts as the therapy helping: a recovery without
 	// one may be a one-point crossing of a cut-off.
-	strength := map[string]int{CodeMeaningfulImprovement: 1, CodeReliableImprovement: 2, CodeReliableRecovery: 3}
+	strength := map[Code]int{CodeMeaningfulImprovement: 1, CodeReliableImprovement: 2, CodeReliableRecovery: 3}
 	for _, f := range r.out.Findings {
 		if strength[f.Code] == 0 {
 			continue
@@ -164,9 +164,9 @@ func (r *run) goodOutcomes() []string {
 			best[k] = f.Code
 		}
 	}
-	words := map[string]string{CodeReliableImprovement: "reliable improvement on ", CodeMeaningfulImprovement: "meaningful improvement on ", CodeReliableRecovery: "reliable recovery on "}
+	words := map[Code]string{CodeReliableImprovement: "reliable improvement on ", CodeMeaningfulImprovement: "meaningful improvement on ", CodeReliableRecovery: "reliable recovery on "}
 	var out []string
-	for _, code := range []string{CodeReliableRecovery, CodeReliableImprovement, CodeMeaningfulImprovement} {
+	for _, code := range []Code{CodeReliableRecovery, CodeReliableImprovement, CodeMeaningfulImprovement} {
 		var therapists []int64
 		names := map[int64][]string{}
 		for _, k := range order {
@@ -287,7 +287,7 @@ func (r *run) goingWell() {
 		}
 	}
 	recentProgress, recentCount := map[int64]int{}, map[int64]int{}
-	for _, s := range lastN(r.sessions, r.settings.Int("recent_window")) {
+	for _, s := range lastN(r.sessions, r.settings.Int(upshot.SettingRecentWindow)) {
 		for _, gp := range s.Goals {
 			if gp.Progress != nil {
 				recentProgress[gp.GoalID] += *gp.Progress
@@ -303,8 +303,8 @@ func (r *run) goingWell() {
 	if len(r.sessions) == 0 {
 		return
 	}
-	recentN := r.settings.Int("recent_window")
-	minShare := r.settings.Int("drift_min_share")
+	recentN := r.settings.Int(upshot.SettingRecentWindow)
+	minShare := r.settings.Int(upshot.SettingDriftMinShare)
 	for _, w := range r.out.Focus.Therapists {
 		if concern[w.TherapistID] || len(w.RecentSessions) < recentN {
 			continue
@@ -330,8 +330,8 @@ func (r *run) goingWell() {
 			add("You rated " + r.name(c.TherapistID) + "'s conduct 4 or more out of 5 on average in recent sessions.")
 		}
 	}
-	flagWindow := r.settings.Int("red_flag_window")
-	worseWindow := r.settings.Int("worse_after_window")
+	flagWindow := r.settings.Int(upshot.SettingRedFlagWindow)
+	worseWindow := r.settings.Int(upshot.SettingWorseAfterWindow)
 	for _, id := range r.order {
 		if concern[id] {
 			continue
@@ -555,7 +555,7 @@ func (r *run) agenda() {
 // current therapy show 'discouraged outside', 'dependency' or a boundary
 // crossing, or concerns that have lasted second_opinion_sessions sessions.
 func (r *run) secondOpinion() string {
-	need := r.intSetting("second_opinion_sessions")
+	need := r.intSetting(upshot.SettingSecondOpinionSessions)
 	const bring = "Consider a second opinion from another professional: bring the report (upshot report -o report.html), which holds your scores, your session records and these findings."
 	for _, id := range r.order {
 		if !r.current[id] {

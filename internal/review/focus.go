@@ -100,8 +100,8 @@ func (r *run) focus() {
 	if len(r.out.Focus.Sessions) == 0 {
 		return
 	}
-	firstN, recentN := r.intSetting("first_window"), r.intSetting("recent_window")
-	minShare, minRise := r.intSetting("drift_min_share"), r.intSetting("drift_min_rise")
+	firstN, recentN := r.intSetting(upshot.SettingFirstWindow), r.intSetting(upshot.SettingRecentWindow)
+	minShare, minRise := r.intSetting(upshot.SettingDriftMinShare), r.intSetting(upshot.SettingDriftMinRise)
 	for _, id := range r.order {
 		var ss []*upshot.Session
 		for _, s := range r.byTherapist[id] {
@@ -124,7 +124,8 @@ func (r *run) focus() {
 		lastWords := "In your " + lastSessions(len(recent)) + " with " + name
 		// The person's own verdict counts: in a course that works, a
 		// relationship-heavy focus is for information, not a concern.
-		severity, works := "", r.works(id, recentN)
+		var severity Severity // empty: the code's own (see add)
+		works := r.works(id, recentN)
 		if works != "" {
 			severity = Info
 			works = " Your records also show this therapy working for you (" + works + "), and that is the test: this is for your information, not a concern."

@@ -145,7 +145,7 @@ func (r *run) neglected() {
 	if len(r.goalList) == 0 || len(r.sessions) == 0 {
 		return
 	}
-	need := r.intSetting("goal_neglect_sessions")
+	need := r.intSetting(upshot.SettingGoalNeglectSessions)
 	for _, id := range r.order {
 		ss := r.byTherapist[id]
 		end := ss[len(ss)-1].Date

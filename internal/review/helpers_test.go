@@ -158,8 +158,8 @@ func ints(vs ...int) []*int {
 	return out
 }
 
-func (h *hist) set(name, value string) *hist {
-	if _, err := upshot.CheckSetting(name, value); err != nil {
+func (h *hist) set(name upshot.SettingName, value string) *hist {
+	if _, err := upshot.CheckSetting(string(name), value); err != nil {
 		panic(err)
 	}
 	h.snap.Settings[name] = value
@@ -242,8 +242,8 @@ func addresses(goal int64, progress *int) func(*upshot.Session) {
 	}
 }
 
-func codes(r *review.Review) []string {
-	out := make([]string, len(r.Findings))
+func codes(r *review.Review) []review.Code {
+	out := make([]review.Code, len(r.Findings))
 	for i, f := range r.Findings {
 		out[i] = f.Code
 	}
@@ -251,7 +251,7 @@ func codes(r *review.Review) []string {
 }
 
 // findingsWith returns the findings with a code.
-func findingsWith(r *review.Review, code string) []review.Finding {
+func findingsWith(r *review.Review, code review.Code) []review.Finding {
 	var out []review.Finding
 	for _, f := range r.Findings {
 		if f.Code == code {
@@ -263,7 +263,7 @@ func findingsWith(r *review.Review, code string) []review.Finding {
 
 // has reports whether a finding with the code exists for the therapist (0
 // matches any therapist).
-func has(r *review.Review, code string, therapistID int64) bool {
+func has(r *review.Review, code review.Code, therapistID int64) bool {
 	return slices.ContainsFunc(r.Findings, func(f review.Finding) bool {
 		return f.Code == code && (therapistID == 0 || f.TherapistID == therapistID)
 	})

@@ -473,7 +473,7 @@ func (r *run) outcomeFindings(c course, who []int64, pts []scored, cr Course, su
 	// improvement", so the weaker finding is left out then. It counts every
 	// session of the course, also those after the latest score, and says
 	// when that score is old.
-	need := r.intSetting("no_improvement_sessions")
+	need := r.intSetting(upshot.SettingNoImprovementSessions)
 	noImprovement := false
 	total := len(c.sessions)
 	if baseCase && o.Change.Reliable == instrument.NoChange && total >= need && !(paired && r.pairReliable(c)) {
@@ -511,8 +511,8 @@ func (r *run) outcomeFindings(c course, who []int64, pts []scored, cr Course, su
 	// reliable changes, so ordinary week-to-week ups and downs do not
 	// trigger it. A reliable deterioration or a no_reliable_improvement
 	// finding already says more, so off_track is left out when either fires.
-	expectN := r.intSetting("expected_sessions_to_improve")
-	margin := r.floatSetting("off_track_margin") * size
+	expectN := r.intSetting(upshot.SettingExpectedSessionsToImprove)
+	margin := r.floatSetting(upshot.SettingOffTrackMargin) * size
 	if deteriorated || noImprovement || bc == nil || cr.Sessions < 1 || size <= 0 {
 		return
 	}
@@ -547,7 +547,7 @@ func (r *run) outcomeFindings(c course, who []int64, pts []scored, cr Course, su
 	r.add(credit(Finding{Code: CodeOffTrack, Instrument: d.ID,
 		Title: label + " behind the expected course",
 		Detail: "After " + plural(cr.Sessions, "session") + r.withWho(who) + ", " + course + ". Your latest score, " + itoa(last.score.Total) + " on " + last.ck.Date.String() + ", is " + num(behind, 1) +
-			" points worse than that course; off track means more than " + num(margin, 1) + " points worse (" + num(r.floatSetting("off_track_margin"), 2) + " of a reliable change).",
+			" points worse than that course; off track means more than " + num(margin, 1) + " points worse (" + num(r.floatSetting(upshot.SettingOffTrackMargin), 2) + " of a reliable change).",
 		Evidence: Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}}, who), subject)
 }
 

@@ -37,49 +37,58 @@ import (
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
+// Severity is how pressing a finding is. It is a type of its own so that a
+// mistyped severity is a compile error rather than a finding that sorts and
+// renders as nothing; its JSON form is the plain string.
+type Severity string
+
 // Severities, from least to most pressing.
 const (
-	Info      = "info"
-	Attention = "attention"
-	Concern   = "concern"
-	Urgent    = "urgent"
+	Info      Severity = "info"
+	Attention Severity = "attention"
+	Concern   Severity = "concern"
+	Urgent    Severity = "urgent"
 )
 
 // Severities lists them in the order a review shows them.
-var Severities = []string{Urgent, Concern, Attention, Info}
+var Severities = []Severity{Urgent, Concern, Attention, Info}
+
+// Code names what a finding is about. Like Severity, it is typed so that a
+// mistyped code does not compile; its JSON form is the plain string.
+type Code string
 
 // Finding codes. Their order here is the stable order of findings that share
 // a severity.
 const (
-	CodeSafety                = "safety"
-	CodeReliableImprovement   = "reliable_improvement"
-	CodeReliableDeterioration = "reliable_deterioration"
-	CodeRecovery              = "recovery"
-	CodeReliableRecovery      = "reliable_recovery"
-	CodeNoReliableImprovement = "no_reliable_improvement"
-	CodeOffTrack              = "off_track"
-	CodeRelationshipDrift     = "relationship_drift"
-	CodeRelationshipCentred   = "relationship_centred"
-	CodeGoalNeglected         = "goal_neglected"
-	CodeGoalProgress          = "goal_progress"
-	CodeNoExpertise           = "no_expertise"
-	CodeConductConcern        = "conduct_concern"
-	CodeConductTrend          = "conduct_trend"
-	CodeRedFlags              = "red_flags"
-	CodePreoccupationRising   = "preoccupation_rising"
-	CodeWorseAfter            = "worse_after"
-	CodeCost                  = "cost"
+	CodeSafety                Code = "safety"
+	CodeReliableImprovement   Code = "reliable_improvement"
+	CodeReliableDeterioration Code = "reliable_deterioration"
+	CodeRecovery              Code = "recovery"
+	CodeReliableRecovery      Code = "reliable_recovery"
+	CodeNoReliableImprovement Code = "no_reliable_improvement"
+	CodeOffTrack              Code = "off_track"
+	CodeRelationshipDrift     Code = "relationship_drift"
+	CodeRelationshipCentred   Code = "relationship_centred"
+	CodeGoalNeglected         Code = "goal_neglected"
+	CodeGoalProgress          Code = "goal_progress"
+	CodeNoExpertise           Code = "no_expertise"
+	CodeConductConcern        Code = "conduct_concern"
+	CodeConductTrend          Code = "conduct_trend"
+	CodeRedFlags              Code = "red_flags"
+	CodePreoccupationRising   Code = "preoccupation_rising"
+	CodeWorseAfter            Code = "worse_after"
+	CodeCost                  Code = "cost"
 	// Codes added with the course model (issue 10).
-	CodeMeaningfulImprovement   = "meaningful_improvement"
-	CodeMeaningfulDeterioration = "meaningful_deterioration"
-	CodeMeasuresStale           = "measures_stale"
-	CodeFrequencyRising         = "frequency_rising"
-	CodeLowHelpfulness          = "low_helpfulness"
-	CodeGoalsWorsening          = "goals_worsening"
+	CodeMeaningfulImprovement   Code = "meaningful_improvement"
+	CodeMeaningfulDeterioration Code = "meaningful_deterioration"
+	CodeMeasuresStale           Code = "measures_stale"
+	CodeFrequencyRising         Code = "frequency_rising"
+	CodeLowHelpfulness          Code = "low_helpfulness"
+	CodeGoalsWorsening          Code = "goals_worsening"
 )
 
 // Codes lists every finding code in stable order.
-var Codes = []string{
+var Codes = []Code{
 	CodeSafety, CodeMeasuresStale, CodeReliableImprovement, CodeReliableDeterioration, CodeRecovery, CodeReliableRecovery,
 	CodeMeaningfulImprovement, CodeMeaningfulDeterioration, CodeNoReliableImprovement, CodeOffTrack, CodeRelationshipDrift, CodeRelationshipCentred,
 	CodeGoalNeglected, CodeGoalProgress, CodeNoExpertise, CodeConductConcern, CodeConductTrend,
@@ -89,7 +98,7 @@ var Codes = []string{
 // SeverityOf is the severity of each code (see the package comment).
 // relationship_drift and relationship_centred are info instead when the
 // records show that course working: the test is whether it works for you.
-var SeverityOf = map[string]string{
+var SeverityOf = map[Code]Severity{
 	CodeSafety:                Urgent,
 	CodeReliableImprovement:   Info,
 	CodeReliableDeterioration: Concern,
@@ -132,20 +141,20 @@ type Options struct {
 // Review is the whole answer. Its JSON form is a contract read by the web app,
 // the report and scripts.
 type Review struct {
-	Today        upshot.Date       `json:"today"`
-	Scope        Scope             `json:"scope"`
-	Safety       *SafetyNotice     `json:"safety"`
-	Verdict      string            `json:"verdict"`
-	Findings     []Finding         `json:"findings"`
-	GoingWell    []string          `json:"going_well"`
-	Measures     []Measure         `json:"measures"`
-	Focus        FocusSummary      `json:"focus"`
-	Goals        []GoalSummary     `json:"goals"`
-	Conduct      []ConductSummary  `json:"conduct"`
-	Flags        []FlagSummary     `json:"flags"`
-	Cost         CostSummary       `json:"cost"`
-	Agenda       []string          `json:"agenda"`
-	SettingsUsed map[string]string `json:"settings_used"`
+	Today        upshot.Date                   `json:"today"`
+	Scope        Scope                         `json:"scope"`
+	Safety       *SafetyNotice                 `json:"safety"`
+	Verdict      string                        `json:"verdict"`
+	Findings     []Finding                     `json:"findings"`
+	GoingWell    []string                      `json:"going_well"`
+	Measures     []Measure                     `json:"measures"`
+	Focus        FocusSummary                  `json:"focus"`
+	Goals        []GoalSummary                 `json:"goals"`
+	Conduct      []ConductSummary              `json:"conduct"`
+	Flags        []FlagSummary                 `json:"flags"`
+	Cost         CostSummary                   `json:"cost"`
+	Agenda       []string                      `json:"agenda"`
+	SettingsUsed map[upshot.SettingName]string `json:"settings_used"`
 }
 
 // Scope says what the review covered.
@@ -180,11 +189,11 @@ type SafetyNotice struct {
 
 // Finding is one thing the records show.
 type Finding struct {
-	Code        string `json:"code"`
-	Severity    string `json:"severity"`
-	Title       string `json:"title"`
-	Detail      string `json:"detail"`
-	TherapistID int64  `json:"therapist_id,omitempty"`
+	Code        Code     `json:"code"`
+	Severity    Severity `json:"severity"`
+	Title       string   `json:"title"`
+	Detail      string   `json:"detail"`
+	TherapistID int64    `json:"therapist_id,omitempty"`
 	// TherapistIDs names overlapping therapies an outcome is credited to
 	// together (therapist_id is then left out).
 	TherapistIDs []int64  `json:"therapist_ids,omitempty"`
@@ -282,7 +291,7 @@ func (r *run) past(f Finding) bool {
 	return true
 }
 
-func severityRank(s string) int { return slices.Index(Severities, s) }
+func severityRank(s Severity) int { return slices.Index(Severities, s) }
 
 // sortFindings puts safety first, then severity, then code order, therapist
 // order and subject, so equal records always read the same.
@@ -307,13 +316,13 @@ func boolRank(b bool) int {
 }
 
 // intSetting and floatSetting read a threshold and record that it was applied.
-func (r *run) intSetting(name string) int {
+func (r *run) intSetting(name upshot.SettingName) int {
 	n := r.settings.Int(name)
 	r.out.SettingsUsed[name] = strconv.Itoa(n)
 	return n
 }
 
-func (r *run) floatSetting(name string) float64 {
+func (r *run) floatSetting(name upshot.SettingName) float64 {
 	f := r.settings.Float(name)
 	r.out.SettingsUsed[name] = strconv.FormatFloat(f, 'g', -1, 64)
 	return f

@@ -60,8 +60,8 @@ func drifting(h *hist) (therapist, goal int64) {
 	return a, g
 }
 
-func severities(r *review.Review) map[string]int {
-	m := map[string]int{}
+func severities(r *review.Review) map[review.Severity]int {
+	m := map[review.Severity]int{}
 	for _, f := range r.Findings {
 		m[f.Severity]++
 	}
@@ -76,7 +76,7 @@ func TestScenarioHealthy(t *testing.T) {
 	if s := severities(r); s[review.Concern]+s[review.Urgent] != 0 {
 		t.Errorf("healthy therapy has concerns: %v", codes(r))
 	}
-	for _, c := range []string{review.CodeReliableImprovement, review.CodeReliableRecovery, review.CodeGoalProgress, review.CodeCost} {
+	for _, c := range []review.Code{review.CodeReliableImprovement, review.CodeReliableRecovery, review.CodeGoalProgress, review.CodeCost} {
 		if !has(r, c, 0) {
 			t.Errorf("healthy therapy lacks %s: %v", c, codes(r))
 		}
@@ -113,7 +113,7 @@ func TestScenarioDrifting(t *testing.T) {
 	a, g := drifting(h)
 	h.valid(t)
 	r := h.review()
-	for _, c := range []string{review.CodeRelationshipDrift, review.CodeRelationshipCentred, review.CodeGoalNeglected, review.CodeNoExpertise,
+	for _, c := range []review.Code{review.CodeRelationshipDrift, review.CodeRelationshipCentred, review.CodeGoalNeglected, review.CodeNoExpertise,
 		review.CodeConductConcern, review.CodeRedFlags, review.CodeWorseAfter, review.CodeReliableDeterioration, review.CodePreoccupationRising} {
 		if !has(r, c, a) {
 			t.Errorf("drifting therapy lacks %s for Dr. A: %v", c, codes(r))
@@ -237,7 +237,7 @@ func TestPerTherapist(t *testing.T) {
 	h.valid(t)
 	r := h.review()
 
-	for _, c := range []string{review.CodeRelationshipDrift, review.CodeRelationshipCentred, review.CodeConductConcern, review.CodeGoalNeglected, review.CodeReliableDeterioration} {
+	for _, c := range []review.Code{review.CodeRelationshipDrift, review.CodeRelationshipCentred, review.CodeConductConcern, review.CodeGoalNeglected, review.CodeReliableDeterioration} {
 		if !has(r, c, a) {
 			t.Errorf("lacks %s for Dr. A: %v", c, codes(r))
 		}

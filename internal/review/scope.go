@@ -90,7 +90,7 @@ func newRun(s *upshot.Snapshot, reg *instrument.Registry, opt Options) *run {
 		settings: settings,
 		out: &Review{
 			Today:        opt.Today,
-			SettingsUsed: map[string]string{},
+			SettingsUsed: map[upshot.SettingName]string{},
 			GoingWell:    []string{},
 			Measures:     []Measure{},
 			Goals:        []GoalSummary{},

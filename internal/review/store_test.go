@@ -65,7 +65,7 @@ func load(t *testing.T, db *store.DB, h *hist) *upshot.Snapshot {
 func words(r *review.Review) []string {
 	out := []string{r.Verdict}
 	for _, f := range r.Findings {
-		out = append(out, f.Code+"|"+f.Severity+"|"+f.Title+"|"+f.Detail)
+		out = append(out, string(f.Code)+"|"+string(f.Severity)+"|"+f.Title+"|"+f.Detail)
 	}
 	out = append(out, r.GoingWell...)
 	return append(out, r.Agenda...)
@@ -83,7 +83,7 @@ func TestScenariosThroughStore(t *testing.T) {
 			}
 		}},
 		{"drifting", func(h *hist) { drifting(h) }, func(t *testing.T, r *review.Review) {
-			for _, c := range []string{review.CodeRelationshipDrift, review.CodeGoalNeglected, review.CodeConductConcern, review.CodeRedFlags} {
+			for _, c := range []review.Code{review.CodeRelationshipDrift, review.CodeGoalNeglected, review.CodeConductConcern, review.CodeRedFlags} {
 				if !has(r, c, 0) {
 					t.Errorf("drifting lacks %s: %v", c, codes(r))
 				}

@@ -12,7 +12,7 @@ import (
 )
 
 // Headings of the severity groups in the terminal form.
-var severityHeadings = map[string]string{
+var severityHeadings = map[Severity]string{
 	"":        "From a therapy that has ended",
 	Urgent:    "Urgent",
 	Concern:   "Concerns",

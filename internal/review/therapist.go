@@ -58,13 +58,13 @@ func (r *run) therapistFindings() {
 	if len(r.sessions) == 0 {
 		return
 	}
-	recentN := r.intSetting("recent_window")
-	concernMax, trendDrop, trendMin := r.floatSetting("conduct_concern_max"), r.floatSetting("conduct_trend_drop"), r.intSetting("conduct_trend_min_ratings")
-	flagWindow, flagMin := r.intSetting("red_flag_window"), r.intSetting("red_flag_min_sessions")
-	expertiseMin := r.intSetting("no_expertise_min")
-	worseWindow, worseMin := r.intSetting("worse_after_window"), r.intSetting("worse_after_min")
-	longDays, longMin := r.intSetting("flag_long_window_days"), r.intSetting("flag_long_min_sessions")
-	rise, helpfulMax := r.floatSetting("frequency_rise"), r.floatSetting("helpful_low_max")
+	recentN := r.intSetting(upshot.SettingRecentWindow)
+	concernMax, trendDrop, trendMin := r.floatSetting(upshot.SettingConductConcernMax), r.floatSetting(upshot.SettingConductTrendDrop), r.intSetting(upshot.SettingConductTrendMinRatings)
+	flagWindow, flagMin := r.intSetting(upshot.SettingRedFlagWindow), r.intSetting(upshot.SettingRedFlagMinSessions)
+	expertiseMin := r.intSetting(upshot.SettingNoExpertiseMin)
+	worseWindow, worseMin := r.intSetting(upshot.SettingWorseAfterWindow), r.intSetting(upshot.SettingWorseAfterMin)
+	longDays, longMin := r.intSetting(upshot.SettingFlagLongWindowDays), r.intSetting(upshot.SettingFlagLongMinSessions)
+	rise, helpfulMax := r.floatSetting(upshot.SettingFrequencyRise), r.floatSetting(upshot.SettingHelpfulLowMax)
 	for _, id := range r.order {
 		ss := r.byTherapist[id]
 		r.conduct(id, ss, recentN, concernMax, trendDrop, trendMin)

@@ -14,7 +14,7 @@ import (
 // (silent), on records built as a person would enter them.
 type thresholdCase struct {
 	name  string
-	code  string
+	code  review.Code
 	fire  bool
 	build func(h *hist)
 }
@@ -353,7 +353,7 @@ func TestOffTrackFromAGoodStartAgenda(t *testing.T) {
 }
 
 func TestThresholds(t *testing.T) {
-	covered := map[string]bool{}
+	covered := map[review.Code]bool{}
 	for _, tt := range thresholdCases() {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHist()
@@ -386,10 +386,12 @@ func TestThresholds(t *testing.T) {
 // Changing a setting moves its threshold: the same records cross or miss it.
 func TestSettingsMoveThresholds(t *testing.T) {
 	tests := []struct {
-		name, setting, value string
-		code                 string
-		build                func(h *hist)
-		before, after        bool
+		name          string
+		setting       upshot.SettingName
+		value         string
+		code          review.Code
+		build         func(h *hist)
+		before, after bool
 	}{
 		{"drift share raised to 31", "drift_min_share", "31", review.CodeRelationshipDrift, driftCourse(0, 30, 4), true, false},
 		{"drift rise raised to 31", "drift_min_rise", "31", review.CodeRelationshipDrift, driftCourse(0, 30, 4), true, false},

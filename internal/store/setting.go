@@ -29,14 +29,15 @@ func listSettings(ctx context.Context, t *tx, owner upshot.OwnerID) (upshot.Sett
 		if err := rows.Scan(&name, &value); err != nil {
 			return nil, err
 		}
-		s[name] = value
+		s[upshot.SettingName(name)] = value
 	}
 	return s, rows.Err()
 }
 
-// SetSetting stores a value in its canonical form after upshot.CheckSetting.
-func (db *DB) SetSetting(ctx context.Context, owner upshot.OwnerID, name, value string) error {
-	v, err := upshot.CheckSetting(name, value)
+// SetSetting stores a value in its canonical form after upshot.CheckSetting
+// (a name typed from input is checked there too).
+func (db *DB) SetSetting(ctx context.Context, owner upshot.OwnerID, name upshot.SettingName, value string) error {
+	v, err := upshot.CheckSetting(string(name), value)
 	if err != nil {
 		return err
 	}
@@ -48,21 +49,21 @@ func (db *DB) SetSetting(ctx context.Context, owner upshot.OwnerID, name, value 
 	})
 }
 
-func putSetting(ctx context.Context, t *tx, owner upshot.OwnerID, name, value string) error {
+func putSetting(ctx context.Context, t *tx, owner upshot.OwnerID, name upshot.SettingName, value string) error {
 	_, err := t.exec(ctx, `INSERT INTO settings (owner_id, name, value) VALUES (?, ?, ?)
-		ON CONFLICT (owner_id, name) DO UPDATE SET value = excluded.value`, int64(owner), name, value)
+		ON CONFLICT (owner_id, name) DO UPDATE SET value = excluded.value`, int64(owner), string(name), value)
 	return err
 }
 
 // UnsetSetting restores the default. Unsetting a known setting that was not
 // set is not an error: the outcome the person asked for holds.
-func (db *DB) UnsetSetting(ctx context.Context, owner upshot.OwnerID, name string) error {
-	if _, ok := upshot.LookupSetting(name); !ok {
-		_, err := upshot.CheckSetting(name, "")
+func (db *DB) UnsetSetting(ctx context.Context, owner upshot.OwnerID, name upshot.SettingName) error {
+	if _, ok := upshot.LookupSetting(string(name)); !ok {
+		_, err := upshot.CheckSetting(string(name), "")
 		return err
 	}
 	return db.write(ctx, owner, func(t *tx) error {
-		_, err := t.exec(ctx, `DELETE FROM settings WHERE owner_id = ? AND name = ?`, int64(owner), name)
+		_, err := t.exec(ctx, `DELETE FROM settings WHERE owner_id = ? AND name = ?`, int64(owner), string(name))
 		return err
 	})
 }

@@ -154,7 +154,7 @@ func (db *DB) importInto(ctx context.Context, t *tx, owner upshot.OwnerID, s *up
 		bump(kindCheckIn, c.ID)
 	}
 	for name, value := range s.Settings {
-		v, err := upshot.CheckSetting(name, value)
+		v, err := upshot.CheckSetting(string(name), value)
 		if err != nil {
 			return err
 		}

@@ -70,8 +70,8 @@ type CheckInService interface {
 type SettingService interface {
 	Settings(ctx context.Context, owner OwnerID) (Settings, error)
 	// SetSetting validates with CheckSetting before writing.
-	SetSetting(ctx context.Context, owner OwnerID, name, value string) error
-	UnsetSetting(ctx context.Context, owner OwnerID, name string) error
+	SetSetting(ctx context.Context, owner OwnerID, name SettingName, value string) error
+	UnsetSetting(ctx context.Context, owner OwnerID, name SettingName) error
 }
 
 // SafetyPlanService keeps the owner's one safety plan.

@@ -12,13 +12,13 @@ import (
 // values it accepts and where the default comes from. Every review threshold
 // is one of these, so no number in the review is an unexplained literal.
 type SettingDef struct {
-	Name    string  `json:"name"`
-	Kind    string  `json:"kind"` // "int", "number" or "text"
-	Default string  `json:"default"`
-	Min     float64 `json:"min,omitempty"`
-	Max     float64 `json:"max,omitempty"`
-	Meaning string  `json:"meaning"`
-	Source  string  `json:"source"`
+	Name    SettingName `json:"name"`
+	Kind    string      `json:"kind"` // "int", "number" or "text"
+	Default string      `json:"default"`
+	Min     float64     `json:"min,omitempty"`
+	Max     float64     `json:"max,omitempty"`
+	Meaning string      `json:"meaning"`
+	Source  string      `json:"source"`
 }
 
 const (
@@ -27,9 +27,40 @@ const (
 	KindText   = "text"
 )
 
-// Setting names used across packages.
+// SettingName names a setting. Code reads settings only through these
+// typed constants, so a mistyped name is a compile error rather than a panic
+// in Settings.Get; text from a person or a file becomes a SettingName only
+// through LookupSetting.
+type SettingName string
+
+// The settings, in display order (SettingDefs holds their definitions).
 const (
-	SettingCrisisContacts = "crisis_contacts"
+	SettingCrisisContacts            SettingName = "crisis_contacts"
+	SettingRecentWindow              SettingName = "recent_window"
+	SettingFirstWindow               SettingName = "first_window"
+	SettingDriftMinShare             SettingName = "drift_min_share"
+	SettingDriftMinRise              SettingName = "drift_min_rise"
+	SettingGoalNeglectSessions       SettingName = "goal_neglect_sessions"
+	SettingNoImprovementSessions     SettingName = "no_improvement_sessions"
+	SettingExpectedSessionsToImprove SettingName = "expected_sessions_to_improve"
+	SettingOffTrackMargin            SettingName = "off_track_margin"
+	SettingInactiveDays              SettingName = "inactive_days"
+	SettingBaselineDays              SettingName = "baseline_days"
+	SettingStaleSessions             SettingName = "stale_sessions"
+	SettingStaleDays                 SettingName = "stale_days"
+	SettingFlagLongWindowDays        SettingName = "flag_long_window_days"
+	SettingFlagLongMinSessions       SettingName = "flag_long_min_sessions"
+	SettingFrequencyRise             SettingName = "frequency_rise"
+	SettingHelpfulLowMax             SettingName = "helpful_low_max"
+	SettingSecondOpinionSessions     SettingName = "second_opinion_sessions"
+	SettingNoExpertiseMin            SettingName = "no_expertise_min"
+	SettingConductConcernMax         SettingName = "conduct_concern_max"
+	SettingConductTrendDrop          SettingName = "conduct_trend_drop"
+	SettingConductTrendMinRatings    SettingName = "conduct_trend_min_ratings"
+	SettingRedFlagWindow             SettingName = "red_flag_window"
+	SettingRedFlagMinSessions        SettingName = "red_flag_min_sessions"
+	SettingWorseAfterWindow          SettingName = "worse_after_window"
+	SettingWorseAfterMin             SettingName = "worse_after_min"
 )
 
 // DefaultCrisisContacts is true everywhere, which matters more than being specific.
@@ -50,61 +81,61 @@ var SettingDefs = []SettingDef{
 	{Name: SettingCrisisContacts, Kind: KindText, Default: DefaultCrisisContacts,
 		Meaning: "Crisis contacts shown with the safety notice. Put your own local lines here, for example: 988 Suicide & Crisis Lifeline (US, call or text 988); Samaritans 116 123 (UK and Ireland).",
 		Source:  "Safe-messaging practice: a calm notice that encourages reaching out, with contacts the person chooses."},
-	{Name: "recent_window", Kind: KindInt, Default: "4", Min: 2, Max: 20,
+	{Name: SettingRecentWindow, Kind: KindInt, Default: "4", Min: 2, Max: 20,
 		Meaning: "How many of the latest sessions with a therapist count as 'recent' for the focus, conduct and expertise findings. relationship_centred waits until there are this many sessions with a focus split.", Source: SourceOurs},
-	{Name: "first_window", Kind: KindInt, Default: "4", Min: 1, Max: 20,
+	{Name: SettingFirstWindow, Kind: KindInt, Default: "4", Min: 1, Max: 20,
 		Meaning: "How many of the first sessions with a therapist set the starting focus share that drift is measured against. relationship_drift waits until there are first_window + recent_window sessions with a focus split, so that the start and the recent sessions do not overlap.", Source: SourceOurs},
-	{Name: "drift_min_share", Kind: KindInt, Default: "30", Min: 1, Max: 100,
+	{Name: SettingDriftMinShare, Kind: KindInt, Default: "30", Min: 1, Max: 100,
 		Meaning: "relationship_drift: the relationship+therapist share of recent session time (percent) at or above which drift is reported.", Source: SourceOurs},
-	{Name: "drift_min_rise", Kind: KindInt, Default: "15", Min: 1, Max: 100,
+	{Name: SettingDriftMinRise, Kind: KindInt, Default: "15", Min: 1, Max: 100,
 		Meaning: "relationship_drift: how many percentage points the recent share must be above the first sessions' share.", Source: SourceOurs},
-	{Name: "goal_neglect_sessions", Kind: KindInt, Default: "4", Min: 1, Max: 52,
+	{Name: SettingGoalNeglectSessions, Kind: KindInt, Default: "4", Min: 1, Max: 52,
 		Meaning: "goal_neglected: an open goal not addressed in this many latest sessions.", Source: SourceOurs},
-	{Name: "no_improvement_sessions", Kind: KindInt, Default: "8", Min: 1, Max: 200,
+	{Name: SettingNoImprovementSessions, Kind: KindInt, Default: "8", Min: 1, Max: 200,
 		Meaning: "no_reliable_improvement: sessions after which a case at baseline with no reliable improvement is reported.", Source: SourceHoward},
-	{Name: "expected_sessions_to_improve", Kind: KindInt, Default: "8", Min: 2, Max: 200,
+	{Name: SettingExpectedSessionsToImprove, Kind: KindInt, Default: "8", Min: 2, Max: 200,
 		Meaning: "off_track: the session count by which the expected course reaches a reliable improvement, for a score in the clinical range at the start (one outside it is expected to stay where it was); a latest score worse than that course by more than off_track_margin is off track.", Source: SourceLambert + " " + SourceHoward},
-	{Name: "off_track_margin", Kind: KindNumber, Default: "0.5", Min: 0.1, Max: 2,
+	{Name: SettingOffTrackMargin, Kind: KindNumber, Default: "0.5", Min: 0.1, Max: 2,
 		Meaning: "off_track: how far, in reliable changes, the latest score must be worse than the expected course (0.5 is half a reliable change), so that ordinary ups and downs do not count.", Source: SourceLambert + " The margin is Upshot's own default."},
-	{Name: "inactive_days", Kind: KindInt, Default: "60", Min: 7, Max: 730,
+	{Name: SettingInactiveDays, Kind: KindInt, Default: "60", Min: 7, Max: 730,
 		Meaning: "A therapist with no session in this many days is treated as ended even without an end date: the review speaks of that therapy in the past ('earlier, with Dr. A') and puts nothing about it on the agenda.", Source: SourceOurs},
-	{Name: "baseline_days", Kind: KindInt, Default: "30", Min: 0, Max: 365,
+	{Name: SettingBaselineDays, Kind: KindInt, Default: "30", Min: 0, Max: 365,
 		Meaning: "The last check-in up to this many days before a therapist's first session (the usual intake questionnaire) is that course's baseline; earlier ones are not.", Source: SourceNHSBaseline},
-	{Name: "stale_sessions", Kind: KindInt, Default: "6", Min: 1, Max: 52,
+	{Name: SettingStaleSessions, Kind: KindInt, Default: "6", Min: 1, Max: 52,
 		Meaning: "measures_stale: sessions since the latest check-in at or above which the scores are reported as too old to judge the therapy by.", Source: SourceOurs + " " + SourceNHSSession},
-	{Name: "stale_days", Kind: KindInt, Default: "42", Min: 7, Max: 730,
+	{Name: SettingStaleDays, Kind: KindInt, Default: "42", Min: 7, Max: 730,
 		Meaning: "measures_stale: days since the latest check-in, while sessions go on, at or above which the scores are reported as too old.", Source: SourceOurs + " " + SourceNHSSession},
-	{Name: "flag_long_window_days", Kind: KindInt, Default: "180", Min: 14, Max: 1095,
+	{Name: SettingFlagLongWindowDays, Kind: KindInt, Default: "180", Min: 14, Max: 1095,
 		Meaning: "red_flags: sessions flagged 'dependency', 'discouraged outside' or 'pressured' within this many days are counted together, so flags spread thin over a long time still count.", Source: SourceOurs},
-	{Name: "flag_long_min_sessions", Kind: KindInt, Default: "3", Min: 2, Max: 52,
+	{Name: SettingFlagLongMinSessions, Kind: KindInt, Default: "3", Min: 2, Max: 52,
 		Meaning: "red_flags: this many sessions with one of those flags within flag_long_window_days is a concern even when no red_flag_window sessions hold red_flag_min_sessions.", Source: SourceOurs},
-	{Name: "frequency_rise", Kind: KindNumber, Default: "1.5", Min: 1.1, Max: 5,
+	{Name: SettingFrequencyRise, Kind: KindNumber, Default: "1.5", Min: 1.1, Max: 5,
 		Meaning: "frequency_rising: sessions per 28 days lately at or above this many times the rate of the course's first three months (1.5 is up by half) is reported when flags about dependency or pressure are recorded.", Source: SourceOurs},
-	{Name: "helpful_low_max", Kind: KindNumber, Default: "3", Min: 0, Max: 10,
+	{Name: SettingHelpfulLowMax, Kind: KindNumber, Default: "3", Min: 0, Max: 10,
 		Meaning: "low_helpfulness: an average 'how helpful' rating (0-10) over the recent sessions at or below this is reported, whatever the scores say.", Source: SourceOurs},
-	{Name: "second_opinion_sessions", Kind: KindInt, Default: "8", Min: 1, Max: 200,
+	{Name: SettingSecondOpinionSessions, Kind: KindInt, Default: "8", Min: 1, Max: 200,
 		Meaning: "The agenda suggests a second opinion from another professional once concerns have lasted this many sessions (or at once when 'discouraged outside', 'dependency' or a boundary crossing was recorded).", Source: SourceHoward},
-	{Name: "no_expertise_min", Kind: KindInt, Default: "2", Min: 1, Max: 20,
+	{Name: SettingNoExpertiseMin, Kind: KindInt, Default: "2", Min: 1, Max: 20,
 		Meaning: "no_expertise: recent sessions where you got nothing ('none') or an opinion you asked for was withheld, at or above which it is reported.", Source: SourceOurs},
-	{Name: "conduct_concern_max", Kind: KindNumber, Default: "2", Min: 1, Max: 5,
+	{Name: SettingConductConcernMax, Kind: KindNumber, Default: "2", Min: 1, Max: 5,
 		Meaning: "conduct_concern: a conduct quality averaging at or below this (1-5) over the recent sessions.", Source: SourceOurs},
-	{Name: "conduct_trend_drop", Kind: KindNumber, Default: "1", Min: 0.1, Max: 4,
+	{Name: SettingConductTrendDrop, Kind: KindNumber, Default: "1", Min: 0.1, Max: 4,
 		Meaning: "conduct_trend: a fall of at least this much in a quality's average, earlier sessions against recent ones.", Source: SourceOurs},
-	{Name: "conduct_trend_min_ratings", Kind: KindInt, Default: "2", Min: 1, Max: 20,
+	{Name: SettingConductTrendMinRatings, Kind: KindInt, Default: "2", Min: 1, Max: 20,
 		Meaning: "conduct_trend: the fewest ratings of a quality, both in the recent sessions and before them, that a fall is judged on (one rating on each side is a difference between two sessions, not a trend).", Source: SourceOurs},
-	{Name: "red_flag_window", Kind: KindInt, Default: "5", Min: 1, Max: 52,
+	{Name: SettingRedFlagWindow, Kind: KindInt, Default: "5", Min: 1, Max: 52,
 		Meaning: "red_flags: how many latest sessions with a therapist are looked at for red flags.", Source: SourceOurs},
-	{Name: "red_flag_min_sessions", Kind: KindInt, Default: "2", Min: 1, Max: 52,
+	{Name: SettingRedFlagMinSessions, Kind: KindInt, Default: "2", Min: 1, Max: 52,
 		Meaning: "red_flags: any red flag in at least this many of those sessions is reported (a boundary flag is reported even once).", Source: SourceOurs},
-	{Name: "worse_after_window", Kind: KindInt, Default: "5", Min: 1, Max: 52,
+	{Name: SettingWorseAfterWindow, Kind: KindInt, Default: "5", Min: 1, Max: 52,
 		Meaning: "worse_after: how many latest sessions are looked at.", Source: SourceOurs},
-	{Name: "worse_after_min", Kind: KindInt, Default: "3", Min: 1, Max: 52,
+	{Name: SettingWorseAfterMin, Kind: KindInt, Default: "3", Min: 1, Max: 52,
 		Meaning: "worse_after: feeling worse after at least this many of them is reported.", Source: SourceOurs},
 }
 
 // LookupSetting returns the definition of a named setting.
 func LookupSetting(name string) (SettingDef, bool) {
-	i := slices.IndexFunc(SettingDefs, func(d SettingDef) bool { return d.Name == name })
+	i := slices.IndexFunc(SettingDefs, func(d SettingDef) bool { return string(d.Name) == name })
 	if i < 0 {
 		return SettingDef{}, false
 	}
@@ -113,7 +144,7 @@ func LookupSetting(name string) (SettingDef, bool) {
 
 // Check validates a value for this setting and returns its canonical text.
 func (d SettingDef) Check(value string) (string, error) {
-	field := d.Name
+	field := string(d.Name)
 	switch d.Kind {
 	case KindInt:
 		n, err := strconv.Atoi(strings.TrimSpace(value))
@@ -140,7 +171,7 @@ func (d SettingDef) Check(value string) (string, error) {
 }
 
 // Settings holds the values a person has set; unset names take their default.
-type Settings map[string]string
+type Settings map[SettingName]string
 
 // CheckSetting validates name and value together.
 func CheckSetting(name, value string) (string, error) {
@@ -148,7 +179,7 @@ func CheckSetting(name, value string) (string, error) {
 	if !ok {
 		names := make([]string, len(SettingDefs))
 		for i, d := range SettingDefs {
-			names[i] = d.Name
+			names[i] = string(d.Name)
 		}
 		return "", Invalid("name", "setting must be one of %s, got %q", joinComma(names), name)
 	}
@@ -157,8 +188,8 @@ func CheckSetting(name, value string) (string, error) {
 
 // Get returns the value of a setting, falling back to its default. It panics
 // on an unknown name: that is a programming error, not user input.
-func (s Settings) Get(name string) string {
-	d, ok := LookupSetting(name)
+func (s Settings) Get(name SettingName) string {
+	d, ok := LookupSetting(string(name))
 	if !ok {
 		panic(fmt.Sprintf("upshot: unknown setting %q", name))
 	}
@@ -171,13 +202,13 @@ func (s Settings) Get(name string) string {
 }
 
 // Int returns an int setting.
-func (s Settings) Int(name string) int {
+func (s Settings) Int(name SettingName) int {
 	n, _ := strconv.Atoi(s.Get(name))
 	return n
 }
 
 // Float returns a number setting.
-func (s Settings) Float(name string) float64 {
+func (s Settings) Float(name SettingName) float64 {
 	f, _ := strconv.ParseFloat(s.Get(name), 64)
 	return f
 }

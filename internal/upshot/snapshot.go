@@ -135,8 +135,8 @@ func (s *Snapshot) Validate(today Date) error {
 		}
 	}
 	for name, v := range s.Settings {
-		if _, err := CheckSetting(name, v); err != nil {
-			return Invalid("settings."+name, "settings: %s", ErrorMessage(err))
+		if _, err := CheckSetting(string(name), v); err != nil {
+			return Invalid("settings."+string(name), "settings: %s", ErrorMessage(err))
 		}
 	}
 	if s.SafetyPlan != nil {

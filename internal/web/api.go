@@ -433,7 +433,8 @@ func (s *Server) apiSettingList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiSettingSet(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	if _, ok := upshot.LookupSetting(name); !ok {
+	def, ok := upshot.LookupSetting(name)
+	if !ok {
 		_, err := upshot.CheckSetting(name, "")
 		s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "name", "%s", upshot.ErrorMessage(err)))
 		return
@@ -445,7 +446,7 @@ func (s *Server) apiSettingSet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.SetSetting(r.Context(), s.owner, name, body.Value); err != nil {
+	if err := s.store.SetSetting(r.Context(), s.owner, def.Name, body.Value); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -454,12 +455,13 @@ func (s *Server) apiSettingSet(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiSettingUnset(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	if _, ok := upshot.LookupSetting(name); !ok {
+	def, ok := upshot.LookupSetting(name)
+	if !ok {
 		_, err := upshot.CheckSetting(name, "")
 		s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "name", "%s", upshot.ErrorMessage(err)))
 		return
 	}
-	if err := s.store.UnsetSetting(r.Context(), s.owner, name); err != nil {
+	if err := s.store.UnsetSetting(r.Context(), s.owner, def.Name); err != nil {
 		s.fail(w, r, err)
 		return
 	}

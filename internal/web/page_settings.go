@@ -38,11 +38,14 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	type change struct{ name, value string }
+	type change struct {
+		name  upshot.SettingName
+		value string
+	}
 	var changes []change
 	var ferr error
 	for i, sv := range views {
-		raw, ok := v[sv.Name]
+		raw, ok := v[string(sv.Name)]
 		if !ok {
 			continue
 		}
@@ -54,7 +57,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 		if value == sv.Value || (!sv.IsSet && value == sv.Default) {
 			continue
 		}
-		if _, err := upshot.CheckSetting(sv.Name, value); err != nil {
+		if _, err := upshot.CheckSetting(string(sv.Name), value); err != nil {
 			if ferr == nil {
 				ferr = err
 			}
@@ -76,7 +79,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	if ferr != nil {
 		for i := range views {
-			views[i].Invalid = views[i].Name == upshot.ErrorField(ferr)
+			views[i].Invalid = string(views[i].Name) == upshot.ErrorField(ferr)
 		}
 		s.render(w, r, statusOf(ferr), "settings", page{Title: "Settings", Nav: "settings", Data: settingsData{Settings: views, Error: toFormError(ferr)}})
 		return
@@ -86,11 +89,12 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) settingReset(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	if _, ok := upshot.LookupSetting(name); !ok {
+	def, ok := upshot.LookupSetting(name)
+	if !ok {
 		s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "name", "no setting %q", name))
 		return
 	}
-	if err := s.store.UnsetSetting(r.Context(), s.owner, name); err != nil {
+	if err := s.store.UnsetSetting(r.Context(), s.owner, def.Name); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -695,7 +695,7 @@ func measureUncached(ctx context.Context, client *http.Client, url string, n int
 // unsetSetting is the cheapest write there is: it changes nothing a page
 // shows (the crisis contacts stay unset) but moves the revision.
 func unsetSetting(ctx context.Context, client *http.Client, base string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, base+"/api/v1/settings/"+upshot.SettingCrisisContacts, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, base+"/api/v1/settings/"+string(upshot.SettingCrisisContacts), nil)
 	if err != nil {
 		return err
 	}
