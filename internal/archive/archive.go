@@ -192,7 +192,7 @@ func checkDefinitions(s *upshot.Snapshot, reg *instrument.Registry) error {
 			return upshot.Invalid(at, "%s: listed as %s version %d but the definition is %s version %d", at, sd.Instrument, sd.Version, d.ID, d.Version)
 		}
 		if reg != nil {
-			if b, ok := reg.Get(d.ID); ok && b.Builtin && b.Version == d.Version && !sameDefinition(b, d) {
+			if b, ok := reg.Version(d.ID, d.Version); ok && b.Builtin && !sameDefinition(b, d) {
 				return upshot.Invalid(at, "%s: %s version %d differs from the built-in %s version %d", at, d.ID, d.Version, b.Label(), b.Version)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -136,6 +137,9 @@ func evaluate(defFor DefinitionFor, c *upshot.CheckIn) (*instrument.Definition, 
 		Total: score.Total, Max: def.Max, Band: score.Band, Caseness: score.Caseness, Safety: score.Safety,
 		Note: def.Note, def: def,
 	}
+	if score.Safety && def.SafetyNote != "" {
+		r.Note = strings.TrimSpace(r.Note + " " + def.SafetyNote)
+	}
 	return def, r, score, nil
 }
 
@@ -227,7 +231,10 @@ func Resolve(reg *instrument.Registry, stored []upshot.Definition, instrumentID 
 		return d, nil
 	}
 	if reg != nil {
-		if d, ok := reg.Get(instrumentID); ok && (version == 0 || d.Version == version) {
+		if d, ok := reg.Get(instrumentID); ok && version == 0 {
+			return d, nil
+		}
+		if d, ok := reg.Version(instrumentID, version); ok {
 			return d, nil
 		}
 	}

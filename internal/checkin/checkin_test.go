@@ -187,7 +187,7 @@ func mustJSON(v any) string {
 
 func TestResolvePrefersStoredDefinition(t *testing.T) {
 	reg := instrument.Builtin()
-	phq := mustDef(t, "phq9")
+	phq, _ := reg.Version("phq9", 1)
 	// A stored version 1 whose bands differ from today's file: old answers
 	// must be read with the stored one.
 	raw := strings.Replace(string(phq.Raw()), `"label": "mild"`, `"label": "mild (old wording)"`, 1)
@@ -202,10 +202,14 @@ func TestResolvePrefersStoredDefinition(t *testing.T) {
 	if d.BandFor(6) != "mild (old wording)" {
 		t.Errorf("stored definition not used: band %q", d.BandFor(6))
 	}
-	if d, err := checkin.Resolve(reg, nil, "phq9", 1); err != nil || !d.Builtin {
-		t.Errorf("registry fallback: %v %v", d, err)
+	// The registry keeps every built-in version: one check-in answered
+	// against PHQ-9 version 1 is scored by it, a new one by version 2.
+	for _, v := range []int{1, 2} {
+		if d, err := checkin.Resolve(reg, nil, "phq9", v); err != nil || !d.Builtin || d.Version != v {
+			t.Errorf("registry fallback for version %d: %v %v", v, d, err)
+		}
 	}
-	if _, err := checkin.Resolve(reg, nil, "phq9", 2); upshot.ErrorCode(err) != upshot.ENOTFOUND {
+	if _, err := checkin.Resolve(reg, nil, "phq9", 3); upshot.ErrorCode(err) != upshot.ENOTFOUND {
 		t.Errorf("unknown version: %v", err)
 	}
 	if _, err := checkin.Resolve(reg, []upshot.Definition{{Instrument: "phq9", Version: 1, Data: json.RawMessage(`{}`)}}, "phq9", 1); err == nil {

@@ -125,7 +125,7 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 		// One bit flipped: in the structure, in a published item text, or
 		// turning a note's character into a byte that is not UTF-8.
 		{"byte-flipped brace", flip(good, 0, 0x01), "not valid JSON at line 1, column 1"},
-		{"byte-flipped item text", flip(good, strings.Index(good, "Little interest"), 0x20), "definitions[1]: phq9 version 1 differs from the built-in PHQ-9"},
+		{"byte-flipped item text", flip(good, strings.Index(good, "Little interest"), 0x20), "definitions[1]: phq9 version 2 differs from the built-in PHQ-9"},
 		{"byte-flipped note", flip(good, strings.Index(good, "two lines"), 0x80), "not valid UTF-8 at line " + lineCol(good, "two lines")},
 		{"missing goal", strings.Replace(good, `"goal_id": 2`, `"goal_id": 9`, 1), "sessions[0]: goal 9 is not in the file"},
 		{"NaN", nan, "not valid JSON at line " + lineCol(nan, "NaN") + ": invalid character 'N'"},

@@ -16,6 +16,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -58,6 +59,10 @@ type Definition struct {
 	Attribution    string         `json:"attribution"`
 	Validated      bool           `json:"validated"`
 	Note           string         `json:"note,omitempty"`
+	// SafetyNote is said only with a score whose safety item is above 0
+	// (PHQ-9 version 2: "Item 9 above 0 needs follow-up ..."), where Note
+	// is said with every score.
+	SafetyNote string `json:"safety_note,omitempty"`
 
 	// Builtin is set by the registry, never by a file, so a user file cannot
 	// pass itself off as one of the shipped, checked instruments.
@@ -330,6 +335,9 @@ func (d *Definition) validate() error {
 		}
 	default:
 		return fail("reliable_change", "give either size, or sd and reliability")
+	}
+	if d.SafetyNote != "" && !slices.ContainsFunc(d.Items, func(it Item) bool { return it.Safety }) {
+		return fail("safety_note", "is said when a safety item is above 0, and no item has \"safety\": true")
 	}
 	return nil
 }

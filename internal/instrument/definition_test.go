@@ -2,11 +2,14 @@ package instrument
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -87,6 +90,51 @@ func TestPublishedWording(t *testing.T) {
 	}
 }
 
+// TestEarlierBuiltinVersionsKept: the registry keeps every built-in version
+// that ever shipped, byte for byte (pinned by SHA-256), so a check-in
+// answered against PHQ-9 version 1 is still scored by it and an export that
+// carries it still passes the built-in guard; the current version is served
+// for new check-ins.
+func TestEarlierBuiltinVersionsKept(t *testing.T) {
+	r := Builtin()
+	shipped := map[string]string{ // id@version -> SHA-256 of the file as it shipped
+		"phq9@1": "8baf4065afa565483f08a58f6e11ad1ea77961039aa132413979d6338718e794",
+	}
+	for key, sum := range shipped {
+		id, v, _ := strings.Cut(key, "@")
+		version, _ := strconv.Atoi(v)
+		d, ok := r.Version(id, version)
+		if !ok || !d.Builtin || d.Version != version {
+			t.Errorf("%s: not kept (%v)", key, d)
+			continue
+		}
+		if got := fmt.Sprintf("%x", sha256.Sum256(d.Raw())); got != sum {
+			t.Errorf("%s changed since it shipped: SHA-256 %s, want %s", key, got, sum)
+		}
+	}
+	if len(r.earlier) != len(shipped) {
+		t.Errorf("%d earlier versions embedded, %d pinned here", len(r.earlier), len(shipped))
+	}
+	cur, _ := r.Get("phq9")
+	if v2, ok := r.Version("phq9", 2); !ok || v2 != cur {
+		t.Errorf("Version(phq9, 2) is not the current definition")
+	}
+	if _, ok := r.Version("phq9", 3); ok {
+		t.Error("Version(phq9, 3) found")
+	}
+	v1, _ := r.Version("phq9", 1)
+	if v1.Note == "" || v1.SafetyNote != "" || cur.Note != "" || cur.SafetyNote != v1.Note {
+		t.Errorf("PHQ-9 v1 says its note with every score; v2 only with item 9 above 0: v1 %q/%q, v2 %q/%q", v1.Note, v1.SafetyNote, cur.Note, cur.SafetyNote)
+	}
+	// Everything but the version and the note scores the same.
+	a, b := *v1, *cur
+	a.Version, a.Note, a.raw = 0, "", nil
+	b.Version, b.SafetyNote, b.raw = 0, "", nil
+	if !reflect.DeepEqual(a, b) {
+		t.Error("PHQ-9 v2 differs from v1 in more than its note")
+	}
+}
+
 func TestBuiltinDefinitions(t *testing.T) {
 	r := Builtin()
 	all := r.All()
@@ -96,7 +144,7 @@ func TestBuiltinDefinitions(t *testing.T) {
 		if !d.Builtin {
 			t.Errorf("%s: Builtin not set", d.ID)
 		}
-		if d.Version != 1 {
+		if want := map[string]int{"phq9": 2}[d.ID]; d.Version != max(want, 1) {
 			t.Errorf("%s: version %d", d.ID, d.Version)
 		}
 		embedded, err := defsFS.ReadFile("defs/" + d.ID + ".json")
@@ -116,8 +164,14 @@ func TestBuiltinDefinitions(t *testing.T) {
 		t.Errorf("All() = %s", got)
 	}
 	entries, _ := defsFS.ReadDir("defs")
-	if len(entries) != len(builtinOrder) {
-		t.Errorf("defs/ holds %d files, builtinOrder %d: every embedded file must be registered", len(entries), len(builtinOrder))
+	files := 0
+	for _, e := range entries {
+		if !e.IsDir() {
+			files++
+		}
+	}
+	if files != len(builtinOrder) {
+		t.Errorf("defs/ holds %d files, builtinOrder %d: every embedded file must be registered", files, len(builtinOrder))
 	}
 
 	facts := []struct {

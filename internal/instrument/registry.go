@@ -17,7 +17,7 @@ import (
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
-//go:embed defs/*.json
+//go:embed defs/*.json defs/earlier/*.json
 var defsFS embed.FS
 
 // builtinOrder is the order people meet the instruments in: the two NHS
@@ -30,6 +30,11 @@ var builtinOrder = []string{"phq9", "gad7", "who5", "focus"}
 type Registry struct {
 	mu   sync.RWMutex
 	defs map[string]*Definition
+	// earlier holds every earlier version of the built-ins, by "id@version"
+	// (defs/earlier/ID.VERSION.json, each exactly as it shipped): check-ins
+	// answered against one keep being scored by it, and a file cannot
+	// redefine it.
+	earlier map[string]*Definition
 }
 
 // Builtin returns a registry holding the shipped instruments. It panics only
@@ -51,8 +56,30 @@ func Builtin() *Registry {
 		d.Builtin = true
 		r.defs[id] = d
 	}
+	files, err := defsFS.ReadDir("defs/earlier")
+	if err != nil {
+		panic(fmt.Sprintf("instrument: earlier built-ins: %v", err))
+	}
+	r.earlier = map[string]*Definition{}
+	for _, f := range files {
+		data, err := defsFS.ReadFile("defs/earlier/" + f.Name())
+		if err != nil {
+			panic(fmt.Sprintf("instrument: earlier built-in %s: %v", f.Name(), err))
+		}
+		d, err := Parse(data)
+		if err != nil {
+			panic(fmt.Sprintf("instrument: earlier built-in %s: %v", f.Name(), err))
+		}
+		if cur := r.defs[d.ID]; cur == nil || d.Version >= cur.Version || f.Name() != fmt.Sprintf("%s.%d.json", d.ID, d.Version) {
+			panic(fmt.Sprintf("instrument: earlier built-in %s is not an earlier version of a built-in", f.Name()))
+		}
+		d.Builtin = true
+		r.earlier[versionKey(d.ID, d.Version)] = d
+	}
 	return r
 }
+
+func versionKey(id string, version int) string { return fmt.Sprintf("%s@%d", id, version) }
 
 // MaxFileSize bounds a definition file. The largest published questionnaire
 // fits in a few kilobytes; anything bigger is not a definition.
@@ -229,6 +256,18 @@ func (r *Registry) Get(id string) (*Definition, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	d, ok := r.defs[id]
+	return d, ok
+}
+
+// Version returns instrument id at exactly this version: the current
+// definition, or an earlier version of a built-in.
+func (r *Registry) Version(id string, version int) (*Definition, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if d, ok := r.defs[id]; ok && d.Version == version {
+		return d, true
+	}
+	d, ok := r.earlier[versionKey(id, version)]
 	return d, ok
 }
 

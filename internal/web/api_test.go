@@ -603,7 +603,7 @@ func TestAPICheckinCorrection(t *testing.T) {
 
 		// The baseline corrected down to 6: the later check-in is no longer
 		// a reliable improvement on it, and item 9 above 0 brings the notice.
-		r := put(first.ID, `{"instrument": "phq9", "instrument_version": 1, "answers": [1, 1, 1, 1, 1, 0, 0, 0, 1], "date": "2025-04-30", "version": 1}`)
+		r := put(first.ID, `{"instrument": "phq9", "instrument_version": 2, "answers": [1, 1, 1, 1, 1, 0, 0, 0, 1], "date": "2025-04-30", "version": 1}`)
 		if r.status != http.StatusOK {
 			t.Fatalf("PUT: %d %s", r.status, r.body)
 		}
