@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -10,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/checkin"
 	"github.com/upshot-app/upshot/internal/instrument"
-	"github.com/upshot-app/upshot/internal/store"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -75,25 +74,11 @@ On a terminal, leave out --answers to be asked each question.`,
 		if err != nil {
 			return err
 		}
-		stored, err := db.Definitions(a.ctx, a.owner)
+		res, err := usecase.RecordCheckIn(a.ctx, db, reg, a.owner, a.sys.Now, def, given, day)
 		if err != nil {
-			return err
+			return renameField(err, checkinFieldFlags)
 		}
-		// Earlier check-ins were stored with the definition they answered;
-		// a changed file under the same version would give them another
-		// meaning, so it is refused before anything is written.
-		if old, err := checkin.Resolve(nil, stored, def.ID, def.Version); err == nil && !checkin.SameDefinition(old, def) {
-			return upshot.Invalid("INSTRUMENT", "%s version %d differs from the definition your earlier check-ins were answered with; give the changed definition a new version number", def.ID, def.Version)
-		}
-		c := &upshot.CheckIn{Instrument: def.ID, InstrumentVersion: def.Version, Date: day, Answers: given}
-		if err := db.CreateCheckIn(a.ctx, a.owner, c, upshot.Definition{Instrument: def.ID, Version: def.Version, Data: json.RawMessage(def.Raw())}); err != nil {
-			return renameField(err, map[string]string{"date": "--date"})
-		}
-		res, err := a.evaluate(db, reg, c)
-		if err != nil {
-			return err
-		}
-		return a.showResults(db, []checkin.Result{res}, asJSON, false)
+		return a.showResults([]checkin.Result{res}, asJSON, false)
 	})
 	cmd.AddCommand(a.checkList(), a.checkHistory(), a.checkEdit(), a.checkDelete())
 	return cmd
@@ -118,39 +103,20 @@ func lookupInstrument(reg *instrument.Registry, id string) (*instrument.Definiti
 	return nil, upshot.Invalid("INSTRUMENT", "unknown instrument %q: use one of %s", id, strings.Join(ids, ", "))
 }
 
-// evaluate scores c against all check-ins of its instrument, each with the
-// definition version it was answered against.
-func (a *app) evaluate(db *store.DB, reg *instrument.Registry, c *upshot.CheckIn) (checkin.Result, error) {
-	history, err := db.ListCheckIns(a.ctx, a.owner, upshot.CheckInFilter{Instrument: c.Instrument})
-	if err != nil {
-		return checkin.Result{}, err
-	}
-	stored, err := db.Definitions(a.ctx, a.owner)
-	if err != nil {
-		return checkin.Result{}, err
-	}
-	return checkin.EvaluateWith(checkin.Resolver(reg, stored), history, c)
-}
+// checkinFieldFlags names the flag or argument each check-in field came from.
+var checkinFieldFlags = map[string]string{"date": "--date", "instrument": "INSTRUMENT", "answers": "--answers"}
 
 // showResults prints check-in results. When any result shown carries the
 // safety flag, the notice comes first: on stdout in text, on stderr with
 // --json so that stdout stays one valid JSON value (where each flagged
 // result also carries it in safety_notice).
-func (a *app) showResults(db *store.DB, results []checkin.Result, asJSON, list bool) error {
-	if slices.ContainsFunc(results, func(r checkin.Result) bool { return r.Safety }) {
-		settings, err := db.Settings(a.ctx, a.owner)
-		if err != nil {
-			return err
-		}
-		contacts := settings.Get(upshot.SettingCrisisContacts)
-		for i := range results {
-			results[i] = results[i].WithNotice(contacts)
-		}
+func (a *app) showResults(results []checkin.Result, asJSON, list bool) error {
+	if i := slices.IndexFunc(results, func(r checkin.Result) bool { return r.SafetyNotice != "" }); i >= 0 {
 		w := a.stdout
 		if asJSON {
 			w = a.stderr
 		}
-		if _, err := fmt.Fprintf(w, "%s\n%s\n\n", checkin.SafetyNotice(contacts), planHint); err != nil {
+		if _, err := fmt.Fprintf(w, "%s\n%s\n\n", results[i].SafetyNotice, planHint); err != nil {
 			return err
 		}
 	}
@@ -296,23 +262,16 @@ func (a *app) checkHistory() *cobra.Command {
 			return err
 		}
 		id := strings.TrimSpace(args[0])
-		cs, err := db.ListCheckIns(a.ctx, a.owner, upshot.CheckInFilter{Instrument: id})
+		results, err := usecase.CheckInHistory(a.ctx, db, reg, a.owner, upshot.CheckInFilter{Instrument: id})
 		if err != nil {
 			return err
 		}
-		if _, known := reg.Get(id); !known && len(cs) == 0 {
+		// An instrument no longer defined still has its stored history.
+		if _, known := reg.Get(id); !known && len(results) == 0 {
 			_, err := lookupInstrument(reg, id)
 			return err
 		}
-		stored, err := db.Definitions(a.ctx, a.owner)
-		if err != nil {
-			return err
-		}
-		results, err := checkin.History(checkin.Resolver(reg, stored), cs)
-		if err != nil {
-			return err
-		}
-		return a.showResults(db, results, asJSON, true)
+		return a.showResults(results, asJSON, true)
 	})
 	return cmd
 }
@@ -361,11 +320,9 @@ func (a *app) checkEdit() *cobra.Command {
 			return err
 		}
 		if changed(cmd, "answers") {
-			stored, err := db.Definitions(a.ctx, a.owner)
-			if err != nil {
-				return err
-			}
-			def, err := checkin.Resolve(reg, stored, c.Instrument, c.InstrumentVersion)
+			// The text is read against the definition the check-in was
+			// answered to, which may be older than today's.
+			def, err := usecase.StoredDefinition(a.ctx, db, reg, a.owner, c.Instrument, c.InstrumentVersion)
 			if err != nil {
 				return err
 			}
@@ -376,14 +333,11 @@ func (a *app) checkEdit() *cobra.Command {
 		if changed(cmd, "date") {
 			c.Date = day
 		}
-		if err := db.UpdateCheckIn(a.ctx, a.owner, c); err != nil {
-			return renameField(err, map[string]string{"date": "--date"})
-		}
-		res, err := a.evaluate(db, reg, c)
+		res, err := usecase.CorrectCheckIn(a.ctx, db, reg, a.owner, a.sys.Now, c)
 		if err != nil {
-			return err
+			return renameField(err, checkinFieldFlags)
 		}
-		return a.showResults(db, []checkin.Result{res}, asJSON, false)
+		return a.showResults([]checkin.Result{res}, asJSON, false)
 	})
 	return cmd
 }

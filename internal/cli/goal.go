@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -67,6 +68,8 @@ func (a *app) goalAdd() *cobra.Command {
 		if g.Opened, err = optionalDate(cmd, "--opened", opened, today); err != nil {
 			return err
 		}
+		// Refused before the database is opened: bad input writes nothing,
+		// not even a new empty database.
 		if err := g.Validate(today); err != nil {
 			return renameField(err, goalFlags)
 		}
@@ -74,7 +77,7 @@ func (a *app) goalAdd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if err := db.CreateGoal(a.ctx, a.owner, g); err != nil {
+		if err := usecase.AddGoal(a.ctx, db, a.owner, a.sys.Now, g); err != nil {
 			return renameField(err, goalFlags)
 		}
 		_, err = fmt.Fprintln(a.stdout, g.ID)
@@ -117,7 +120,6 @@ func (a *app) goalList() *cobra.Command {
 
 func (a *app) goalClose() *cobra.Command {
 	var status, date string
-	closing := []string{upshot.GoalSolved, upshot.GoalDropped}
 	cmd := &cobra.Command{Use: "close ID", Short: "Mark a goal solved or dropped", Args: args("ID")}
 	cmd.Flags().StringVar(&status, "status", "", "solved or dropped")
 	cmd.Flags().StringVar(&date, "date", "", "when (YYYY-MM-DD, default today)")
@@ -132,12 +134,13 @@ func (a *app) goalClose() *cobra.Command {
 			if !a.interactive() {
 				return missing("--status", "solved or dropped")
 			}
-			if err := a.askChoice("How did the goal end?", closing, &status); err != nil {
+			if err := a.askChoice("How did the goal end?", usecase.ClosingStatuses, &status); err != nil {
 				return err
 			}
 		}
-		if !slices.Contains(closing, status) {
-			return upshot.Invalid("--status", "--status must be one of %s, got %q", strings.Join(closing, ", "), status)
+		if !slices.Contains(usecase.ClosingStatuses, status) {
+			// Refused before the database is opened, as the date below.
+			return upshot.Invalid("--status", "--status must be one of %s, got %q", strings.Join(usecase.ClosingStatuses, ", "), status)
 		}
 		closed, err := optionalDate(cmd, "--date", date, today)
 		if err != nil {
@@ -147,15 +150,8 @@ func (a *app) goalClose() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		g, err := db.FindGoal(a.ctx, a.owner, id)
-		if err != nil {
-			return err
-		}
-		g.Status, g.Closed = status, closed
-		if err := g.Validate(today); err != nil {
-			return renameField(err, goalFlags)
-		}
-		return renameField(db.UpdateGoal(a.ctx, a.owner, g), goalFlags)
+		_, err = usecase.CloseGoal(a.ctx, db, a.owner, a.sys.Now, id, status, closed)
+		return renameField(err, goalFlags)
 	})
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/store"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -184,36 +185,13 @@ func (f *sessionFlags) mergeGoals(cmd *cobra.Command, current []upshot.GoalProgr
 	return out, nil
 }
 
-// checkRefs makes sure the therapist and goals a session names exist, and
-// names the flag that named a missing one. The store checks again inside its
-// transaction; this is for the message.
-func (a *app) checkRefs(cmd *cobra.Command, f *sessionFlags, db *store.DB, s *upshot.Session) error {
-	if _, err := db.FindTherapist(a.ctx, a.owner, s.TherapistID); upshot.ErrorCode(err) == upshot.ENOTFOUND {
-		return upshot.Invalid("--therapist", "--therapist: no therapist with id %d (see 'upshot therapist list')", s.TherapistID)
-	} else if err != nil {
-		return err
+// sessionError names the flag an error is about. A goal that is not there
+// came from --progress when only --progress named goals.
+func sessionError(cmd *cobra.Command, err error) error {
+	if upshot.ErrorField(err) == "goals" && !changed(cmd, "goals") && changed(cmd, "progress") {
+		return renameField(err, map[string]string{"goals": "--progress"})
 	}
-	listed := map[int64]bool{}
-	if changed(cmd, "goals") {
-		ids, _ := upshot.ParseIDs("--goals", f.goals)
-		for _, id := range ids {
-			listed[id] = true
-		}
-	}
-	for _, g := range s.Goals {
-		_, err := db.FindGoal(a.ctx, a.owner, g.GoalID)
-		if upshot.ErrorCode(err) == upshot.ENOTFOUND {
-			flag := "--goals"
-			if !listed[g.GoalID] && changed(cmd, "progress") {
-				flag = "--progress"
-			}
-			return upshot.Invalid(flag, "%s: no goal with id %d (see 'upshot goal list')", flag, g.GoalID)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return renameField(err, sessionFieldFlags)
 }
 
 func oneOf(flag, got string, allowed []string) error {
@@ -262,6 +240,8 @@ func (a *app) sessionAdd() *cobra.Command {
 		if err := f.apply(cmd, s, today); err != nil {
 			return err
 		}
+		// Refused before the database is opened: bad input writes nothing,
+		// not even a new empty database.
 		if err := s.Validate(today); err != nil {
 			return renameField(err, sessionFieldFlags)
 		}
@@ -269,11 +249,8 @@ func (a *app) sessionAdd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if err := a.checkRefs(cmd, &f, db, s); err != nil {
-			return err
-		}
-		if err := db.CreateSession(a.ctx, a.owner, s); err != nil {
-			return invalidRef(renameField(err, sessionFieldFlags))
+		if err := usecase.LogSession(a.ctx, db, a.owner, a.sys.Now, s); err != nil {
+			return sessionError(cmd, err)
 		}
 		_, err = fmt.Fprintln(a.stdout, s.ID)
 		return err
@@ -318,13 +295,7 @@ func (a *app) sessionEdit() *cobra.Command {
 		if err := f.apply(cmd, s, today); err != nil {
 			return err
 		}
-		if err := s.Validate(today); err != nil {
-			return renameField(err, sessionFieldFlags)
-		}
-		if err := a.checkRefs(cmd, &f, db, s); err != nil {
-			return err
-		}
-		return invalidRef(renameField(db.UpdateSession(a.ctx, a.owner, s), sessionFieldFlags))
+		return sessionError(cmd, usecase.EditSession(a.ctx, db, a.owner, a.sys.Now, s))
 	})
 	return cmd
 }

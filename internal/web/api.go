@@ -13,9 +13,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/archive"
 	"github.com/upshot-app/upshot/internal/checkin"
-	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/review"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -189,15 +189,8 @@ func (s *Server) apiGoalCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g.ID, g.Meta = 0, upshot.Meta{}
-	// A new goal is open and opened today unless the body says otherwise,
-	// so {"title": ..., "domain": ...} is enough.
-	if g.Status == "" {
-		g.Status = upshot.GoalOpen
-	}
-	if g.Opened.IsZero() {
-		g.Opened = s.today()
-	}
-	if err := s.store.CreateGoal(r.Context(), s.owner, &g); err != nil {
+	// {"title": ..., "domain": ...} is enough: app.AddGoal fills in the rest.
+	if err := usecase.AddGoal(r.Context(), s.store, s.owner, s.now, &g); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -210,7 +203,9 @@ func (s *Server) apiGoalGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiGoalUpdate(w http.ResponseWriter, r *http.Request) {
-	apiUpdate(s, w, r, func(g *upshot.Goal) (*int64, int) { return &g.ID, g.Version }, s.store.UpdateGoal)
+	apiUpdate(s, w, r, func(g *upshot.Goal) (*int64, int) { return &g.ID, g.Version }, func(ctx context.Context, owner upshot.OwnerID, g *upshot.Goal) error {
+		return usecase.EditGoal(ctx, s.store, owner, s.now, g)
+	})
 }
 
 func (s *Server) apiGoalDelete(w http.ResponseWriter, r *http.Request) {
@@ -254,10 +249,7 @@ func (s *Server) apiSessionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ss.ID, ss.Meta = 0, upshot.Meta{}
-	if ss.Date.IsZero() {
-		ss.Date = s.today()
-	}
-	if err := s.store.CreateSession(r.Context(), s.owner, &ss); err != nil {
+	if err := usecase.LogSession(r.Context(), s.store, s.owner, s.now, &ss); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -270,7 +262,9 @@ func (s *Server) apiSessionGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSessionUpdate(w http.ResponseWriter, r *http.Request) {
-	apiUpdate(s, w, r, func(ss *upshot.Session) (*int64, int) { return &ss.ID, ss.Version }, s.store.UpdateSession)
+	apiUpdate(s, w, r, func(ss *upshot.Session) (*int64, int) { return &ss.ID, ss.Version }, func(ctx context.Context, owner upshot.OwnerID, ss *upshot.Session) error {
+		return usecase.EditSession(ctx, s.store, owner, s.now, ss)
+	})
 }
 
 func (s *Server) apiSessionDelete(w http.ResponseWriter, r *http.Request) {
@@ -306,7 +300,7 @@ func (s *Server) apiCheckinList(w http.ResponseWriter, r *http.Request) {
 		f.Since = d
 	}
 	s.writeList(w, r, s.checkinLists, f == upshot.CheckInFilter{}, func(ctx context.Context) ([]byte, error) {
-		results, err := s.checkinResults(ctx, f)
+		results, err := usecase.CheckInHistory(ctx, s.store, s.reg, s.owner, f)
 		if err != nil {
 			return nil, err
 		}
@@ -335,7 +329,7 @@ func (s *Server) apiCheckinGet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.checkinResult(r, id)
+	res, err := usecase.ScoreCheckIn(r.Context(), s.store, s.reg, s.owner, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -363,33 +357,12 @@ func (s *Server) apiCheckinUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ID = id
-	stored, err := s.store.FindCheckIn(r.Context(), s.owner, id)
+	res, err := usecase.CorrectCheckIn(r.Context(), s.store, s.reg, s.owner, s.now, &c)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	// The instrument may be left out. Naming another one is refused by the
-	// store, which knows what the check-in was answered to; the answers are
-	// only worth checking against the right definition.
-	if c.Instrument == "" && c.InstrumentVersion == 0 {
-		c.Instrument, c.InstrumentVersion = stored.Instrument, stored.InstrumentVersion
-	}
-	if c.Instrument == stored.Instrument && c.InstrumentVersion == stored.InstrumentVersion {
-		def, err := s.storedDefinition(r, stored.Instrument, stored.InstrumentVersion)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if err := def.CheckAnswers(c.Answers); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	if err := s.store.UpdateCheckIn(r.Context(), s.owner, &c); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.apiCheckinGet(w, r) // the corrected check-in, scored again
+	writeJSON(w, http.StatusOK, res) // the corrected check-in, scored again
 }
 
 func (s *Server) apiCheckinDelete(w http.ResponseWriter, r *http.Request) {
@@ -703,104 +676,12 @@ func (s *Server) unknownInstrument(id string) error {
 	return upshot.Invalid("instrument", "instrument must be one of %s, got %q", strings.Join(ids, ", "), id)
 }
 
-// createCheckin validates answers against the current definition, stores
-// the check-in with that definition, and returns its result.
+// createCheckin records a check-in of the server's current definition of
+// the instrument (app.RecordCheckIn) and returns it scored.
 func (s *Server) createCheckin(r *http.Request, instrumentID string, answers []*int, date upshot.Date) (checkin.Result, error) {
 	def, ok := s.reg.Get(instrumentID)
 	if !ok {
 		return checkin.Result{}, s.unknownInstrument(instrumentID)
 	}
-	if date.IsZero() {
-		date = s.today()
-	}
-	if err := upshot.CheckDate("date", date, s.today()); err != nil {
-		return checkin.Result{}, err
-	}
-	if err := def.CheckAnswers(answers); err != nil {
-		return checkin.Result{}, err
-	}
-	c := &upshot.CheckIn{Instrument: def.ID, InstrumentVersion: def.Version, Date: date, Answers: answers}
-	d := upshot.Definition{Instrument: def.ID, Version: def.Version, Data: def.Raw()}
-	if err := s.store.CreateCheckIn(r.Context(), s.owner, c, d); err != nil {
-		return checkin.Result{}, err
-	}
-	return s.checkinResult(r, c.ID)
-}
-
-// checkinResult scores one stored check-in against its history, with the
-// safety notice filled in when its answers call for one.
-func (s *Server) checkinResult(r *http.Request, id int64) (checkin.Result, error) {
-	c, err := s.store.FindCheckIn(r.Context(), s.owner, id)
-	if err != nil {
-		return checkin.Result{}, err
-	}
-	history, err := s.store.ListCheckIns(r.Context(), s.owner, upshot.CheckInFilter{Instrument: c.Instrument})
-	if err != nil {
-		return checkin.Result{}, err
-	}
-	defs, err := s.store.Definitions(r.Context(), s.owner)
-	if err != nil {
-		return checkin.Result{}, err
-	}
-	contacts, err := s.crisisContacts(r.Context())
-	if err != nil {
-		return checkin.Result{}, err
-	}
-	res, err := checkin.EvaluateWith(checkin.Resolver(s.reg, defs), history, c)
-	if err != nil {
-		return checkin.Result{}, err
-	}
-	return res.WithNotice(contacts), nil
-}
-
-// storedDefinition is the definition a stored check-in was answered to (see
-// checkin.Resolve).
-func (s *Server) storedDefinition(r *http.Request, instrumentID string, version int) (*instrument.Definition, error) {
-	defs, err := s.store.Definitions(r.Context(), s.owner)
-	if err != nil {
-		return nil, err
-	}
-	return checkin.Resolve(s.reg, defs, instrumentID, version)
-}
-
-// crisisContacts is the person's crisis_contacts setting, shown in every
-// safety notice.
-func (s *Server) crisisContacts(ctx context.Context) (string, error) {
-	settings, err := s.store.Settings(ctx, s.owner)
-	if err != nil {
-		return "", err
-	}
-	return settings.Get(upshot.SettingCrisisContacts), nil
-}
-
-// checkinResults scores every check-in that f selects, oldest first, each
-// with its safety notice when its answers call for one. Change
-// is always judged against the full history of the instrument, so a
-// filtered list says the same as an unfiltered one.
-func (s *Server) checkinResults(ctx context.Context, f upshot.CheckInFilter) ([]checkin.Result, error) {
-	all, err := s.store.ListCheckIns(ctx, s.owner, upshot.CheckInFilter{Instrument: f.Instrument})
-	if err != nil {
-		return nil, err
-	}
-	defs, err := s.store.Definitions(ctx, s.owner)
-	if err != nil {
-		return nil, err
-	}
-	contacts, err := s.crisisContacts(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// One pass over the whole history (sorted by date, then id), then the filter.
-	results, err := checkin.History(checkin.Resolver(s.reg, defs), all)
-	if err != nil {
-		return nil, err
-	}
-	out := []checkin.Result{}
-	for _, res := range results {
-		if !f.Since.IsZero() && res.Date.Before(f.Since) {
-			continue
-		}
-		out = append(out, res.WithNotice(contacts))
-	}
-	return out, nil
+	return usecase.RecordCheckIn(r.Context(), s.store, s.reg, s.owner, s.now, def, answers, date)
 }

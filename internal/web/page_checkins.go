@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/checkin"
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/report"
@@ -22,7 +23,7 @@ type checkinListData struct {
 }
 
 func (s *Server) checkinList(w http.ResponseWriter, r *http.Request) {
-	results, err := s.checkinResults(r.Context(), upshot.CheckInFilter{})
+	results, err := usecase.CheckInHistory(r.Context(), s.store, s.reg, s.owner, upshot.CheckInFilter{})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -154,12 +155,12 @@ func (s *Server) checkinShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.checkinResult(r, id)
+	res, err := usecase.ScoreCheckIn(r.Context(), s.store, s.reg, s.owner, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	def, err := s.storedDefinition(r, res.Instrument, res.InstrumentVersion)
+	def, err := usecase.StoredDefinition(r.Context(), s.store, s.reg, s.owner, res.Instrument, res.InstrumentVersion)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -2,9 +2,10 @@ package web
 
 import (
 	"fmt"
-	"github.com/upshot-app/upshot/internal/report"
 	"net/http"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
+	"github.com/upshot-app/upshot/internal/report"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -75,11 +76,8 @@ func (s *Server) goalCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g, err := parseGoalForm(v)
-	if err == nil && g.Status != upshot.GoalOpen && g.Closed.IsZero() {
-		g.Closed = s.today()
-	}
 	if err == nil {
-		err = s.store.CreateGoal(r.Context(), s.owner, g)
+		err = usecase.AddGoal(r.Context(), s.store, s.owner, s.now, g)
 	}
 	if err != nil {
 		s.goalFormAgain(w, r, goalFormData{Action: "/goals", Goal: g}, err)
@@ -125,12 +123,8 @@ func (s *Server) goalUpdate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = f.err
 	}
-	// Closing a goal without a date closes it today.
-	if err == nil && g.Status != upshot.GoalOpen && g.Closed.IsZero() {
-		g.Closed = s.today()
-	}
 	if err == nil {
-		err = s.store.UpdateGoal(r.Context(), s.owner, g)
+		err = usecase.EditGoal(r.Context(), s.store, s.owner, s.now, g)
 	}
 	if err != nil {
 		s.goalFormAgain(w, r, goalFormData{Action: fmt.Sprintf("/goals/%d", id), Editing: true, Goal: g}, err)

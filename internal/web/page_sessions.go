@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/report"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -63,58 +64,8 @@ func (s *Server) sessionFormData(r *http.Request, ss *upshot.Session, action str
 	return d, nil
 }
 
-// newSessionDefaults fills in what most sessions share with the last one:
-// today, the current therapist, and that therapist's last minutes, fee and
-// format, so a typical entry is a few taps.
-func (s *Server) newSessionDefaults(r *http.Request) (*upshot.Session, error) {
-	ss := &upshot.Session{Date: s.today()}
-	therapists, err := s.store.ListTherapists(r.Context(), s.owner)
-	if err != nil {
-		return nil, err
-	}
-	sessions, err := s.store.ListSessions(r.Context(), s.owner, upshot.SessionFilter{})
-	if err != nil {
-		return nil, err
-	}
-	var current *upshot.Therapist
-	if n := len(sessions); n > 0 {
-		last := sessions[n-1]
-		for _, t := range therapists {
-			if t.ID == last.TherapistID && t.Ended.IsZero() {
-				current = t
-			}
-		}
-	}
-	if current == nil {
-		for _, t := range therapists {
-			if t.Ended.IsZero() {
-				current = t
-				break
-			}
-		}
-	}
-	if current == nil && len(therapists) > 0 {
-		current = therapists[len(therapists)-1]
-	}
-	if current == nil {
-		return ss, nil
-	}
-	ss.TherapistID = current.ID
-	ss.Fee = current.Fee
-	for i := len(sessions) - 1; i >= 0; i-- {
-		if last := sessions[i]; last.TherapistID == current.ID {
-			ss.Minutes, ss.Format = last.Minutes, last.Format
-			if last.Fee != nil {
-				ss.Fee = last.Fee
-			}
-			break
-		}
-	}
-	return ss, nil
-}
-
 func (s *Server) sessionNew(w http.ResponseWriter, r *http.Request) {
-	ss, err := s.newSessionDefaults(r)
+	ss, err := usecase.NewSession(r.Context(), s.store, s.owner, s.now)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -135,7 +86,7 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	ss, err := parseSessionForm(v)
 	if err == nil {
-		err = s.store.CreateSession(r.Context(), s.owner, ss)
+		err = usecase.LogSession(r.Context(), s.store, s.owner, s.now, ss)
 	}
 	if err != nil {
 		s.sessionFormAgain(w, r, ss, "/sessions", false, err)
@@ -191,7 +142,7 @@ func (s *Server) sessionUpdate(w http.ResponseWriter, r *http.Request) {
 		err = f.err
 	}
 	if err == nil {
-		err = s.store.UpdateSession(r.Context(), s.owner, ss)
+		err = usecase.EditSession(r.Context(), s.store, s.owner, s.now, ss)
 	}
 	if err != nil {
 		s.sessionFormAgain(w, r, ss, fmt.Sprintf("/sessions/%d", id), true, err)
