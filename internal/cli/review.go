@@ -84,7 +84,7 @@ and what to bring to your next session. It informs; it never diagnoses.`,
 		if asJSON {
 			return writeJSON(a.stdout, r)
 		}
-		return review.WriteText(a.stdout, r, a.width())
+		return writeReviewText(a.stdout, r, a.width())
 	})
 	return cmd
 }

@@ -64,26 +64,3 @@ func TestSafetyNoticeIsTheCheckinNotice(t *testing.T) {
 		}
 	}
 }
-
-// The terminal form prints the notice once, as written, and nothing else
-// about crisis services.
-func TestWriteTextSafetyOnce(t *testing.T) {
-	h := newHist()
-	healthy(h)
-	h.phq9(day(90), 4, 1)
-	r := h.review()
-	var b strings.Builder
-	if err := review.WriteText(&b, r, 200); err != nil {
-		t.Fatal(err)
-	}
-	// Compare words, not line breaks: the printer wraps at the width.
-	out := strings.Join(strings.Fields(b.String()), " ")
-	for _, line := range strings.Split(r.Safety.Text, "\n") {
-		if n := strings.Count(out, strings.Join(strings.Fields(line), " ")); n != 1 {
-			t.Errorf("notice line %q printed %d times in:\n%s", line, n, out)
-		}
-	}
-	if n := strings.Count(out, "not a crisis service"); n != 1 {
-		t.Errorf("'not a crisis service' said %d times", n)
-	}
-}

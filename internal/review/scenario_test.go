@@ -363,9 +363,8 @@ func TestEmpty(t *testing.T) {
 	if len(r.Findings) != 0 || r.Verdict == "" || r.Findings == nil || r.Agenda == nil || r.GoingWell == nil {
 		t.Errorf("empty review %+v", r)
 	}
-	var b strings.Builder
-	if err := review.WriteText(&b, r, 80); err != nil || !strings.Contains(b.String(), "nothing to review") {
-		t.Errorf("empty text %q %v", b.String(), err)
+	if !strings.Contains(r.Verdict, "nothing to review") {
+		t.Errorf("empty verdict %q", r.Verdict)
 	}
 }
 

@@ -1,23 +1,29 @@
-package review
+package cli
 
 import (
 	"bufio"
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/review"
 )
 
+// The terminal form of a review. It lives with the CLI, its one reader; the
+// review itself (internal/review) only finds and words, and the web and the
+// report draw their own forms from the same Review.
+
 // Headings of the severity groups in the terminal form.
-var severityHeadings = map[Severity]string{
-	"":        "From a therapy that has ended",
-	Urgent:    "Urgent",
-	Concern:   "Concerns",
-	Attention: "Worth your attention",
-	Info:      "For your information",
+var severityHeadings = map[review.Severity]string{
+	"":               "From a therapy that has ended",
+	review.Urgent:    "Urgent",
+	review.Concern:   "Concerns",
+	review.Attention: "Worth your attention",
+	review.Info:      "For your information",
 }
 
 var sparks = []rune("▁▂▃▄▅▆▇█")
@@ -29,12 +35,12 @@ const (
 	barRest = '·'
 )
 
-// WriteText renders the review for a terminal, readable at a glance: the
+// writeReviewText renders the review for a terminal, readable at a glance: the
 // safety notice first, the verdict, findings by severity, small charts, what
 // is going well and the agenda. width is the terminal width (80 when unknown
 // or unreasonable). No colour: the text must survive a pipe and a screen
 // reader.
-func WriteText(w io.Writer, r *Review, width int) error {
+func writeReviewText(w io.Writer, r *review.Review, width int) error {
 	if width < 40 || width > 200 {
 		width = 80
 	}
@@ -59,11 +65,11 @@ func WriteText(w io.Writer, r *Review, width int) error {
 
 	// By severity, then what is about a therapy that has ended: the present
 	// first, history after.
-	for _, sev := range append(slices.Clone(Severities), "") {
-		var fs []Finding
+	for _, sev := range append(slices.Clone(review.Severities), "") {
+		var fs []review.Finding
 		for _, f := range r.Findings {
 			// The notice above already says what the safety finding says.
-			if f.Code != CodeSafety && f.Past == (sev == "") && (f.Past || f.Severity == sev) {
+			if f.Code != review.CodeSafety && f.Past == (sev == "") && (f.Past || f.Severity == sev) {
 				fs = append(fs, f)
 			}
 		}
@@ -91,7 +97,7 @@ func WriteText(w io.Writer, r *Review, width int) error {
 	if len(r.Agenda) > 0 {
 		p.heading("What to bring to your next session")
 		for i, s := range r.Agenda {
-			p.item(itoa(i+1)+". ", s, 2)
+			p.item(strconv.Itoa(i+1)+". ", s, 2)
 		}
 		p.blank()
 	}
@@ -163,7 +169,7 @@ func (p *printer) wrap(first, rest, text string) {
 
 // sparkline draws totals on the instrument's own scale, not the series' range,
 // so a flat line means a flat score and a small wiggle stays small.
-func sparkline(pts []Point, lo, hi int) string {
+func sparkline(pts []review.Point, lo, hi int) string {
 	var b strings.Builder
 	for _, pt := range pts {
 		level := 0
@@ -176,8 +182,8 @@ func sparkline(pts []Point, lo, hi int) string {
 	return b.String()
 }
 
-func (p *printer) measures(r *Review) {
-	var ms []Measure
+func (p *printer) measures(r *review.Review) {
+	var ms []review.Measure
 	for _, m := range r.Measures {
 		if len(m.Series) > 0 {
 			ms = append(ms, m)
@@ -196,10 +202,10 @@ func (p *printer) measures(r *Review) {
 		pts := m.Series
 		shown := ""
 		if len(pts) > room {
-			shown = " (last " + itoa(room) + " of " + itoa(len(pts)) + ")"
+			shown = " (last " + strconv.Itoa(room) + " of " + strconv.Itoa(len(pts)) + ")"
 			pts = pts[len(pts)-room:]
 		}
-		nums := itoa(m.Baseline.Total) + " → " + itoa(m.Latest.Total)
+		nums := strconv.Itoa(m.Baseline.Total) + " → " + strconv.Itoa(m.Latest.Total)
 		var notes []string
 		if short, _ := instrument.ChangeWords(m.Reliable, m.Validated, m.ReliableChangeSize); short != "" {
 			notes = append(notes, short)
@@ -232,7 +238,7 @@ func bar(life, rel float64, width int) string {
 	return strings.Repeat(string(barLife), l) + strings.Repeat(string(barRest), width-l-rl) + strings.Repeat(string(barRel), rl)
 }
 
-func (p *printer) focus(r *Review, names map[int64]string) {
+func (p *printer) focus(r *review.Review, names map[int64]string) {
 	if len(r.Focus.Therapists) == 0 {
 		return
 	}
@@ -246,8 +252,8 @@ func (p *printer) focus(r *Review, names map[int64]string) {
 	var rows [][2]row
 	textW := 0
 	for _, w := range r.Focus.Therapists {
-		first := row{"first " + itoa(len(w.FirstSessions)), pct(w.FirstLife) + " life, " + pct(w.FirstRelationship) + " relationship"}
-		recent := row{"last " + itoa(len(w.RecentSessions)), pct(w.RecentLife) + " life, " + pct(w.RecentRelationship) + " relationship"}
+		first := row{"first " + strconv.Itoa(len(w.FirstSessions)), percentOf(w.FirstLife) + " life, " + percentOf(w.FirstRelationship) + " relationship"}
+		recent := row{"last " + strconv.Itoa(len(w.RecentSessions)), percentOf(w.RecentLife) + " life, " + percentOf(w.RecentRelationship) + " relationship"}
 		rows = append(rows, [2]row{first, recent})
 		textW = max(textW, utf8.RuneCountInString(first.text), utf8.RuneCountInString(recent.text))
 	}
@@ -283,4 +289,11 @@ func (p *printer) focus(r *Review, names map[int64]string) {
 
 func padRight(s string, n int) string {
 	return s + strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s)))
+}
+
+// percentOf writes a share (0-1) as a percentage with at most one decimal,
+// as the review's sentences do.
+func percentOf(share float64) string {
+	x := share * 100
+	return strconv.FormatFloat(math.Round(x*10)/10, 'f', -1, 64) + "%"
 }
