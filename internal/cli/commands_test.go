@@ -136,6 +136,9 @@ func TestManPages(t *testing.T) {
 // the file went when a person is at a terminal (run under script(1), which
 // gives the command one), and print nothing for a script.
 func TestWroteFileSaysWhereOnATerminal(t *testing.T) {
+	// Its own database, files and terminals: it can run beside the others
+	// (it was the CLI package's longest test that ran alone).
+	t.Parallel()
 	scriptCmd, err := exec.LookPath("script")
 	if err != nil {
 		if storetest.InCI() {
@@ -165,7 +168,12 @@ func TestWroteFileSaysWhereOnATerminal(t *testing.T) {
 			quoted = append(quoted, "'"+strings.ReplaceAll(a, "'", `'\''`)+"'")
 		}
 		cmd := exec.CommandContext(ctx, scriptCmd, "-qec", strings.Join(quoted, " "), "/dev/null")
-		cmd.Env = append(e.command(ctx).Env, "SHELL=/bin/sh")
+		// TERM=dumb: at start the binary asks the terminal for its colours
+		// (bubbletea's init, through termenv) and waits 5 s for an answer
+		// that script(1), reading /dev/null, never gives; a real terminal
+		// answers at once. Upshot itself does not read TERM, so the run is
+		// the same but 15 s shorter.
+		cmd.Env = append(e.command(ctx).Env, "SHELL=/bin/sh", "TERM=dumb")
 		out, err := cmd.CombinedOutput()
 		cancel()
 		if err != nil || !strings.Contains(string(out), tt.want) {
