@@ -369,7 +369,7 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 		if i > 0 {
 			bottom = (y(band.Min) + y(band.Min-1)) / 2
 		}
-		c.rect(p.left, top, p.width, bottom-top, bandColour(i, len(def.Bands), higherBetter), "")
+		c.rect(p.left, top, p.width, bottom-top, bandColour(i, len(def.Bands), higherBetter))
 		if bottom-top >= smallFont {
 			ly, label := (top+bottom)/2+4, band.Label
 			bandNames = append(bandNames, func() { c.haloText(p.right()-6, ly, label, "end", colMuted, smallFont) })
@@ -550,16 +550,16 @@ func (b *builder) focus() *Figure {
 		// One tooltip per bar, with the whole split: what hovering a
 		// session should tell, at a fifth of the markup of one per part.
 		var parts []string
-		c.raw("<g>")
+		c.begin()
 		for _, cat := range focusStack {
 			v := float64(s.Focus.Get(cat)) / total
 			if v > 0 {
-				c.rect(x, y(base+v), barW, y(base)-y(base+v), focusColours[cat], "")
+				c.rect(x, y(base+v), barW, y(base)-y(base+v), focusColours[cat])
 				parts = append(parts, focusWords[cat]+" "+pct(v))
 			}
 			base += v
 		}
-		c.raw("<title>" + esc(s.Date.String()+": "+strings.Join(parts, ", ")) + "</title></g>")
+		c.end(s.Date.String() + ": " + strings.Join(parts, ", "))
 		share = append(share, [2]float64{x + barW/2, y(s.Focus.RelationshipShare())})
 	}
 	c.polyline(share, colShareLine, 2)
@@ -660,16 +660,16 @@ func (b *builder) goals() *Figure {
 			label += " (" + t.goal.Status + ")"
 		}
 		c.text(p.left, top+14, label, "start", colInk, fontSize)
-		c.rect(p.left, top+21, p.width, 16, "#f1f3f5", "")
+		c.rect(p.left, top+21, p.width, 16, "#f1f3f5")
 		c.line(mid, top+19, mid, top+39, colMuted, 1, "")
 		w := float64(abs(t.progress)) * scale
 		colour, x := colImproved, mid
 		if t.progress < 0 {
 			colour, x = colWorse, mid-w
 		}
-		c.raw("<g>")
-		c.rect(x, top+21, w, 16, colour, "")
-		c.raw("<title>" + esc(fmt.Sprintf("%s: %+d over %s", t.goal.Title, t.progress, Plural(t.sessions, "session"))) + "</title></g>")
+		c.begin()
+		c.rect(x, top+21, w, 16, colour)
+		c.end(fmt.Sprintf("%s: %+d over %s", t.goal.Title, t.progress, Plural(t.sessions, "session")))
 		valueX, anchor := mid+w+4, "start"
 		if t.progress < 0 {
 			valueX, anchor = mid-w-4, "end"
@@ -729,16 +729,16 @@ func (b *builder) conduct() *Figure {
 	for i, s := range ss {
 		x := p.left + float64(i)*slot
 		var parts []string
-		c.raw("<g>")
+		c.begin()
 		for qi, q := range upshot.Qualities {
 			v := s.Conduct.Get(q)
 			if v == nil {
 				continue
 			}
-			c.rect(x+0.5, p.top+float64(qi)*row+1, max(slot-1, 0.8), row-2, conductColours[*v], "")
+			c.rect(x+0.5, p.top+float64(qi)*row+1, max(slot-1, 0.8), row-2, conductColours[*v])
 			parts = append(parts, fmt.Sprintf("%s %d", q, *v))
 		}
-		c.raw("<title>" + esc(fmt.Sprintf("%s: %s (of 5)", s.Date, strings.Join(parts, ", "))) + "</title></g>")
+		c.end(fmt.Sprintf("%s: %s (of 5)", s.Date, strings.Join(parts, ", ")))
 	}
 	xOf := func(s *upshot.Session) (float64, bool) {
 		i, ok := index[s.ID]

@@ -2,23 +2,48 @@ package report
 
 import (
 	"fmt"
-	"html"
 	"html/template"
 	"strconv"
 	"strings"
 )
 
-// canvas writes one SVG chart. Charts are drawn by hand rather than with a
-// library: a handful of rectangles, lines and labels is all they need, and
-// hand-written SVG has no script, no external reference and prints crisply.
+// canvas collects the shapes of one SVG chart, and svgTemplate draws them:
+// every label and value reaches the markup through html/template, escaped by
+// construction, never through fmt and a cast to template.HTML. Charts are
+// drawn by hand rather than with a library: a handful of rectangles, lines
+// and labels is all they need, and hand-written SVG has no script, no
+// external reference and prints crisply.
 //
 // Everything is styled with presentation attributes, never style="...": the
 // web app's Content-Security-Policy forbids inline styles, and the same SVG
 // must render the same there and in the standalone report file.
 type canvas struct {
-	b    strings.Builder
-	w, h float64
+	ID, Title, Desc string
+	W, H            string
+	Shapes          []shape
+	// open holds the groups begun and not yet ended; shapes go into the
+	// innermost.
+	open []*shape
+	w    float64 // the width, for labels that must not run off its edges
 }
+
+// shape is one element of a chart. Numbers are kept as text, written once
+// by num so that the markup is short and stable.
+type shape struct {
+	Kind                 string // rect, line, text, polyline, marks or group
+	X, Y, W, H, X2, Y2   string
+	Fill, Stroke, Width  string
+	Dash, Anchor, Points string
+	Size                 int
+	Halo                 bool
+	Text                 string // a label, or the tooltip of a group
+	Mark                 int    // the kind of marks
+	Marks                []markAt
+	Children             []shape
+}
+
+// markAt is one point marker, placed, with its tooltip.
+type markAt struct{ X, Y, Top, Tip string }
 
 // The size of the drawing in user units. Charts scale to the width of their
 // container, so these set proportions and the relative size of text.
@@ -50,48 +75,81 @@ const (
 // description that screen readers announce; the table beside each chart
 // carries the numbers.
 func newCanvas(id string, w, h float64, title, desc string) *canvas {
-	c := &canvas{w: w, h: h}
-	fmt.Fprintf(&c.b, `<svg class="chart" viewBox="0 0 %s %s" role="img" aria-labelledby="%s-t %s-d" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="%d">`,
-		num(w), num(h), esc(id), esc(id), fontSize)
-	fmt.Fprintf(&c.b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, esc(id), esc(title), esc(id), esc(desc))
-	return c
+	return &canvas{ID: id, Title: title, Desc: desc, W: num(w), H: num(h), w: w}
 }
 
+// svgTemplate draws a canvas. The font size of the whole chart is fontSize.
+var svgTemplate = template.Must(template.New("svg").Parse(
+	`<svg class="chart" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-labelledby="{{.ID}}-t {{.ID}}-d" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="15">` +
+		`<title id="{{.ID}}-t">{{.Title}}</title><desc id="{{.ID}}-d">{{.Desc}}</desc>{{template "shapes" .Shapes}}</svg>` +
+		`{{define "shapes"}}{{range .}}{{template "shape" .}}{{end}}{{end}}` +
+		`{{define "shape"}}` +
+		`{{if eq .Kind "rect"}}<rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="{{.Fill}}"/>` +
+		`{{else if eq .Kind "line"}}<line x1="{{.X}}" y1="{{.Y}}" x2="{{.X2}}" y2="{{.Y2}}" stroke="{{.Stroke}}" stroke-width="{{.Width}}"{{with .Dash}} stroke-dasharray="{{.}}"{{end}}/>` +
+		`{{else if eq .Kind "text"}}<text x="{{.X}}" y="{{.Y}}" text-anchor="{{.Anchor}}" fill="{{.Fill}}" font-size="{{.Size}}"{{if .Halo}} stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"{{end}}>{{.Text}}</text>` +
+		`{{else if eq .Kind "polyline"}}<polyline points="{{.Points}}" fill="none" stroke="{{.Stroke}}" stroke-width="{{.Width}}" stroke-linejoin="round" stroke-linecap="round"/>` +
+		`{{else if eq .Kind "group"}}<g>{{template "shapes" .Children}}<title>{{.Text}}</title></g>` +
+		`{{else if eq .Kind "marks"}}{{template "marks" .}}{{end}}` +
+		`{{end}}` +
+		`{{define "marks"}}` +
+		`{{if eq .Mark 1}}<g fill="` + colImproved + `" stroke="#ffffff" stroke-width="1.5">{{range .Marks}}<circle cx="{{.X}}" cy="{{.Y}}" r="6"><title>{{.Tip}}</title></circle>{{end}}</g>` +
+		`{{else if eq .Mark 2}}<g fill="` + colWorse + `" stroke="#ffffff" stroke-width="1.5">{{range .Marks}}<path d="M{{.X}} {{.Top}}l6 6l-6 6l-6 -6z"><title>{{.Tip}}</title></path>{{end}}</g>` +
+		`{{else if eq .Mark 3}}<g fill="` + colFlag + `">{{range .Marks}}<path d="M{{.X}} {{.Top}}l5 8h-10z"><title>{{.Tip}}</title></path>{{end}}</g>` +
+		`{{else}}<g fill="#ffffff" stroke="` + colLine + `" stroke-width="2">{{range .Marks}}<circle cx="{{.X}}" cy="{{.Y}}" r="4"><title>{{.Tip}}</title></circle>{{end}}</g>{{end}}` +
+		`{{end}}`))
+
+// html draws the chart.
 func (c *canvas) html() template.HTML {
-	c.b.WriteString(`</svg>`)
-	// Every text and attribute value went through esc, so the markup is safe.
-	return template.HTML(c.b.String())
+	var b strings.Builder
+	if err := svgTemplate.Execute(&b, c); err != nil {
+		// The template is fixed and its data plain values: an error is a
+		// bug in svgTemplate, which the report's tests draw every shape of.
+		panic("report: drawing a chart: " + err.Error())
+	}
+	return template.HTML(b.String())
 }
 
-func (c *canvas) raw(s string) { c.b.WriteString(s) }
+// add puts a shape into the innermost open group, or the chart.
+func (c *canvas) add(s shape) {
+	if n := len(c.open); n > 0 {
+		c.open[n-1].Children = append(c.open[n-1].Children, s)
+		return
+	}
+	c.Shapes = append(c.Shapes, s)
+}
 
-func (c *canvas) rect(x, y, w, h float64, fill string, extra string) {
+// begin opens a group of shapes that share one tooltip; end closes it with
+// the tooltip.
+func (c *canvas) begin() { c.open = append(c.open, &shape{Kind: "group"}) }
+
+func (c *canvas) end(tip string) {
+	n := len(c.open)
+	g := c.open[n-1]
+	c.open = c.open[:n-1]
+	g.Text = tip
+	c.add(*g)
+}
+
+func (c *canvas) rect(x, y, w, h float64, fill string) {
 	if w <= 0 || h <= 0 {
 		return
 	}
-	fmt.Fprintf(&c.b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"%s/>`, num(x), num(y), num(w), num(h), fill, extra)
+	c.add(shape{Kind: "rect", X: num(x), Y: num(y), W: num(w), H: num(h), Fill: fill})
 }
 
 func (c *canvas) line(x1, y1, x2, y2 float64, stroke string, width float64, dash string) {
-	d := ""
-	if dash != "" {
-		d = ` stroke-dasharray="` + dash + `"`
-	}
-	fmt.Fprintf(&c.b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="%s"%s/>`,
-		num(x1), num(y1), num(x2), num(y2), stroke, num(width), d)
+	c.add(shape{Kind: "line", X: num(x1), Y: num(y1), X2: num(x2), Y2: num(y2), Stroke: stroke, Width: num(width), Dash: dash})
 }
 
 // text writes a label; anchor is start, middle or end.
 func (c *canvas) text(x, y float64, s, anchor, fill string, size int) {
-	fmt.Fprintf(&c.b, `<text x="%s" y="%s" text-anchor="%s" fill="%s" font-size="%d">%s</text>`,
-		num(x), num(y), anchor, fill, size, esc(s))
+	c.add(shape{Kind: "text", X: num(x), Y: num(y), Text: s, Anchor: anchor, Fill: fill, Size: size})
 }
 
 // haloText is text with a ring of the page colour round its letters, for
 // labels drawn over lines and points.
 func (c *canvas) haloText(x, y float64, s, anchor, fill string, size int) {
-	fmt.Fprintf(&c.b, `<text x="%s" y="%s" text-anchor="%s" fill="%s" font-size="%d" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">%s</text>`,
-		num(x), num(y), anchor, fill, size, esc(s))
+	c.add(shape{Kind: "text", X: num(x), Y: num(y), Text: s, Anchor: anchor, Fill: fill, Size: size, Halo: true})
 }
 
 func (c *canvas) polyline(pts [][2]float64, stroke string, width float64) {
@@ -105,8 +163,7 @@ func (c *canvas) polyline(pts [][2]float64, stroke string, width float64) {
 		}
 		p.WriteString(num(pt[0]) + "," + num(pt[1]))
 	}
-	fmt.Fprintf(&c.b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="%s" stroke-linejoin="round" stroke-linecap="round"/>`,
-		p.String(), stroke, num(width))
+	c.add(shape{Kind: "polyline", Points: p.String(), Stroke: stroke, Width: num(width)})
 }
 
 // Point markers. Each carries a <title> so that hovering gives the exact
@@ -130,30 +187,15 @@ func (c *canvas) markers(kind int, ms []mark) {
 	if len(ms) == 0 {
 		return
 	}
-	switch kind {
-	case markImproved:
-		fmt.Fprintf(&c.b, `<g fill="%s" stroke="#ffffff" stroke-width="1.5">`, colImproved)
-	case markWorse:
-		fmt.Fprintf(&c.b, `<g fill="%s" stroke="#ffffff" stroke-width="1.5">`, colWorse)
-	case markFlag:
-		fmt.Fprintf(&c.b, `<g fill="%s">`, colFlag)
-	default:
-		fmt.Fprintf(&c.b, `<g fill="#ffffff" stroke="%s" stroke-width="2">`, colLine)
-	}
-	for _, m := range ms {
-		x, y := num(m.x), num(m.y)
-		switch kind {
-		case markImproved:
-			fmt.Fprintf(&c.b, `<circle cx="%s" cy="%s" r="6"><title>%s</title></circle>`, x, y, esc(m.tip))
-		case markWorse:
-			fmt.Fprintf(&c.b, `<path d="M%s %sl6 6l-6 6l-6 -6z"><title>%s</title></path>`, x, num(m.y-6), esc(m.tip))
-		case markFlag:
-			fmt.Fprintf(&c.b, `<path d="M%s %sl5 8h-10z"><title>%s</title></path>`, x, num(m.y-4), esc(m.tip))
-		default:
-			fmt.Fprintf(&c.b, `<circle cx="%s" cy="%s" r="4"><title>%s</title></circle>`, x, y, esc(m.tip))
+	at := make([]markAt, len(ms))
+	for i, m := range ms {
+		top := m.y - 6
+		if kind == markFlag {
+			top = m.y - 4
 		}
+		at[i] = markAt{X: num(m.x), Y: num(m.y), Top: num(top), Tip: m.tip}
 	}
-	c.b.WriteString(`</g>`)
+	c.add(shape{Kind: "marks", Mark: kind, Marks: at})
 }
 
 // num writes a coordinate with at most one decimal: enough for a screen,
@@ -169,12 +211,17 @@ func sign(f float64) float64 {
 	return 1
 }
 
-func esc(s string) string { return html.EscapeString(s) }
+var swatchTemplate = template.Must(template.New("swatch").Parse(
+	`<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" rx="2" fill="{{.}}"/></svg>`))
 
 // Swatch is a small legend key drawn as an inline SVG square, because a
 // coloured HTML box would need an inline style.
 func Swatch(color string) template.HTML {
-	return template.HTML(fmt.Sprintf(`<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" rx="2" fill="%s"/></svg>`, esc(color)))
+	var b strings.Builder
+	if err := swatchTemplate.Execute(&b, color); err != nil {
+		panic("report: drawing a swatch: " + err.Error()) // a bug in swatchTemplate
+	}
+	return template.HTML(b.String())
 }
 
 // mix blends two #rrggbb colours; t=0 gives a, t=1 gives b.
