@@ -50,14 +50,12 @@ func (r *run) stale() {
 			continue
 		}
 		r.staleLabels = labels
-		r.add(Finding{Code: CodeMeasuresStale, TherapistID: c.therapistID,
-			Title: "Your latest scores are old",
-			Detail: "Your latest check-in (" + joinAnd(labels) + ") is from " + latest.Date.String() + ": " + plural(len(after), "session") + r.withWho([]int64{c.therapistID}) +
-				" and " + plural(days, "day") + " ago. The review judges the therapy on that old score; answering " + joinAnd(labels) +
-				" now shows where you are. Reported at " + itoa(needSessions) + " sessions or " + itoa(needDays) + " days.",
+		f := Finding{Code: CodeMeasuresStale, TherapistID: c.therapistID,
 			Evidence: Evidence{Sessions: after, CheckIns: []int64{latest.ID}, Numbers: map[string]float64{
 				"sessions_since": float64(len(after)), "days_since": float64(days),
-				"stale_sessions": float64(needSessions), "stale_days": float64(needDays)}}}, 0)
+				"stale_sessions": float64(needSessions), "stale_days": float64(needDays)}}}
+		f.Title, f.Detail = staleWords(labels, latest.Date, len(after), r.withWho([]int64{c.therapistID}), days, needSessions, needDays)
+		r.add(f, 0)
 	}
 }
 
@@ -80,11 +78,10 @@ func (r *run) helpfulness(id int64, recent []*upshot.Session, lowMax float64) {
 	if avg > lowMax+eps {
 		return
 	}
-	r.add(Finding{Code: CodeLowHelpfulness, TherapistID: id,
-		Title: "Sessions rated unhelpful",
-		Detail: "You rated your " + lastSessions(len(recent)) + " with " + r.name(id) + " " + num(avg, 1) + " out of 10 for how helpful they were, on average (" +
-			plural(len(rated), "rating") + "). Your own verdict counts, whatever the scores say; this is reported at " + num(lowMax, 1) + " or below.",
-		Evidence: Evidence{Sessions: rated, Numbers: map[string]float64{"average": round(avg, 2), "ratings": float64(len(rated)), "max": lowMax}}}, 0)
+	f := Finding{Code: CodeLowHelpfulness, TherapistID: id,
+		Evidence: Evidence{Sessions: rated, Numbers: map[string]float64{"average": round(avg, 2), "ratings": float64(len(rated)), "max": lowMax}}}
+	f.Title, f.Detail = lowHelpfulnessWords(r.name(id), len(recent), len(rated), avg, lowMax)
+	r.add(f, 0)
 }
 
 // goalsWorsening applies goals_worsening: the progress recorded for a goal
@@ -109,11 +106,11 @@ func (r *run) goalsWorsening(id int64, recent []*upshot.Session) {
 			sessions = append(sessions, s.ID)
 		}
 	}
-	var worse []string
+	var worse []goalSum
 	nums := map[string]float64{}
 	for _, g := range order {
 		if sum[g] < 0 {
-			worse = append(worse, quote(r.goalTitle(g))+" "+signed(sum[g]))
+			worse = append(worse, goalSum{r.goalTitle(g), sum[g]})
 			nums["goal_"+itoa(g)] = float64(sum[g])
 		}
 	}
@@ -121,18 +118,16 @@ func (r *run) goalsWorsening(id int64, recent []*upshot.Session) {
 		return
 	}
 	r.worsening[id] = true
-	r.add(Finding{Code: CodeGoalsWorsening, TherapistID: id,
-		Title: "Goals moving the wrong way",
-		Detail: "In your " + lastSessions(len(recent)) + " with " + r.name(id) + ", the progress you recorded went the wrong way: " + joinAnd(worse) +
-			" (summed from -3 to +3 per session).",
-		Evidence: Evidence{Sessions: sessions, Numbers: nums}}, 0)
+	f := Finding{Code: CodeGoalsWorsening, TherapistID: id, Evidence: Evidence{Sessions: sessions, Numbers: nums}}
+	f.Title, f.Detail = goalsWorseningWords(r.name(id), len(recent), worse)
+	r.add(f, 0)
 }
 
-// longFlagsPart applies the long-window red flag rule: flag_long_min_sessions
+// longFlags applies the long-window red flag rule: flag_long_min_sessions
 // or more sessions flagged with dependency, discouraged_outside or pressured
-// within flag_long_window_days. It quotes the person's notes on those
+// within flag_long_window_days. The facts carry the person's notes on those
 // sessions, dated, as the evidence in their own words.
-func (r *run) longFlagsPart(id int64, ss []*upshot.Session, windowDays, minSessions int) (part string, evidence []int64, nums map[string]float64) {
+func (r *run) longFlags(ss []*upshot.Session, windowDays, minSessions int) (facts *longFlagFacts, evidence []int64, nums map[string]float64) {
 	var best []*upshot.Session
 	// The densest stretch of windowDays days ending at a flagged session.
 	var flagged []*upshot.Session
@@ -154,10 +149,10 @@ func (r *run) longFlagsPart(id int64, ss []*upshot.Session, windowDays, minSessi
 		}
 	}
 	if len(best) < minSessions {
-		return "", nil, nil
+		return nil, nil, nil
 	}
 	nums = map[string]float64{"long_sessions_flagged": float64(len(best)), "long_window_days": float64(windowDays), "long_min_sessions": float64(minSessions)}
-	var kinds []string
+	facts = &longFlagFacts{Days: windowDays, Sessions: len(best), MinSessions: minSessions, From: best[0].Date, To: best[len(best)-1].Date}
 	for _, f := range longFlags {
 		n := 0
 		for _, s := range best {
@@ -166,22 +161,16 @@ func (r *run) longFlagsPart(id int64, ss []*upshot.Session, windowDays, minSessi
 			}
 		}
 		if n > 0 {
-			kinds = append(kinds, quote(upshot.FlagLabels[f])+" in "+itoa(n))
+			facts.Kinds = append(facts.Kinds, flagCount{f, n})
 		}
 	}
-	var notes []string
 	for _, s := range best {
 		evidence = append(evidence, s.ID)
 		if n := strings.TrimSpace(s.Note); n != "" {
-			notes = append(notes, s.Date.String()+": \""+n+"\"")
+			facts.Notes = append(facts.Notes, datedNote{s.Date, n})
 		}
 	}
-	part = "Within " + itoa(windowDays) + " days (" + best[0].Date.String() + " to " + best[len(best)-1].Date.String() + ") you recorded with " + r.name(id) + " " +
-		joinAnd(kinds) + " sessions: " + itoa(len(best)) + " sessions, reported at " + itoa(minSessions) + " or more even when they are spread out."
-	if len(notes) > 0 {
-		part += " Your notes on those sessions: " + strings.Join(notes, "; ") + "."
-	}
-	return part, evidence, nums
+	return facts, evidence, nums
 }
 
 // frequency applies frequency_rising beside dependency and pressure flags:
@@ -215,9 +204,8 @@ func (r *run) frequency(id int64, ss []*upshot.Session, rise float64) {
 	if b < a*rise-eps {
 		return
 	}
-	r.add(Finding{Code: CodeFrequencyRising, TherapistID: id,
-		Title: "Sessions becoming more frequent",
-		Detail: "In the latest three months with " + r.name(id) + " you had " + num(b, 1) + " sessions per 28 days, against " + num(a, 1) +
-			" in the first three months, while you recorded flags about relying on them or being pushed to more sessions. A rise to " + num(rise, 2) + " times the start is reported.",
-		Evidence: Evidence{Sessions: append(first, recent...), Numbers: map[string]float64{"first_rate": round(a, 2), "recent_rate": round(b, 2), "rise": rise}}}, 0)
+	f := Finding{Code: CodeFrequencyRising, TherapistID: id,
+		Evidence: Evidence{Sessions: append(first, recent...), Numbers: map[string]float64{"first_rate": round(a, 2), "recent_rate": round(b, 2), "rise": rise}}}
+	f.Title, f.Detail = frequencyWords(r.name(id), a, b, rise)
+	r.add(f, 0)
 }

@@ -2,7 +2,6 @@ package review
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -83,7 +82,8 @@ func (r *run) therapistFindings() {
 // however few ratings came after it.
 func (r *run) conduct(id int64, ss []*upshot.Session, recentN int, concernMax, trendDrop float64, trendMin int) {
 	sum := ConductSummary{TherapistID: id, Qualities: []QualitySummary{}}
-	var low, fell []string
+	var low []qualityAverage
+	var fell []qualityFall
 	var lowSessions, fellSessions []int64
 	nums := map[string]float64{}
 	trendNums := map[string]float64{}
@@ -119,14 +119,14 @@ func (r *run) conduct(id int64, ss []*upshot.Session, recentN int, concernMax, t
 		}
 		ra := average(recent)
 		if ra <= concernMax+eps {
-			low = append(low, q+" "+num(ra, 1))
+			low = append(low, qualityAverage{q, ra})
 			nums[q+"_recent"] = round(ra, 2)
 			lowSessions = appendRatings(lowSessions, recent)
 		}
 		if len(recent) >= trendMin && len(earlier) >= trendMin {
 			ea := average(earlier)
 			if ea-ra >= trendDrop-eps {
-				fell = append(fell, q+" from "+num(ea, 1)+" to "+num(ra, 1))
+				fell = append(fell, qualityFall{q, ea, ra})
 				trendNums[q+"_earlier"] = round(ea, 2)
 				trendNums[q+"_recent"] = round(ra, 2)
 				fellSessions = appendRatings(fellSessions, all)
@@ -137,19 +137,15 @@ func (r *run) conduct(id int64, ss []*upshot.Session, recentN int, concernMax, t
 	name := r.name(id)
 	if len(low) > 0 {
 		nums["max"] = concernMax
-		r.add(Finding{Code: CodeConductConcern, TherapistID: id,
-			Title: "Low ratings of " + name + "'s conduct",
-			Detail: "In your " + lastSessions(len(lastN(ss, recentN))) + " with " + name + ", you rated " + joinAnd(low) +
-				" on average, on a scale of 1 to 5. A concern is reported at " + num(concernMax, 1) + " or below.",
-			Evidence: Evidence{Sessions: sortedUnique(lowSessions), Numbers: nums}}, 0)
+		f := Finding{Code: CodeConductConcern, TherapistID: id, Evidence: Evidence{Sessions: sortedUnique(lowSessions), Numbers: nums}}
+		f.Title, f.Detail = conductConcernWords(name, len(lastN(ss, recentN)), low, concernMax)
+		r.add(f, 0)
 	}
 	if len(fell) > 0 {
 		trendNums["drop"] = trendDrop
-		r.add(Finding{Code: CodeConductTrend, TherapistID: id,
-			Title: "Ratings of " + name + "'s conduct falling",
-			Detail: "Your ratings of " + name + " fell from your earlier sessions to your " + lastSessions(len(lastN(ss, recentN))) + ": " + joinAnd(fell) +
-				" (1 to 5). A fall of " + num(trendDrop, 1) + " or more is reported.",
-			Evidence: Evidence{Sessions: sortedUnique(fellSessions), Numbers: trendNums}}, 0)
+		f := Finding{Code: CodeConductTrend, TherapistID: id, Evidence: Evidence{Sessions: sortedUnique(fellSessions), Numbers: trendNums}}
+		f.Title, f.Detail = conductTrendWords(name, len(lastN(ss, recentN)), fell, trendDrop)
+		r.add(f, 0)
 	}
 }
 
@@ -202,51 +198,41 @@ func (r *run) redFlags(id int64, ss []*upshot.Session, window, minSessions, long
 			perKind[f]++
 		}
 	}
-	name := r.name(id)
+	facts := redFlagFacts{Name: r.name(id)}
 	var evidence []int64
 	nums := map[string]float64{}
-	var parts []string
 	if len(flagged) >= minSessions {
-		var kinds []string
 		for _, f := range upshot.Flags {
 			if n := perKind[f]; n > 0 {
-				kinds = append(kinds, quote(upshot.FlagLabels[f])+" in "+itoa(n))
+				facts.Kinds = append(facts.Kinds, flagCount{f, n})
 				nums[f] = float64(n)
 			}
 		}
 		nums["sessions_flagged"] = float64(len(flagged))
 		evidence = append(evidence, flagged...)
-		parts = append(parts, "You recorded a red flag in "+itoa(len(flagged))+" of your last "+plural(len(recent), "session")+" with "+name+": "+
-			joinAnd(kinds)+" (reported at "+itoa(minSessions)+" or more sessions with any flag).")
-	}
-	// Flags spread thin over a long time still count.
-	if len(parts) == 0 {
-		if part, ev, n := r.longFlagsPart(id, ss, longDays, longMin); part != "" {
-			parts = append(parts, part)
-			evidence = append(evidence, ev...)
-			for k, v := range n {
-				nums[k] = v
-			}
+		facts.Flagged, facts.Window, facts.MinSessions = len(flagged), len(recent), minSessions
+	} else if long, ev, n := r.longFlags(ss, longDays, longMin); long != nil {
+		// Flags spread thin over a long time still count.
+		facts.Long = long
+		evidence = append(evidence, ev...)
+		for k, v := range n {
+			nums[k] = v
 		}
+	}
+	for _, s := range boundary {
+		facts.Boundaries = append(facts.Boundaries, s.Date)
+		evidence = append(evidence, s.ID)
 	}
 	if len(boundary) > 0 {
-		dates := make([]string, len(boundary))
-		for i, s := range boundary {
-			dates[i] = s.Date.String()
-			evidence = append(evidence, s.ID)
-		}
 		nums[upshot.FlagBoundary+"_ever"] = float64(len(boundary))
-		parts = append(parts, "You recorded that "+name+" "+quote(upshot.FlagLabels[upshot.FlagBoundary])+" on "+joinAnd(dates)+
-			"; a boundary crossing is reported even once.")
 	}
-	if len(parts) == 0 {
+	if facts.Flagged == 0 && facts.Long == nil && len(facts.Boundaries) == 0 {
 		return
 	}
 	nums["window"], nums["min_sessions"] = float64(window), float64(minSessions)
-	r.add(Finding{Code: CodeRedFlags, TherapistID: id,
-		Title:    "Red flags with " + name,
-		Detail:   strings.Join(parts, " "),
-		Evidence: Evidence{Sessions: sortedUnique(evidence), Numbers: nums}}, 0)
+	f := Finding{Code: CodeRedFlags, TherapistID: id, Evidence: Evidence{Sessions: sortedUnique(evidence), Numbers: nums}}
+	f.Title, f.Detail = redFlagWords(facts)
+	r.add(f, 0)
 }
 
 // expertise applies no_expertise over the recent sessions: got "none", or
@@ -270,19 +256,11 @@ func (r *run) expertise(id int64, recent []*upshot.Session, minCount int) {
 	if len(hit) < minCount {
 		return
 	}
-	var why []string
-	if none > 0 {
-		why = append(why, "you got nothing new ("+plural(none, "session")+")")
-	}
-	if withheld > 0 {
-		why = append(why, "an opinion you asked for was withheld ("+plural(withheld, "session")+")")
-	}
-	r.add(Finding{Code: CodeNoExpertise, TherapistID: id,
-		Title: "Little professional input lately",
-		Detail: "In " + itoa(len(hit)) + " of your last " + plural(len(recent), "session") + " with " + r.name(id) + " your records show that " + joinOr(why) +
-			". You pay for informed input; this is reported at " + itoa(minCount) + " or more sessions.",
+	f := Finding{Code: CodeNoExpertise, TherapistID: id,
 		Evidence: Evidence{Sessions: hit, Numbers: map[string]float64{"sessions": float64(len(hit)), "got_none": float64(none),
-			"withheld_opinion": float64(withheld), "min_sessions": float64(minCount)}}}, 0)
+			"withheld_opinion": float64(withheld), "min_sessions": float64(minCount)}}}
+	f.Title, f.Detail = noExpertiseWords(r.name(id), len(hit), len(recent), none, withheld, minCount)
+	r.add(f, 0)
 }
 
 func (r *run) worseAfter(id int64, recent []*upshot.Session, minCount int) {
@@ -295,11 +273,10 @@ func (r *run) worseAfter(id int64, recent []*upshot.Session, minCount int) {
 	if len(hit) < minCount {
 		return
 	}
-	r.add(Finding{Code: CodeWorseAfter, TherapistID: id,
-		Title: "Feeling worse after sessions",
-		Detail: "You recorded feeling worse after " + itoa(len(hit)) + " of your last " + plural(len(recent), "session") + " with " + r.name(id) +
-			" (reported at " + itoa(minCount) + " or more).",
-		Evidence: Evidence{Sessions: hit, Numbers: map[string]float64{"worse": float64(len(hit)), "window": float64(len(recent)), "min": float64(minCount)}}}, 0)
+	f := Finding{Code: CodeWorseAfter, TherapistID: id,
+		Evidence: Evidence{Sessions: hit, Numbers: map[string]float64{"worse": float64(len(hit)), "window": float64(len(recent)), "min": float64(minCount)}}}
+	f.Title, f.Detail = worseAfterWords(r.name(id), len(hit), len(recent), minCount)
+	r.add(f, 0)
 }
 
 func joinOr(items []string) string {

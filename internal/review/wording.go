@@ -1,0 +1,183 @@
+package review
+
+import (
+	"strings"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// Wording. A rule decides what the records show and hands over the facts
+// (names, counts, averages, dates, the settings applied); the sentences a
+// finding says are made here, in one place, so that wording can be reviewed,
+// and one day translated, without reading or touching a rule. Wording
+// informs and never diagnoses: "your records show", not "you have".
+//
+// These are the findings about one therapist's conduct and sessions and the
+// course rules; the outcome findings (measures.go, nhs.go), focus and goals
+// still word themselves where they are found.
+
+// qualityAverage is a conduct quality's average over the recent sessions.
+type qualityAverage struct {
+	Quality string
+	Average float64
+}
+
+// qualityFall is a conduct quality's average before and in the recent
+// sessions.
+type qualityFall struct {
+	Quality         string
+	Earlier, Recent float64
+}
+
+func conductConcernWords(name string, recent int, low []qualityAverage, concernMax float64) (title, detail string) {
+	rated := make([]string, len(low))
+	for i, q := range low {
+		rated[i] = q.Quality + " " + num(q.Average, 1)
+	}
+	return "Low ratings of " + name + "'s conduct",
+		"In your " + lastSessions(recent) + " with " + name + ", you rated " + joinAnd(rated) +
+			" on average, on a scale of 1 to 5. A concern is reported at " + num(concernMax, 1) + " or below."
+}
+
+func conductTrendWords(name string, recent int, fell []qualityFall, drop float64) (title, detail string) {
+	falls := make([]string, len(fell))
+	for i, q := range fell {
+		falls[i] = q.Quality + " from " + num(q.Earlier, 1) + " to " + num(q.Recent, 1)
+	}
+	return "Ratings of " + name + "'s conduct falling",
+		"Your ratings of " + name + " fell from your earlier sessions to your " + lastSessions(recent) + ": " + joinAnd(falls) +
+			" (1 to 5). A fall of " + num(drop, 1) + " or more is reported."
+}
+
+// flagCount is how many sessions carried one kind of red flag.
+type flagCount struct {
+	Flag     string
+	Sessions int
+}
+
+func flagCounts(counts []flagCount) string {
+	kinds := make([]string, len(counts))
+	for i, c := range counts {
+		kinds[i] = quote(upshot.FlagLabels[c.Flag]) + " in " + itoa(c.Sessions)
+	}
+	return joinAnd(kinds)
+}
+
+// redFlagFacts is what red_flags found with one therapist: a pattern in the
+// recent sessions, or else one spread over a long window, and boundary
+// crossings at any time. A part that did not fire is empty.
+type redFlagFacts struct {
+	Name string
+	// The recent pattern: Flagged of the last Window sessions carried a
+	// flag, reported at MinSessions.
+	Flagged, Window, MinSessions int
+	Kinds                        []flagCount
+	Long                         *longFlagFacts
+	Boundaries                   []upshot.Date
+}
+
+// longFlagFacts is the long-window part: Sessions sessions flagged with a
+// slow pattern within Days days, From to To, reported at MinSessions; Notes
+// are the person's own notes on them, dated.
+type longFlagFacts struct {
+	Days, Sessions, MinSessions int
+	From, To                    upshot.Date
+	Kinds                       []flagCount
+	Notes                       []datedNote
+}
+
+type datedNote struct {
+	Date upshot.Date
+	Text string
+}
+
+func redFlagWords(f redFlagFacts) (title, detail string) {
+	var parts []string
+	if f.Flagged > 0 {
+		parts = append(parts, "You recorded a red flag in "+itoa(f.Flagged)+" of your last "+plural(f.Window, "session")+" with "+f.Name+": "+
+			flagCounts(f.Kinds)+" (reported at "+itoa(f.MinSessions)+" or more sessions with any flag).")
+	}
+	if l := f.Long; l != nil {
+		part := "Within " + itoa(l.Days) + " days (" + l.From.String() + " to " + l.To.String() + ") you recorded with " + f.Name + " " +
+			flagCounts(l.Kinds) + " sessions: " + itoa(l.Sessions) + " sessions, reported at " + itoa(l.MinSessions) + " or more even when they are spread out."
+		if len(l.Notes) > 0 {
+			notes := make([]string, len(l.Notes))
+			for i, n := range l.Notes {
+				notes[i] = n.Date.String() + ": \"" + n.Text + "\""
+			}
+			part += " Your notes on those sessions: " + strings.Join(notes, "; ") + "."
+		}
+		parts = append(parts, part)
+	}
+	if len(f.Boundaries) > 0 {
+		dates := make([]string, len(f.Boundaries))
+		for i, d := range f.Boundaries {
+			dates[i] = d.String()
+		}
+		parts = append(parts, "You recorded that "+f.Name+" "+quote(upshot.FlagLabels[upshot.FlagBoundary])+" on "+joinAnd(dates)+
+			"; a boundary crossing is reported even once.")
+	}
+	return "Red flags with " + f.Name, strings.Join(parts, " ")
+}
+
+// noExpertiseWords: in hit of the last recent sessions the person got
+// nothing new (none of them) or an opinion asked for was withheld (withheld
+// of them).
+func noExpertiseWords(name string, hit, recent, none, withheld, minCount int) (title, detail string) {
+	var why []string
+	if none > 0 {
+		why = append(why, "you got nothing new ("+plural(none, "session")+")")
+	}
+	if withheld > 0 {
+		why = append(why, "an opinion you asked for was withheld ("+plural(withheld, "session")+")")
+	}
+	return "Little professional input lately",
+		"In " + itoa(hit) + " of your last " + plural(recent, "session") + " with " + name + " your records show that " + joinOr(why) +
+			". You pay for informed input; this is reported at " + itoa(minCount) + " or more sessions."
+}
+
+func worseAfterWords(name string, worse, recent, minCount int) (title, detail string) {
+	return "Feeling worse after sessions",
+		"You recorded feeling worse after " + itoa(worse) + " of your last " + plural(recent, "session") + " with " + name +
+			" (reported at " + itoa(minCount) + " or more)."
+}
+
+func lowHelpfulnessWords(name string, recent, ratings int, average, lowMax float64) (title, detail string) {
+	return "Sessions rated unhelpful",
+		"You rated your " + lastSessions(recent) + " with " + name + " " + num(average, 1) + " out of 10 for how helpful they were, on average (" +
+			plural(ratings, "rating") + "). Your own verdict counts, whatever the scores say; this is reported at " + num(lowMax, 1) + " or below."
+}
+
+// goalSum is the progress recorded for one goal, summed.
+type goalSum struct {
+	Title string
+	Sum   int
+}
+
+func goalsWorseningWords(name string, recent int, worse []goalSum) (title, detail string) {
+	goals := make([]string, len(worse))
+	for i, g := range worse {
+		goals[i] = quote(g.Title) + " " + signed(g.Sum)
+	}
+	return "Goals moving the wrong way",
+		"In your " + lastSessions(recent) + " with " + name + ", the progress you recorded went the wrong way: " + joinAnd(goals) +
+			" (summed from -3 to +3 per session)."
+}
+
+// frequencyWords: first and recent are sessions per 28 days in a course's
+// first and latest three months.
+func frequencyWords(name string, first, recent, rise float64) (title, detail string) {
+	return "Sessions becoming more frequent",
+		"In the latest three months with " + name + " you had " + num(recent, 1) + " sessions per 28 days, against " + num(first, 1) +
+			" in the first three months, while you recorded flags about relying on them or being pushed to more sessions. A rise to " + num(rise, 2) + " times the start is reported."
+}
+
+// staleWords: the latest check-in (of labels) is from latest, after sessions
+// sessions (withWho names the therapists when several are in scope) and days
+// days.
+func staleWords(labels []string, latest upshot.Date, sessions int, withWho string, days, needSessions, needDays int) (title, detail string) {
+	return "Your latest scores are old",
+		"Your latest check-in (" + joinAnd(labels) + ") is from " + latest.String() + ": " + plural(sessions, "session") + withWho +
+			" and " + plural(days, "day") + " ago. The review judges the therapy on that old score; answering " + joinAnd(labels) +
+			" now shows where you are. Reported at " + itoa(needSessions) + " sessions or " + itoa(needDays) + " days."
+}
