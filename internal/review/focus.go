@@ -120,39 +120,34 @@ func (r *run) focus() {
 		w.FirstLife, w.FirstRelationship, w.RecentLife, w.RecentRelationship = round(fl, 4), round(fr, 4), round(rl, 4), round(rr, 4)
 		r.out.Focus.Therapists = append(r.out.Focus.Therapists, w)
 
-		name := r.name(id)
-		lastWords := "In your " + lastSessions(len(recent)) + " with " + name
+		facts := focusFacts{Name: r.name(id), First: len(first), Recent: len(recent), FirstRel: fr, RecentRel: rr, RecentLife: rl,
+			Works: r.works(id, recentN), MinShare: minShare, MinRise: minRise}
 		// The person's own verdict counts: in a course that works, a
 		// relationship-heavy focus is for information, not a concern.
 		var severity Severity // empty: the code's own (see add)
-		works := r.works(id, recentN)
-		if works != "" {
+		if facts.Works != "" {
 			severity = Info
-			works = " Your records also show this therapy working for you (" + works + "), and that is the test: this is for your information, not a concern."
 		}
 
 		// relationship_drift: the recent share is high in itself and clearly
 		// higher than at the start.
 		rise := rr - fr
 		if w.Separate && rr*100 >= float64(minShare)-eps && rise*100 >= float64(minRise)-eps {
-			r.add(Finding{Code: CodeRelationshipDrift, TherapistID: id,
-				Title: "Sessions drifting to the relationship",
-				Detail: lastWords + ", " + pct(rr) + " of the time went to your relationship with them or to them talking about themselves, up from " +
-					pct(fr) + " in your first " + itoa(len(first)) + ". Drift is reported at " + itoa(minShare) + "% or more and at least " +
-					itoa(minRise) + " points above the start." + works, Severity: severity,
+			f := Finding{Code: CodeRelationshipDrift, TherapistID: id, Severity: severity,
 				Evidence: Evidence{Sessions: append(sessionIDs(first), sessionIDs(recent)...), Numbers: map[string]float64{
 					"first_share": round(fr*100, 1), "recent_share": round(rr*100, 1), "rise": round(rise*100, 1),
-					"min_share": float64(minShare), "min_rise": float64(minRise)}}}, 0)
+					"min_share": float64(minShare), "min_rise": float64(minRise)}}}
+			f.Title, f.Detail = driftWords(facts)
+			r.add(f, 0)
 		}
 		// relationship_centred: more of the recent time on the relationship
 		// than on the person's life. It needs a full recent window.
 		if len(ss) >= recentN && rr > rl+eps {
-			r.add(Finding{Code: CodeRelationshipCentred, TherapistID: id,
-				Title: "Relationship ahead of your life",
-				Detail: lastWords + ", more of the time went to your relationship with them or to them (" + pct(rr) +
-					") than to your own life and problems (" + pct(rl) + ")." + works, Severity: severity,
+			f := Finding{Code: CodeRelationshipCentred, TherapistID: id, Severity: severity,
 				Evidence: Evidence{Sessions: sessionIDs(recent), Numbers: map[string]float64{
-					"recent_share": round(rr*100, 1), "recent_life": round(rl*100, 1)}}}, 0)
+					"recent_share": round(rr*100, 1), "recent_life": round(rl*100, 1)}}}
+			f.Title, f.Detail = centredWords(facts)
+			r.add(f, 0)
 		}
 	}
 }

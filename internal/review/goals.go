@@ -2,7 +2,6 @@ package review
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -85,7 +84,7 @@ func lastAddressed(ss []*upshot.Session) map[int64]int {
 func (r *run) goals() {
 	r.goalStart = r.effectiveStarts()
 	last := lastAddressed(r.sessions)
-	var withProgress []string
+	var withProgress []GoalSummary
 	var progressSessions []int64
 	nums := map[string]float64{}
 	sums := map[int64]*GoalSummary{}
@@ -125,13 +124,13 @@ func (r *run) goals() {
 		if gs.ProgressRecorded == 0 {
 			continue
 		}
-		withProgress = append(withProgress, quote(gs.Title)+" "+signed(gs.Progress)+" over "+plural(gs.ProgressRecorded, "session"))
+		withProgress = append(withProgress, gs)
 		nums["goal_"+itoa(gs.ID)] = float64(gs.Progress)
 	}
 	if len(withProgress) > 0 {
-		r.add(Finding{Code: CodeGoalProgress, Title: "Progress on your goals",
-			Detail:   "The progress you recorded, summed from -3 to +3 per session: " + strings.Join(withProgress, "; ") + ".",
-			Evidence: Evidence{Sessions: progressSessions, Numbers: nums}}, 0)
+		f := Finding{Code: CodeGoalProgress, Evidence: Evidence{Sessions: progressSessions, Numbers: nums}}
+		f.Title, f.Detail = goalProgressWords(withProgress)
+		r.add(f, 0)
 	}
 	r.neglected()
 }
@@ -158,31 +157,22 @@ func (r *run) neglected() {
 			if len(ss)-from < need {
 				continue
 			}
-			since := len(ss) - from
-			when := "since you set it on " + g.Opened.String()
-			if r.goalStart[g.ID].Before(g.Opened) {
-				when = "since it first came up on " + r.goalStart[g.ID].String()
-			}
+			facts := neglectFacts{Goal: g.Title, Name: r.name(id), Since: len(ss) - from, Ended: r.ended(id),
+				FirstUp: r.goalStart[g.ID], Opened: g.Opened}
 			var evidence []int64
 			if i, ok := last[g.ID]; ok && i >= from {
-				since = len(ss) - 1 - i
-				when = "last addressed on " + ss[i].Date.String()
+				facts.Since, facts.Last = len(ss)-1-i, ss[i].Date
 				evidence = append(evidence, ss[i].ID)
 			}
-			if since < need {
+			if facts.Since < need {
 				continue
 			}
 			evidence = append(evidence, sessionIDs(lastN(ss, need))...)
-			title, verb := "A goal has not come up lately", " has not come up in your "
-			if r.ended(id) {
-				title, verb = "A goal that did not come up", " did not come up in your "
-			}
-			r.add(Finding{Code: CodeGoalNeglected, TherapistID: id, GoalID: g.ID,
-				Title: title,
-				Detail: "Your goal " + quote(g.Title) + verb + lastSessions(since) + " with " + r.name(id) +
-					" (" + when + ").",
+			f := Finding{Code: CodeGoalNeglected, TherapistID: id, GoalID: g.ID,
 				Evidence: Evidence{Sessions: evidence, Numbers: map[string]float64{
-					"sessions_since": float64(since), "min_sessions": float64(need)}}}, int(g.ID))
+					"sessions_since": float64(facts.Since), "min_sessions": float64(need)}}}
+			f.Title, f.Detail = goalNeglectedWords(facts)
+			r.add(f, int(g.ID))
 		}
 	}
 }

@@ -181,3 +181,75 @@ func staleWords(labels []string, latest upshot.Date, sessions int, withWho strin
 			" and " + plural(days, "day") + " ago. The review judges the therapy on that old score; answering " + joinAnd(labels) +
 			" now shows where you are. Reported at " + itoa(needSessions) + " sessions or " + itoa(needDays) + " days."
 }
+
+// focusFacts is a therapist's focus split: the relationship+therapist share
+// of the first and the recent sessions and the life share of the recent
+// ones (0-1). Works names what shows the therapy working for the person
+// ("" when nothing does); then a relationship-heavy focus is for
+// information.
+type focusFacts struct {
+	Name                string
+	First, Recent       int
+	FirstRel, RecentRel float64
+	RecentLife          float64
+	Works               string
+	MinShare, MinRise   int
+}
+
+func (f focusFacts) lastWords() string {
+	return "In your " + lastSessions(f.Recent) + " with " + f.Name
+}
+
+func (f focusFacts) worksWords() string {
+	if f.Works == "" {
+		return ""
+	}
+	return " Your records also show this therapy working for you (" + f.Works + "), and that is the test: this is for your information, not a concern."
+}
+
+func driftWords(f focusFacts) (title, detail string) {
+	return "Sessions drifting to the relationship",
+		f.lastWords() + ", " + pct(f.RecentRel) + " of the time went to your relationship with them or to them talking about themselves, up from " +
+			pct(f.FirstRel) + " in your first " + itoa(f.First) + ". Drift is reported at " + itoa(f.MinShare) + "% or more and at least " +
+			itoa(f.MinRise) + " points above the start." + f.worksWords()
+}
+
+func centredWords(f focusFacts) (title, detail string) {
+	return "Relationship ahead of your life",
+		f.lastWords() + ", more of the time went to your relationship with them or to them (" + pct(f.RecentRel) +
+			") than to your own life and problems (" + pct(f.RecentLife) + ")." + f.worksWords()
+}
+
+// goalProgressWords lists the progress recorded per goal.
+func goalProgressWords(goals []GoalSummary) (title, detail string) {
+	var parts []string
+	for _, g := range goals {
+		parts = append(parts, quote(g.Title)+" "+signed(g.Progress)+" over "+plural(g.ProgressRecorded, "session"))
+	}
+	return "Progress on your goals", "The progress you recorded, summed from -3 to +3 per session: " + strings.Join(parts, "; ") + "."
+}
+
+// neglectFacts is an open goal that has not come up in the last Since
+// sessions with a therapist: it was last addressed on Last, or (when zero)
+// has not been since it first came up on FirstUp or was set on Opened.
+type neglectFacts struct {
+	Goal, Name            string
+	Since                 int
+	Ended                 bool // the therapy has ended: said in the past
+	Last, FirstUp, Opened upshot.Date
+}
+
+func goalNeglectedWords(f neglectFacts) (title, detail string) {
+	title, verb := "A goal has not come up lately", " has not come up in your "
+	if f.Ended {
+		title, verb = "A goal that did not come up", " did not come up in your "
+	}
+	when := "since you set it on " + f.Opened.String()
+	switch {
+	case !f.Last.IsZero():
+		when = "last addressed on " + f.Last.String()
+	case f.FirstUp.Before(f.Opened):
+		when = "since it first came up on " + f.FirstUp.String()
+	}
+	return title, "Your goal " + quote(f.Goal) + verb + lastSessions(f.Since) + " with " + f.Name + " (" + when + ")."
+}
