@@ -143,8 +143,8 @@ func TestEveryRouteNeedsTheLaunchToken(t *testing.T) {
 	for _, rt := range routes {
 		method, path := routeRequest(t, a, rt.pattern, ids)
 		if rt.public {
-			if !strings.HasPrefix(rt.pattern, "GET /static/") && rt.pattern != "GET /favicon.ico" && rt.pattern != "GET /api/v1/openapi.json" {
-				t.Errorf("route %q is public; only static files (and the favicon) and the OpenAPI document may be", rt.pattern)
+			if !strings.HasPrefix(rt.pattern, "GET /static/") && !publicRoutes[rt.pattern] {
+				t.Errorf("route %q is public; only static files, the installable app's files and the OpenAPI document may be", rt.pattern)
 			}
 			if got := a.send(method, path).status; got != http.StatusOK {
 				t.Errorf("%s %s (public) without a token: %d, want 200", method, path, got)
@@ -270,4 +270,16 @@ func TestBrowserLaunchToken(t *testing.T) {
 	if heading != "Open Upshot from its address" {
 		t.Errorf("another browser sees %q, want the page that says how to get in", heading)
 	}
+}
+
+// publicRoutes are the routes besides the static files that hold no record
+// and are answered without a token: the favicon, the installable app's
+// manifest, service worker and offline page (a browser fetches the manifest
+// without credentials), and the OpenAPI document.
+var publicRoutes = map[string]bool{
+	"GET /favicon.ico":          true,
+	"GET /manifest.webmanifest": true,
+	"GET /sw.js":                true,
+	"GET " + offlinePath:        true,
+	"GET /api/v1/openapi.json":  true,
 }

@@ -51,6 +51,7 @@ type Server struct {
 	launch  *auth.Launch
 	views   *views
 	static  *assets
+	app     *installable // the manifest, service worker and offline page
 	cop     *http.CrossOriginProtection
 	api     *http.ServeMux // the API routes alone, to find the methods a path allows
 	router  *router        // every route, for the tests that walk them all
@@ -101,6 +102,13 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if s.views, err = parseViews(s.static); err != nil {
+		return nil, err
+	}
+	offline, err := s.execute("offline", "layout", page{Title: "No connection"})
+	if err != nil {
+		return nil, err
+	}
+	if s.app, err = newInstallable(s.static, offline); err != nil {
 		return nil, err
 	}
 	if s.views.pages["dashboard"].Lookup("dashboard_main") == nil {
@@ -206,6 +214,12 @@ func (s *Server) routes(mux *router) {
 	// icon link; the same icon answers, so the first load has no 404. A
 	// static file, public like the others.
 	mux.public("GET /favicon.ico", s.static.serveNamed("favicon.svg"))
+	// The installable app: its manifest, its service worker (at the root,
+	// since a worker's URL sets which pages it may serve) and the page it
+	// shows offline. None holds a record.
+	mux.public("GET /manifest.webmanifest", s.app.serveManifest)
+	mux.public("GET /sw.js", s.app.serveWorker)
+	mux.public("GET "+offlinePath, s.app.serveOffline)
 
 	// JSON API. Its routes are also kept on their own, so that a known path
 	// asked with a method it lacks answers 405 rather than the catch-all 404.

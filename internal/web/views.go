@@ -27,7 +27,7 @@ var viewNames = []string{
 	"therapists", "therapist_form",
 	"goals", "goal_form",
 	"settings", "review", "report",
-	"locked",
+	"locked", "offline",
 }
 
 type views struct {

@@ -1,7 +1,7 @@
 // Upshot progressive enhancement. Every page works without this file; it
 // only adds conveniences: +/- steppers and a live split for the focus
-// minutes, a goal's progress shown only once the goal is ticked, and a print
-// button on the report page.
+// minutes, a goal's progress shown only once the goal is ticked, a print
+// button on the report page, and the service worker of the installable app.
 "use strict";
 
 (function () {
@@ -98,7 +98,15 @@
     button.addEventListener("click", () => window.print());
   }
 
+  // The installable app's service worker (served at /sw.js): it keeps only
+  // the app's own files on the device, never a page of records.
+  function installable() {
+    if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+    navigator.serviceWorker.register("/sw.js").catch(() => {});
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    installable();
     if (focusInputs().length > 0) {
       addSteppers();
       redraw();
