@@ -550,12 +550,22 @@ func TestReviewAgendaKeepsWhatMatters(t *testing.T) {
 	})
 }
 
-// Item 14: an empty --answers says that no answers were given.
+// Item 14: an empty --answers says that no answers were given, exits 2
+// (invalid) and writes nothing; run through the real binary, as a shell
+// passes an empty argument.
 func TestCheckEmptyAnswers(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	r := e.fails(2, "check", "phq9", "--answers", "")
-	if !strings.Contains(r.stderr, "no answers given") {
-		t.Errorf("empty answers: %s", r.stderr)
+	e := newBinaryEnv(t, "sqlite")
+	e.ok("check", "phq9", "--answers", "1,1,1,1,1,1,1,1,0")
+	for _, answers := range []string{"", "  "} {
+		r := e.fails(2, "check", "phq9", "--answers", answers)
+		if !strings.Contains(r.stderr, "no answers given") || !strings.Contains(r.stderr, "answers") {
+			t.Errorf("--answers %q: %s", answers, r.stderr)
+		}
+	}
+	var hist []json.RawMessage
+	e.jsonOf(&hist, "check", "history", "phq9", "--json")
+	if len(hist) != 1 {
+		t.Errorf("a refused check-in was written: %d check-ins, want the one recorded before", len(hist))
 	}
 }
 
