@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/upshot-app/upshot/internal/checkin"
 	"github.com/upshot-app/upshot/internal/guide"
@@ -37,7 +38,12 @@ var templateText string
 // inline styles.
 func Stylesheet() []byte { return bytes.Clone(stylesheet) }
 
-var templates = template.Must(template.New("report").Funcs(Funcs).Parse(templateText))
+// templates are parsed on first use, not when the program starts: every CLI
+// command links this package, and most never draw a report (parsing them
+// was a measurable part of a short command such as `review --json`).
+var templates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(Funcs).Parse(templateText))
+})
 
 // Funcs are the template helpers the report uses; the web app's templates use
 // them too so that both say things the same way.
@@ -72,7 +78,7 @@ func Write(w io.Writer, snap *upshot.Snapshot, reg *instrument.Registry, r *revi
 		return err
 	}
 	var buf bytes.Buffer
-	err = templates.ExecuteTemplate(&buf, "document", struct {
+	err = templates().ExecuteTemplate(&buf, "document", struct {
 		Title string
 		CSS   template.CSS
 		Body  template.HTML
@@ -121,7 +127,7 @@ func Render(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, t
 	d.Cost = costLines(r)
 	d.Attributions = Attributions(in, reg)
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, "body", d); err != nil {
+	if err := templates().ExecuteTemplate(&buf, "body", d); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
 	return template.HTML(buf.String()), nil
@@ -622,7 +628,7 @@ func Attributions(snap *upshot.Snapshot, reg *instrument.Registry) []string {
 // report shows it.
 func FigureHTML(f Figure) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, "figure", f); err != nil {
+	if err := templates().ExecuteTemplate(&buf, "figure", f); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil
@@ -640,7 +646,7 @@ type Notice struct {
 // plan is not empty.
 func SafetyHTML(text string, plan template.URL) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, "safety", Notice{Lines: SafetyLines(text), Plan: plan}); err != nil {
+	if err := templates().ExecuteTemplate(&buf, "safety", Notice{Lines: SafetyLines(text), Plan: plan}); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil
@@ -695,7 +701,7 @@ func PlanDoc(p *upshot.SafetyPlan) Plan {
 // PlanHTML renders a safety plan as the report shows it.
 func PlanHTML(p Plan) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, "safetyPlan", p); err != nil {
+	if err := templates().ExecuteTemplate(&buf, "safetyPlan", p); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil
@@ -704,7 +710,7 @@ func PlanHTML(p Plan) (template.HTML, error) {
 // FindingsHTML renders grouped findings as the report does.
 func FindingsHTML(groups []SeverityGroup) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, "findings", groups); err != nil {
+	if err := templates().ExecuteTemplate(&buf, "findings", groups); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil

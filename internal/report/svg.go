@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // canvas collects the shapes of one SVG chart, and svgTemplate draws them:
@@ -79,29 +80,32 @@ func newCanvas(id string, w, h float64, title, desc string) *canvas {
 }
 
 // svgTemplate draws a canvas. The font size of the whole chart is fontSize.
-var svgTemplate = template.Must(template.New("svg").Parse(
-	`<svg class="chart" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-labelledby="{{.ID}}-t {{.ID}}-d" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="15">` +
-		`<title id="{{.ID}}-t">{{.Title}}</title><desc id="{{.ID}}-d">{{.Desc}}</desc>{{template "shapes" .Shapes}}</svg>` +
-		`{{define "shapes"}}{{range .}}{{template "shape" .}}{{end}}{{end}}` +
-		`{{define "shape"}}` +
-		`{{if eq .Kind "rect"}}<rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="{{.Fill}}"/>` +
-		`{{else if eq .Kind "line"}}<line x1="{{.X}}" y1="{{.Y}}" x2="{{.X2}}" y2="{{.Y2}}" stroke="{{.Stroke}}" stroke-width="{{.Width}}"{{with .Dash}} stroke-dasharray="{{.}}"{{end}}/>` +
-		`{{else if eq .Kind "text"}}<text x="{{.X}}" y="{{.Y}}" text-anchor="{{.Anchor}}" fill="{{.Fill}}" font-size="{{.Size}}"{{if .Halo}} stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"{{end}}>{{.Text}}</text>` +
-		`{{else if eq .Kind "polyline"}}<polyline points="{{.Points}}" fill="none" stroke="{{.Stroke}}" stroke-width="{{.Width}}" stroke-linejoin="round" stroke-linecap="round"/>` +
-		`{{else if eq .Kind "group"}}<g>{{template "shapes" .Children}}<title>{{.Text}}</title></g>` +
-		`{{else if eq .Kind "marks"}}{{template "marks" .}}{{end}}` +
-		`{{end}}` +
-		`{{define "marks"}}` +
-		`{{if eq .Mark 1}}<g fill="` + colImproved + `" stroke="#ffffff" stroke-width="1.5">{{range .Marks}}<circle cx="{{.X}}" cy="{{.Y}}" r="6"><title>{{.Tip}}</title></circle>{{end}}</g>` +
-		`{{else if eq .Mark 2}}<g fill="` + colWorse + `" stroke="#ffffff" stroke-width="1.5">{{range .Marks}}<path d="M{{.X}} {{.Top}}l6 6l-6 6l-6 -6z"><title>{{.Tip}}</title></path>{{end}}</g>` +
-		`{{else if eq .Mark 3}}<g fill="` + colFlag + `">{{range .Marks}}<path d="M{{.X}} {{.Top}}l5 8h-10z"><title>{{.Tip}}</title></path>{{end}}</g>` +
-		`{{else}}<g fill="#ffffff" stroke="` + colLine + `" stroke-width="2">{{range .Marks}}<circle cx="{{.X}}" cy="{{.Y}}" r="4"><title>{{.Tip}}</title></circle>{{end}}</g>{{end}}` +
-		`{{end}}`))
+// Parsed on first use, like the report's templates.
+var svgTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("svg").Parse(
+		`<svg class="chart" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-labelledby="{{.ID}}-t {{.ID}}-d" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="15">` +
+			`<title id="{{.ID}}-t">{{.Title}}</title><desc id="{{.ID}}-d">{{.Desc}}</desc>{{template "shapes" .Shapes}}</svg>` +
+			`{{define "shapes"}}{{range .}}{{template "shape" .}}{{end}}{{end}}` +
+			`{{define "shape"}}` +
+			`{{if eq .Kind "rect"}}<rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="{{.Fill}}"/>` +
+			`{{else if eq .Kind "line"}}<line x1="{{.X}}" y1="{{.Y}}" x2="{{.X2}}" y2="{{.Y2}}" stroke="{{.Stroke}}" stroke-width="{{.Width}}"{{with .Dash}} stroke-dasharray="{{.}}"{{end}}/>` +
+			`{{else if eq .Kind "text"}}<text x="{{.X}}" y="{{.Y}}" text-anchor="{{.Anchor}}" fill="{{.Fill}}" font-size="{{.Size}}"{{if .Halo}} stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"{{end}}>{{.Text}}</text>` +
+			`{{else if eq .Kind "polyline"}}<polyline points="{{.Points}}" fill="none" stroke="{{.Stroke}}" stroke-width="{{.Width}}" stroke-linejoin="round" stroke-linecap="round"/>` +
+			`{{else if eq .Kind "group"}}<g>{{template "shapes" .Children}}<title>{{.Text}}</title></g>` +
+			`{{else if eq .Kind "marks"}}{{template "marks" .}}{{end}}` +
+			`{{end}}` +
+			`{{define "marks"}}` +
+			`{{if eq .Mark 1}}<g fill="` + colImproved + `" stroke="#ffffff" stroke-width="1.5">{{range .Marks}}<circle cx="{{.X}}" cy="{{.Y}}" r="6"><title>{{.Tip}}</title></circle>{{end}}</g>` +
+			`{{else if eq .Mark 2}}<g fill="` + colWorse + `" stroke="#ffffff" stroke-width="1.5">{{range .Marks}}<path d="M{{.X}} {{.Top}}l6 6l-6 6l-6 -6z"><title>{{.Tip}}</title></path>{{end}}</g>` +
+			`{{else if eq .Mark 3}}<g fill="` + colFlag + `">{{range .Marks}}<path d="M{{.X}} {{.Top}}l5 8h-10z"><title>{{.Tip}}</title></path>{{end}}</g>` +
+			`{{else}}<g fill="#ffffff" stroke="` + colLine + `" stroke-width="2">{{range .Marks}}<circle cx="{{.X}}" cy="{{.Y}}" r="4"><title>{{.Tip}}</title></circle>{{end}}</g>{{end}}` +
+			`{{end}}`))
+})
 
 // html draws the chart.
 func (c *canvas) html() template.HTML {
 	var b strings.Builder
-	if err := svgTemplate.Execute(&b, c); err != nil {
+	if err := svgTemplate().Execute(&b, c); err != nil {
 		// The template is fixed and its data plain values: an error is a
 		// bug in svgTemplate, which the report's tests draw every shape of.
 		panic("report: drawing a chart: " + err.Error())
@@ -211,14 +215,16 @@ func sign(f float64) float64 {
 	return 1
 }
 
-var swatchTemplate = template.Must(template.New("swatch").Parse(
-	`<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" rx="2" fill="{{.}}"/></svg>`))
+var swatchTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("swatch").Parse(
+		`<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" rx="2" fill="{{.}}"/></svg>`))
+})
 
 // Swatch is a small legend key drawn as an inline SVG square, because a
 // coloured HTML box would need an inline style.
 func Swatch(color string) template.HTML {
 	var b strings.Builder
-	if err := swatchTemplate.Execute(&b, color); err != nil {
+	if err := swatchTemplate().Execute(&b, color); err != nil {
 		panic("report: drawing a swatch: " + err.Error()) // a bug in swatchTemplate
 	}
 	return template.HTML(b.String())
