@@ -54,8 +54,8 @@ const (
 	KindLogical = "logical"
 )
 
-// scryptWorkFactor is age's default cost (about a second to derive the key),
-// lowered by this package's tests only.
+// scryptWorkFactor is age's default cost (about a second and 256 MiB to
+// derive the key), lowered by this package's tests only.
 var scryptWorkFactor = 18
 
 // Options tune Backup.
@@ -67,6 +67,11 @@ type Options struct {
 	// opens the database or works there): the database's own directory,
 	// never a shared temporary one, since the copy is in plain text.
 	WorkDir string
+	// ScryptWorkFactor, when not 0, replaces the default cost of deriving
+	// the key from the passphrase (log2 of scrypt's N). Only tests lower it,
+	// to make many encrypted backups cheaply; a backup records its cost, so
+	// any reader opens it.
+	ScryptWorkFactor int
 }
 
 // Info describes a verified backup.
@@ -159,7 +164,11 @@ func Backup(ctx context.Context, db *store.DB, w io.Writer, opt Options) error {
 		if err != nil {
 			return upshot.Invalid("passphrase", "cannot encrypt with this passphrase: %v", err)
 		}
-		rcpt.SetWorkFactor(scryptWorkFactor)
+		factor := scryptWorkFactor
+		if opt.ScryptWorkFactor != 0 {
+			factor = opt.ScryptWorkFactor
+		}
+		rcpt.SetWorkFactor(factor)
 		if enc, err = age.Encrypt(w, rcpt); err != nil {
 			return fmt.Errorf("backup: encrypt: %w", err)
 		}

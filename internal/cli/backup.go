@@ -24,6 +24,10 @@ const passphraseEnv = "UPSHOT_PASSPHRASE"
 // terminal and from UPSHOT_PASSPHRASE alike.
 const minPassphrase = 8
 
+// backupWorkFactor is the cost of an encrypted backup's key (0: the default
+// of internal/backup). The in-process tests lower it; the program never does.
+var backupWorkFactor int
+
 func checkPassphrase(s string) error {
 	if len(s) < minPassphrase {
 		return fmt.Errorf("use at least %d characters", minPassphrase)
@@ -121,7 +125,7 @@ format version, passphrase) without restoring it.`,
 			return err
 		}
 		err = archive.WriteNewFile(out, func(w io.Writer) error {
-			return backup.Backup(a.ctx, db, w, backup.Options{Passphrase: pass, WorkDir: work})
+			return backup.Backup(a.ctx, db, w, backup.Options{Passphrase: pass, WorkDir: work, ScryptWorkFactor: backupWorkFactor})
 		})
 		if errors.Is(err, fs.ErrExist) {
 			return upshot.Invalid("-o", "-o: %s already exists; choose a new file name", out)

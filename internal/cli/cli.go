@@ -1,6 +1,6 @@
 // Package cli is the upshot command line: commands, flags, prompts and
-// terminal output over the domain services. Main is the whole program; the
-// binary in cmd/upshot only passes it the process's arguments and streams.
+// terminal output over the domain services. Process is the whole program; the
+// binary in cmd/upshot only calls it and exits with its status.
 package cli
 
 import (
@@ -10,8 +10,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -40,6 +42,23 @@ const (
 type System struct {
 	Getenv func(string) string // os.Getenv
 	Now    upshot.Clock        // time.Now; stamps records and says what "today" is
+}
+
+// Process is the upshot process: the command line in os.Args, its streams,
+// environment and clock, and the signals that stop a write cleanly; it
+// returns the exit status. cmd/upshot's main is os.Exit(Process()), and the
+// CLI's end-to-end tests run their test binary through it as "upshot", so
+// they run exactly this.
+func Process() int {
+	// Ctrl-C or a terminating signal cancels the context, so a write in
+	// progress rolls back cleanly instead of being cut off mid-way.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Only the first signal waits for the clean stop: a second one ends the
+	// process at once, as people expect of a second Ctrl-C (SQLite's and
+	// PostgreSQL's own journals keep the database whole even then).
+	context.AfterFunc(ctx, stop)
+	defer stop()
+	return Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 }
 
 // Main runs one command line and returns the process exit status.

@@ -2,14 +2,16 @@ package cli_test
 
 // The CLI's tests run each command line in-process through cli.Run, with an
 // environment and a clock of their own, in parallel: the same code path as
-// the binary (cmd/upshot only hands cli.Main its process's arguments,
-// streams, environment and clock) at a fraction of the cost. A few
-// end-to-end tests (see env.binary) run the real binary with os/exec against
-// a real SQLite file and a real PostgreSQL schema, exactly as scripts use it:
-// exit statuses of a real process, SIGKILL, a server and a command line
-// writing together. Under 'go test -cover' that binary is built with -cover
-// too, and the coverage of its runs is printed at the end (go test merges
-// only the test binary's own counters into its figure).
+// the binary (cmd/upshot's main is only os.Exit(cli.Process())) at a
+// fraction of the cost. A few end-to-end tests (see env.binary) run a real
+// process with os/exec against a real SQLite file and a real PostgreSQL
+// schema, exactly as scripts use it: exit statuses of a real process,
+// signals and SIGKILL, a server and a command line writing together. That
+// process is this test binary started under the name "upshot", which makes
+// it run cli.Process and nothing else, the whole of what cmd/upshot runs: no
+// second build of the program, and under 'go test -cover' the counters of
+// those runs land in the test's own coverage directory, so the package's
+// figure includes them.
 
 import (
 	"bytes"
@@ -31,48 +33,30 @@ import (
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
+// binaryName is the name this test binary runs as the upshot program under.
+const binaryName = "upshot"
+
 var (
+	// binary is a link named upshot to this test binary.
 	binary string
-	// binaryCoverDir receives the built binary's coverage counters ("" when
-	// the tests run without -cover).
+	// binaryCoverDir, under 'go test -cover', is where the runs of binary
+	// leave their coverage counters: the test's own coverage directory,
+	// whose files go test merges into the package's figure.
 	binaryCoverDir string
 )
 
 func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == binaryName {
+		os.Exit(cli.Process()) // a run of the upshot program, not the tests
+	}
 	if os.Getenv(otherUserEnv) != "" {
 		os.Exit(otherUser()) // this run is another Unix user's client, not the tests
 	}
 	flag.Parse()
-	dir, err := os.MkdirTemp("", "upshot-cli-test")
+	code, err := runTests(m)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "upshot")
-	args := []string{"build", "-o", binary}
-	if mode := testing.CoverMode(); mode != "" {
-		binaryCoverDir = filepath.Join(dir, "cover")
-		if err := os.Mkdir(binaryCoverDir, 0o700); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		args = append(args, "-cover", "-covermode="+mode, "-coverpkg=github.com/upshot-app/upshot/...")
-	}
-	build := exec.Command("go", append(args, "github.com/upshot-app/upshot/cmd/upshot")...)
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build upshot:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	if binaryCoverDir != "" {
-		percent := exec.Command("go", "tool", "covdata", "percent", "-i", binaryCoverDir, "-pkg", "github.com/upshot-app/upshot/internal/cli")
-		out, err := percent.CombinedOutput()
-		fmt.Fprintf(os.Stderr, "end-to-end runs of the binary: %s", out)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "go tool covdata:", err)
-		}
+		code = 1
 	}
 	if os.Getenv(storetest.PostgresEnv) == "" && !storetest.InCI() {
 		fmt.Fprintf(os.Stderr, "SKIPPED: the CLI tests on PostgreSQL (set %s to run them)\n", storetest.PostgresEnv)
@@ -80,8 +64,31 @@ func TestMain(m *testing.M) {
 	if !killTestsOn() {
 		fmt.Fprintf(os.Stderr, "SKIPPED: the CLI kill tests (set %s=1 to run them; CI does)\n", killTestsEnv)
 	}
-	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// runTests links binary to this test binary and runs the tests.
+func runTests(m *testing.M) (int, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	dir, err := os.MkdirTemp("", "upshot-cli-test")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(dir)
+	binary = filepath.Join(dir, binaryName)
+	if err := os.Symlink(self, binary); err != nil {
+		return 0, err
+	}
+	if testing.CoverMode() != "" {
+		if f := flag.Lookup("test.gocoverdir"); f != nil {
+			binaryCoverDir = f.Value.String()
+		}
+	}
+	cli.LowerBackupCost()
+	return m.Run(), nil
 }
 
 // testClock is the clock of in-process runs: a fixed moment, so that no test
