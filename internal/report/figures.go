@@ -259,10 +259,6 @@ func (b *builder) therapistStarts(c *canvas, p plot, x func(*upshot.Session) (fl
 	}
 }
 
-func (b *builder) sessionLink(s *upshot.Session) Cell {
-	return Cell{Text: s.Date.String(), Href: b.link("session", s.ID)}
-}
-
 // measures draws one chart per instrument with check-ins.
 func (b *builder) measures() ([]Figure, error) {
 	byInst := map[string][]*upshot.CheckIn{}
@@ -340,6 +336,11 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 	if len(all) > len(rs) {
 		summary += fmt.Sprintf(" (%d in all since %s)", len(all), FormatDate(all[0].Date))
 	}
+	// One point a week: the week's latest check-in.
+	drawn, counts := latestPerWeek(rs)
+	if len(drawn) < len(rs) {
+		summary += fmt.Sprintf(", drawn as one point a week, the week's latest (%s)", Plural(len(drawn), "week"))
+	}
 	summary += fmt.Sprintf(". Latest %d of %d (%s)", last.Total, def.Max, last.Band)
 	if last.Change.Baseline != nil {
 		summary += ", " + last.BaselineText()
@@ -402,14 +403,17 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 	b.therapistStarts(c, p, func(s *upshot.Session) (float64, bool) { return b.xOfDate(p, s.Date), true })
 
 	var pts [][2]float64
-	for _, r := range rs {
+	for _, r := range drawn {
 		pts = append(pts, [2]float64{b.xOfDate(p, r.Date), y(r.Total)})
 	}
 	c.polyline(pts, colLine, 2.5)
 	marks := map[int][]mark{}
-	for i, r := range rs {
+	for i, r := range drawn {
 		kind := markPlain
 		tip := fmt.Sprintf("%s: %d (%s)", r.Date, r.Total, r.Band)
+		if counts[i] > 1 {
+			tip = fmt.Sprintf("%s: %d (%s), the latest of %s that week", r.Date, r.Total, r.Band, Plural(counts[i], "check-in"))
+		}
 		// Only a validated scale has reliable changes to mark; a
 		// self-monitoring check's own rule of thumb is told in words (the
 		// summary and the table), not drawn as if it were one.
@@ -450,13 +454,17 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 		f.Legend = append(f.Legend, LegendItem{"▲ session with red flags", ""})
 	}
 	f.Table = Table{Caption: title, Head: []string{"Date", "Score", "Band", "Change from first"}}
-	for _, r := range rs {
+	for i, r := range drawn {
 		change := "first check-in"
 		if r.Change.Baseline != nil {
 			change = r.BaselineText()
 		}
+		date := r.Date.String()
+		if counts[i] > 1 {
+			date += " (the latest of " + Plural(counts[i], "check-in") + " that week)"
+		}
 		f.Table.Rows = append(f.Table.Rows, []Cell{
-			{Text: r.Date.String(), Href: b.link("checkin", r.ID)},
+			{Text: date, Href: b.link("checkin", r.ID)},
 			{Text: fmt.Sprintf("%d of %d", r.Total, def.Max)}, {Text: r.Band}, {Text: change},
 		})
 	}
@@ -469,16 +477,22 @@ type Result = checkin.Result
 // flagMarks draws a red triangle at every session with a red flag, on a row
 // at y; it reports whether there were any.
 func (b *builder) flagMarks(c *canvas, y float64, x func(*upshot.Session) (float64, bool)) bool {
-	var marks []mark
+	var flagged []*upshot.Session
 	for _, s := range b.sessions {
-		if len(s.Flags) == 0 {
-			continue
+		if _, ok := x(s); ok && len(s.Flags) > 0 {
+			flagged = append(flagged, s)
 		}
-		xx, ok := x(s)
-		if !ok {
-			continue
+	}
+	// One mark a week, like the charts' other marks.
+	var marks []mark
+	for _, g := range sessionWeeks(flagged) {
+		last := g[len(g)-1]
+		xx, _ := x(last)
+		tip := fmt.Sprintf("%s, %s: %s", last.Date, b.therapistName(last.TherapistID), flagWords(last.Flags))
+		if len(g) > 1 {
+			tip = fmt.Sprintf("%s, %s: %s", weekLabel(g), b.therapistNames(g), flagWords(groupFlags(g)))
 		}
-		marks = append(marks, mark{xx, y, fmt.Sprintf("%s, %s: %s", s.Date, b.therapistName(s.TherapistID), flagWords(s.Flags))})
+		marks = append(marks, mark{xx, y, tip})
 	}
 	c.markers(markFlag, marks)
 	return len(marks) > 0
@@ -532,8 +546,12 @@ func (b *builder) focus() *Figure {
 	title := "Where session time went"
 	summary := fmt.Sprintf("%s with their focus recorded, from %s to %s. In the latest, %s went to my life and %s to the relationship or the therapist.",
 		Plural(len(ss), "session"), FormatDate(ss[0].Date), FormatDate(latest.Date), pct(latest.Focus.LifeShare()), pct(latest.Focus.RelationshipShare()))
+	weeks := sessionWeeks(ss)
+	if len(weeks) < len(ss) {
+		summary += fmt.Sprintf(" Drawn as one bar a week (%s), each week's sessions together, weighted by their minutes.", Plural(len(weeks), "week"))
+	}
 	c := newCanvas(id, chartWidth, h, title, summary)
-	slot := p.width / float64(len(ss))
+	slot := p.width / float64(len(weeks))
 	barW := max(1, slot*0.78)
 	y := func(share float64) float64 { return p.bottom() - share*p.height }
 	for _, t := range []float64{0, 0.25, 0.5, 0.75, 1} {
@@ -541,26 +559,29 @@ func (b *builder) focus() *Figure {
 		c.text(p.left-6, y(t)+4, pct(t), "end", colMuted, smallFont)
 	}
 	index := map[int64]int{}
+	shares := make([]weekFocus, len(weeks))
 	var share [][2]float64
-	for i, s := range ss {
-		index[s.ID] = i
+	for i, g := range weeks {
+		for _, s := range g {
+			index[s.ID] = i
+		}
+		shares[i] = focusShares(g)
 		x := p.left + float64(i)*slot + (slot-barW)/2
-		total := float64(s.Focus.Total())
 		base := 0.0
 		// One tooltip per bar, with the whole split: what hovering a
 		// session should tell, at a fifth of the markup of one per part.
 		var parts []string
 		c.begin()
 		for _, cat := range focusStack {
-			v := float64(s.Focus.Get(cat)) / total
+			v := shares[i].cats[cat]
 			if v > 0 {
 				c.rect(x, y(base+v), barW, y(base)-y(base+v), focusColours[cat])
 				parts = append(parts, focusWords[cat]+" "+pct(v))
 			}
 			base += v
 		}
-		c.end(s.Date.String() + ": " + strings.Join(parts, ", "))
-		share = append(share, [2]float64{x + barW/2, y(s.Focus.RelationshipShare())})
+		c.end(weekLabel(g) + ": " + strings.Join(parts, ", "))
+		share = append(share, [2]float64{x + barW/2, y(shares[i].rel)})
 	}
 	c.polyline(share, colShareLine, 2)
 	c.line(p.left, p.bottom(), p.right(), p.bottom(), colMuted, 1, "")
@@ -570,15 +591,17 @@ func (b *builder) focus() *Figure {
 	}
 	b.therapistStarts(c, p, xOf)
 	// Date labels under the first, middle and last bars.
-	for _, i := range slices.Compact([]int{0, len(ss) / 2, len(ss) - 1}) {
-		x, _ := xOf(ss[i])
+	for _, i := range slices.Compact([]int{0, len(weeks) / 2, len(weeks) - 1}) {
+		s := weeks[i][0]
+		x, _ := xOf(s)
 		anchor := "middle"
-		if i == 0 && len(ss) > 1 {
+		if i == 0 && len(weeks) > 1 {
 			anchor, x = "start", p.left
-		} else if i == len(ss)-1 && len(ss) > 1 {
+		} else if i == len(weeks)-1 && len(weeks) > 1 {
 			anchor, x = "end", p.right()
+			s = weeks[i][len(weeks[i])-1]
 		}
-		c.text(x, p.bottom()+17, ss[i].Date.Time().Format("2 Jan 2006"), anchor, colMuted, smallFont)
+		c.text(x, p.bottom()+17, s.Date.Time().Format("2 Jan 2006"), anchor, colMuted, smallFont)
 	}
 	flagged := b.flagMarks(c, p.bottom()+34, xOf)
 
@@ -591,13 +614,12 @@ func (b *builder) focus() *Figure {
 		f.Legend = append(f.Legend, LegendItem{"▲ session with red flags", ""})
 	}
 	f.Table = Table{Caption: title, Head: []string{"Session", "Therapist", "My life", "Relationship + therapist", "Admin + other", "Red flags"}}
-	for _, s := range ss {
-		fo := s.Focus
-		rest := float64(fo.Admin+fo.Other) / float64(fo.Total())
+	for i, g := range weeks {
+		sh := shares[i]
 		f.Table.Rows = append(f.Table.Rows, []Cell{
-			b.sessionLink(s), {Text: b.therapistName(s.TherapistID)},
-			{Text: pct(fo.LifeShare())}, {Text: pct(fo.RelationshipShare())}, {Text: pct(rest)},
-			{Text: flagWords(s.Flags)},
+			b.weekCell(g), {Text: b.therapistNames(g)},
+			{Text: pct(sh.life)}, {Text: pct(sh.rel)}, {Text: pct(sh.rest)},
+			{Text: flagWords(groupFlags(g))},
 		})
 	}
 	return f
@@ -716,41 +738,50 @@ func (b *builder) conduct() *Figure {
 	title := "The therapist's conduct, session by session"
 	summary := fmt.Sprintf("Ratings from 1 (poor) to 5 (excellent) for %d qualities over %s, from %s to %s.",
 		len(upshot.Qualities), Plural(len(ss), "session"), FormatDate(ss[0].Date), FormatDate(ss[len(ss)-1].Date))
+	weeks := sessionWeeks(ss)
+	if len(weeks) < len(ss) {
+		summary += fmt.Sprintf(" Drawn as one column a week (%s), each the mean of that week's ratings.", Plural(len(weeks), "week"))
+	}
 	c := newCanvas(id, chartWidth, h, title, summary)
-	slot := p.width / float64(len(ss))
+	slot := p.width / float64(len(weeks))
 	index := map[int64]int{}
-	for i, s := range ss {
-		index[s.ID] = i
+	for i, g := range weeks {
+		for _, s := range g {
+			index[s.ID] = i
+		}
 	}
 	for qi, q := range upshot.Qualities {
 		c.text(p.left-8, p.top+float64(qi)*row+row/2+4, q, "end", colInk, smallFont)
 	}
-	// One column and one tooltip per session, naming every rating in it.
-	for i, s := range ss {
+	// One column and one tooltip per session (or week), naming every rating
+	// in it.
+	means := make([][]float64, len(weeks)) // per week, per quality; NaN when unrated
+	for i, g := range weeks {
+		means[i] = conductMeans(g)
 		x := p.left + float64(i)*slot
 		var parts []string
 		c.begin()
 		for qi, q := range upshot.Qualities {
-			v := s.Conduct.Get(q)
-			if v == nil {
+			v := means[i][qi]
+			if math.IsNaN(v) {
 				continue
 			}
-			c.rect(x+0.5, p.top+float64(qi)*row+1, max(slot-1, 0.8), row-2, conductColours[*v])
-			parts = append(parts, fmt.Sprintf("%s %d", q, *v))
+			c.rect(x+0.5, p.top+float64(qi)*row+1, max(slot-1, 0.8), row-2, conductColours[int(math.Round(v))])
+			parts = append(parts, q+" "+ratingText(v))
 		}
-		c.end(fmt.Sprintf("%s: %s (of 5)", s.Date, strings.Join(parts, ", ")))
+		c.end(fmt.Sprintf("%s: %s (of 5)", weekLabel(g), strings.Join(parts, ", ")))
 	}
 	xOf := func(s *upshot.Session) (float64, bool) {
 		i, ok := index[s.ID]
 		return p.left + (float64(i)+0.5)*slot, ok
 	}
 	b.therapistStarts(c, p, xOf)
-	for _, i := range slices.Compact([]int{0, len(ss) - 1}) {
-		x, anchor := p.left, "start"
+	for _, i := range slices.Compact([]int{0, len(weeks) - 1}) {
+		x, anchor, d := p.left, "start", weeks[i][0].Date
 		if i > 0 {
-			x, anchor = p.right(), "end"
+			x, anchor, d = p.right(), "end", weeks[i][len(weeks[i])-1].Date
 		}
-		c.text(x, p.bottom()+17, ss[i].Date.Time().Format("2 Jan 2006"), anchor, colMuted, smallFont)
+		c.text(x, p.bottom()+17, d.Time().Format("2 Jan 2006"), anchor, colMuted, smallFont)
 	}
 	flagged := b.flagMarks(c, p.bottom()+34, xOf)
 
@@ -763,18 +794,47 @@ func (b *builder) conduct() *Figure {
 	}
 	head := append([]string{"Session"}, upshot.Qualities...)
 	f.Table = Table{Caption: title, Head: head}
-	for _, s := range ss {
-		cells := []Cell{b.sessionLink(s)}
-		for _, q := range upshot.Qualities {
+	for i, g := range weeks {
+		cells := []Cell{b.weekCell(g)}
+		for qi := range upshot.Qualities {
 			t := "–"
-			if v := s.Conduct.Get(q); v != nil {
-				t = strconv.Itoa(*v)
+			if v := means[i][qi]; !math.IsNaN(v) {
+				t = ratingText(v)
 			}
 			cells = append(cells, Cell{Text: t})
 		}
 		f.Table.Rows = append(f.Table.Rows, cells)
 	}
 	return f
+}
+
+// conductMeans is the mean rating of each quality over a group's sessions
+// (NaN for a quality none of them rated).
+func conductMeans(g []*upshot.Session) []float64 {
+	out := make([]float64, len(upshot.Qualities))
+	for qi, q := range upshot.Qualities {
+		sum, n := 0, 0
+		for _, s := range g {
+			if v := s.Conduct.Get(q); v != nil {
+				sum += *v
+				n++
+			}
+		}
+		out[qi] = math.NaN()
+		if n > 0 {
+			out[qi] = float64(sum) / float64(n)
+		}
+	}
+	return out
+}
+
+// ratingText writes a rating: a whole number as it is, a week's mean to one
+// decimal.
+func ratingText(v float64) string {
+	if v == math.Trunc(v) {
+		return strconv.Itoa(int(v))
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
 }
 
 func abs(n int) int {

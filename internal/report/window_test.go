@@ -137,3 +137,69 @@ func TestReportIDsUnique(t *testing.T) {
 		}
 	}
 }
+
+// Issue 17: the charts over time draw at most one bar, column or point a
+// week, so a week holding hundreds of sessions or check-ins (a script
+// logging through the API) costs what one week costs, and its table row says
+// how many it stands for.
+func TestChartsDrawAWeekOnce(t *testing.T) {
+	reg := instrument.Builtin()
+	today := upshot.NewDate(2026, time.November, 28)
+	plain := history.TenYears(today)
+	crowded := history.TenYears(today)
+	last := crowded.Sessions[len(crowded.Sessions)-1]
+	nextID := int64(100000)
+	const extraSessions, extraCheckIns = 300, 40
+	// The extra sessions rate respect so that the week's mean is not a whole
+	// number.
+	rating := 1
+	if r := last.Conduct.Respect; r != nil && *r == 1 {
+		rating = 2
+	}
+	for range extraSessions {
+		s := *last
+		s.ID, nextID = nextID, nextID+1
+		s.Conduct.Respect = &rating
+		crowded.Sessions = append(crowded.Sessions, &s)
+	}
+	var phq *upshot.CheckIn
+	for _, c := range crowded.CheckIns {
+		if c.Instrument == "phq9" && (phq == nil || c.Date.After(phq.Date)) {
+			phq = c
+		}
+	}
+	for range extraCheckIns {
+		c := *phq
+		c.ID, nextID = nextID, nextID+1
+		crowded.CheckIns = append(crowded.CheckIns, &c)
+	}
+	build := func(snap *upshot.Snapshot) *Charts {
+		t.Helper()
+		c, err := BuildWindow(snap, reg, AnchorLinks, RecentWindow(snap, 12))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a, b := build(plain), build(crowded)
+	for _, pair := range [][2]*Figure{{a.Focus, b.Focus}, {a.Conduct, b.Conduct}, {&a.Measures[0], &b.Measures[0]}} {
+		before, after := pair[0], pair[1]
+		if len(after.Table.Rows) != len(before.Table.Rows) {
+			t.Errorf("%s: %d table rows with %d more records in the last week, want %d (one a week)",
+				after.ID, len(after.Table.Rows), extraSessions, len(before.Table.Rows))
+		}
+		if grow := len(after.SVG) - len(before.SVG); grow > 2000 {
+			t.Errorf("%s: the SVG grew by %d bytes with one crowded week", after.ID, grow)
+		}
+	}
+	if got := b.Focus.Table.Rows[len(b.Focus.Table.Rows)-1][0].Text; !strings.Contains(got, "(301 sessions)") {
+		t.Errorf("focus: the crowded week's row says %q, want it to count 301 sessions", got)
+	}
+	row := b.Conduct.Table.Rows[len(b.Conduct.Table.Rows)-1]
+	if respect := row[1+slices.Index(upshot.Qualities, "respect")].Text; !strings.Contains(respect, ".") {
+		t.Errorf("conduct: the crowded week's respect is %q, want the week's mean", respect)
+	}
+	if got := b.Measures[0].Table.Rows[len(b.Measures[0].Table.Rows)-1][0].Text; !strings.Contains(got, "the latest of 41 check-ins that week") {
+		t.Errorf("PHQ-9: the crowded week's row says %q", got)
+	}
+}
