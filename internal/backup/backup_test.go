@@ -60,6 +60,11 @@ func fill(t *testing.T, db *store.DB) {
 	if err := db.SetDisabled(ctx, sam, true); err != nil {
 		t.Fatal(err)
 	}
+	// A calendar feed: the backup carries its hash, so the restored install
+	// keeps the subscription working.
+	if err := db.SetCalendarFeed(ctx, sam, strings.Repeat("0f", 32)); err != nil {
+		t.Fatal(err)
+	}
 	th := &upshot.Therapist{Name: "Dr <b>Lee</b>", Currency: "EUR"}
 	if err := db.CreateTherapist(ctx, sam, th); err != nil {
 		t.Fatal(err)

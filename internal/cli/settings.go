@@ -23,6 +23,7 @@ type settingView struct {
 	Kind    string             `json:"kind"`
 	Min     any                `json:"min,omitempty"`
 	Max     any                `json:"max,omitempty"`
+	Choices []string           `json:"choices,omitempty"`
 	Meaning string             `json:"meaning"`
 	Source  string             `json:"source"`
 }
@@ -43,8 +44,8 @@ func (a *app) settingsList() *cobra.Command {
 		views := make([]settingView, len(upshot.SettingDefs))
 		for i, d := range upshot.SettingDefs {
 			_, set := settings[d.Name]
-			v := settingView{Name: d.Name, Value: settings.Get(d.Name), Set: set, Default: d.Default, Kind: d.Kind, Meaning: d.Meaning, Source: d.Source}
-			if d.Kind != upshot.KindText {
+			v := settingView{Name: d.Name, Value: settings.Get(d.Name), Set: set, Default: d.Default, Kind: d.Kind, Meaning: d.Meaning, Source: d.Source, Choices: d.Choices}
+			if d.Kind == upshot.KindInt || d.Kind == upshot.KindNumber {
 				v.Min, v.Max = d.Min, d.Max
 			}
 			views[i] = v
@@ -62,8 +63,13 @@ func (a *app) settingsList() *cobra.Command {
 				state = "set by you; default " + v.Default
 			}
 			fmt.Fprintf(&b, "%s = %s  (%s)\n", v.Name, v.Value, state)
-			if v.Kind != upshot.KindText {
+			switch v.Kind {
+			case upshot.KindInt, upshot.KindNumber:
 				fmt.Fprintf(&b, "  allowed: %s %v-%v\n", v.Kind, v.Min, v.Max)
+			case upshot.KindChoice:
+				fmt.Fprintf(&b, "  allowed: %s\n", strings.Join(v.Choices, ", "))
+			case upshot.KindTime:
+				fmt.Fprintf(&b, "  allowed: a time of day, HH:MM\n")
 			}
 			fmt.Fprintf(&b, "  meaning: %s\n  source:  %s\n", v.Meaning, v.Source)
 		}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -138,5 +139,7 @@ func fill(t testing.TB, db *store.DB, owner upshot.OwnerID) sample {
 		AskForHelp:    []string{"Jo, 0123 456"},
 		ReasonsToLive: []string{"my niece"},
 	}))
+	// A calendar feed, its hash unique to the owner.
+	must(t, db.SetCalendarFeed(ctx, owner, fmt.Sprintf("%064x", int64(owner))))
 	return s
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -26,6 +27,9 @@ import (
 // (TestBackupCoversEveryTable in internal/backup fails on one that is not).
 var recordTables = []string{"therapists", "goals", "sessions", "checkins"}
 
+// sha256Hex is the form of a stored token hash.
+var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
 // Owner is a person as the users table holds them: what a whole-database
 // backup keeps of them besides their export and id counters.
 type Owner struct {
@@ -39,6 +43,11 @@ type Owner struct {
 	PasswordHash      string `json:"password_hash,omitempty"`
 	PasswordChangedAt string `json:"password_changed_at,omitempty"`
 	DisabledAt        string `json:"disabled_at,omitempty"`
+	// The calendar feed (schema 5): the hash of its address's secret and
+	// when it was made, so a restored install keeps the person's calendar
+	// subscription working. Absent when they have none.
+	CalendarTokenHash string `json:"calendar_token_hash,omitempty"`
+	CalendarSince     string `json:"calendar_since,omitempty"`
 }
 
 // Check refuses an owner that could not have come from a store.
@@ -65,7 +74,10 @@ func (o Owner) Check() error {
 	if o.PasswordHash != "" && (!strings.HasPrefix(o.PasswordHash, "$argon2id$") || len(o.PasswordHash) > 256) {
 		return upshot.Invalid("users", "user %d: password_hash is not an argon2id hash", o.ID)
 	}
-	for name, v := range map[string]string{"password_changed_at": o.PasswordChangedAt, "disabled_at": o.DisabledAt} {
+	if (o.CalendarTokenHash == "") != (o.CalendarSince == "") || o.CalendarTokenHash != "" && !sha256Hex.MatchString(o.CalendarTokenHash) {
+		return upshot.Invalid("users", "user %d: calendar_token_hash must be a SHA-256 in lower-case hex, given with calendar_since", o.ID)
+	}
+	for name, v := range map[string]string{"password_changed_at": o.PasswordChangedAt, "disabled_at": o.DisabledAt, "calendar_since": o.CalendarSince} {
 		if _, err := time.Parse(timestampLayout, v); v != "" && err != nil {
 			return upshot.Invalid("users", "user %d: %s %q is not a stored time", o.ID, name, v)
 		}
@@ -91,18 +103,20 @@ func CheckCounters(owner int64, counters map[string]int64) error {
 func (db *DB) Owners(ctx context.Context) ([]Owner, error) {
 	var owners []Owner
 	err := db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT id, name, created_at, login, password_hash, password_changed_at, disabled_at FROM users ORDER BY id`)
+		rows, err := t.query(ctx, `SELECT u.id, u.name, u.created_at, u.login, u.password_hash, u.password_changed_at, u.disabled_at, f.token_hash, f.created_at
+			FROM users u LEFT JOIN calendar_feeds f ON f.owner_id = u.id ORDER BY u.id`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var o Owner
-			var login, hash, changed, disabled sql.NullString
-			if err := rows.Scan(&o.ID, &o.Name, &o.CreatedAt, &login, &hash, &changed, &disabled); err != nil {
+			var login, hash, changed, disabled, feed, feedSince sql.NullString
+			if err := rows.Scan(&o.ID, &o.Name, &o.CreatedAt, &login, &hash, &changed, &disabled, &feed, &feedSince); err != nil {
 				return err
 			}
 			o.Login, o.PasswordHash, o.PasswordChangedAt, o.DisabledAt = login.String, hash.String, changed.String, disabled.String
+			o.CalendarTokenHash, o.CalendarSince = feed.String, feedSince.String
 			owners = append(owners, o)
 		}
 		return rows.Err()
@@ -220,6 +234,17 @@ func (db *DB) Restore(ctx context.Context, load func(put func(Person) error) err
 			}
 			if err := insertCounters(ctx, t, owner); err != nil {
 				return err
+			}
+			// The backup's feed, or none: an address made in the empty
+			// database before the restore is not the person's.
+			if _, err := t.exec(ctx, `DELETE FROM calendar_feeds WHERE owner_id = ?`, o.ID); err != nil {
+				return err
+			}
+			if o.CalendarTokenHash != "" {
+				if _, err := t.exec(ctx, `INSERT INTO calendar_feeds (owner_id, token_hash, created_at) VALUES (?, ?, ?)`,
+					o.ID, o.CalendarTokenHash, o.CalendarSince); err != nil {
+					return err
+				}
 			}
 			if err := db.importInto(ctx, t, owner, p.Snapshot, now); err != nil {
 				var ue *upshot.Error

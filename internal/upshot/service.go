@@ -111,6 +111,7 @@ type Store interface {
 	CheckInService
 	SettingService
 	SafetyPlanService
+	CalendarFeedService
 	SnapshotService
 	RevisionService
 	Close() error

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // SettingDef describes one named setting: what it means, its default, the
@@ -13,8 +14,9 @@ import (
 // is one of these, so no number in the review is an unexplained literal.
 type SettingDef struct {
 	Name    SettingName `json:"name"`
-	Kind    string      `json:"kind"` // "int", "number" or "text"
+	Kind    string      `json:"kind"` // "int", "number", "text", "choice" or "time"
 	Default string      `json:"default"`
+	Choices []string    `json:"choices,omitempty"` // the values a "choice" allows
 	Min     float64     `json:"min,omitempty"`
 	Max     float64     `json:"max,omitempty"`
 	Meaning string      `json:"meaning"`
@@ -25,6 +27,8 @@ const (
 	KindInt    = "int"
 	KindNumber = "number"
 	KindText   = "text"
+	KindChoice = "choice" // one of Choices
+	KindTime   = "time"   // a time of day, HH:MM (24-hour)
 )
 
 // SettingName names a setting. Code reads settings only through these
@@ -61,6 +65,9 @@ const (
 	SettingRedFlagMinSessions        SettingName = "red_flag_min_sessions"
 	SettingWorseAfterWindow          SettingName = "worse_after_window"
 	SettingWorseAfterMin             SettingName = "worse_after_min"
+	SettingReminderTime              SettingName = "reminder_time"
+	SettingCheckinReminder           SettingName = "checkin_reminder"
+	SettingCalendarTitles            SettingName = "calendar_titles"
 )
 
 // DefaultCrisisContacts is true everywhere, which matters more than being specific.
@@ -131,6 +138,16 @@ var SettingDefs = []SettingDef{
 		Meaning: "worse_after: how many latest sessions are looked at.", Source: SourceOurs},
 	{Name: SettingWorseAfterMin, Kind: KindInt, Default: "3", Min: 1, Max: 52,
 		Meaning: "worse_after: feeling worse after at least this many of them is reported.", Source: SourceOurs},
+	{Name: SettingReminderTime, Kind: KindTime, Default: "18:00",
+		Meaning: "Calendar reminders: the time of day (your calendar's own time zone) at which the calendar feed reminds you to log a session on your usual session day, and to check in.", Source: SourceOurs},
+	{Name: SettingCheckinReminder, Kind: KindChoice, Default: CheckinReminderWeekly,
+		Choices: []string{CheckinReminderWeekly, CheckinReminderBeforeSession, CheckinReminderOff},
+		Meaning: "Calendar reminders: when the calendar feed reminds you to answer your questionnaires: weekly (a week after your latest check-in, then every week), before_session (the day before your usual session day) or off.",
+		Source:  SourceNHSSession},
+	{Name: SettingCalendarTitles, Kind: KindChoice, Default: CalendarTitlesNeutral,
+		Choices: []string{CalendarTitlesNeutral, CalendarTitlesNamed},
+		Meaning: "Calendar reminders: neutral titles ('Upshot: 1 minute') say nothing about therapy to anyone who sees your calendar; named titles say what to do ('Upshot: log today's session') and name the open items you want to raise.",
+		Source:  "Privacy by default: a calendar is often seen by others (a shared family calendar, a lock screen)."},
 }
 
 // LookupSetting returns the definition of a named setting.
@@ -159,6 +176,18 @@ func (d SettingDef) Check(value string) (string, error) {
 			return "", Invalid(field, "%s must be a number %g-%g, got %q", field, d.Min, d.Max, value)
 		}
 		return strconv.FormatFloat(f, 'g', -1, 64), nil
+	case KindChoice:
+		v := strings.TrimSpace(value)
+		if !slices.Contains(d.Choices, v) {
+			return "", Invalid(field, "%s must be one of %s, got %q", field, joinComma(d.Choices), value)
+		}
+		return v, nil
+	case KindTime:
+		t, err := time.Parse("15:04", strings.TrimSpace(value))
+		if err != nil {
+			return "", Invalid(field, "%s must be a time of day as HH:MM (24-hour, e.g. 18:30), got %q", field, value)
+		}
+		return t.Format("15:04"), nil
 	default:
 		if strings.TrimSpace(value) == "" {
 			return "", Invalid(field, "%s must not be empty (use 'settings unset' to restore the default)", field)

@@ -382,6 +382,12 @@ type settingView struct {
 	Invalid bool `json:"-"`
 }
 
+// Threshold tells the review's thresholds (numbers, folded away on the
+// settings page) from the settings a person is expected to choose.
+func (v settingView) Threshold() bool {
+	return v.Kind == upshot.KindInt || v.Kind == upshot.KindNumber
+}
+
 func (s *Server) settingViews(r *http.Request) ([]settingView, error) {
 	set, err := s.store.Settings(r.Context(), s.owner)
 	if err != nil {

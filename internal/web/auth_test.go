@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -39,6 +41,13 @@ func routeRequest(t *testing.T, a *app, pattern string, ids map[string]int64) (m
 		case "{name}":
 			p = "recent_window"
 		case "{file}":
+			if section == "calendar" {
+				if a.calendarToken == "" {
+					t.Fatalf("route %q: no calendar feed (seedAll makes one)", pattern)
+				}
+				p = a.calendarToken + ".ics"
+				break
+			}
 			u, err := a.srv.static.url("app.css")
 			if err != nil {
 				t.Fatal(err)
@@ -74,6 +83,11 @@ func (a *app) seedAll() map[string]int64 {
 	if s.ID == 0 || c.ID == 0 {
 		a.t.Fatalf("seed: session %d, check-in %d", s.ID, c.ID)
 	}
+	token, err := usecase.NewCalendarFeed(context.Background(), a.db, upshot.DefaultOwner)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	a.calendarToken = token
 	return map[string]int64{"therapists": th, "goals": g, "sessions": s.ID, "checkins": c.ID}
 }
 
@@ -281,5 +295,6 @@ var publicRoutes = map[string]bool{
 	"GET /manifest.webmanifest": true,
 	"GET /sw.js":                true,
 	"GET " + offlinePath:        true,
+	"GET /calendar/{file}":      true, // its secret address is its credential
 	"GET /api/v1/openapi.json":  true,
 }

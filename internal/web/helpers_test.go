@@ -37,6 +37,8 @@ type app struct {
 	srv *Server
 	ts  *httptest.Server
 	reg *instrument.Registry
+	// calendarToken is the secret of the calendar feed seedAll makes.
+	calendarToken string
 }
 
 func newApp(t *testing.T, backend string) *app {

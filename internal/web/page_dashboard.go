@@ -202,4 +202,5 @@ var flashes = map[string]string{
 	"goal-deleted":      "Goal deleted.",
 	"settings-saved":    "Settings saved.",
 	"plan-saved":        "Your safety plan is saved.",
+	"calendar-ended":    "Your calendar address no longer works; the reminders will disappear from your calendar.",
 }

@@ -9,6 +9,7 @@ import (
 
 type settingsData struct {
 	Settings []settingView
+	Calendar calendarView
 	Error    *formError
 }
 
@@ -18,7 +19,12 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings", Flash: flash(r), Data: settingsData{Settings: views}})
+	cal, err := s.calendarSection(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings", Flash: flash(r), Data: settingsData{Settings: views, Calendar: cal}})
 }
 
 // settingsSave writes the settings whose value changed. A value equal to
@@ -81,7 +87,12 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 		for i := range views {
 			views[i].Invalid = string(views[i].Name) == upshot.ErrorField(ferr)
 		}
-		s.render(w, r, statusOf(ferr), "settings", page{Title: "Settings", Nav: "settings", Data: settingsData{Settings: views, Error: toFormError(ferr)}})
+		cal, err := s.calendarSection(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, statusOf(ferr), "settings", page{Title: "Settings", Nav: "settings", Data: settingsData{Settings: views, Calendar: cal, Error: toFormError(ferr)}})
 		return
 	}
 	http.Redirect(w, r, "/settings?done=settings-saved", http.StatusSeeOther)

@@ -201,6 +201,8 @@ func (s *Server) routes(mux *router) {
 	mux.HandleFunc("GET /settings", s.settingsPage)
 	mux.HandleFunc("POST /settings", s.settingsSave)
 	mux.HandleFunc("POST /settings/{name}/reset", s.settingReset)
+	mux.HandleFunc("POST /settings/calendar", s.calendarCreate)
+	mux.HandleFunc("POST /settings/calendar/delete", s.calendarDelete)
 
 	mux.HandleFunc("GET /plan", s.planPage)
 	mux.HandleFunc("POST /plan", s.planSave)
@@ -220,6 +222,9 @@ func (s *Server) routes(mux *router) {
 	mux.public("GET /manifest.webmanifest", s.app.serveManifest)
 	mux.public("GET /sw.js", s.app.serveWorker)
 	mux.public("GET "+offlinePath, s.app.serveOffline)
+	// A calendar app's subscription: the secret in the address is its
+	// credential (it sends no cookie), checked by the handler.
+	mux.public("GET /calendar/{file}", s.calendarFeed)
 
 	// JSON API. Its routes are also kept on their own, so that a known path
 	// asked with a method it lacks answers 405 rather than the catch-all 404.
