@@ -79,6 +79,27 @@ func LogSession(ctx context.Context, st SessionStore, owner upshot.OwnerID, now 
 	return invalidRef(st.CreateSession(ctx, owner, s))
 }
 
+// SameDaySession returns a session already logged with s's therapist on
+// s's date (other than s itself), or nil. A second session on one day is
+// allowed (a double session, a crisis call after the hour), so a form asks
+// "another session on this day?" rather than refusing; a sent-twice entry is
+// the likelier reason and is caught before it doubles the counts.
+func SameDaySession(ctx context.Context, st SessionStore, owner upshot.OwnerID, s *upshot.Session) (*upshot.Session, error) {
+	if s.TherapistID == 0 || s.Date.IsZero() {
+		return nil, nil
+	}
+	list, err := st.ListSessions(ctx, owner, upshot.SessionFilter{TherapistID: s.TherapistID, Since: s.Date})
+	if err != nil {
+		return nil, err
+	}
+	for _, other := range list {
+		if other.Date.Equal(s.Date) && other.ID != s.ID {
+			return other, nil
+		}
+	}
+	return nil, nil
+}
+
 // EditSession replaces a stored session, s carrying the version last read
 // (a change made meanwhile is a conflict, not lost).
 func EditSession(ctx context.Context, st SessionStore, owner upshot.OwnerID, now upshot.Clock, s *upshot.Session) error {

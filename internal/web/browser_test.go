@@ -176,12 +176,13 @@ func TestBrowserLogSessionShowsOnDashboard(t *testing.T) {
 	do(t, ctx, "log a session in the browser",
 		chromedp.Navigate(a.ts.URL+"/sessions/new"),
 		chromedp.WaitVisible(chromedp.ID("focus_life")),
+		chromedp.Click(chromedp.CSS(`details.offered > summary`)), // the offered values, unfolded
 		chromedp.SetValue(chromedp.ID("minutes"), "50"),
 		chromedp.SendKeys(chromedp.ID("focus_life"), "40"),
 		chromedp.Click(chromedp.CSS(`#focus_relationship + button`)), // the + stepper: 5 minutes
 		chromedp.SendKeys(chromedp.ID("focus_admin"), "5"),
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="goal"][value="%d"]`, goal))),
-		chromedp.SetValue(chromedp.ID(fmt.Sprintf("progress_%d", goal)), "2"),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="progress_%d"][value="2"] + span`, goal))),
 		chromedp.Click(chromedp.CSS(`input[name="after"][value="better"] + span`)),
 		chromedp.Click(chromedp.CSS(`form.session-form button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`p.flash`)),
@@ -462,7 +463,7 @@ func TestBrowserKeyboardLogForm(t *testing.T) {
 	}
 }
 
-// A goal's progress list shows once the goal is ticked, and unticking it
+// A goal's progress choices show once the goal is ticked, and unticking it
 // clears the progress, so a goal is never sent as worked on by accident.
 func TestBrowserGoalProgressFollowsTick(t *testing.T) {
 	a := newApp(t, "sqlite")
@@ -471,19 +472,24 @@ func TestBrowserGoalProgressFollowsTick(t *testing.T) {
 	box := chromedp.CSS(fmt.Sprintf(`input[name="goal"][value="%d"]`, goal))
 	progress := fmt.Sprintf("progress_%d", goal)
 	hidden := fmt.Sprintf(`document.getElementById(%q).hidden`, progress)
-	do(t, ctx, "open the log form", chromedp.Navigate(a.ts.URL+"/sessions/new"), chromedp.WaitVisible(chromedp.ID("minutes")))
+	chosen := fmt.Sprintf(`document.querySelector('input[name=%q]:checked').value`, progress)
+	do(t, ctx, "open the log form", chromedp.Navigate(a.ts.URL+"/sessions/new"), chromedp.WaitVisible(chromedp.ID("focus_life")))
 	if !run(t, ctx, "before ticking", chromedp.Evaluate[bool](hidden)) {
-		t.Error("the progress list shows before its goal is ticked")
+		t.Error("the progress choices show before their goal is ticked")
 	}
-	do(t, ctx, "tick the goal and rate it", chromedp.Click(box), chromedp.SetValue(chromedp.ID(progress), "2"))
+	do(t, ctx, "tick the goal and rate it", chromedp.Click(box),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name=%q][value="2"] + span`, progress))))
 	if run(t, ctx, "after ticking", chromedp.Evaluate[bool](hidden)) {
-		t.Error("the progress list stays hidden after its goal is ticked")
+		t.Error("the progress choices stay hidden after their goal is ticked")
+	}
+	if v := run(t, ctx, "chosen", chromedp.Evaluate[string](chosen)); v != "2" {
+		t.Errorf("progress %q after choosing +2", v)
 	}
 	do(t, ctx, "untick the goal", chromedp.Click(box))
-	if v := run(t, ctx, "after unticking", chromedp.Evaluate[string](fmt.Sprintf(`document.getElementById(%q).value`, progress))); v != "" {
+	if v := run(t, ctx, "after unticking", chromedp.Evaluate[string](chosen)); v != "" {
 		t.Errorf("unticking left progress %q, which would send the goal as worked on", v)
 	}
-	do(t, ctx, "send", chromedp.SetValue(chromedp.ID("minutes"), "50"),
+	do(t, ctx, "send", chromedp.Evaluate[chromedp.Void](`document.querySelector("details.offered").open = true`), chromedp.SetValue(chromedp.ID("minutes"), "50"),
 		chromedp.Click(chromedp.CSS(`form.session-form button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
 	list, err := a.db.ListSessions(t.Context(), upshot.DefaultOwner, upshot.SessionFilter{})
 	if err != nil || len(list) != 1 || len(list[0].Goals) != 0 {

@@ -25,8 +25,25 @@ type sessionFormData struct {
 	Focus      map[string]string
 	Error      *formError
 	Today      upshot.Date
+	// Offered folds the fields a new entry starts with (therapist, date,
+	// minutes, fee, format) into OfferedText, one line.
+	Offered       bool
+	OfferedText   string
+	TherapistName string
+	// SameDay is the session already logged with this therapist on this
+	// date, when the form asks "another session on this day?".
+	SameDay       *upshot.Session
+	ProgressScale []progressStep
 
 	Formats, Agendas, Inputs, Afters, Qualities, Flags, FocusCategories []string
+}
+
+// progressStep is one choice of a goal's progress, -3 to +3.
+type progressStep struct{ Value, Sign, Words string }
+
+var progressScale = []progressStep{
+	{"-3", "−3", "much worse"}, {"-2", "−2", "worse"}, {"-1", "−1", "a little worse"}, {"0", "0", "no change"},
+	{"1", "+1", "a little better"}, {"2", "+2", "better"}, {"3", "+3", "much better"},
 }
 
 func (s *Server) sessionFormData(r *http.Request, ss *upshot.Session, action string, editing bool, ferr error) (*sessionFormData, error) {
@@ -44,6 +61,38 @@ func (s *Server) sessionFormData(r *http.Request, ss *upshot.Session, action str
 		Error: toFormError(ferr), Today: s.today(),
 		Formats: upshot.Formats, Agendas: upshot.Agendas, Inputs: upshot.Inputs, Afters: upshot.Afters,
 		Qualities: upshot.Qualities, Flags: upshot.Flags, FocusCategories: upshot.FocusCategories,
+		ProgressScale: progressScale,
+	}
+	var parts []string
+	for _, t := range therapists {
+		if t.ID == ss.TherapistID {
+			d.TherapistName = t.Name
+			parts = append(parts, t.Name)
+		}
+	}
+	if ss.Date.Equal(d.Today) {
+		parts = append(parts, "today")
+	} else if !ss.Date.IsZero() {
+		parts = append(parts, report.FormatDate(ss.Date))
+	}
+	if ss.Minutes != nil {
+		parts = append(parts, report.Plural(*ss.Minutes, "minute"))
+	}
+	if ss.Format != "" {
+		parts = append(parts, report.HumanWord(ss.Format))
+	}
+	if ss.Fee != nil {
+		parts = append(parts, "fee "+ss.Fee.String())
+	}
+	d.OfferedText = strings.Join(parts, ", ")
+	// Folded only when it holds what a person would expect and nothing
+	// in it is wrong: a new entry with its therapist and date chosen.
+	d.Offered = !editing && d.TherapistName != "" && !ss.Date.IsZero() && ss.Minutes != nil
+	if d.Error != nil {
+		switch d.Error.Field {
+		case "therapist", "date", "minutes", "fee", "format":
+			d.Offered = false
+		}
 	}
 	for _, g := range ss.Goals {
 		d.Addressed[g.GoalID] = true
@@ -85,6 +134,14 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ss, err := parseSessionForm(v)
+	var same *upshot.Session
+	if err == nil && v.Get("another") != "yes" {
+		same, err = usecase.SameDaySession(r.Context(), s.store, s.owner, ss)
+	}
+	if err == nil && same != nil {
+		s.sessionAskSameDay(w, r, ss, same)
+		return
+	}
 	if err == nil {
 		err = usecase.LogSession(r.Context(), s.store, s.owner, s.now, ss)
 	}
@@ -93,6 +150,21 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/?done=session-saved", http.StatusSeeOther)
+}
+
+// sessionAskSameDay shows the form again, as typed, asking whether this is
+// another session with the therapist on a day that already has one. Nothing
+// is written until the person says yes (409: the entry conflicts with one
+// already there until confirmed).
+func (s *Server) sessionAskSameDay(w http.ResponseWriter, r *http.Request, ss, same *upshot.Session) {
+	d, err := s.sessionFormData(r, ss, "/sessions", false, nil)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.SameDay = same
+	d.Offered = false // the date is the thing to change, if not to confirm
+	s.render(w, r, http.StatusConflict, "session_form", page{Title: "Log a session", Nav: "log", Data: d})
 }
 
 // sessionFormAgain shows the form with what was typed and what was wrong.
@@ -227,9 +299,12 @@ func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 // focusBar draws the split of a session's time as one bar, with the shares
-// in words beside it. app.js redraws it as the minutes are typed; without
-// script it shows the split last saved.
-func focusBar(f *upshot.Focus) template.HTML {
+// in words beside it and their total against the session's minutes: a split
+// that does not add up is worth a second look, but it is saved as given
+// (minutes are rough, and shares are allowed), so this warns and never
+// refuses. app.js redraws it all as the minutes are typed; without script it
+// shows the split last saved.
+func focusBar(f *upshot.Focus, minutes *int) template.HTML {
 	var b strings.Builder
 	b.WriteString(`<svg class="split-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">`)
 	b.WriteString(`<rect x="0" y="0" width="100" height="10" fill="#e9edf1"/>`)
@@ -247,12 +322,36 @@ func focusBar(f *upshot.Focus) template.HTML {
 		x += w
 	}
 	b.WriteString(`</svg><p class="split-text hint" id="split-text">`)
-	if total > 0 {
-		b.WriteString(html.EscapeString(report.FocusText(f)))
-		fmt.Fprintf(&b, " · %d minutes in all", total)
-	} else {
-		b.WriteString("Enter minutes to see the split.")
+	b.WriteString(html.EscapeString(splitText(f, total, minutes)))
+	b.WriteString(`</p><p class="split-warn" id="split-warn"`)
+	warn := splitWarning(total, minutes)
+	if warn == "" {
+		b.WriteString(` hidden`)
 	}
-	b.WriteString(`</p>`)
+	b.WriteString(`>` + html.EscapeString(warn) + `</p>`)
 	return template.HTML(b.String())
+}
+
+// splitText is the split in words and its total against the session's
+// minutes; app.js writes the same words.
+func splitText(f *upshot.Focus, total int, minutes *int) string {
+	if total == 0 {
+		if minutes != nil {
+			return fmt.Sprintf("0 of %d minutes given.", *minutes)
+		}
+		return "Enter minutes to see the split."
+	}
+	s := report.FocusText(f)
+	if minutes != nil {
+		return s + fmt.Sprintf(" · %d of %d minutes", total, *minutes)
+	}
+	return s + fmt.Sprintf(" · %d minutes in all", total)
+}
+
+// splitWarning says when the split does not add up to the session's minutes.
+func splitWarning(total int, minutes *int) string {
+	if total == 0 || minutes == nil || total == *minutes {
+		return ""
+	}
+	return fmt.Sprintf("The parts add up to %d minutes; the session was %d. It is saved as you give it.", total, *minutes)
 }
