@@ -169,11 +169,17 @@ func compare(defFor DefinitionFor, def *instrument.Definition, r Result, score i
 	if err != nil {
 		return Result{}, err
 	}
+	return compareScores(def, r, score, baseScore, prevScore), nil
+}
+
+// compareScores fills in r's change from the baseline's and the previous
+// check-in's scores, judged by def.
+func compareScores(def *instrument.Definition, r Result, score, baseScore, prevScore instrument.Score) Result {
 	out := def.Outcome(baseScore, score)
 	r.Change.Baseline = fromInstrument(out.Change)
 	r.Change.Previous = fromInstrument(def.Change(prevScore, score))
 	r.Recovery, r.ReliableRecovery = out.Recovery, out.ReliableRecovery
-	return r, nil
+	return r
 }
 
 func before(a, b *upshot.CheckIn) bool {
@@ -185,6 +191,16 @@ func before(a, b *upshot.CheckIn) bool {
 
 // History evaluates every check-in of one instrument, oldest first.
 func History(defFor DefinitionFor, checkins []*upshot.CheckIn) ([]Result, error) {
+	return HistorySince(defFor, checkins, upshot.Date{})
+}
+
+// HistorySince evaluates the check-ins dated from on or later (all of them
+// for a zero from), oldest first, each compared with the first check-in of
+// its instrument ever and the one just before it, as History does. Earlier
+// check-ins are scored only when one of those comparisons needs them, so a
+// chart of recent months costs what those months cost, not the whole
+// history.
+func HistorySince(defFor DefinitionFor, checkins []*upshot.CheckIn, from upshot.Date) ([]Result, error) {
 	sorted := slices.Clone(checkins)
 	slices.SortFunc(sorted, func(a, b *upshot.CheckIn) int {
 		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.ID, b.ID))
@@ -193,21 +209,53 @@ func History(defFor DefinitionFor, checkins []*upshot.CheckIn) ([]Result, error)
 	// instrument met so far and its previous the last one met: one pass,
 	// where asking EvaluateWith for each would scan the history n times
 	// (ten years of weekly check-ins made the dashboard's charts quadratic).
-	out := make([]Result, 0, len(sorted))
-	first, last := map[string]*upshot.CheckIn{}, map[string]*upshot.CheckIn{}
-	for _, c := range sorted {
-		def, r, score, err := evaluate(defFor, c)
+	// Each check-in is scored at most once.
+	type scored struct {
+		c     *upshot.CheckIn
+		score *instrument.Score
+	}
+	scoreOf := func(h *scored) (instrument.Score, error) {
+		if h.score != nil {
+			return *h.score, nil
+		}
+		d, err := defFor(h.c)
 		if err != nil {
-			return nil, err
+			return instrument.Score{}, err
 		}
-		if r, err = compare(defFor, def, r, score, first[c.Instrument], last[c.Instrument]); err != nil {
-			return nil, err
+		s, err := d.Score(h.c.Answers)
+		if err != nil {
+			return instrument.Score{}, fmt.Errorf("check-in %d: %w", h.c.ID, err)
 		}
-		out = append(out, r)
+		h.score = &s
+		return s, nil
+	}
+	out := make([]Result, 0, len(sorted))
+	first, last := map[string]*scored{}, map[string]*scored{}
+	for _, c := range sorted {
+		here := &scored{c: c}
+		if !c.Date.Before(from) {
+			def, r, score, err := evaluate(defFor, c)
+			if err != nil {
+				return nil, err
+			}
+			here.score = &score
+			if base, prev := first[c.Instrument], last[c.Instrument]; base != nil {
+				baseScore, err := scoreOf(base)
+				if err != nil {
+					return nil, err
+				}
+				prevScore, err := scoreOf(prev)
+				if err != nil {
+					return nil, err
+				}
+				r = compareScores(def, r, score, baseScore, prevScore)
+			}
+			out = append(out, r)
+		}
 		if first[c.Instrument] == nil {
-			first[c.Instrument] = c
+			first[c.Instrument] = here
 		}
-		last[c.Instrument] = c
+		last[c.Instrument] = here
 	}
 	return out, nil
 }
@@ -244,9 +292,15 @@ func Resolve(reg *instrument.Registry, stored []upshot.Definition, instrumentID 
 // Resolver returns a DefinitionFor over a registry and the stored
 // definitions, parsing each stored definition once.
 func Resolver(reg *instrument.Registry, stored []upshot.Definition) DefinitionFor {
-	cache := map[string]*instrument.Definition{}
+	type key struct {
+		instrument string
+		version    int
+	}
+	cache := map[key]*instrument.Definition{}
 	return func(c *upshot.CheckIn) (*instrument.Definition, error) {
-		key := fmt.Sprintf("%s@%d", c.Instrument, c.InstrumentVersion)
+		// A struct key, not a formatted string: this runs for every
+		// check-in a chart or list scores.
+		key := key{c.Instrument, c.InstrumentVersion}
 		if d, ok := cache[key]; ok {
 			return d, nil
 		}

@@ -61,5 +61,25 @@ func TestHistoryAgreesWithEvaluateWith(t *testing.T) {
 				t.Fatalf("n=%d, check-in %d:\nHistory      %s\nEvaluateWith %s", n, r.ID, gj, wj)
 			}
 		}
+		// HistorySince says the same of the check-ins from a date on, and
+		// nothing of those before it.
+		for _, from := range []int{0, 1, n / 4, n / 2, n} {
+			day := upshot.NewDate(2024, time.January, 1).AddDays(from)
+			since, err := checkin.HistorySince(resolve, all, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []checkin.Result{}
+			for _, r := range got {
+				if !r.Date.Before(day) {
+					want = append(want, r)
+				}
+			}
+			wj, _ := json.Marshal(want)
+			gj, _ := json.Marshal(since)
+			if string(wj) != string(gj) {
+				t.Fatalf("n=%d, since %s:\nHistorySince %s\nHistory      %s", n, day, gj, wj)
+			}
+		}
 	}
 }

@@ -285,27 +285,30 @@ func (b *builder) measures() ([]Figure, error) {
 	resolve := checkin.Resolver(b.reg, b.snap.Definitions)
 	var out []Figure
 	for _, id := range order {
-		results, err := checkin.History(resolve, byInst[id])
+		// Only the window's check-ins are scored and drawn, each still
+		// compared with the first check-in ever and the one just before it.
+		results, err := checkin.HistorySince(resolve, byInst[id], b.window.From)
 		if err != nil {
 			return nil, fmt.Errorf("report: %s check-ins: %w", id, err)
 		}
-		latest := byInst[id][0]
+		latest, first := byInst[id][0], byInst[id][0]
 		for _, c := range byInst[id] {
 			if c.Date.After(latest.Date) || (c.Date.Equal(latest.Date) && c.ID > latest.ID) {
 				latest = c
+			}
+			if c.Date.Before(first.Date) {
+				first = c
 			}
 		}
 		def, err := resolve(latest)
 		if err != nil {
 			return nil, fmt.Errorf("report: %s: %w", id, err)
 		}
-		// Scored over every check-in first, so that the change from the
-		// first check-in is the change from the real first one.
-		shown := slices.DeleteFunc(slices.Clone(results), func(r Result) bool { return !b.window.contains(r.Date) })
+		shown := slices.DeleteFunc(results, func(r Result) bool { return !b.window.contains(r.Date) })
 		if len(shown) == 0 {
 			continue
 		}
-		out = append(out, b.measure(def, shown, results))
+		out = append(out, b.measure(def, shown, len(byInst[id]), first.Date))
 	}
 	return out, nil
 }
@@ -323,9 +326,10 @@ func bandColour(i, n int, higherIsBetter bool) string {
 	return mix("#e6f2ea", "#f7dcd6", t)
 }
 
-// measure draws the check-ins rs of one instrument; all is every check-in
-// of it, which rs is a part of when the charts are windowed.
-func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
+// measure draws the check-ins rs of one instrument; there are all of it in
+// the whole record, the first dated since, which rs is a part of when the
+// charts are windowed.
+func (b *builder) measure(def *instrument.Definition, rs []Result, all int, since upshot.Date) Figure {
 	// Instrument ids have no hyphen (instrument.idPattern), and the other
 	// charts' ids all do, so no instrument can take another chart's id.
 	id := "chart-" + def.ID
@@ -333,8 +337,8 @@ func (b *builder) measure(def *instrument.Definition, rs, all []Result) Figure {
 	h := p.top + p.height + 48
 	last := rs[len(rs)-1]
 	summary := fmt.Sprintf("%s from %s to %s", Plural(len(rs), "check-in"), FormatDate(rs[0].Date), FormatDate(last.Date))
-	if len(all) > len(rs) {
-		summary += fmt.Sprintf(" (%d in all since %s)", len(all), FormatDate(all[0].Date))
+	if all > len(rs) {
+		summary += fmt.Sprintf(" (%d in all since %s)", all, FormatDate(since))
 	}
 	// One point a week: the week's latest check-in.
 	drawn, counts := latestPerWeek(rs)
