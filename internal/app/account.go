@@ -46,8 +46,9 @@ func findAccount(ctx context.Context, st upshot.AccountService, login string) (*
 	return st.FindAccount(ctx, login)
 }
 
-// SetPassword gives the named account a new password.
-func SetPassword(ctx context.Context, st upshot.AccountService, login, password string) (*upshot.Account, error) {
+// SetPassword gives the named account a new password and ends all its
+// sessions: whoever knew the old one is signed out everywhere.
+func SetPassword(ctx context.Context, st Accounts, login, password string) (*upshot.Account, error) {
 	a, err := findAccount(ctx, st, login)
 	if err != nil {
 		return nil, err
@@ -60,6 +61,9 @@ func SetPassword(ctx context.Context, st upshot.AccountService, login, password 
 		return nil, err
 	}
 	if err := st.SetPasswordHash(ctx, a.ID, hash); err != nil {
+		return nil, err
+	}
+	if _, err := st.DeleteAuthSessions(ctx, a.ID, 0); err != nil {
 		return nil, err
 	}
 	return st.AccountByID(ctx, a.ID)

@@ -16,6 +16,7 @@ var _ upshot.AccountService = (*DB)(nil)
 // trips a foreign key. TestDeleteAccountLeavesNoRow reads the schema and
 // fails when a table with an owner_id is missing here.
 var ownerTables = []string{
+	"auth_sessions", "api_tokens",
 	"calendar_feeds", "safety_plans", "session_goals", "sessions", "checkins", "instrument_definitions",
 	"goals", "therapists", "settings", "id_counters",
 }

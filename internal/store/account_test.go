@@ -77,6 +77,8 @@ func TestDeleteAccountLeavesNoRow(t *testing.T) {
 			b, err := db.CreateAccount(ctx, "bee", "")
 			must(t, err)
 			sam := fill(t, db, b)
+			addCredentials(t, db, upshot.DefaultOwner, "local")
+			addCredentials(t, db, b, "bee")
 			before := exportJSON(t, db, upshot.DefaultOwner)
 			tables := ownerTables(t, db)
 			for _, table := range tables {
@@ -105,6 +107,9 @@ func TestDeleteAccountLeavesNoRow(t *testing.T) {
 			}
 			_, err = db.FindAccount(ctx, "bee")
 			wantCode(t, err, upshot.ENOTFOUND, "NAME")
+			if list, _ := db.AuthSessions(ctx, upshot.DefaultOwner); len(list) != 1 {
+				t.Errorf("the local account's sessions after deleting another: %d, want 1", len(list))
+			}
 		})
 	}
 }

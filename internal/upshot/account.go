@@ -92,3 +92,66 @@ func CheckLogin(field, login string) error {
 	}
 	return nil
 }
+
+// AuthSession is one signed-in browser: the "signed in on" list shows them,
+// and ending one signs that browser out. Its secret token is never stored,
+// only a hash of it (TokenHash, which never reaches JSON).
+type AuthSession struct {
+	ID         int64     `json:"id"`
+	Owner      OwnerID   `json:"-"`
+	TokenHash  string    `json:"-"`
+	Device     string    `json:"device"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastUsedAt time.Time `json:"last_used_at"`
+}
+
+// APIToken is a credential a script sends as "Authorization: Bearer". Its
+// secret is shown once, when it is made, and stored only as a hash.
+type APIToken struct {
+	ID         int64      `json:"id"`
+	Owner      OwnerID    `json:"-"`
+	Name       string     `json:"name"`
+	TokenHash  string     `json:"-"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+}
+
+// Expired reports whether the token may no longer be used at now.
+func (t *APIToken) Expired(now time.Time) bool {
+	return t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)
+}
+
+// MaxTokenNameLen bounds an API token's label.
+const MaxTokenNameLen = 64
+
+// MaxDeviceLen bounds a session's device description.
+const MaxDeviceLen = 100
+
+// CredentialService keeps the sessions of signed-in browsers and the API
+// tokens of scripts. Lookups by hash are how a request finds its owner; every
+// other method names the owner, and a session or token of another owner is
+// ENOTFOUND.
+type CredentialService interface {
+	CreateAuthSession(ctx context.Context, s *AuthSession) error
+	// AuthSessionByHash finds a session by its token's hash (ENOTFOUND).
+	AuthSessionByHash(ctx context.Context, hash string) (*AuthSession, error)
+	// TouchAuthSession records a use of the session at the given time.
+	TouchAuthSession(ctx context.Context, id int64, at time.Time) error
+	AuthSessions(ctx context.Context, owner OwnerID) ([]*AuthSession, error)
+	// DeleteAuthSession ends one of the owner's sessions.
+	DeleteAuthSession(ctx context.Context, owner OwnerID, id int64) error
+	// DeleteAuthSessions ends every session of the owner but keep (0 for
+	// none) and says how many it ended.
+	DeleteAuthSessions(ctx context.Context, owner OwnerID, keep int64) (int, error)
+
+	// CreateAPIToken adds a token; a name the owner uses already is ECONFLICT.
+	CreateAPIToken(ctx context.Context, t *APIToken) error
+	// APITokenByHash finds a token by its secret's hash (ENOTFOUND).
+	APITokenByHash(ctx context.Context, hash string) (*APIToken, error)
+	// TouchAPIToken records a use of the token at the given time.
+	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
+	APITokens(ctx context.Context, owner OwnerID) ([]*APIToken, error)
+	// DeleteAPIToken revokes the owner's token of that name.
+	DeleteAPIToken(ctx context.Context, owner OwnerID, name string) error
+}

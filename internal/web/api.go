@@ -136,7 +136,7 @@ func checkVersion(v int) error {
 // Therapists.
 
 func (s *Server) apiTherapistList(w http.ResponseWriter, r *http.Request) {
-	list, err := s.store.ListTherapists(r.Context(), s.owner)
+	list, err := s.store.ListTherapists(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -151,7 +151,7 @@ func (s *Server) apiTherapistCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t.ID, t.Meta = 0, upshot.Meta{}
-	if err := s.store.CreateTherapist(r.Context(), s.owner, &t); err != nil {
+	if err := s.store.CreateTherapist(r.Context(), ownerOf(r), &t); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -174,7 +174,7 @@ func (s *Server) apiTherapistDelete(w http.ResponseWriter, r *http.Request) {
 // Goals.
 
 func (s *Server) apiGoalList(w http.ResponseWriter, r *http.Request) {
-	list, err := s.store.ListGoals(r.Context(), s.owner)
+	list, err := s.store.ListGoals(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -190,7 +190,7 @@ func (s *Server) apiGoalCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	g.ID, g.Meta = 0, upshot.Meta{}
 	// {"title": ..., "domain": ...} is enough: app.AddGoal fills in the rest.
-	if err := usecase.AddGoal(r.Context(), s.store, s.owner, s.now, &g); err != nil {
+	if err := usecase.AddGoal(r.Context(), s.store, ownerOf(r), s.now, &g); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -234,7 +234,7 @@ func (s *Server) apiSessionList(w http.ResponseWriter, r *http.Request) {
 		f.Since = d
 	}
 	s.writeList(w, r, s.sessionLists, f == upshot.SessionFilter{}, func(ctx context.Context) ([]byte, error) {
-		list, err := s.store.ListSessions(ctx, s.owner, f)
+		list, err := s.store.ListSessions(ctx, ownerOf(r), f)
 		if err != nil {
 			return nil, err
 		}
@@ -249,7 +249,7 @@ func (s *Server) apiSessionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ss.ID, ss.Meta = 0, upshot.Meta{}
-	if err := usecase.LogSession(r.Context(), s.store, s.owner, s.now, &ss); err != nil {
+	if err := usecase.LogSession(r.Context(), s.store, ownerOf(r), s.now, &ss); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -300,7 +300,7 @@ func (s *Server) apiCheckinList(w http.ResponseWriter, r *http.Request) {
 		f.Since = d
 	}
 	s.writeList(w, r, s.checkinLists, f == upshot.CheckInFilter{}, func(ctx context.Context) ([]byte, error) {
-		results, err := usecase.CheckInHistory(ctx, s.store, s.reg, s.owner, f)
+		results, err := usecase.CheckInHistory(ctx, s.store, s.reg, ownerOf(r), f)
 		if err != nil {
 			return nil, err
 		}
@@ -329,7 +329,7 @@ func (s *Server) apiCheckinGet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := usecase.ScoreCheckIn(r.Context(), s.store, s.reg, s.owner, id)
+	res, err := usecase.ScoreCheckIn(r.Context(), s.store, s.reg, ownerOf(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -357,7 +357,7 @@ func (s *Server) apiCheckinUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ID = id
-	res, err := usecase.CorrectCheckIn(r.Context(), s.store, s.reg, s.owner, s.now, &c)
+	res, err := usecase.CorrectCheckIn(r.Context(), s.store, s.reg, ownerOf(r), s.now, &c)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -389,7 +389,7 @@ func (v settingView) Threshold() bool {
 }
 
 func (s *Server) settingViews(r *http.Request) ([]settingView, error) {
-	set, err := s.store.Settings(r.Context(), s.owner)
+	set, err := s.store.Settings(r.Context(), ownerOf(r))
 	if err != nil {
 		return nil, err
 	}
@@ -425,7 +425,7 @@ func (s *Server) apiSettingSet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.SetSetting(r.Context(), s.owner, def.Name, body.Value); err != nil {
+	if err := s.store.SetSetting(r.Context(), ownerOf(r), def.Name, body.Value); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -440,7 +440,7 @@ func (s *Server) apiSettingUnset(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "name", "%s", upshot.ErrorMessage(err)))
 		return
 	}
-	if err := s.store.UnsetSetting(r.Context(), s.owner, def.Name); err != nil {
+	if err := s.store.UnsetSetting(r.Context(), ownerOf(r), def.Name); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -510,7 +510,7 @@ func (s *Server) runReview(r *http.Request) (*review.Review, *upshot.Snapshot, e
 	if err != nil {
 		return nil, nil, err
 	}
-	snap, err := s.store.Export(r.Context(), s.owner)
+	snap, err := s.store.Export(r.Context(), ownerOf(r))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -547,7 +547,7 @@ func (s *Server) reviewOptions(r *http.Request) (review.Options, error) {
 }
 
 func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
-	snap, err := s.store.Export(r.Context(), s.owner)
+	snap, err := s.store.Export(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -604,7 +604,7 @@ func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request, del func(ctx 
 		s.fail(w, r, err)
 		return
 	}
-	if err := del(r.Context(), s.owner, id); err != nil {
+	if err := del(r.Context(), ownerOf(r), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -618,7 +618,7 @@ func apiGet[T any](s *Server, w http.ResponseWriter, r *http.Request, find func(
 		s.fail(w, r, err)
 		return
 	}
-	rec, err := find(r.Context(), s.owner, id)
+	rec, err := find(r.Context(), ownerOf(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -647,7 +647,7 @@ func apiUpdate[T any](s *Server, w http.ResponseWriter, r *http.Request, key fun
 		return
 	}
 	*recID = id
-	if err := update(r.Context(), s.owner, &rec); err != nil {
+	if err := update(r.Context(), ownerOf(r), &rec); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -689,5 +689,5 @@ func (s *Server) createCheckin(r *http.Request, instrumentID string, answers []*
 	if !ok {
 		return checkin.Result{}, s.unknownInstrument(instrumentID)
 	}
-	return usecase.RecordCheckIn(r.Context(), s.store, s.reg, s.owner, s.now, def, answers, date)
+	return usecase.RecordCheckIn(r.Context(), s.store, s.reg, ownerOf(r), s.now, def, answers, date)
 }

@@ -519,7 +519,7 @@ func BenchmarkDashboardRender(b *testing.B) {
 	if err := db.Import(context.Background(), upshot.DefaultOwner, history.TenYears(upshot.DateOf(now))); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Owner: upshot.DefaultOwner, Now: db.Now, LaunchToken: testToken})
+	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Addr: "127.0.0.1:0", Owner: upshot.DefaultOwner, Now: db.Now, LaunchToken: testToken})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -28,12 +28,12 @@ func (s *Server) writeList(w http.ResponseWriter, r *http.Request, cache *pageCa
 	encode func(context.Context) ([]byte, error)) {
 	var body []byte
 	if full {
-		rev, err := s.store.Revision(r.Context(), s.owner)
+		rev, err := s.store.Revision(r.Context(), ownerOf(r))
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		p, err := cache.get(r.Context(), pageKey{owner: s.owner, revision: rev, today: s.today()},
+		p, err := cache.get(r.Context(), pageKey{owner: ownerOf(r), revision: rev, today: s.today()},
 			func(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*renderedPage, error) {
 				// Read before the records, as for the dashboard: a write in
 				// between makes the list look stale, never current.

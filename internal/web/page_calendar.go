@@ -16,7 +16,7 @@ type calendarView struct {
 }
 
 func (s *Server) calendarSection(r *http.Request) (calendarView, error) {
-	since, err := s.store.CalendarFeedSince(r.Context(), s.owner)
+	since, err := s.store.CalendarFeedSince(r.Context(), ownerOf(r))
 	if err != nil || since == nil {
 		return calendarView{}, err
 	}
@@ -25,10 +25,11 @@ func (s *Server) calendarSection(r *http.Request) (calendarView, error) {
 
 // siteURL is the address this request reached the app at, for the links a
 // person copies elsewhere (a calendar app). The Host header has passed the
-// host check, so it names this server.
-func siteURL(r *http.Request) string {
+// host check, so it names this server; behind a trusted proxy the scheme is
+// the one the browser used.
+func (s *Server) siteURL(r *http.Request) string {
 	scheme := "http"
-	if r.TLS != nil {
+	if s.secure(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
@@ -40,7 +41,7 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	token, err := usecase.NewCalendarFeed(r.Context(), s.store, s.owner)
+	token, err := usecase.NewCalendarFeed(r.Context(), s.store, ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -55,7 +56,7 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	cal.Address = siteURL(r) + usecase.CalendarFeedPath(token)
+	cal.Address = s.siteURL(r) + usecase.CalendarFeedPath(token)
 	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings",
 		Flash: "Your calendar address is ready: copy it now, it is shown only this once.",
 		Data:  settingsData{Settings: views, Calendar: cal}})
@@ -67,7 +68,7 @@ func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.store.DeleteCalendarFeed(r.Context(), s.owner); err != nil {
+	if _, err := s.store.DeleteCalendarFeed(r.Context(), ownerOf(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -78,7 +79,7 @@ func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request) {
 // whole credential, so the route is public; an unknown, ended or malformed
 // address gets the same 404.
 func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
-	body, err := usecase.CalendarFeed(r.Context(), s.store, r.PathValue("file"), s.now(), siteURL(r)+"/")
+	body, err := usecase.CalendarFeed(r.Context(), s.store, r.PathValue("file"), s.now(), s.siteURL(r)+"/")
 	if upshot.ErrorCode(err) == upshot.ENOTFOUND {
 		http.NotFound(w, r)
 		return

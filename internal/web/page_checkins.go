@@ -23,7 +23,7 @@ type checkinListData struct {
 }
 
 func (s *Server) checkinList(w http.ResponseWriter, r *http.Request) {
-	results, err := usecase.CheckInHistory(r.Context(), s.store, s.reg, s.owner, upshot.CheckInFilter{})
+	results, err := usecase.CheckInHistory(r.Context(), s.store, s.reg, ownerOf(r), upshot.CheckInFilter{})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -155,12 +155,12 @@ func (s *Server) checkinShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := usecase.ScoreCheckIn(r.Context(), s.store, s.reg, s.owner, id)
+	res, err := usecase.ScoreCheckIn(r.Context(), s.store, s.reg, ownerOf(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	def, err := usecase.StoredDefinition(r.Context(), s.store, s.reg, s.owner, res.Instrument, res.InstrumentVersion)
+	def, err := usecase.StoredDefinition(r.Context(), s.store, s.reg, ownerOf(r), res.Instrument, res.InstrumentVersion)
 	if err != nil {
 		s.fail(w, r, err)
 		return

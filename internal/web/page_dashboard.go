@@ -63,12 +63,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	// The revision is read before the records the page is built from, so a
 	// write in between leaves a page that looks stale, never one that looks
 	// current while it is not.
-	rev, err := s.store.Revision(r.Context(), s.owner)
+	rev, err := s.store.Revision(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	key := pageKey{owner: s.owner, revision: rev, today: s.today()}
+	key := pageKey{owner: ownerOf(r), revision: rev, today: s.today()}
 	p, err := s.dashboards.get(r.Context(), key, s.renderDashboard)
 	if err != nil {
 		s.fail(w, r, err)

@@ -17,12 +17,12 @@ type goalRow struct {
 }
 
 func (s *Server) goalList(w http.ResponseWriter, r *http.Request) {
-	goals, err := s.store.ListGoals(r.Context(), s.owner)
+	goals, err := s.store.ListGoals(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sessions, err := s.store.ListSessions(r.Context(), s.owner, upshot.SessionFilter{})
+	sessions, err := s.store.ListSessions(r.Context(), ownerOf(r), upshot.SessionFilter{})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -77,7 +77,7 @@ func (s *Server) goalCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	g, err := parseGoalForm(v)
 	if err == nil {
-		err = usecase.AddGoal(r.Context(), s.store, s.owner, s.now, g)
+		err = usecase.AddGoal(r.Context(), s.store, ownerOf(r), s.now, g)
 	}
 	if err != nil {
 		s.goalFormAgain(w, r, goalFormData{Action: "/goals", Goal: g}, err)
@@ -124,7 +124,7 @@ func (s *Server) goalUpdate(w http.ResponseWriter, r *http.Request) {
 		err = f.err
 	}
 	if err == nil {
-		err = usecase.EditGoal(r.Context(), s.store, s.owner, s.now, g)
+		err = usecase.EditGoal(r.Context(), s.store, ownerOf(r), s.now, g)
 	}
 	if err != nil {
 		s.goalFormAgain(w, r, goalFormData{Action: fmt.Sprintf("/goals/%d", id), Editing: true, Goal: g}, err)
@@ -138,7 +138,7 @@ func (s *Server) goalDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sessions, err := s.store.ListSessions(r.Context(), s.owner, upshot.SessionFilter{})
+	sessions, err := s.store.ListSessions(r.Context(), ownerOf(r), upshot.SessionFilter{})
 	if err != nil {
 		s.fail(w, r, err)
 		return

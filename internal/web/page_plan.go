@@ -30,7 +30,7 @@ type planField struct {
 }
 
 func (s *Server) planPage(w http.ResponseWriter, r *http.Request) {
-	p, err := s.store.SafetyPlan(r.Context(), s.owner)
+	p, err := s.store.SafetyPlan(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -58,14 +58,14 @@ func (s *Server) planSave(w http.ResponseWriter, r *http.Request) {
 	for _, sec := range upshot.PlanSections {
 		texts[sec.Key] = v.Get(sec.Key)
 	}
-	if _, err := usecase.SavePlanText(r.Context(), s.store, s.owner, version, texts); err != nil {
+	if _, err := usecase.SavePlanText(r.Context(), s.store, ownerOf(r), version, texts); err != nil {
 		if upshot.ErrorCode(err) != upshot.EINVALID && upshot.ErrorCode(err) != upshot.ECONFLICT {
 			s.fail(w, r, err)
 			return
 		}
 		// Show what was typed with what was wrong; on a conflict, the plan
 		// as it is now, so that the person sees what changed.
-		p, rerr := s.store.SafetyPlan(r.Context(), s.owner)
+		p, rerr := s.store.SafetyPlan(r.Context(), ownerOf(r))
 		if rerr != nil {
 			s.fail(w, r, rerr)
 			return
@@ -117,7 +117,7 @@ func planPageData(p *upshot.SafetyPlan, typed map[string]string, ferr *formError
 // apiPlanGet returns the owner's safety plan (empty lists at version 0
 // before the first save).
 func (s *Server) apiPlanGet(w http.ResponseWriter, r *http.Request) {
-	p, err := s.store.SafetyPlan(r.Context(), s.owner)
+	p, err := s.store.SafetyPlan(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -134,7 +134,7 @@ func (s *Server) apiPlanPut(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.PutSafetyPlan(r.Context(), s.owner, &p); err != nil {
+	if err := s.store.PutSafetyPlan(r.Context(), ownerOf(r), &p); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -40,7 +40,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) reviewRender(w http.ResponseWriter, r *http.Request, status int, scopeErr error) {
-	snap, err := s.store.Export(r.Context(), s.owner)
+	snap, err := s.store.Export(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -47,11 +47,11 @@ var progressScale = []progressStep{
 }
 
 func (s *Server) sessionFormData(r *http.Request, ss *upshot.Session, action string, editing bool, ferr error) (*sessionFormData, error) {
-	therapists, err := s.store.ListTherapists(r.Context(), s.owner)
+	therapists, err := s.store.ListTherapists(r.Context(), ownerOf(r))
 	if err != nil {
 		return nil, err
 	}
-	goals, err := s.store.ListGoals(r.Context(), s.owner)
+	goals, err := s.store.ListGoals(r.Context(), ownerOf(r))
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func (s *Server) sessionFormData(r *http.Request, ss *upshot.Session, action str
 }
 
 func (s *Server) sessionNew(w http.ResponseWriter, r *http.Request) {
-	ss, err := usecase.NewSession(r.Context(), s.store, s.owner, s.now)
+	ss, err := usecase.NewSession(r.Context(), s.store, ownerOf(r), s.now)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -136,14 +136,14 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 	ss, err := parseSessionForm(v)
 	var same *upshot.Session
 	if err == nil && v.Get("another") != "yes" {
-		same, err = usecase.SameDaySession(r.Context(), s.store, s.owner, ss)
+		same, err = usecase.SameDaySession(r.Context(), s.store, ownerOf(r), ss)
 	}
 	if err == nil && same != nil {
 		s.sessionAskSameDay(w, r, ss, same)
 		return
 	}
 	if err == nil {
-		err = usecase.LogSession(r.Context(), s.store, s.owner, s.now, ss)
+		err = usecase.LogSession(r.Context(), s.store, ownerOf(r), s.now, ss)
 	}
 	if err != nil {
 		s.sessionFormAgain(w, r, ss, "/sessions", false, err)
@@ -214,7 +214,7 @@ func (s *Server) sessionUpdate(w http.ResponseWriter, r *http.Request) {
 		err = f.err
 	}
 	if err == nil {
-		err = usecase.EditSession(r.Context(), s.store, s.owner, s.now, ss)
+		err = usecase.EditSession(r.Context(), s.store, ownerOf(r), s.now, ss)
 	}
 	if err != nil {
 		s.sessionFormAgain(w, r, ss, fmt.Sprintf("/sessions/%d", id), true, err)
@@ -243,10 +243,10 @@ func (s *Server) sessionShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := sessionView{Session: ss, Focus: report.FocusText(ss.Focus), Qualities: upshot.Qualities}
-	if t, err := s.store.FindTherapist(r.Context(), s.owner, ss.TherapistID); err == nil {
+	if t, err := s.store.FindTherapist(r.Context(), ownerOf(r), ss.TherapistID); err == nil {
 		v.Therapist = t.Name
 	}
-	goals, err := s.store.ListGoals(r.Context(), s.owner)
+	goals, err := s.store.ListGoals(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -262,7 +262,7 @@ func (s *Server) sessionShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sessionList(w http.ResponseWriter, r *http.Request) {
-	snap, err := s.store.Export(r.Context(), s.owner)
+	snap, err := s.store.Export(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -75,7 +75,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 		if ferr != nil {
 			break
 		}
-		if err := s.store.SetSetting(r.Context(), s.owner, c.name, c.value); err != nil {
+		if err := s.store.SetSetting(r.Context(), ownerOf(r), c.name, c.value); err != nil {
 			if upshot.ErrorCode(err) != upshot.EFULL {
 				s.fail(w, r, err)
 				return
@@ -105,7 +105,7 @@ func (s *Server) settingReset(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "name", "no setting %q", name))
 		return
 	}
-	if err := s.store.UnsetSetting(r.Context(), s.owner, def.Name); err != nil {
+	if err := s.store.UnsetSetting(r.Context(), ownerOf(r), def.Name); err != nil {
 		s.fail(w, r, err)
 		return
 	}

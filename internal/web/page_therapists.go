@@ -14,12 +14,12 @@ type therapistRow struct {
 }
 
 func (s *Server) therapistList(w http.ResponseWriter, r *http.Request) {
-	list, err := s.store.ListTherapists(r.Context(), s.owner)
+	list, err := s.store.ListTherapists(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sessions, err := s.store.ListSessions(r.Context(), s.owner, upshot.SessionFilter{})
+	sessions, err := s.store.ListSessions(r.Context(), ownerOf(r), upshot.SessionFilter{})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -56,7 +56,7 @@ func (s *Server) therapistCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := parseTherapistForm(v)
 	if err == nil {
-		err = s.store.CreateTherapist(r.Context(), s.owner, t)
+		err = s.store.CreateTherapist(r.Context(), ownerOf(r), t)
 	}
 	if err != nil {
 		s.therapistFormAgain(w, r, therapistFormData{Action: "/therapists", Therapist: t}, err)
@@ -103,7 +103,7 @@ func (s *Server) therapistUpdate(w http.ResponseWriter, r *http.Request) {
 		err = f.err
 	}
 	if err == nil {
-		err = s.store.UpdateTherapist(r.Context(), s.owner, t)
+		err = s.store.UpdateTherapist(r.Context(), ownerOf(r), t)
 	}
 	if err != nil {
 		s.therapistFormAgain(w, r, therapistFormData{Action: fmt.Sprintf("/therapists/%d", id), Editing: true, Therapist: t}, err)
@@ -117,7 +117,7 @@ func (s *Server) therapistDeleteConfirm(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	sessions, err := s.store.ListSessions(r.Context(), s.owner, upshot.SessionFilter{TherapistID: t.ID})
+	sessions, err := s.store.ListSessions(r.Context(), ownerOf(r), upshot.SessionFilter{TherapistID: t.ID})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -13,7 +13,7 @@ import (
 func pathRecord[T any](s *Server, w http.ResponseWriter, r *http.Request, find func(context.Context, upshot.OwnerID, int64) (*T, error)) (rec *T, ok bool) {
 	id, err := pathID(r)
 	if err == nil {
-		rec, err = find(r.Context(), s.owner, id)
+		rec, err = find(r.Context(), ownerOf(r), id)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -27,7 +27,7 @@ func pathRecord[T any](s *Server, w http.ResponseWriter, r *http.Request, find f
 func (s *Server) pageDelete(w http.ResponseWriter, r *http.Request, del func(context.Context, upshot.OwnerID, int64) error, done string) {
 	id, err := pathID(r)
 	if err == nil {
-		err = del(r.Context(), s.owner, id)
+		err = del(r.Context(), ownerOf(r), id)
 	}
 	if err != nil {
 		s.fail(w, r, err)

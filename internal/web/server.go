@@ -16,8 +16,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/auth"
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -32,30 +35,60 @@ type Config struct {
 	// 127.0.0.1 on any port.
 	Addr  string
 	Owner upshot.OwnerID
-	// LaunchToken is the secret every route but the static files and the
-	// OpenAPI document requires (see auth.LaunchToken). Required.
+	// LaunchToken is the secret that admits the single person of a loopback
+	// server while no account has a password (see auth.LaunchToken). Required.
 	LaunchToken string
-	Logger      *slog.Logger // nil discards the request log
-	Now         upshot.Clock // nil means time.Now
+	// BehindProxy trusts X-Forwarded-Proto and X-Forwarded-For from a proxy
+	// on this machine (loopback) and from nowhere else.
+	BehindProxy bool
+	// PublicURL is the address people open (https://upshot.example.org):
+	// its host is accepted in the Host header and its origin is trusted for
+	// changes. Empty for none.
+	PublicURL string
+	// Sessions bounds how long a sign-in lasts; zero means the defaults
+	// (usecase.DefaultSessionPolicy).
+	Sessions usecase.SessionPolicy
+	Logger   *slog.Logger // nil discards the request log
+	Now      upshot.Clock // nil means time.Now
+}
+
+// loopbackAddr reports whether addr (host:port) listens on this machine
+// alone. Anything else, an empty or unparsable address included, is not.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Server is the web app. It holds no per-request state; what it keeps
 // between requests is the rendered dashboard of each owner.
 type Server struct {
-	store   upshot.Store
-	reg     *instrument.Registry
-	owner   upshot.OwnerID
-	log     *slog.Logger
-	now     upshot.Clock
-	hosts   hostPolicy
-	launch  *auth.Launch
-	views   *views
-	static  *assets
-	app     *installable // the manifest, service worker and offline page
-	cop     *http.CrossOriginProtection
-	api     *http.ServeMux // the API routes alone, to find the methods a path allows
-	router  *router        // every route, for the tests that walk them all
-	handler http.Handler
+	store  upshot.Store
+	reg    *instrument.Registry
+	owner  upshot.OwnerID
+	log    *slog.Logger
+	now    upshot.Clock
+	hosts  hostPolicy
+	launch *auth.Launch
+	// accounts and auth answer who is asking (auth.go); mode says whether
+	// that takes a signed-in account.
+	accounts    usecase.Accounts
+	auth        *usecase.Auth
+	mode        *accountsMode
+	behindProxy bool
+	views       *views
+	static      *assets
+	app         *installable // the manifest, service worker and offline page
+	cop         *http.CrossOriginProtection
+	api         *http.ServeMux // the API routes alone, to find the methods a path allows
+	router      *router        // every route, for the tests that walk them all
+	handler     http.Handler
 
 	dashboards *pageCache
 	// The full session and check-in lists, kept like the dashboard (lists.go).
@@ -78,15 +111,35 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
+	accounts, ok := cfg.Store.(usecase.Accounts)
+	if !ok {
+		return nil, errors.New("web: the store keeps no accounts")
+	}
+	hosts := newHostPolicy(cfg.Addr)
+	cop := http.NewCrossOriginProtection()
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+			return nil, fmt.Errorf("web: the public URL %q is not an origin such as https://upshot.example.org", cfg.PublicURL)
+		}
+		hosts.exact[strings.ToLower(u.Host)] = true
+		if err := cop.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			return nil, fmt.Errorf("web: public URL: %w", err)
+		}
+	}
 	s := &Server{
 		store:  cfg.Store,
 		reg:    cfg.Registry,
 		owner:  cfg.Owner,
 		log:    cfg.Logger,
 		now:    cfg.Now,
-		hosts:  newHostPolicy(cfg.Addr),
+		hosts:  hosts,
 		launch: launch,
-		cop:    http.NewCrossOriginProtection(),
+		cop:    cop,
+
+		accounts:    accounts,
+		mode:        &accountsMode{loopback: loopbackAddr(cfg.Addr) && !cfg.BehindProxy},
+		behindProxy: cfg.BehindProxy,
 
 		dashboards:   newPageCache(maxCachedDashboards),
 		sessionLists: newPageCache(maxCachedLists),
@@ -97,6 +150,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	s.auth = usecase.NewAuth(accounts, s.now)
+	if cfg.Sessions.Idle > 0 {
+		s.auth.Policy.Idle = cfg.Sessions.Idle
+	}
+	if cfg.Sessions.Absolute > 0 {
+		s.auth.Policy.Absolute = cfg.Sessions.Absolute
 	}
 	if s.static, err = newAssets(); err != nil {
 		return nil, err
@@ -114,7 +174,7 @@ func New(cfg Config) (*Server, error) {
 	if s.views.pages["dashboard"].Lookup("dashboard_main") == nil {
 		return nil, errors.New(`web: view dashboard defines no "dashboard_main"`)
 	}
-	s.router = newRouter(s.requireLaunch)
+	s.router = newRouter(s.requireOwner)
 	s.routes(s.router)
 	s.handler = s.middleware(s.router)
 	return s, nil
@@ -161,8 +221,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // today is the person's current calendar day.
 func (s *Server) today() upshot.Date { return upshot.DateOf(s.now()) }
 
-// routes registers every route on mux, gated by the launch token unless
-// registered with mux.public.
+// routes registers every route on mux, gated by requireOwner unless
+// registered with mux.public or mux.signInPage.
 func (s *Server) routes(mux *router) {
 	// Pages.
 	mux.HandleFunc("GET /{$}", s.dashboard)
@@ -210,6 +270,15 @@ func (s *Server) routes(mux *router) {
 	mux.HandleFunc("GET /review", s.reviewPage)
 	mux.HandleFunc("GET /report", s.reportPage)
 	mux.HandleFunc("GET /report/download", s.reportDownload)
+
+	// Signing in and out, and the account's own page.
+	mux.signInPage("GET /signin", s.signInPage)
+	mux.signInPage("POST /signin", s.signIn)
+	mux.signInPage("POST /signout", s.signOut)
+	mux.HandleFunc("GET /account", s.accountPage)
+	mux.HandleFunc("POST /account/password", s.accountPassword)
+	mux.HandleFunc("POST /account/sessions/{id}/end", s.accountSessionEnd)
+	mux.HandleFunc("POST /account/sessions/end-others", s.accountSessionsEndOthers)
 
 	mux.public("GET /static/{file}", s.static.serve)
 	// Browsers ask for /favicon.ico on their own before they read a page's

@@ -124,7 +124,7 @@ func TestRequestLogHoldsNoData(t *testing.T) {
 	var logs bytes.Buffer
 	db := storetest.Open(t, "sqlite")
 	db.Now = testClock
-	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Owner: upshot.DefaultOwner, Now: testClock,
+	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Addr: "127.0.0.1:0", Owner: upshot.DefaultOwner, Now: testClock,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)), LaunchToken: testToken})
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +155,7 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 	var logs bytes.Buffer
 	db := storetest.Open(t, "sqlite")
 	db.Now = testClock
-	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Owner: upshot.DefaultOwner, Now: testClock,
+	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Addr: "127.0.0.1:0", Owner: upshot.DefaultOwner, Now: testClock,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)), LaunchToken: testToken})
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ var viewNames = []string{
 	"therapists", "therapist_form",
 	"goals", "goal_form",
 	"settings", "review", "report",
-	"locked", "offline",
+	"locked", "offline", "signin", "account",
 }
 
 type views struct {
@@ -109,7 +109,10 @@ type page struct {
 	Title string
 	Nav   string // the active section of the navigation
 	Flash string // a one-line confirmation after a change
-	Data  any
+	// Public pages (sign-in, the launch-token page) are shown to someone
+	// not yet admitted: no navigation to pages they cannot open.
+	Public bool
+	Data   any
 }
 
 // render executes a view into a buffer first, so that a template error gives

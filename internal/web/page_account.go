@@ -1,0 +1,130 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// The account page: where this account is signed in (each with its device
+// and last use, any one or all others can be ended) and the password.
+
+type accountView struct {
+	Login    string
+	Signed   bool // signed in with a session (accounts mode)
+	Sessions []sessionRow
+	Error    *formError
+}
+
+type sessionRow struct {
+	ID       int64
+	Device   string
+	Created  string
+	LastUsed string
+	Current  bool
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
+	s.renderAccount(w, r, http.StatusOK, "", nil)
+}
+
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, flash string, ferr *formError) {
+	owner := ownerOf(r)
+	acc, err := s.accounts.AccountByID(r.Context(), owner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := accountView{Login: acc.Login, Error: ferr}
+	if cur := sessionOf(r); cur != nil {
+		v.Signed = true
+		list, err := s.accounts.AuthSessions(r.Context(), owner)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, ss := range list {
+			v.Sessions = append(v.Sessions, sessionRow{
+				ID: ss.ID, Device: ss.Device, Current: ss.ID == cur.ID,
+				Created: ss.CreatedAt.Local().Format("2 Jan 2006"), LastUsed: ss.LastUsedAt.Local().Format("2 Jan 2006 15:04"),
+			})
+		}
+	}
+	s.render(w, r, status, "account", page{Title: "Account", Nav: "account", Flash: flash, Data: v})
+}
+
+// accountSessionEnd ends one of the account's sessions (another device's,
+// or this one, which then signs this browser out).
+func (s *Server) accountSessionEnd(w http.ResponseWriter, r *http.Request) {
+	owner := ownerOf(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "id", "no such signed-in session"))
+		return
+	}
+	if err := s.accounts.DeleteAuthSession(r.Context(), owner, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if cur := sessionOf(r); cur != nil && cur.ID == id {
+		s.clearSessionCookie(w, r)
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	s.renderAccount(w, r, http.StatusOK, "That device is signed out.", nil)
+}
+
+// accountSessionsEndOthers ends every session of the account but this one.
+func (s *Server) accountSessionsEndOthers(w http.ResponseWriter, r *http.Request) {
+	var keep int64
+	if cur := sessionOf(r); cur != nil {
+		keep = cur.ID
+	}
+	n, err := s.accounts.DeleteAuthSessions(r.Context(), ownerOf(r), keep)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderAccount(w, r, http.StatusOK, "Signed out everywhere else ("+strconv.Itoa(n)+" "+plural(n, "session", "sessions")+" ended).", nil)
+}
+
+// accountPassword changes the password after checking the current one, and
+// signs out every other device.
+func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
+	form, err := readForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var keep int64
+	if cur := sessionOf(r); cur != nil {
+		keep = cur.ID
+	}
+	if form.Get("new") != form.Get("again") {
+		s.renderAccount(w, r, http.StatusUnprocessableEntity, "", &formError{Field: "again", Message: "again: the two new passwords differ."})
+		return
+	}
+	if err := s.auth.ChangePassword(r.Context(), ownerOf(r), form.Get("current"), form.Get("new"), keep); err != nil {
+		if upshot.ErrorCode(err) == upshot.EINVALID {
+			s.renderAccount(w, r, http.StatusUnprocessableEntity, "", toFormError(err))
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.renderAccount(w, r, http.StatusOK, "Your password is changed, and every other device is signed out.", nil)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// itoaDuration is a Retry-After value: whole seconds, rounded up.
+func itoaDuration(d time.Duration) string {
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
+}
