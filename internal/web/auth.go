@@ -29,7 +29,6 @@ import (
 // codeUnauthenticated is a request without a valid credential.
 const codeUnauthenticated = "unauthenticated"
 
-
 // launchCookieName holds the value a launch token is exchanged for. A plain
 // name (no __Host- prefix): that prefix needs Secure, and the loopback
 // server speaks plain HTTP.

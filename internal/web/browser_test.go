@@ -328,7 +328,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	ctx := newBrowser(t, a, 1100, 900)
 	pages := []string{"/", "/sessions", "/sessions/new", "/sessions/1", "/sessions/1/edit", "/sessions/1/delete",
 		"/checkins", "/checkin/phq9", "/checkin/who5", "/checkins/1", "/therapists", "/therapists/new", "/therapists/1/edit",
-		"/goals", "/goals/new", "/goals/1/edit", "/settings", "/review", "/report", "/report?plan=1", "/plan", offlinePath}
+		"/goals", "/goals/new", "/goals/1/edit", "/settings", "/review", "/report", "/report?plan=1", "/plan", offlinePath, "/account", "/signin"}
 	check := func(p string) []axeViolation {
 		// Evaluated through DevTools, so the page's Content-Security-Policy
 		// (no inline or injected script) still holds for the page itself.
