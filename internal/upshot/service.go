@@ -84,12 +84,23 @@ type SafetyPlanService interface {
 	PutSafetyPlan(ctx context.Context, owner OwnerID, p *SafetyPlan) error
 }
 
+// KeptRecords is what ExportWithoutNotesReusing returns to be handed back
+// to it; only the store that made it knows what it holds.
+type KeptRecords any
+
 // SnapshotService reads or writes everything an owner has in one transaction.
 type SnapshotService interface {
 	Export(ctx context.Context, owner OwnerID) (*Snapshot, error)
 	// ExportWithoutNotes is Export with every session's note empty, for
 	// views that show no note (the dashboard): less to read and hold.
 	ExportWithoutNotes(ctx context.Context, owner OwnerID) (*Snapshot, error)
+	// ExportWithoutNotesReusing is ExportWithoutNotes for a view rendered
+	// again and again (the dashboard): it takes the sessions and check-ins
+	// from kept, what an earlier call returned for the same owner (nil for
+	// none), when they have not changed since, and returns what to keep for
+	// the next call. The records in the snapshot are shared with kept and
+	// must not be changed.
+	ExportWithoutNotesReusing(ctx context.Context, owner OwnerID, kept KeptRecords) (*Snapshot, KeptRecords, error)
 	// Import loads a validated snapshot into an owner with no records yet,
 	// keeping its ids, all or nothing. It refuses (ECONFLICT) a non-empty owner.
 	Import(ctx context.Context, owner OwnerID, s *Snapshot) error

@@ -200,3 +200,37 @@ func (c *pageCache) put(p *renderedPage) {
 	p.used = c.tick
 	c.pages[p.key.owner] = p
 }
+
+// keptRecords holds, per owner, what the store returned to be handed back at
+// the next render (upshot.KeptRecords): the sessions and check-ins of the
+// last render, which a render after a change that did not touch them takes
+// instead of reading them again. Bounded like the pages: at most
+// maxCachedDashboards owners (about 5 MB each with thirty years of weekly
+// records), one leaving when another comes.
+type keptRecords struct {
+	mu  sync.Mutex
+	max int
+	by  map[upshot.OwnerID]upshot.KeptRecords
+}
+
+func newKeptRecords(max int) *keptRecords {
+	return &keptRecords{max: max, by: map[upshot.OwnerID]upshot.KeptRecords{}}
+}
+
+func (k *keptRecords) get(owner upshot.OwnerID) upshot.KeptRecords {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.by[owner]
+}
+
+func (k *keptRecords) put(owner upshot.OwnerID, kept upshot.KeptRecords) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.by[owner]; !ok && len(k.by) >= k.max {
+		for o := range k.by {
+			delete(k.by, o)
+			break
+		}
+	}
+	k.by[owner] = kept
+}

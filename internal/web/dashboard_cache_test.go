@@ -154,6 +154,12 @@ func TestDashboardFollowsEveryChange(t *testing.T) {
 					if !p.key.today.Equal(upshot.DateOf(now.Now())) {
 						t.Errorf("page rendered for %s, today is %s", p.key.today, upshot.DateOf(now.Now()))
 					}
+					// The render took the sessions and check-ins it kept from
+					// the last one where they had not changed: it must say
+					// what a server reading everything afresh says.
+					if fresh := dashApp(t, dsn, openStore(t, dsn), upshot.DefaultOwner, now).get("/"); fresh.text() != r.text() {
+						t.Error("the page differs from one rendered by a fresh server")
+					}
 					rendered, prev = p, r
 				})
 			}

@@ -115,10 +115,13 @@ func (s *Server) renderDashboard(ctx context.Context, owner upshot.OwnerID, toda
 
 func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today upshot.Date) (*dashboardData, error) {
 	// Nothing on the dashboard shows a session's note: they are not read.
-	snap, err := s.store.ExportWithoutNotes(ctx, owner)
+	// The sessions and check-ins of the last render are read again only
+	// when they changed (renders of one owner do not overlap).
+	snap, kept, err := s.store.ExportWithoutNotesReusing(ctx, owner, s.kept.get(owner))
 	if err != nil {
 		return nil, err
 	}
+	s.kept.put(owner, kept)
 	d := &dashboardData{
 		Empty:        snap.Empty(),
 		HasTherapist: len(snap.Therapists) > 0,

@@ -91,6 +91,7 @@ type Server struct {
 	handler     http.Handler
 
 	dashboards *pageCache
+	kept       *keptRecords // the dashboard's sessions and check-ins between renders
 	// The full session and check-in lists, kept like the dashboard (lists.go).
 	sessionLists, checkinLists *pageCache
 }
@@ -142,6 +143,7 @@ func New(cfg Config) (*Server, error) {
 		behindProxy: cfg.BehindProxy,
 
 		dashboards:   newPageCache(maxCachedDashboards),
+		kept:         newKeptRecords(maxCachedDashboards),
 		sessionLists: newPageCache(maxCachedLists),
 		checkinLists: newPageCache(maxCachedLists),
 	}
