@@ -254,13 +254,27 @@ const PastGroup review.Severity = "past"
 // group per therapy, so the review reads as the present first and history
 // after.
 func GroupFindings(snap *upshot.Snapshot, r *review.Review, link Linker) []SeverityGroup {
+	// Only the records a finding cites are named: a long record has
+	// thousands, the findings cite a few dozen.
 	sessionDate := map[int64]upshot.Date{}
-	for _, s := range snap.Sessions {
-		sessionDate[s.ID] = s.Date
-	}
 	checkinName := map[int64]string{}
+	for _, f := range r.Findings {
+		for _, id := range f.Evidence.Sessions {
+			sessionDate[id] = upshot.Date{}
+		}
+		for _, id := range f.Evidence.CheckIns {
+			checkinName[id] = ""
+		}
+	}
+	for _, s := range snap.Sessions {
+		if _, ok := sessionDate[s.ID]; ok {
+			sessionDate[s.ID] = s.Date
+		}
+	}
 	for _, c := range snap.CheckIns {
-		checkinName[c.ID] = c.Instrument + " " + FormatDate(c.Date)
+		if _, ok := checkinName[c.ID]; ok {
+			checkinName[c.ID] = c.Instrument + " " + FormatDate(c.Date)
+		}
 	}
 	goalTitle := map[int64]string{}
 	for _, g := range snap.Goals {
@@ -277,14 +291,14 @@ func GroupFindings(snap *upshot.Snapshot, r *review.Review, link Linker) []Sever
 		v := FindingView{Finding: f, ID: findingID(f), Subject: goalTitle[f.GoalID]}
 		for _, id := range f.Evidence.Sessions {
 			text := "session " + strconv.FormatInt(id, 10)
-			if d, ok := sessionDate[id]; ok {
+			if d := sessionDate[id]; !d.IsZero() {
 				text = "session of " + FormatDate(d)
 			}
 			v.Sessions = append(v.Sessions, Cell{Text: text, Href: link("session", id)})
 		}
 		for _, id := range f.Evidence.CheckIns {
 			text := "check-in " + strconv.FormatInt(id, 10)
-			if n, ok := checkinName[id]; ok {
+			if n := checkinName[id]; n != "" {
 				text = "check-in " + n
 			}
 			v.CheckIns = append(v.CheckIns, Cell{Text: text, Href: link("checkin", id)})

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -478,6 +480,20 @@ func TestDashboardTenYears(t *testing.T) {
 	r := a.get("/")
 	if r.status != http.StatusOK {
 		t.Fatalf("GET /: %d", r.status)
+	}
+	// The latest five sessions, newest first.
+	snap := history.TenYears(upshot.DateOf(testNow))
+	_, list, _ := strings.Cut(r.text(), `<h2 id="recent-title">Latest sessions</h2>`)
+	list, _, _ = strings.Cut(list, "</ul>")
+	var got, want []string
+	for _, m := range regexp.MustCompile(`href="/sessions/(\d+)"`).FindAllStringSubmatch(list, -1) {
+		got = append(got, m[1])
+	}
+	for i := range 5 {
+		want = append(want, strconv.FormatInt(snap.Sessions[len(snap.Sessions)-1-i].ID, 10))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("latest sessions %v, want %v", got, want)
 	}
 	const limit = 200_000
 	if len(r.body) > limit {

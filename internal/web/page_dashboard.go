@@ -162,13 +162,21 @@ func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today 
 	if d.Charts, err = report.BuildWindow(snap, s.reg, webLinks, window); err != nil {
 		return nil, err
 	}
-	// The latest five sessions, newest first: rows are made for them alone.
+	// The latest five sessions, newest first: rows are made for them alone,
+	// picked in one pass (not by sorting the whole record).
+	newer := func(a, b *upshot.Session) int { return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.ID, b.ID)) }
 	latest := *snap
-	latest.Sessions = slices.Clone(snap.Sessions)
-	slices.SortFunc(latest.Sessions, func(a, b *upshot.Session) int {
-		return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(b.ID, a.ID))
-	})
-	latest.Sessions = latest.Sessions[:min(5, len(latest.Sessions))]
+	latest.Sessions = nil
+	for _, s := range snap.Sessions {
+		if len(latest.Sessions) == 5 && newer(s, latest.Sessions[0]) < 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(latest.Sessions, s, newer)
+		latest.Sessions = slices.Insert(latest.Sessions, i, s)
+		if len(latest.Sessions) > 5 {
+			latest.Sessions = latest.Sessions[1:]
+		}
+	}
 	d.Recent = report.SessionRows(&latest)
 	slices.Reverse(d.Recent)
 	return d, nil
