@@ -16,6 +16,7 @@ const reviewHeightBefore = 10428
 // therapy's findings as one folded group; the review of the demo year fits
 // in a third of its old height on a phone and still holds every finding.
 func TestBrowserAnswerFirst(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	var api struct {

@@ -170,6 +170,7 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 }
 
 func TestBrowserLogSessionShowsOnDashboard(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	_, goal := a.seed()
 	ctx := newBrowser(t, a, 1100, 900)
@@ -208,6 +209,7 @@ func TestBrowserLogSessionShowsOnDashboard(t *testing.T) {
 }
 
 func TestBrowserPHQ9SafetyNotice(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	ctx := newBrowser(t, a, 1100, 900)
 	steps := []chromedp.Action[chromedp.Void]{
@@ -241,6 +243,7 @@ func TestBrowserPHQ9SafetyNotice(t *testing.T) {
 }
 
 func TestBrowserReviewEvidenceLink(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	ctx := newBrowser(t, a, 1100, 900)
@@ -285,6 +288,7 @@ func TestBrowserMobileLogFormFits(t *testing.T) {
 }
 
 func TestBrowserMobilePagesFit(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	ctx := newBrowser(t, a, 390, 844)
@@ -319,74 +323,94 @@ func screens(t *testing.T, ctx context.Context, dir, label string) {
 // buttons, valid ARIA. The delete confirmation and the check-in result stand
 // for the pages like them; the main pages are checked again at phone width.
 func TestBrowserAccessibility(t *testing.T) {
+	t.Parallel()
 	axe, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The demo as it is, and the demo after a PHQ-9 with item 9 above 0 for
+	// the pages that show the safety notice (its result and the dashboard),
+	// a form sent back with an error, and the main pages at phone width.
 	a := newApp(t, "sqlite")
 	a.loadDemo()
-	ctx := newBrowser(t, a, 1100, 900)
+	safety := newApp(t, "sqlite")
+	safety.loadDemo()
+	result := safety.postCheckin("phq9", "2025-06-16", 0, 0, 0, 0, 0, 0, 0, 0, 1)
 	pages := []string{"/", "/sessions", "/sessions/new", "/sessions/1", "/sessions/1/edit", "/sessions/1/delete",
 		"/checkins", "/checkin/phq9", "/checkin/who5", "/checkins/1", "/therapists", "/therapists/new", "/therapists/1/edit",
 		"/goals", "/goals/new", "/goals/1/edit", "/settings", "/review", "/report", "/report?plan=1", "/plan", offlinePath, "/account", "/signin"}
-	check := func(p string) []axeViolation {
-		// Evaluated through DevTools, so the page's Content-Security-Policy
-		// (no inline or injected script) still holds for the page itself.
-		run(t, ctx, "load axe-core", chromedp.Evaluate[bool](string(axe)+"\n;typeof axe === 'object'"))
-		return run(t, ctx, "run axe-core on "+p, chromedp.Evaluate[[]axeViolation](
-			`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}}).then(r => r.violations)`,
-			chromedp.EvalAwaitPromise))
-	}
-
-	// First, that the check can fail: an unlabelled input and pale text
-	// added to a page are found.
-	do(t, ctx, "/", chromedp.Navigate(a.ts.URL+"/"), chromedp.WaitReady(chromedp.CSS("body")))
-	run(t, ctx, "spoil the page", chromedp.Evaluate[int](`
-		const m = document.querySelector("main");
-		m.appendChild(document.createElement("input"));
-		const p = document.createElement("p"); p.textContent = "pale"; p.style.color = "#cccccc"; m.appendChild(p); 0`))
-	found := map[string]bool{}
-	for _, v := range check("/ (spoilt)") {
-		found[v.ID] = true
-	}
-	if !found["label"] || !found["color-contrast"] {
-		t.Fatalf("axe-core did not find an unlabelled input and pale text: %v", found)
-	}
-
-	// Then the pages, and last the ones that show the safety notice (a new
-	// PHQ-9 with item 9 above 0: its result and the dashboard) and a form
-	// sent back with an error.
-	result := a.postCheckin("phq9", "2025-06-16", 0, 0, 0, 0, 0, 0, 0, 0, 1)
-	pages = append(pages, result, "/", "/therapists/new#invalid")
+	notice := []string{result, "/", "/therapists/new#invalid"}
 	phone := []string{"/", "/sessions/new", "/checkin/phq9", "/review", "/report", "/checkins", "/sessions", "/sessions/1", "/goals", "/therapists", "/settings", "/plan"}
-	for _, screen := range []struct {
-		width, height int64
+	type screen struct {
+		width, height int
 		paths         []string
-	}{{1100, 900, pages}, {390, 844, phone}} {
-		do(t, ctx, "set the screen size", chromedp.EmulateViewport(screen.width, screen.height))
-		for _, p := range screen.paths {
-			where := fmt.Sprintf("%s at %d px", p, screen.width)
-			do(t, ctx, where, chromedp.Navigate(a.ts.URL+p), chromedp.WaitReady(chromedp.CSS("body")))
-			if strings.HasSuffix(p, "#invalid") {
-				do(t, ctx, "send the form without a name",
-					chromedp.Evaluate[chromedp.Void](`const f = document.querySelector("main form"); f.noValidate = true; f.querySelector("#name").value = ""; f.requestSubmit()`),
-					chromedp.WaitVisible(chromedp.CSS(`[aria-invalid="true"]`)),
-				)
+	}
+	// Four parts of about ten pages, each in a browser of its own, side by
+	// side: the checks are Chromium's work, and two run at once on two cores.
+	for _, part := range []struct {
+		name    string
+		app     *app
+		screens []screen
+	}{
+		{"desktop-1", a, []screen{{1100, 900, pages[:12]}}},
+		{"desktop-2", a, []screen{{1100, 900, pages[12:]}}},
+		{"notice-and-phone-1", safety, []screen{{1100, 900, notice}, {390, 844, phone[:6]}}},
+		{"phone-2", safety, []screen{{390, 844, phone[6:]}}},
+	} {
+		t.Run(part.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := newBrowser(t, part.app, part.screens[0].width, part.screens[0].height)
+			check := func(p string) []axeViolation {
+				// Evaluated through DevTools, so the page's Content-Security-Policy
+				// (no inline or injected script) still holds for the page itself.
+				run(t, ctx, "load axe-core", chromedp.Evaluate[bool](string(axe)+"\n;typeof axe === 'object'"))
+				return run(t, ctx, "run axe-core on "+p, chromedp.Evaluate[[]axeViolation](
+					`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}}).then(r => r.violations)`,
+					chromedp.EvalAwaitPromise))
 			}
-			// Open the collapsed parts so that what they hold is checked too.
-			run(t, ctx, where, chromedp.Evaluate[int](`document.querySelectorAll("details").forEach(d => d.open = true); 0`))
-			for _, v := range check(where) {
-				var nodes []string
-				for i, n := range v.Nodes {
-					if i == 3 {
-						nodes = append(nodes, fmt.Sprintf("and %d more", len(v.Nodes)-3))
-						break
-					}
-					nodes = append(nodes, strings.Join(n.Target, " ")+": "+n.Summary)
+			if part.name == "desktop-1" {
+				// First, that the check can fail: an unlabelled input and
+				// pale text added to a page are found.
+				do(t, ctx, "/", chromedp.Navigate(part.app.ts.URL+"/"), chromedp.WaitReady(chromedp.CSS("body")))
+				run(t, ctx, "spoil the page", chromedp.Evaluate[int](`
+					const m = document.querySelector("main");
+					m.appendChild(document.createElement("input"));
+					const p = document.createElement("p"); p.textContent = "pale"; p.style.color = "#cccccc"; m.appendChild(p); 0`))
+				found := map[string]bool{}
+				for _, v := range check("/ (spoilt)") {
+					found[v.ID] = true
 				}
-				t.Errorf("%s: %s (%s): %s\n  %s", where, v.ID, v.Impact, v.Help, strings.Join(nodes, "\n  "))
+				if !found["label"] || !found["color-contrast"] {
+					t.Fatalf("axe-core did not find an unlabelled input and pale text: %v", found)
+				}
 			}
-		}
+			for _, sc := range part.screens {
+				do(t, ctx, "set the screen size", chromedp.EmulateViewport(int64(sc.width), int64(sc.height)))
+				for _, p := range sc.paths {
+					where := fmt.Sprintf("%s at %d px", p, sc.width)
+					do(t, ctx, where, chromedp.Navigate(part.app.ts.URL+p), chromedp.WaitReady(chromedp.CSS("body")))
+					if strings.HasSuffix(p, "#invalid") {
+						do(t, ctx, "send the form without a name",
+							chromedp.Evaluate[chromedp.Void](`const f = document.querySelector("main form"); f.noValidate = true; f.querySelector("#name").value = ""; f.requestSubmit()`),
+							chromedp.WaitVisible(chromedp.CSS(`[aria-invalid="true"]`)),
+						)
+					}
+					// Open the collapsed parts so that what they hold is checked too.
+					run(t, ctx, where, chromedp.Evaluate[int](`document.querySelectorAll("details").forEach(d => d.open = true); 0`))
+					for _, v := range check(where) {
+						var nodes []string
+						for i, n := range v.Nodes {
+							if i == 3 {
+								nodes = append(nodes, fmt.Sprintf("and %d more", len(v.Nodes)-3))
+								break
+							}
+							nodes = append(nodes, strings.Join(n.Target, " ")+": "+n.Summary)
+						}
+						t.Errorf("%s: %s (%s): %s\n  %s", where, v.ID, v.Impact, v.Help, strings.Join(nodes, "\n  "))
+					}
+				}
+			}
+		})
 	}
 }
 
@@ -406,6 +430,7 @@ type axeViolation struct {
 // or on the label beside a visually hidden radio or checkbox), and the form
 // is sent with Enter.
 func TestBrowserKeyboardLogForm(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.seed()
 	ctx := newBrowser(t, a, 1100, 900)
@@ -466,6 +491,7 @@ func TestBrowserKeyboardLogForm(t *testing.T) {
 // A goal's progress choices show once the goal is ticked, and unticking it
 // clears the progress, so a goal is never sent as worked on by accident.
 func TestBrowserGoalProgressFollowsTick(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	_, goal := a.seed()
 	ctx := newBrowser(t, a, 390, 844)

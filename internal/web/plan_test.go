@@ -113,6 +113,7 @@ func TestPlanPage(t *testing.T) {
 // above 0 shows the notice; one tap on its link opens the plan, which is
 // written and saved in the browser.
 func TestBrowserSafetyPlan(t *testing.T) {
+	t.Parallel()
 	for _, width := range []int{390, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			a := newApp(t, "sqlite")

@@ -20,6 +20,7 @@ var pdfPage = regexp.MustCompile(`/Type\s*/Page\b[^s]`)
 // The demo report prints in Chromium on at most 10 A4 pages. The picture of
 // the first page is kept when UPSHOT_REPORT_PNG names a file.
 func TestBrowserReportPrints(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	ctx := newBrowser(t, a, 1280, 900)

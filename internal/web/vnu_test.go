@@ -34,6 +34,7 @@ func vnuJar(t *testing.T) string {
 // TestValidHTML checks every kind of page, and the standalone report file,
 // with the Nu HTML Checker (the W3C's validator): no HTML error anywhere.
 func TestValidHTML(t *testing.T) {
+	t.Parallel()
 	jar := vnuJar(t)
 	a := newApp(t, "sqlite")
 	a.loadDemo()
