@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/review"
 )
 
@@ -124,7 +125,7 @@ func pastLabel(t *review.TherapistRef) string {
 	}
 	l := "From your therapy with " + t.Name
 	if !t.Ended.IsZero() {
-		l += ", ended " + FormatDate(t.Ended)
+		l += ", ended " + words.FormatDate(t.Ended)
 	}
 	return l
 }

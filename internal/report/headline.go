@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/review"
 )
 
@@ -69,7 +70,7 @@ func HeadlineOf(r *review.Review) Headline {
 		}
 	}
 	if current != nil && !current.First.IsZero() {
-		since = " since " + FormatDate(current.First)
+		since = " since " + words.FormatDate(current.First)
 	}
 	label := func(ids []string) string {
 		out := make([]string, len(ids))
@@ -87,7 +88,7 @@ func HeadlineOf(r *review.Review) Headline {
 	case r.Safety != nil:
 		h = Headline{Tone: "concern", Status: "Support first", Sentence: "Please read the note about support above."}
 	case len(concerns) > 0:
-		h = Headline{Tone: "concern", Status: "Worth raising: " + Plural(len(concerns), "concern"),
+		h = Headline{Tone: "concern", Status: "Worth raising: " + words.Plural(len(concerns), "concern"),
 			Sentence: "Your records show " + lowerFirst(concerns[0].Title) + more(len(concerns)-1) + "."}
 	case len(improved) > 0:
 		status := "Working: "

@@ -1,7 +1,11 @@
-// Package report draws Upshot's charts and renders the report a person hands
-// to their therapist or to a new one: one self-contained HTML file with its
-// styles and SVG charts inline, no script and no external request, so it
-// opens anywhere, prints well and leaks nothing when opened.
+// Package report renders the report a person hands to their therapist or to
+// a new one: one self-contained HTML file with its styles and SVG charts
+// inline, no script and no external request, so it opens anywhere, prints
+// well and leaks nothing when opened. It holds the views of the review (the
+// findings grouped and carded, the headline, the record tables) and the
+// template helpers the web pages share; the charts are drawn by
+// internal/report/chart, and counts, dates and shares are said by
+// internal/report/words.
 //
 // The web app shows the same rendering as its print-ready report page and
 // draws its dashboard with the same charts.
@@ -23,6 +27,8 @@ import (
 	"github.com/upshot-app/upshot/internal/checkin"
 	"github.com/upshot-app/upshot/internal/guide"
 	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/report/chart"
+	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/review"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -48,17 +54,17 @@ var templates = sync.OnceValue(func() *template.Template {
 // Funcs are the template helpers the report uses; the web app's templates use
 // them too so that both say things the same way.
 var Funcs = template.FuncMap{
-	"date":       FormatDate,
-	"flagWords":  flagWords,
-	"focusWord":  FocusWord,
+	"date":       words.FormatDate,
+	"flagWords":  words.Flags,
+	"focusWord":  words.FocusWord,
 	"severity":   SeverityLabel,
 	"lines":      Lines,
 	"money":      formatMoney,
-	"percent":    pct,
+	"percent":    words.Percent,
 	"joinWords":  func(vs []string) string { return strings.Join(vs, ", ") },
 	"humanWord":  HumanWord,
 	"humanWords": HumanWords,
-	"plural":     Plural,
+	"plural":     words.Plural,
 }
 
 // Options choose what the report includes beyond the review and records.
@@ -82,7 +88,7 @@ func Write(w io.Writer, snap *upshot.Snapshot, reg *instrument.Registry, r *revi
 		Title string
 		CSS   template.CSS
 		Body  template.HTML
-	}{"Upshot report, " + FormatDate(today), template.CSS(stylesheet), body})
+	}{"Upshot report, " + words.FormatDate(today), template.CSS(stylesheet), body})
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -96,7 +102,7 @@ func Write(w io.Writer, snap *upshot.Snapshot, reg *instrument.Registry, r *revi
 // more than the header says the report is about.
 func Render(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, today upshot.Date, opt Options) (template.HTML, error) {
 	in := scoped(snap, r)
-	charts, err := Build(in, reg, AnchorLinks)
+	charts, err := chart.Build(in, reg, chart.AnchorLinks)
 	if err != nil {
 		return "", err
 	}
@@ -169,19 +175,19 @@ func scoped(snap *upshot.Snapshot, r *review.Review) *upshot.Snapshot {
 }
 
 // inScopeLinks links only to records that have a row in the report.
-func inScopeLinks(in *upshot.Snapshot) Linker {
+func inScopeLinks(in *upshot.Snapshot) chart.Linker {
 	has := map[string]bool{}
 	for _, s := range in.Sessions {
-		has[AnchorLinks("session", s.ID)] = true
+		has[chart.AnchorLinks("session", s.ID)] = true
 	}
 	for _, c := range in.CheckIns {
-		has[AnchorLinks("checkin", c.ID)] = true
+		has[chart.AnchorLinks("checkin", c.ID)] = true
 	}
 	for _, g := range in.Goals {
-		has[AnchorLinks("goal", g.ID)] = true
+		has[chart.AnchorLinks("goal", g.ID)] = true
 	}
 	return func(kind string, id int64) string {
-		if a := AnchorLinks(kind, id); has[a] {
+		if a := chart.AnchorLinks(kind, id); has[a] {
 			return a
 		}
 		return ""
@@ -194,7 +200,7 @@ type Document struct {
 	Review     *review.Review
 	Safety     *Notice
 	Plan       *Plan // only when asked for (Options.SafetyPlan)
-	Charts     *Charts
+	Charts     *chart.Charts
 	Groups     []SeverityGroup
 	Therapists []review.TherapistRef
 	Goals      []*upshot.Goal
@@ -221,8 +227,8 @@ type FindingView struct {
 	review.Finding
 	ID       string // anchor
 	Subject  string // the goal a finding is about, to list it in a card of several
-	Sessions []Cell
-	CheckIns []Cell
+	Sessions []chart.Cell
+	CheckIns []chart.Cell
 	Numbers  []string
 }
 
@@ -253,7 +259,7 @@ const PastGroup review.Severity = "past"
 // group (cardsOf). Findings about a therapy that has ended come last, one
 // group per therapy, so the review reads as the present first and history
 // after.
-func GroupFindings(snap *upshot.Snapshot, r *review.Review, link Linker) []SeverityGroup {
+func GroupFindings(snap *upshot.Snapshot, r *review.Review, link chart.Linker) []SeverityGroup {
 	// Only the records a finding cites are named: a long record has
 	// thousands, the findings cite a few dozen.
 	sessionDate := map[int64]upshot.Date{}
@@ -273,7 +279,7 @@ func GroupFindings(snap *upshot.Snapshot, r *review.Review, link Linker) []Sever
 	}
 	for _, c := range snap.CheckIns {
 		if _, ok := checkinName[c.ID]; ok {
-			checkinName[c.ID] = c.Instrument + " " + FormatDate(c.Date)
+			checkinName[c.ID] = c.Instrument + " " + words.FormatDate(c.Date)
 		}
 	}
 	goalTitle := map[int64]string{}
@@ -292,16 +298,16 @@ func GroupFindings(snap *upshot.Snapshot, r *review.Review, link Linker) []Sever
 		for _, id := range f.Evidence.Sessions {
 			text := "session " + strconv.FormatInt(id, 10)
 			if d := sessionDate[id]; !d.IsZero() {
-				text = "session of " + FormatDate(d)
+				text = "session of " + words.FormatDate(d)
 			}
-			v.Sessions = append(v.Sessions, Cell{Text: text, Href: link("session", id)})
+			v.Sessions = append(v.Sessions, chart.Cell{Text: text, Href: link("session", id)})
 		}
 		for _, id := range f.Evidence.CheckIns {
 			text := "check-in " + strconv.FormatInt(id, 10)
 			if n := checkinName[id]; n != "" {
 				text = "check-in " + n
 			}
-			v.CheckIns = append(v.CheckIns, Cell{Text: text, Href: link("checkin", id)})
+			v.CheckIns = append(v.CheckIns, chart.Cell{Text: text, Href: link("checkin", id)})
 		}
 		keys := make([]string, 0, len(f.Evidence.Numbers))
 		for k := range f.Evidence.Numbers {
@@ -396,7 +402,7 @@ func FocusText(f *upshot.Focus) string {
 	var parts []string
 	for _, c := range upshot.FocusCategories {
 		if v := f.Get(c); v > 0 {
-			parts = append(parts, fmt.Sprintf("%s %s", focusWords[c], pct(float64(v)/float64(f.Total()))))
+			parts = append(parts, fmt.Sprintf("%s %s", words.FocusWord(c), words.Percent(float64(v)/float64(f.Total()))))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -438,13 +444,13 @@ func costLines(r *review.Review) []string {
 	}
 	out := []string{costLine(c.Total)}
 	if c.Total.SessionsWithoutFee > 0 {
-		out = append(out, Plural(c.Total.SessionsWithoutFee, "session")+" without a fee recorded")
+		out = append(out, words.Plural(c.Total.SessionsWithoutFee, "session")+" without a fee recorded")
 	}
 	if c.Total.SessionsWithoutMinutes > 0 {
-		out = append(out, Plural(c.Total.SessionsWithoutMinutes, "session")+" without minutes recorded")
+		out = append(out, words.Plural(c.Total.SessionsWithoutMinutes, "session")+" without minutes recorded")
 	}
 	if c.Total.GoalsSolved > 0 && len(c.Total.PerGoalSolved) > 0 {
-		out = append(out, moneyText(c.Total.PerGoalSolved)+" per goal solved ("+Plural(c.Total.GoalsSolved, "goal")+" solved)")
+		out = append(out, moneyText(c.Total.PerGoalSolved)+" per goal solved ("+words.Plural(c.Total.GoalsSolved, "goal")+" solved)")
 	}
 	if len(c.Therapists) > 1 {
 		names := map[int64]string{}
@@ -470,14 +476,14 @@ func costLines(r *review.Review) []string {
 		if s.Sessions > 0 {
 			since = costLine(s.CostLine)
 		}
-		out = append(out, fmt.Sprintf("Since the reliable improvement on %s (%s): %s", FormatDate(s.Date), name, since))
+		out = append(out, fmt.Sprintf("Since the reliable improvement on %s (%s): %s", words.FormatDate(s.Date), name, since))
 	}
 	return out
 }
 
 // costLine is "12 sessions, 10.0 hours, 960 EUR paid".
 func costLine(l review.CostLine) string {
-	out := Plural(l.Sessions, "session") + ", " + strconv.FormatFloat(l.Hours, 'f', 1, 64) + " hours"
+	out := words.Plural(l.Sessions, "session") + ", " + strconv.FormatFloat(l.Hours, 'f', 1, 64) + " hours"
 	if len(l.Money) > 0 {
 		out += ", " + moneyText(l.Money) + " paid"
 	}
@@ -500,14 +506,6 @@ func moneyText(m map[string]upshot.Money) string {
 		}
 	}
 	return strings.Join(parts, " and ")
-}
-
-// Plural counts a thing in words: "1 session", "3 sessions".
-func Plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // Lines splits a multi-line text (the safety notice) into paragraphs.
@@ -571,14 +569,6 @@ func isWordByte(b byte) bool {
 	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_' || b >= 0x80
 }
 
-// FormatDate writes a date the way people read it: 3 Mar 2025.
-func FormatDate(d upshot.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.Time().Format("2 Jan 2006")
-}
-
 // formatMoney writes an amount with two decimals when it has cents.
 func formatMoney(m upshot.Money) string {
 	if m%100 == 0 {
@@ -640,7 +630,7 @@ func Attributions(snap *upshot.Snapshot, reg *instrument.Registry) []string {
 
 // FigureHTML renders a figure with its legend and table, exactly as the
 // report shows it.
-func FigureHTML(f Figure) (template.HTML, error) {
+func FigureHTML(f chart.Figure) (template.HTML, error) {
 	var buf bytes.Buffer
 	if err := templates().ExecuteTemplate(&buf, "figure", f); err != nil {
 		return "", err

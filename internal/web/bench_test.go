@@ -12,7 +12,7 @@ import (
 
 	"github.com/upshot-app/upshot/internal/demo/history"
 	"github.com/upshot-app/upshot/internal/instrument"
-	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/report/chart"
 	"github.com/upshot-app/upshot/internal/review"
 	"github.com/upshot-app/upshot/internal/store"
 	"github.com/upshot-app/upshot/internal/store/storetest"
@@ -137,7 +137,7 @@ func BenchmarkDashboardParts(b *testing.B) {
 	})
 	b.Run("charts", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := report.Build(snap, reg, link); err != nil {
+			if _, err := chart.Build(snap, reg, link); err != nil {
 				b.Fatal(err)
 			}
 		}

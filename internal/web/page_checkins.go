@@ -11,6 +11,7 @@ import (
 	"github.com/upshot-app/upshot/internal/checkin"
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -196,7 +197,7 @@ func (s *Server) checkinDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 		name = def.Label()
 	}
 	s.render(w, r, http.StatusOK, "confirm_delete", page{Title: "Delete check-in", Nav: "checkins", Data: confirmData{
-		What:   fmt.Sprintf("the %s check-in of %s", name, report.FormatDate(c.Date)),
+		What:   fmt.Sprintf("the %s check-in of %s", name, words.FormatDate(c.Date)),
 		Detail: "Its answers are deleted with it, and later check-ins are compared with what remains. This cannot be undone; an export keeps a copy.",
 		Action: fmt.Sprintf("/checkins/%d/delete", c.ID),
 		Back:   fmt.Sprintf("/checkins/%d", c.ID),

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/report/chart"
 	"github.com/upshot-app/upshot/internal/review"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -45,7 +46,7 @@ type dashboardData struct {
 	Pressing      []report.Card          // the few findings about the therapy going on to read first
 	Past          []report.SeverityGroup // each ended therapy's findings, folded
 	MoreFindings  int
-	Charts        *report.Charts
+	Charts        *chart.Charts
 	ChartMonths   int
 	Recent        []report.SessionRow
 	LatestCheckin map[string]upshot.Date
@@ -158,8 +159,8 @@ func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today 
 		d.MoreFindings += len(g.Findings)
 	}
 	d.MoreFindings -= shown
-	window := report.RecentWindow(snap, dashboardMonths)
-	if d.Charts, err = report.BuildWindow(snap, s.reg, webLinks, window); err != nil {
+	window := chart.RecentWindow(snap, dashboardMonths)
+	if d.Charts, err = chart.BuildWindow(snap, s.reg, webLinks, window); err != nil {
 		return nil, err
 	}
 	// The latest five sessions, newest first: rows are made for them alone,

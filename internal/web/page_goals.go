@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	usecase "github.com/upshot-app/upshot/internal/app"
-	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -158,7 +158,7 @@ func (s *Server) goalDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 		Back:   "/goals",
 	}
 	if n > 0 {
-		d.Refusal = fmt.Sprintf("%s worked on this goal. To stop tracking it, edit it and mark it dropped or solved: its history stays.", report.Plural(n, "session"))
+		d.Refusal = fmt.Sprintf("%s worked on this goal. To stop tracking it, edit it and mark it dropped or solved: its history stays.", words.Plural(n, "session"))
 	}
 	s.render(w, r, http.StatusOK, "confirm_delete", page{Title: "Delete goal", Nav: "goals", Data: d})
 }

@@ -7,6 +7,7 @@ import (
 
 	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -95,7 +96,7 @@ func planPageData(p *upshot.SafetyPlan, typed map[string]string, ferr *formError
 	}
 	d := planData{Plan: body, Version: p.Version, Error: ferr}
 	if p.Version > 0 {
-		d.Updated = report.FormatDate(upshot.DateOf(p.UpdatedAt))
+		d.Updated = words.FormatDate(upshot.DateOf(p.UpdatedAt))
 	}
 	for _, sec := range upshot.PlanSections {
 		f := planField{Key: sec.Key, Title: sec.Title, Prompt: sec.Prompt}

@@ -10,6 +10,8 @@ import (
 
 	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/report/chart"
+	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -73,10 +75,10 @@ func (s *Server) sessionFormData(r *http.Request, ss *upshot.Session, action str
 	if ss.Date.Equal(d.Today) {
 		parts = append(parts, "today")
 	} else if !ss.Date.IsZero() {
-		parts = append(parts, report.FormatDate(ss.Date))
+		parts = append(parts, words.FormatDate(ss.Date))
 	}
 	if ss.Minutes != nil {
-		parts = append(parts, report.Plural(*ss.Minutes, "minute"))
+		parts = append(parts, words.Plural(*ss.Minutes, "minute"))
 	}
 	if ss.Format != "" {
 		parts = append(parts, report.HumanWord(ss.Format))
@@ -287,7 +289,7 @@ func (s *Server) sessionDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "confirm_delete", page{Title: "Delete session", Nav: "sessions", Data: confirmData{
-		What:   "the session of " + report.FormatDate(ss.Date),
+		What:   "the session of " + words.FormatDate(ss.Date),
 		Detail: "Its focus, goals, ratings, flags and note are deleted with it. This cannot be undone; an export keeps a copy.",
 		Action: fmt.Sprintf("/sessions/%d/delete", ss.ID),
 		Back:   fmt.Sprintf("/sessions/%d", ss.ID),
@@ -318,7 +320,7 @@ func focusBar(f *upshot.Focus, minutes *int) template.HTML {
 		if total > 0 {
 			w = float64(f.Get(c)) / float64(total) * 100
 		}
-		fmt.Fprintf(&b, `<rect data-bar="%s" x="%.2f" y="0" width="%.2f" height="10" fill="%s"/>`, c, x, w, report.FocusColour(c))
+		fmt.Fprintf(&b, `<rect data-bar="%s" x="%.2f" y="0" width="%.2f" height="10" fill="%s"/>`, c, x, w, chart.FocusColour(c))
 		x += w
 	}
 	b.WriteString(`</svg><p class="split-text hint" id="split-text">`)

@@ -2,7 +2,7 @@ package web
 
 import (
 	"fmt"
-	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/report/words"
 	"net/http"
 
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -129,7 +129,7 @@ func (s *Server) therapistDeleteConfirm(w http.ResponseWriter, r *http.Request) 
 		Back:   "/therapists",
 	}
 	if n := len(sessions); n > 0 {
-		d.Refusal = fmt.Sprintf("%s has %s in your records. Delete those sessions first, or keep the therapist and set an end date instead.", t.Name, report.Plural(n, "session"))
+		d.Refusal = fmt.Sprintf("%s has %s in your records. Delete those sessions first, or keep the therapist and set an end date instead.", t.Name, words.Plural(n, "session"))
 	}
 	s.render(w, r, http.StatusOK, "confirm_delete", page{Title: "Delete therapist", Nav: "therapists", Data: d})
 }

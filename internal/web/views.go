@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/report/chart"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -37,7 +38,7 @@ type views struct {
 func parseViews(static *assets) (*views, error) {
 	funcs := template.FuncMap{
 		"asset": static.url,
-		"figure": func(f *report.Figure) (template.HTML, error) {
+		"figure": func(f *chart.Figure) (template.HTML, error) {
 			if f == nil {
 				return "", nil
 			}
@@ -61,9 +62,9 @@ func parseViews(static *assets) (*views, error) {
 		"has":      slices.Contains[[]string],
 		"seq":      seq,
 		"flagText": func(f string) string { return upshot.FlagLabels[f] },
-		"swatch":   report.Swatch,
+		"swatch":   chart.Swatch,
 		"focusColour": func(c string) string {
-			return report.FocusColour(c)
+			return chart.FocusColour(c)
 		},
 		"focusBar": focusBar,
 		"signed": func(n *int) string {

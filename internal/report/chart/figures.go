@@ -1,4 +1,9 @@
-package report
+// Package chart draws Upshot's charts as SVG, each with its text
+// alternative (a summary, a legend and a table of the values it plots):
+// the scores of each questionnaire, the focus of the sessions, the progress
+// of goals and the therapist's conduct. It draws and knows nothing of the
+// report or the pages that show its figures.
+package chart
 
 import (
 	"cmp"
@@ -12,6 +17,7 @@ import (
 
 	"github.com/upshot-app/upshot/internal/checkin"
 	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -336,14 +342,14 @@ func (b *builder) measure(def *instrument.Definition, rs []Result, all int, sinc
 	p := plot{left: 40, top: 24, width: chartWidth - 40 - 12, height: 170}
 	h := p.top + p.height + 48
 	last := rs[len(rs)-1]
-	summary := fmt.Sprintf("%s from %s to %s", Plural(len(rs), "check-in"), FormatDate(rs[0].Date), FormatDate(last.Date))
+	summary := fmt.Sprintf("%s from %s to %s", words.Plural(len(rs), "check-in"), words.FormatDate(rs[0].Date), words.FormatDate(last.Date))
 	if all > len(rs) {
-		summary += fmt.Sprintf(" (%d in all since %s)", all, FormatDate(since))
+		summary += fmt.Sprintf(" (%d in all since %s)", all, words.FormatDate(since))
 	}
 	// One point a week: the week's latest check-in.
 	drawn, counts := latestPerWeek(rs)
 	if len(drawn) < len(rs) {
-		summary += fmt.Sprintf(", drawn as one point a week, the week's latest (%s)", Plural(len(drawn), "week"))
+		summary += fmt.Sprintf(", drawn as one point a week, the week's latest (%s)", words.Plural(len(drawn), "week"))
 	}
 	summary += fmt.Sprintf(". Latest %d of %d (%s)", last.Total, def.Max, last.Band)
 	if last.Change.Baseline != nil {
@@ -416,7 +422,7 @@ func (b *builder) measure(def *instrument.Definition, rs []Result, all int, sinc
 		kind := markPlain
 		tip := fmt.Sprintf("%s: %d (%s)", r.Date, r.Total, r.Band)
 		if counts[i] > 1 {
-			tip = fmt.Sprintf("%s: %d (%s), the latest of %s that week", r.Date, r.Total, r.Band, Plural(counts[i], "check-in"))
+			tip = fmt.Sprintf("%s: %d (%s), the latest of %s that week", r.Date, r.Total, r.Band, words.Plural(counts[i], "check-in"))
 		}
 		// Only a validated scale has reliable changes to mark; a
 		// self-monitoring check's own rule of thumb is told in words (the
@@ -465,7 +471,7 @@ func (b *builder) measure(def *instrument.Definition, rs []Result, all int, sinc
 		}
 		date := r.Date.String()
 		if counts[i] > 1 {
-			date += " (the latest of " + Plural(counts[i], "check-in") + " that week)"
+			date += " (the latest of " + words.Plural(counts[i], "check-in") + " that week)"
 		}
 		f.Table.Rows = append(f.Table.Rows, []Cell{
 			{Text: date, Href: b.link("checkin", r.ID)},
@@ -492,22 +498,14 @@ func (b *builder) flagMarks(c *canvas, y float64, x func(*upshot.Session) (float
 	for _, g := range sessionWeeks(flagged) {
 		last := g[len(g)-1]
 		xx, _ := x(last)
-		tip := fmt.Sprintf("%s, %s: %s", last.Date, b.therapistName(last.TherapistID), flagWords(last.Flags))
+		tip := fmt.Sprintf("%s, %s: %s", last.Date, b.therapistName(last.TherapistID), words.Flags(last.Flags))
 		if len(g) > 1 {
-			tip = fmt.Sprintf("%s, %s: %s", weekLabel(g), b.therapistNames(g), flagWords(groupFlags(g)))
+			tip = fmt.Sprintf("%s, %s: %s", weekLabel(g), b.therapistNames(g), words.Flags(groupFlags(g)))
 		}
 		marks = append(marks, mark{xx, y, tip})
 	}
 	c.markers(markFlag, marks)
 	return len(marks) > 0
-}
-
-func flagWords(flags []string) string {
-	words := make([]string, len(flags))
-	for i, f := range flags {
-		words[i] = upshot.FlagLabels[f]
-	}
-	return strings.Join(words, "; ")
 }
 
 var focusColours = map[string]string{
@@ -522,16 +520,6 @@ func FocusColour(category string) string { return focusColours[category] }
 // relationship and the therapist first, so their combined share reads
 // directly off the axis, then life, then the rest.
 var focusStack = []string{upshot.FocusRelationship, upshot.FocusTherapist, upshot.FocusLife, upshot.FocusAdmin, upshot.FocusOther}
-
-var focusWords = map[string]string{
-	upshot.FocusLife: "my life", upshot.FocusRelationship: "the relationship", upshot.FocusTherapist: "the therapist",
-	upshot.FocusAdmin: "admin", upshot.FocusOther: "other",
-}
-
-// FocusWord is how a focus category is named to the person.
-func FocusWord(category string) string { return focusWords[category] }
-
-func pct(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" }
 
 func (b *builder) focus() *Figure {
 	var ss []*upshot.Session
@@ -549,10 +537,10 @@ func (b *builder) focus() *Figure {
 	latest := ss[len(ss)-1]
 	title := "Where session time went"
 	summary := fmt.Sprintf("%s with their focus recorded, from %s to %s. In the latest, %s went to my life and %s to the relationship or the therapist.",
-		Plural(len(ss), "session"), FormatDate(ss[0].Date), FormatDate(latest.Date), pct(latest.Focus.LifeShare()), pct(latest.Focus.RelationshipShare()))
+		words.Plural(len(ss), "session"), words.FormatDate(ss[0].Date), words.FormatDate(latest.Date), words.Percent(latest.Focus.LifeShare()), words.Percent(latest.Focus.RelationshipShare()))
 	weeks := sessionWeeks(ss)
 	if len(weeks) < len(ss) {
-		summary += fmt.Sprintf(" Drawn as one bar a week (%s), each week's sessions together, weighted by their minutes.", Plural(len(weeks), "week"))
+		summary += fmt.Sprintf(" Drawn as one bar a week (%s), each week's sessions together, weighted by their minutes.", words.Plural(len(weeks), "week"))
 	}
 	c := newCanvas(id, chartWidth, h, title, summary)
 	slot := p.width / float64(len(weeks))
@@ -560,7 +548,7 @@ func (b *builder) focus() *Figure {
 	y := func(share float64) float64 { return p.bottom() - share*p.height }
 	for _, t := range []float64{0, 0.25, 0.5, 0.75, 1} {
 		c.line(p.left, y(t), p.right(), y(t), colGrid, 1, "")
-		c.text(p.left-6, y(t)+4, pct(t), "end", colMuted, smallFont)
+		c.text(p.left-6, y(t)+4, words.Percent(t), "end", colMuted, smallFont)
 	}
 	index := map[int64]int{}
 	shares := make([]weekFocus, len(weeks))
@@ -580,7 +568,7 @@ func (b *builder) focus() *Figure {
 			v := shares[i].cats[cat]
 			if v > 0 {
 				c.rect(x, y(base+v), barW, y(base)-y(base+v), focusColours[cat])
-				parts = append(parts, focusWords[cat]+" "+pct(v))
+				parts = append(parts, words.FocusWord(cat)+" "+words.Percent(v))
 			}
 			base += v
 		}
@@ -611,7 +599,7 @@ func (b *builder) focus() *Figure {
 
 	f := &Figure{ID: id, Title: title, Summary: summary, SVG: c.html()}
 	for _, cat := range focusStack {
-		f.Legend = append(f.Legend, LegendItem{focusWords[cat], Swatch(focusColours[cat])})
+		f.Legend = append(f.Legend, LegendItem{words.FocusWord(cat), Swatch(focusColours[cat])})
 	}
 	f.Legend = append(f.Legend, LegendItem{"line: relationship + therapist", Swatch(colShareLine)})
 	if flagged {
@@ -622,8 +610,8 @@ func (b *builder) focus() *Figure {
 		sh := shares[i]
 		f.Table.Rows = append(f.Table.Rows, []Cell{
 			b.weekCell(g), {Text: b.therapistNames(g)},
-			{Text: pct(sh.life)}, {Text: pct(sh.rel)}, {Text: pct(sh.rest)},
-			{Text: flagWords(groupFlags(g))},
+			{Text: words.Percent(sh.life)}, {Text: words.Percent(sh.rel)}, {Text: words.Percent(sh.rest)},
+			{Text: words.Flags(groupFlags(g))},
 		})
 	}
 	return f
@@ -672,9 +660,9 @@ func (b *builder) goals() *Figure {
 	p := plot{left: 12, top: 8, width: chartWidth - 24, height: row * float64(len(totals))}
 	h := p.top + p.height + 26
 	title := "Progress on my goals"
-	summary := fmt.Sprintf("Summed progress ratings (-3 much worse to +3 much better per session) for %s.", Plural(len(totals), "goal"))
+	summary := fmt.Sprintf("Summed progress ratings (-3 much worse to +3 much better per session) for %s.", words.Plural(len(totals), "goal"))
 	if b.partial {
-		summary = fmt.Sprintf("Summed progress ratings (-3 much worse to +3 much better per session) for %s, over all sessions.", Plural(len(totals), "goal"))
+		summary = fmt.Sprintf("Summed progress ratings (-3 much worse to +3 much better per session) for %s, over all sessions.", words.Plural(len(totals), "goal"))
 	}
 	c := newCanvas(id, chartWidth, h, title, summary)
 	mid := p.left + p.width/2
@@ -695,7 +683,7 @@ func (b *builder) goals() *Figure {
 		}
 		c.begin()
 		c.rect(x, top+21, w, 16, colour)
-		c.end(fmt.Sprintf("%s: %+d over %s", t.goal.Title, t.progress, Plural(t.sessions, "session")))
+		c.end(fmt.Sprintf("%s: %+d over %s", t.goal.Title, t.progress, words.Plural(t.sessions, "session")))
 		valueX, anchor := mid+w+4, "start"
 		if t.progress < 0 {
 			valueX, anchor = mid-w-4, "end"
@@ -741,10 +729,10 @@ func (b *builder) conduct() *Figure {
 	h := p.top + p.height + 48
 	title := "The therapist's conduct, session by session"
 	summary := fmt.Sprintf("Ratings from 1 (poor) to 5 (excellent) for %d qualities over %s, from %s to %s.",
-		len(upshot.Qualities), Plural(len(ss), "session"), FormatDate(ss[0].Date), FormatDate(ss[len(ss)-1].Date))
+		len(upshot.Qualities), words.Plural(len(ss), "session"), words.FormatDate(ss[0].Date), words.FormatDate(ss[len(ss)-1].Date))
 	weeks := sessionWeeks(ss)
 	if len(weeks) < len(ss) {
-		summary += fmt.Sprintf(" Drawn as one column a week (%s), each the mean of that week's ratings.", Plural(len(weeks), "week"))
+		summary += fmt.Sprintf(" Drawn as one column a week (%s), each the mean of that week's ratings.", words.Plural(len(weeks), "week"))
 	}
 	c := newCanvas(id, chartWidth, h, title, summary)
 	slot := p.width / float64(len(weeks))

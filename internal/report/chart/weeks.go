@@ -1,9 +1,10 @@
-package report
+package chart
 
 import (
 	"slices"
 	"strings"
 
+	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -52,7 +53,7 @@ func weekLabel(g []*upshot.Session) string {
 	if !last.Equal(first) {
 		span += " to " + last.String()
 	}
-	return span + " (" + Plural(len(g), "session") + ")"
+	return span + " (" + words.Plural(len(g), "session") + ")"
 }
 
 // weekCell is a group's first table cell: a link to its session, or to the

@@ -1,7 +1,6 @@
-package report
+package chart
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -115,26 +114,6 @@ func TestBuildWindowKeepsTheBaseline(t *testing.T) {
 	}
 	if !slices.EqualFunc(recent.Goals.Table.Rows, full.Goals.Table.Rows, slices.Equal[[]Cell]) {
 		t.Error("the goals table differs in the window: summed progress must cover the whole goal")
-	}
-}
-
-// Every id in the report (charts, their SVG titles, tables' anchors) is
-// unique: the focus check's score chart and the focus split chart once
-// shared "chart-focus".
-func TestReportIDsUnique(t *testing.T) {
-	reg := instrument.Builtin()
-	out := write(t, demoSnapshot(t, reg), reg)
-	seen := map[string]int{}
-	for _, m := range regexp.MustCompile(`\sid="([^"]+)"`).FindAllStringSubmatch(out, -1) {
-		seen[m[1]]++
-	}
-	if seen["chart-focus"] != 1 || seen["chart-focus-split"] != 1 {
-		t.Errorf("chart-focus %d times, chart-focus-split %d times; want once each", seen["chart-focus"], seen["chart-focus-split"])
-	}
-	for id, n := range seen {
-		if n > 1 {
-			t.Errorf("id %q appears %d times", id, n)
-		}
 	}
 }
 
