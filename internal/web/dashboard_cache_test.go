@@ -277,7 +277,22 @@ func TestDashboardConcurrentRequests(t *testing.T) {
 	for i := range n {
 		wg.Go(func() { pages[i], errs[i] = c.get(context.Background(), key, render) })
 	}
-	time.Sleep(50 * time.Millisecond) // let them join the render
+	// Every caller has joined the running render (the cache counts those
+	// waiting for it) before the first one leaves: a caller arriving later
+	// would prove nothing about joining.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c.mu.Lock()
+		joined := c.waits[key.owner]
+		c.mu.Unlock()
+		if joined == n+1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d callers joined the render", joined, n+1)
+		}
+		time.Sleep(time.Millisecond)
+	}
 	leave()
 	if err := <-firstErr; !errors.Is(err, context.Canceled) {
 		t.Errorf("the caller that left got %v", err)
