@@ -58,40 +58,22 @@ func (r *run) pairReliable(c course) bool {
 	return p.deteriorated || p.improved && (len(p.sessions) > 0 || len(c.sessions) == 0)
 }
 
-// scaleFact is one scale's change as a plain fact, never under the NHS
-// name: "your PHQ-9 fell from 16 on ... to 7 on ..., a reliable fall, and
-// below its cut-off".
-func scaleFact(d *instrument.Definition, pts []scored, o instrument.Outcome) string {
+// scaleChangeOf is one scale's change over a course as the wording needs
+// it: the scores, their dates, whether the change is reliable and whether
+// each score is in the clinical range.
+func scaleChangeOf(d *instrument.Definition, pts []scored, o instrument.Outcome) scaleChange {
 	first, last := pts[0], pts[len(pts)-1]
-	s := "your " + d.Label() + " " + moved(o.Change.Delta) + " from " + itoa(first.score.Total) + " on " + first.ck.Date.String() +
-		" to " + itoa(last.score.Total) + " on " + last.ck.Date.String()
-	switch o.Change.Reliable {
-	case instrument.Improvement:
-		s += ", a reliable improvement (" + sizeWords(d) + ")"
-	case instrument.Deterioration:
-		s += ", a reliable worsening (" + sizeWords(d) + ")"
-	default:
-		s += ", not a reliable change (" + sizeWords(d) + ")"
-	}
-	bc, lc := isCase(d, first.score.Total), isCase(d, last.score.Total)
-	switch {
-	case bc && !lc:
-		s += "; it fell below its cut-off (" + cutoffWords(d) + ")"
-	case bc && lc:
-		s += "; it is still in " + d.Caseness.RangeName() + " (" + cutoffWords(d) + ")"
-	case !bc && lc:
-		s += "; it rose into " + d.Caseness.RangeName() + " (" + cutoffWords(d) + ")"
-	}
-	return s
+	return scaleChange{Def: d, From: first.score.Total, To: last.score.Total, FromDate: first.ck.Date, ToDate: last.ck.Date,
+		Delta: o.Change.Delta, Reliable: o.Change.Reliable,
+		CaseFrom: isCase(d, first.score.Total), CaseTo: isCase(d, last.score.Total)}
 }
 
 // pairFindings applies the NHS Talking Therapies outcomes to PHQ-9 and GAD-7
 // together. Each finding states both scales' changes as facts.
 func (r *run) pairFindings(c course, who []int64, phq, gad []scored) {
 	p := r.judgePair(c, phq, gad)
-	facts := "Your records show " + scaleFact(p.phqDef, phq, p.phq) + "; and " + scaleFact(p.gadDef, gad, p.gad) + "."
-	rule := " NHS Talking Therapies judges PHQ-9 and GAD-7 together: a case at the start if either is at its cut-off; recovery when both are below it at the end; " +
-		"reliable improvement when at least one improves reliably and neither worsens reliably; reliable deterioration when either worsens reliably."
+	f := pairFacts{PHQ: scaleChangeOf(p.phqDef, phq, p.phq), GAD: scaleChangeOf(p.gadDef, gad, p.gad),
+		During: r.duringWho(who), Improved: p.improved}
 	nums := func() map[string]float64 {
 		return map[string]float64{
 			"phq9_baseline": float64(phq[0].score.Total), "phq9_latest": float64(phq[len(phq)-1].score.Total), "phq9_change": float64(p.phq.Change.Delta),
@@ -102,50 +84,32 @@ func (r *run) pairFindings(c course, who []int64, phq, gad []scored) {
 	ev := func() Evidence {
 		return Evidence{Sessions: p.sessions, CheckIns: []int64{phq[0].ck.ID, phq[len(phq)-1].ck.ID, gad[0].ck.ID, gad[len(gad)-1].ck.ID}, Numbers: nums()}
 	}
-	during := r.duringWho(who)
 	dosed := len(p.sessions) > 0 || len(c.sessions) == 0
 	subject := -1 // before the single scales
 	// The scores and the rule are told once, in the first finding; the
-	// others say only what they add.
+	// others say only what they add (a reliable recovery never tells them:
+	// a recovery before it has).
 	told := false
-	tell := func() string {
-		if told {
-			return ""
-		}
-		told = true
-		return " " + facts + rule
+	add := func(code Code) {
+		fc := f
+		fc.Tell = !told && code != CodeReliableRecovery
+		told = told || fc.Tell
+		title, detail := pairWords(code, fc)
+		r.add(credit(Finding{Code: code, Instrument: pairID, Title: title, Detail: detail, Evidence: ev()}, who), subject)
 	}
 	if p.deteriorated {
-		r.add(credit(Finding{Code: CodeReliableDeterioration, Instrument: pairID,
-			Title:    "PHQ-9 and GAD-7: reliable deterioration",
-			Detail:   "By the NHS Talking Therapies definitions, your scores show a reliable deterioration" + during + "." + tell(),
-			Evidence: ev()}, who), subject)
+		add(CodeReliableDeterioration)
 	}
 	if !dosed {
 		return
 	}
 	if p.improved {
-		r.add(credit(Finding{Code: CodeReliableImprovement, Instrument: pairID,
-			Title:    "PHQ-9 and GAD-7: reliable improvement",
-			Detail:   "By the NHS Talking Therapies definitions, your scores show a reliable improvement" + during + "." + tell(),
-			Evidence: ev()}, who), subject)
+		add(CodeReliableImprovement)
 	}
 	if p.recovered {
-		lasts := " The change is not a reliable one on either scale, so it is worth watching whether it lasts."
+		add(CodeRecovery)
 		if p.improved {
-			lasts = " With the reliable improvement, this is also a reliable recovery."
-		}
-		now := " Now your PHQ-9 is " + itoa(phq[len(phq)-1].score.Total) + " (" + cutoffWords(p.phqDef) + ") and your GAD-7 " + itoa(gad[len(gad)-1].score.Total) +
-			" (" + cutoffWords(p.gadDef) + ")."
-		r.add(credit(Finding{Code: CodeRecovery, Instrument: pairID,
-			Title:    "PHQ-9 and GAD-7: recovery",
-			Detail:   "By the NHS Talking Therapies definitions, your scores show a recovery" + during + ": at least one was at its cut-off at the start and both are below it now." + now + lasts + tell(),
-			Evidence: ev()}, who), subject)
-		if p.improved {
-			r.add(credit(Finding{Code: CodeReliableRecovery, Instrument: pairID,
-				Title:    "PHQ-9 and GAD-7: reliable recovery",
-				Detail:   "By the NHS Talking Therapies definitions, your scores show a reliable recovery" + during + ": a recovery together with a reliable improvement.",
-				Evidence: ev()}, who), subject)
+			add(CodeReliableRecovery)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package review
 import (
 	"strings"
 
+	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -12,8 +13,9 @@ import (
 // and one day translated, without reading or touching a rule. Wording
 // informs and never diagnoses: "your records show", not "you have".
 //
-// These are the findings about one therapist's conduct and sessions and the
-// course rules; the outcome findings (measures.go, nhs.go), focus and goals
+// These are the findings about one therapist's conduct and sessions, the
+// course rules, focus, goals and the NHS Talking Therapies outcomes of PHQ-9
+// and GAD-7 together; the outcome findings of single scales (measures.go)
 // still word themselves where they are found.
 
 // qualityAverage is a conduct quality's average over the recent sessions.
@@ -252,4 +254,83 @@ func goalNeglectedWords(f neglectFacts) (title, detail string) {
 		when = "since it first came up on " + f.FirstUp.String()
 	}
 	return title, "Your goal " + quote(f.Goal) + verb + lastSessions(f.Since) + " with " + f.Name + " (" + when + ")."
+}
+
+// scaleChange is one scale's change from the first score of a course to the
+// latest.
+type scaleChange struct {
+	Def              *instrument.Definition
+	From, To, Delta  int
+	FromDate, ToDate upshot.Date
+	// Reliable is instrument.Improvement, Deterioration or NoChange.
+	Reliable string
+	// CaseFrom and CaseTo: the first and latest scores are in the clinical
+	// range.
+	CaseFrom, CaseTo bool
+}
+
+// words is the change as a plain fact, never under the NHS name: "your PHQ-9
+// fell from 16 on ... to 7 on ..., a reliable improvement (...); it fell
+// below its cut-off (...)".
+func (c scaleChange) words() string {
+	d := c.Def
+	s := "your " + d.Label() + " " + moved(c.Delta) + " from " + itoa(c.From) + " on " + c.FromDate.String() +
+		" to " + itoa(c.To) + " on " + c.ToDate.String()
+	switch c.Reliable {
+	case instrument.Improvement:
+		s += ", a reliable improvement (" + sizeWords(d) + ")"
+	case instrument.Deterioration:
+		s += ", a reliable worsening (" + sizeWords(d) + ")"
+	default:
+		s += ", not a reliable change (" + sizeWords(d) + ")"
+	}
+	switch {
+	case c.CaseFrom && !c.CaseTo:
+		s += "; it fell below its cut-off (" + cutoffWords(d) + ")"
+	case c.CaseFrom && c.CaseTo:
+		s += "; it is still in " + d.Caseness.RangeName() + " (" + cutoffWords(d) + ")"
+	case !c.CaseFrom && c.CaseTo:
+		s += "; it rose into " + d.Caseness.RangeName() + " (" + cutoffWords(d) + ")"
+	}
+	return s
+}
+
+// pairFacts is what the NHS Talking Therapies rules found on PHQ-9 and GAD-7
+// together in one course.
+type pairFacts struct {
+	PHQ, GAD scaleChange
+	During   string // whose sessions, when there are several (duringWho)
+	Improved bool   // a reliable improvement too
+	// Tell: this finding is the first about the pair, which tells both
+	// scales' changes and the rule.
+	Tell bool
+}
+
+// pairWords words code's finding about the pair: reliable deterioration,
+// reliable improvement, recovery or reliable recovery.
+func pairWords(code Code, f pairFacts) (title, detail string) {
+	tell := ""
+	if f.Tell {
+		tell = " Your records show " + f.PHQ.words() + "; and " + f.GAD.words() + "." +
+			" NHS Talking Therapies judges PHQ-9 and GAD-7 together: a case at the start if either is at its cut-off; recovery when both are below it at the end; " +
+			"reliable improvement when at least one improves reliably and neither worsens reliably; reliable deterioration when either worsens reliably."
+	}
+	const by = "By the NHS Talking Therapies definitions, your scores show "
+	switch code {
+	case CodeReliableDeterioration:
+		return "PHQ-9 and GAD-7: reliable deterioration", by + "a reliable deterioration" + f.During + "." + tell
+	case CodeReliableImprovement:
+		return "PHQ-9 and GAD-7: reliable improvement", by + "a reliable improvement" + f.During + "." + tell
+	case CodeRecovery:
+		lasts := " The change is not a reliable one on either scale, so it is worth watching whether it lasts."
+		if f.Improved {
+			lasts = " With the reliable improvement, this is also a reliable recovery."
+		}
+		now := " Now your PHQ-9 is " + itoa(f.PHQ.To) + " (" + cutoffWords(f.PHQ.Def) + ") and your GAD-7 " + itoa(f.GAD.To) +
+			" (" + cutoffWords(f.GAD.Def) + ")."
+		return "PHQ-9 and GAD-7: recovery", by + "a recovery" + f.During + ": at least one was at its cut-off at the start and both are below it now." + now + lasts + tell
+	case CodeReliableRecovery:
+		return "PHQ-9 and GAD-7: reliable recovery", by + "a reliable recovery" + f.During + ": a recovery together with a reliable improvement." + tell
+	}
+	panic("review: no pair wording for " + string(code))
 }
