@@ -119,30 +119,11 @@ func (r *run) cost() {
 	for i, id := range r.order {
 		names[i] = r.name(id)
 	}
-	detail := "Your records show " + plural(total.Sessions, "session") + " with " + joinAnd(names) + ": " + num(total.Hours, 1) + " hours"
-	if len(total.Money) > 0 {
-		detail += " and " + moneyWords(total.Money) + " in fees"
-	} else {
-		detail += ", with no fees recorded"
-	}
-	var notes []string
-	if total.SessionsAtUsualFee > 0 {
-		notes = append(notes, plural(total.SessionsAtUsualFee, "session")+" without a fee recorded costed at the therapist's usual fee")
-	}
-	if total.SessionsWithoutFee > 0 && len(total.Money) > 0 {
-		notes = append(notes, plural(total.SessionsWithoutFee, "session")+" without a fee recorded and no usual fee")
-	}
-	if len(notes) > 0 {
-		detail += " (" + strings.Join(notes, "; ") + ")"
-	}
-	detail += "."
+	f := costFacts{Names: names, Total: total, GoalsSolved: allSolved, OutcomeMeasures: r.hasOutcomeMeasures()}
 	nums := map[string]float64{"sessions": float64(total.Sessions), "hours": total.Hours, "goals_solved": float64(allSolved),
 		"sessions_at_usual_fee": float64(total.SessionsAtUsualFee)}
 	for c, m := range total.Money {
 		nums["money_"+c] = float64(m) / 100
-	}
-	if allSolved > 0 {
-		detail += " That is " + moneyWords(total.PerGoalSolved) + " per goal solved (" + plural(allSolved, "goal") + ")."
 	}
 	if li := r.lastImprovement; li != nil {
 		since := CostSince{CheckInID: li.ck.ID, Instrument: li.ck.Instrument, Date: li.ck.Date, CostLine: newLine(0)}
@@ -153,17 +134,11 @@ func (r *run) cost() {
 		}
 		since.finish(0)
 		r.out.Cost.SinceImprovement = &since
-		improved := li.def.Label() + " was last " + changeWord(li.def) + "ly better on " + li.ck.Date.String()
-		if since.Sessions == 0 {
-			detail += " Your " + improved + ", after your latest session."
-		} else {
-			detail += " Since your " + improved + ": " + plural(since.Sessions, "session") + ", " + num(since.Hours, 1) + " hours, " + moneyWords(since.Money) + "."
-		}
+		f.Since, f.SinceDef = &since, li.def
 		nums["sessions_since_improvement"] = float64(since.Sessions)
-	} else if r.hasOutcomeMeasures() {
-		detail += " No reliable (or, for WHO-5, meaningful) improvement is recorded in this period."
 	}
-	r.add(Finding{Code: CodeCost, Title: "What it has cost",
+	title, detail := costWords(f)
+	r.add(Finding{Code: CodeCost, Title: title,
 		Detail: detail, Evidence: Evidence{Numbers: nums}}, 0)
 }
 

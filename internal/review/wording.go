@@ -14,8 +14,8 @@ import (
 // informs and never diagnoses: "your records show", not "you have".
 //
 // These are the findings about one therapist's conduct and sessions, the
-// course rules, focus, goals and the NHS Talking Therapies outcomes of PHQ-9
-// and GAD-7 together; the outcome findings of single scales (measures.go)
+// course rules, focus, goals, the cost and the NHS Talking Therapies
+// outcomes of PHQ-9 and GAD-7 together; the outcome findings of single scales (measures.go)
 // still word themselves where they are found.
 
 // qualityAverage is a conduct quality's average over the recent sessions.
@@ -333,4 +333,53 @@ func pairWords(code Code, f pairFacts) (title, detail string) {
 		return "PHQ-9 and GAD-7: reliable recovery", by + "a reliable recovery" + f.During + ": a recovery together with a reliable improvement." + tell
 	}
 	panic("review: no pair wording for " + string(code))
+}
+
+// costFacts is what the records say the therapy has cost.
+type costFacts struct {
+	Names       []string // the therapists, in the review's order
+	Total       CostLine
+	GoalsSolved int
+	// Since is the cost since the latest reliable (or, for WHO-5,
+	// meaningful) improvement, by the scale SinceDef; nil when there is
+	// none.
+	Since    *CostSince
+	SinceDef *instrument.Definition
+	// OutcomeMeasures: some outcome questionnaire is recorded.
+	OutcomeMeasures bool
+}
+
+func costWords(f costFacts) (title, detail string) {
+	total := f.Total
+	detail = "Your records show " + plural(total.Sessions, "session") + " with " + joinAnd(f.Names) + ": " + num(total.Hours, 1) + " hours"
+	if len(total.Money) > 0 {
+		detail += " and " + moneyWords(total.Money) + " in fees"
+	} else {
+		detail += ", with no fees recorded"
+	}
+	var notes []string
+	if total.SessionsAtUsualFee > 0 {
+		notes = append(notes, plural(total.SessionsAtUsualFee, "session")+" without a fee recorded costed at the therapist's usual fee")
+	}
+	if total.SessionsWithoutFee > 0 && len(total.Money) > 0 {
+		notes = append(notes, plural(total.SessionsWithoutFee, "session")+" without a fee recorded and no usual fee")
+	}
+	if len(notes) > 0 {
+		detail += " (" + strings.Join(notes, "; ") + ")"
+	}
+	detail += "."
+	if f.GoalsSolved > 0 {
+		detail += " That is " + moneyWords(total.PerGoalSolved) + " per goal solved (" + plural(f.GoalsSolved, "goal") + ")."
+	}
+	if since := f.Since; since != nil {
+		improved := f.SinceDef.Label() + " was last " + changeWord(f.SinceDef) + "ly better on " + since.Date.String()
+		if since.Sessions == 0 {
+			detail += " Your " + improved + ", after your latest session."
+		} else {
+			detail += " Since your " + improved + ": " + plural(since.Sessions, "session") + ", " + num(since.Hours, 1) + " hours, " + moneyWords(since.Money) + "."
+		}
+	} else if f.OutcomeMeasures {
+		detail += " No reliable (or, for WHO-5, meaningful) improvement is recorded in this period."
+	}
+	return "What it has cost", detail
 }
