@@ -153,12 +153,8 @@ func (r *run) safety() {
 		// The notice is the one safety text every surface shows; the finding
 		// only points to it, so there is nothing to keep in step and no
 		// second wording of something this delicate.
-		r.add(Finding{
-			Code:     CodeSafety,
-			Title:    "Support is there for you",
-			Detail:   "Please read the note about support shown with this review first. It is about your check-in on " + c.Date.String() + ".",
-			Evidence: Evidence{CheckIns: []int64{c.ID}},
-		}, 0)
+		title, detail := safetyWords(c.Date)
+		r.add(Finding{Code: CodeSafety, Title: title, Detail: detail, Evidence: Evidence{CheckIns: []int64{c.ID}}}, 0)
 		return
 	}
 }
@@ -369,21 +365,11 @@ func credit(f Finding, who []int64) Finding {
 	return f
 }
 
-// changeWord is "reliable", or "meaningful" for a scale whose change size is
-// a meaningful change (WHO-5).
-func changeWord(d *instrument.Definition) string {
-	if _, ok := meaningfulSource[d.ID]; ok {
-		return "meaningful"
-	}
-	return "reliable"
-}
-
 func (r *run) outcomeFindings(c course, who []int64, pts []scored, cr Course, subject int, paired bool) {
 	first, last := pts[0], pts[len(pts)-1]
 	d := last.def
 	o := outcome(d, first.score, last.score)
 	size := d.ReliableChangeSize()
-	label := d.Label()
 	between := sessionIDsBetween(c.sessions, first.ck.Date, last.ck.Date)
 	sessions, checkins := between, []int64{first.ck.ID, last.ck.ID}
 	nums := func() map[string]float64 {
@@ -394,16 +380,16 @@ func (r *run) outcomeFindings(c course, who []int64, pts []scored, cr Course, su
 		}
 		return m
 	}
-	from := label + " score " + moved(o.Change.Delta) + " from " + itoa(first.score.Total) + " on " + first.ck.Date.String() +
-		" to " + itoa(last.score.Total) + " on " + last.ck.Date.String() + r.duringWho(who)
+	f := outcomeFacts{scaleChange: scaleChange{Def: d, From: first.score.Total, To: last.score.Total, Delta: o.Change.Delta,
+		FromDate: first.ck.Date, ToDate: last.ck.Date}, Change: o.Change, WithWho: r.withWho(who), During: r.duringWho(who)}
 	ev := func() Evidence { return Evidence{Sessions: sessions, CheckIns: checkins, Numbers: nums()} }
 	_, meaningful := meaningfulSource[d.ID]
 	// Which rule applies: with PHQ-9 and GAD-7 both recorded the NHS
 	// outcomes are judged on the pair (pairFindings); with one of them
 	// alone the review says it applied the rule to that scale only.
-	alone := ""
-	if !paired && (d.ID == phqID || d.ID == gadID) {
-		alone = " NHS Talking Therapies judges PHQ-9 and GAD-7 together; only your " + label + " is recorded here, so the rule is applied to it alone."
+	f.Alone = !paired && (d.ID == phqID || d.ID == gadID)
+	add := func(code Code, ev Evidence, title, detail string) {
+		r.add(credit(Finding{Code: code, Instrument: d.ID, Title: title, Detail: detail, Evidence: ev}, who), subject)
 	}
 	// A change with no session between the two scores is not the
 	// therapy's to claim.
@@ -417,53 +403,34 @@ func (r *run) outcomeFindings(c course, who []int64, pts []scored, cr Course, su
 		switch {
 		case paired || !dosed:
 		case meaningful:
-			r.add(credit(Finding{Code: CodeMeaningfulImprovement, Instrument: d.ID,
-				Title:    label + " meaningfully better",
-				Detail:   "Your " + from + ": " + meaningfulWhy(d, o.Change) + " " + directionNote(d),
-				Evidence: ev()}, who), subject)
+			title, detail := changeWords(CodeMeaningfulImprovement, f)
+			add(CodeMeaningfulImprovement, ev(), title, detail)
 		default:
-			r.add(credit(Finding{Code: CodeReliableImprovement, Instrument: d.ID,
-				Title:    label + " reliably better",
-				Detail:   "Your " + from + ": " + reliableWhy(d, o.Change) + " " + directionNote(d) + alone,
-				Evidence: ev()}, who), subject)
+			title, detail := changeWords(CodeReliableImprovement, f)
+			add(CodeReliableImprovement, ev(), title, detail)
 		}
 	case instrument.Deterioration:
 		deteriorated = true
 		switch {
 		case paired:
 		case meaningful:
-			r.add(credit(Finding{Code: CodeMeaningfulDeterioration, Instrument: d.ID,
-				Title:    label + " meaningfully worse",
-				Detail:   "Your " + from + ": " + meaningfulWhy(d, o.Change) + " " + directionNote(d) + " Your records show it getting worse, not better.",
-				Evidence: ev()}, who), subject)
+			title, detail := changeWords(CodeMeaningfulDeterioration, f)
+			add(CodeMeaningfulDeterioration, ev(), title, detail)
 		default:
-			r.add(credit(Finding{Code: CodeReliableDeterioration, Instrument: d.ID,
-				Title:    label + " reliably worse",
-				Detail:   "Your " + from + ": " + reliableWhy(d, o.Change) + " " + directionNote(d) + " Your records show it getting worse, not better." + alone,
-				Evidence: ev()}, who), subject)
+			title, detail := changeWords(CodeReliableDeterioration, f)
+			add(CodeReliableDeterioration, ev(), title, detail)
 		}
 	}
-	cut, rng := cutoffWords(d), d.Caseness.RangeName()
 	// Recovery and reliable recovery are two rules, as NHS Talking Therapies
 	// counts them: every reliable recovery is also a recovery, so both fire
 	// then, and the recovery finding says the change is reliable too.
 	if o.Recovery != nil && *o.Recovery && !paired && dosed {
-		outOfRange := "Your " + label + " score was in " + rng + " at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + "; " + cut +
-			") and is not now (" + itoa(last.score.Total) + " on " + last.ck.Date.String() + ")"
-		reliably := o.ReliableRecovery != nil && *o.ReliableRecovery
-		lasts := ". The change is smaller than a reliable change (" + sizeWords(d) + "), so it is worth watching whether it lasts."
-		if reliably {
-			lasts = ". The change is also a reliable one (" + sizeWords(d) + "): see reliable recovery."
-		}
-		r.add(credit(Finding{Code: CodeRecovery, Instrument: d.ID,
-			Title:    label + " out of " + rng,
-			Detail:   outOfRange + r.duringWho(who) + ". " + recoveryRule(d, "recovery") + lasts + alone,
-			Evidence: ev()}, who), subject)
-		if reliably {
-			r.add(credit(Finding{Code: CodeReliableRecovery, Instrument: d.ID,
-				Title:    label + ": reliable recovery",
-				Detail:   outOfRange + ", and the change is reliable" + r.duringWho(who) + ". " + recoveryRule(d, "reliable recovery") + "." + alone,
-				Evidence: ev()}, who), subject)
+		f.ReliableRecovery = o.ReliableRecovery != nil && *o.ReliableRecovery
+		title, detail := recoveryWords(CodeRecovery, f)
+		add(CodeRecovery, ev(), title, detail)
+		if f.ReliableRecovery {
+			title, detail := recoveryWords(CodeReliableRecovery, f)
+			add(CodeReliableRecovery, ev(), title, detail)
 		}
 	}
 
@@ -483,20 +450,8 @@ func (r *run) outcomeFindings(c course, who []int64, pts []scored, cr Course, su
 		n["sessions_total"] = float64(total)
 		since := total - cr.Sessions
 		n["sessions_since_latest"] = float64(since)
-		old := ""
-		if since > 0 {
-			old = " Your latest score is old: " + plural(since, "session") + " have been since. Answering " + label + " again would show where you are now."
-			if since == 1 {
-				old = " Your latest score is from before your latest session. Answering " + label + " again would show where you are now."
-			}
-		}
-		word := changeWord(d)
-		r.add(credit(Finding{Code: CodeNoReliableImprovement, Instrument: d.ID,
-			Title: "No " + word + " improvement yet on " + label,
-			Detail: "Your " + label + " score was in " + rng + " at the start (" + itoa(first.score.Total) + " on " + first.ck.Date.String() + "). After " +
-				plural(total, "session") + r.withWho(who) + ", your latest score is " + itoa(last.score.Total) + " (on " + last.ck.Date.String() + "): not a " + word + " improvement (" + sizeWords(d) + "). " +
-				"About half of people improve reliably within " + itoa(need) + " sessions (Howard et al. 1986), so this is worth talking about." + old,
-			Evidence: Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}}, who), subject)
+		title, detail := noImprovementWords(f, total, need, since)
+		add(CodeNoReliableImprovement, Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}, title, detail)
 	}
 
 	// off_track, in the spirit of Lambert's expected recovery curves, on a
@@ -538,27 +493,9 @@ func (r *run) outcomeFindings(c course, who []int64, pts []scored, cr Course, su
 	n["expected_sessions"] = float64(expectN)
 	n["margin"] = round(margin, 2)
 	n["expected_improvement"] = round(improve, 2)
-	course := "the expected course would bring your " + label + " from " + itoa(first.score.Total) + " to about " + num(expected, 1) +
-		" (a straight line to a reliable improvement of " + num(size, 1) + " points by session " + itoa(expectN) + ")"
-	if improve == 0 {
-		course = "the expected course would keep your " + label + " about where it started, " + itoa(first.score.Total) +
-			" (outside " + rng + ": " + cut + ")"
-	}
-	r.add(credit(Finding{Code: CodeOffTrack, Instrument: d.ID,
-		Title: label + " behind the expected course",
-		Detail: "After " + plural(cr.Sessions, "session") + r.withWho(who) + ", " + course + ". Your latest score, " + itoa(last.score.Total) + " on " + last.ck.Date.String() + ", is " + num(behind, 1) +
-			" points worse than that course; off track means more than " + num(margin, 1) + " points worse (" + num(r.floatSetting(upshot.SettingOffTrackMargin), 2) + " of a reliable change).",
-		Evidence: Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}}, who), subject)
-}
-
-// recoveryRule names the rule a recovery finding applies: NHS Talking
-// Therapies' own for the measures it uses, and the same rule applied to this
-// scale's cut-off for any other.
-func recoveryRule(d *instrument.Definition, what string) string {
-	if d.ID == "phq9" || d.ID == "gad7" {
-		return "By the NHS Talking Therapies definition this is " + what
-	}
-	return "This is " + what + " by the NHS Talking Therapies rule, applied here to this questionnaire's own cut-off"
+	title, detail := offTrackWords(f, offTrackFacts{Sessions: cr.Sessions, Expected: expected, Behind: behind, Size: size,
+		ExpectedSessions: expectN, Margin: margin, MarginSetting: r.floatSetting(upshot.SettingOffTrackMargin), Improve: improve})
+	add(CodeOffTrack, Evidence{Sessions: sessions, CheckIns: checkins, Numbers: n}, title, detail)
 }
 
 // preoccupation applies preoccupation_rising: the focus-check total rose by
@@ -599,7 +536,8 @@ func (r *run) preoccupation(c course, who []int64, pts []scored, subject int) {
 	}
 	// Name exactly the items that moved the worse way, each with what it
 	// means: a fall in "life got attention" says nothing about free time.
-	var moves, meanings []string
+	var moves []itemMove
+	var meanings []string
 	nums := map[string]float64{"first_total": float64(first.score.Total), "latest_total": float64(last.score.Total),
 		"rise": float64(ch.Delta), "reliable_change": round(d.ReliableChangeSize(), 2),
 		"first_life_answer": float64(*a), "latest_life_answer": float64(*b)}
@@ -607,30 +545,16 @@ func (r *run) preoccupation(c course, who []int64, pts []scored, subject int) {
 		if i >= len(first.score.Items) || i >= len(last.score.Items) || first.score.Items[i] < 0 || last.score.Items[i] <= first.score.Items[i] {
 			continue
 		}
-		moves = append(moves, "\""+it.Text+"\" went from \""+optLabel(i, *first.ck.Answers[i])+"\" to \""+optLabel(i, *last.ck.Answers[i])+"\"")
+		moves = append(moves, itemMove{Text: it.Text, From: optLabel(i, *first.ck.Answers[i]), To: optLabel(i, *last.ck.Answers[i])})
 		nums["moved_"+it.ID] = float64(last.score.Items[i] - first.score.Items[i])
-		if m, ok := focusMeanings[it.ID]; ok {
-			meanings = append(meanings, m)
-		} else {
-			meanings = append(meanings, "your answer to \""+it.Text+"\" moved the worse way")
-		}
+		meanings = append(meanings, focusMeaning(it.ID, it.Text))
 	}
 	r.preoccupied = append(r.preoccupied, joinAnd(meanings))
-	r.add(credit(Finding{Code: CodePreoccupationRising, Instrument: d.ID,
-		Title: "Therapy taking up more of your life",
-		Detail: "Your focus check went from " + itoa(first.score.Total) + " on " + first.ck.Date.String() + " to " + itoa(last.score.Total) + " on " + last.ck.Date.String() + r.duringWho(who) +
-			" (a rise of " + sizeWords(d) + " counts). Your answers to " + joinAnd(moves) + ". Your records show that " + joinAnd(meanings) +
-			". The focus check is self-monitoring, not a validated scale.",
+	title, detail := preoccupationWords(scaleChange{Def: d, From: first.score.Total, To: last.score.Total, FromDate: first.ck.Date, ToDate: last.ck.Date},
+		r.duringWho(who), moves, meanings)
+	r.add(credit(Finding{Code: CodePreoccupationRising, Instrument: d.ID, Title: title, Detail: detail,
 		Evidence: Evidence{CheckIns: []int64{first.ck.ID, last.ck.ID}, Sessions: sessionIDsBetween(c.sessions, first.ck.Date, last.ck.Date),
 			Numbers: nums}}, who), subject)
-}
-
-// focusMeanings says in words what a worse answer on each focus-check item
-// shows.
-var focusMeanings = map[string]string{
-	"focus_free_time": "more of your free time went to thinking about your therapist or the relationship",
-	"focus_put_off":   "you put off acting on problems in your life to bring them to therapy first",
-	focusLifeItem:     "your life outside therapy got less of the attention it needs",
 }
 
 func sessionIDsBetween(ss []*upshot.Session, from, to upshot.Date) []int64 {
@@ -644,49 +568,4 @@ func sessionIDsBetween(ss []*upshot.Session, from, to upshot.Date) []int64 {
 		ids = []int64{}
 	}
 	return ids
-}
-
-// meaningfulWhy explains why a change counts as meaningful.
-func meaningfulWhy(d *instrument.Definition, c instrument.Change) string {
-	return "a change of " + itoa(abs(c.Delta)) + " points, where " + sizeWords(d) + " is a meaningful change (" + meaningfulSource[d.ID] +
-		"). This scale has no recovery rule."
-}
-
-// reliableWhy explains why a change counts as reliable.
-func reliableWhy(d *instrument.Definition, c instrument.Change) string {
-	if c.RCI != nil {
-		return "a reliable change by the Jacobson-Truax index (" + num(*c.RCI, 2) + "; beyond 1.96 either way counts)."
-	}
-	return "a change of " + itoa(abs(c.Delta)) + " points, where " + sizeWords(d) + " counts as reliable (more than measurement noise)."
-}
-
-func sizeWords(d *instrument.Definition) string {
-	return num(d.ReliableChangeSize(), 1) + " points or more"
-}
-
-func directionNote(d *instrument.Definition) string {
-	if d.Direction == instrument.HigherIsBetter {
-		return "Higher is better on this scale."
-	}
-	return "Lower is better on this scale."
-}
-
-func cutoffWords(d *instrument.Definition) string {
-	if d.Caseness == nil {
-		return ""
-	}
-	if d.Caseness.Op == "<=" {
-		return d.Caseness.RangeName() + " is " + itoa(d.Caseness.Value) + " or less"
-	}
-	return d.Caseness.RangeName() + " is " + itoa(d.Caseness.Value) + " or more"
-}
-
-func moved(delta int) string {
-	switch {
-	case delta < 0:
-		return "fell"
-	case delta > 0:
-		return "rose"
-	}
-	return "stayed"
 }

@@ -14,9 +14,8 @@ import (
 // informs and never diagnoses: "your records show", not "you have".
 //
 // These are the findings about one therapist's conduct and sessions, the
-// course rules, focus, goals, the cost and the NHS Talking Therapies
-// outcomes of PHQ-9 and GAD-7 together; the outcome findings of single scales (measures.go)
-// still word themselves where they are found.
+// course rules, focus, goals, the cost, the safety finding and the outcome
+// findings of each questionnaire and of PHQ-9 and GAD-7 together.
 
 // qualityAverage is a conduct quality's average over the recent sessions.
 type qualityAverage struct {
@@ -382,4 +381,207 @@ func costWords(f costFacts) (title, detail string) {
 		detail += " No reliable (or, for WHO-5, meaningful) improvement is recorded in this period."
 	}
 	return "What it has cost", detail
+}
+
+// The outcome findings of one questionnaire.
+
+// safetyWords points to the safety notice (checkin.SafetyNotice), the one
+// text about it.
+func safetyWords(date upshot.Date) (title, detail string) {
+	return "Support is there for you", "Please read the note about support shown with this review first. It is about your check-in on " + date.String() + "."
+}
+
+// outcomeFacts is a questionnaire's change over a course.
+type outcomeFacts struct {
+	scaleChange
+	Change          instrument.Change
+	WithWho, During string // whose sessions, when there are several (withWho, duringWho)
+	// Alone: PHQ-9 or GAD-7 recorded without the other, so the NHS rule is
+	// applied to it alone.
+	Alone            bool
+	ReliableRecovery bool
+}
+
+func (f outcomeFacts) alone() string {
+	if !f.Alone {
+		return ""
+	}
+	return " NHS Talking Therapies judges PHQ-9 and GAD-7 together; only your " + f.Def.Label() + " is recorded here, so the rule is applied to it alone."
+}
+
+// from is "PHQ-9 score fell from 16 on ... to 7 on ..." and whose sessions.
+func (f outcomeFacts) from() string {
+	return f.Def.Label() + " score " + moved(f.Delta) + " from " + itoa(f.From) + " on " + f.FromDate.String() +
+		" to " + itoa(f.To) + " on " + f.ToDate.String() + f.During
+}
+
+// changeWords words a meaningful or reliable improvement or deterioration.
+func changeWords(code Code, f outcomeFacts) (title, detail string) {
+	d, label := f.Def, f.Def.Label()
+	const worse = " Your records show it getting worse, not better."
+	switch code {
+	case CodeMeaningfulImprovement:
+		return label + " meaningfully better", "Your " + f.from() + ": " + meaningfulWhy(d, f.Change) + " " + directionNote(d)
+	case CodeReliableImprovement:
+		return label + " reliably better", "Your " + f.from() + ": " + reliableWhy(d, f.Change) + " " + directionNote(d) + f.alone()
+	case CodeMeaningfulDeterioration:
+		return label + " meaningfully worse", "Your " + f.from() + ": " + meaningfulWhy(d, f.Change) + " " + directionNote(d) + worse
+	case CodeReliableDeterioration:
+		return label + " reliably worse", "Your " + f.from() + ": " + reliableWhy(d, f.Change) + " " + directionNote(d) + worse + f.alone()
+	}
+	panic("review: no change wording for " + string(code))
+}
+
+// recoveryWords words a recovery or a reliable recovery.
+func recoveryWords(code Code, f outcomeFacts) (title, detail string) {
+	d, label := f.Def, f.Def.Label()
+	rng := d.Caseness.RangeName()
+	outOfRange := "Your " + label + " score was in " + rng + " at the start (" + itoa(f.From) + " on " + f.FromDate.String() + "; " + cutoffWords(d) +
+		") and is not now (" + itoa(f.To) + " on " + f.ToDate.String() + ")"
+	if code == CodeReliableRecovery {
+		return label + ": reliable recovery",
+			outOfRange + ", and the change is reliable" + f.During + ". " + recoveryRule(d, "reliable recovery") + "." + f.alone()
+	}
+	lasts := ". The change is smaller than a reliable change (" + sizeWords(d) + "), so it is worth watching whether it lasts."
+	if f.ReliableRecovery {
+		lasts = ". The change is also a reliable one (" + sizeWords(d) + "): see reliable recovery."
+	}
+	return label + " out of " + rng, outOfRange + f.During + ". " + recoveryRule(d, "recovery") + lasts + f.alone()
+}
+
+// noImprovementWords: a score in the clinical range at the start has not
+// improved after sessions of the course (need is the setting), the latest
+// score sessionsSince sessions old.
+func noImprovementWords(f outcomeFacts, sessions, need, sessionsSince int) (title, detail string) {
+	d, label := f.Def, f.Def.Label()
+	old := ""
+	if sessionsSince > 0 {
+		old = " Your latest score is old: " + plural(sessionsSince, "session") + " have been since. Answering " + label + " again would show where you are now."
+		if sessionsSince == 1 {
+			old = " Your latest score is from before your latest session. Answering " + label + " again would show where you are now."
+		}
+	}
+	word := changeWord(d)
+	return "No " + word + " improvement yet on " + label,
+		"Your " + label + " score was in " + d.Caseness.RangeName() + " at the start (" + itoa(f.From) + " on " + f.FromDate.String() + "). After " +
+			plural(sessions, "session") + f.WithWho + ", your latest score is " + itoa(f.To) + " (on " + f.ToDate.String() + "): not a " + word + " improvement (" + sizeWords(d) + "). " +
+			"About half of people improve reliably within " + itoa(need) + " sessions (Howard et al. 1986), so this is worth talking about." + old
+}
+
+// offTrackFacts is how far the latest score is behind the expected course.
+type offTrackFacts struct {
+	Sessions               int // in the course up to the latest score
+	Expected, Behind, Size float64
+	ExpectedSessions       int     // the setting expected_sessions_to_improve
+	Margin, MarginSetting  float64 // in points, and as the setting gives it (reliable changes)
+	Improve                float64 // the improvement expected by now; 0 from a start outside the clinical range
+}
+
+func offTrackWords(f outcomeFacts, o offTrackFacts) (title, detail string) {
+	d, label := f.Def, f.Def.Label()
+	course := "the expected course would bring your " + label + " from " + itoa(f.From) + " to about " + num(o.Expected, 1) +
+		" (a straight line to a reliable improvement of " + num(o.Size, 1) + " points by session " + itoa(o.ExpectedSessions) + ")"
+	if o.Improve == 0 {
+		course = "the expected course would keep your " + label + " about where it started, " + itoa(f.From) +
+			" (outside " + d.Caseness.RangeName() + ": " + cutoffWords(d) + ")"
+	}
+	return label + " behind the expected course",
+		"After " + plural(o.Sessions, "session") + f.WithWho + ", " + course + ". Your latest score, " + itoa(f.To) + " on " + f.ToDate.String() + ", is " + num(o.Behind, 1) +
+			" points worse than that course; off track means more than " + num(o.Margin, 1) + " points worse (" + num(o.MarginSetting, 2) + " of a reliable change)."
+}
+
+// itemMove is a focus-check item whose answer moved the worse way.
+type itemMove struct{ Text, From, To string }
+
+// focusMeanings says in words what a worse answer on each focus-check item
+// shows.
+var focusMeanings = map[string]string{
+	"focus_free_time": "more of your free time went to thinking about your therapist or the relationship",
+	"focus_put_off":   "you put off acting on problems in your life to bring them to therapy first",
+	focusLifeItem:     "your life outside therapy got less of the attention it needs",
+}
+
+// focusMeaning says what a worse answer on a focus-check item shows.
+func focusMeaning(item, text string) string {
+	if m, ok := focusMeanings[item]; ok {
+		return m
+	}
+	return "your answer to \"" + text + "\" moved the worse way"
+}
+
+func preoccupationWords(c scaleChange, during string, moves []itemMove, meanings []string) (title, detail string) {
+	answers := make([]string, len(moves))
+	for i, m := range moves {
+		answers[i] = "\"" + m.Text + "\" went from \"" + m.From + "\" to \"" + m.To + "\""
+	}
+	return "Therapy taking up more of your life",
+		"Your focus check went from " + itoa(c.From) + " on " + c.FromDate.String() + " to " + itoa(c.To) + " on " + c.ToDate.String() + during +
+			" (a rise of " + sizeWords(c.Def) + " counts). Your answers to " + joinAnd(answers) + ". Your records show that " + joinAnd(meanings) +
+			". The focus check is self-monitoring, not a validated scale."
+}
+
+// The words the outcome findings share.
+
+// changeWord is "reliable", or "meaningful" for a scale whose change size is
+// a meaningful change (WHO-5).
+func changeWord(d *instrument.Definition) string {
+	if _, ok := meaningfulSource[d.ID]; ok {
+		return "meaningful"
+	}
+	return "reliable"
+}
+
+// recoveryRule names the rule a recovery finding applies: NHS Talking
+// Therapies' own for the measures it uses, and the same rule applied to this
+// scale's cut-off for any other.
+func recoveryRule(d *instrument.Definition, what string) string {
+	if d.ID == "phq9" || d.ID == "gad7" {
+		return "By the NHS Talking Therapies definition this is " + what
+	}
+	return "This is " + what + " by the NHS Talking Therapies rule, applied here to this questionnaire's own cut-off"
+}
+
+// meaningfulWhy explains why a change counts as meaningful.
+func meaningfulWhy(d *instrument.Definition, c instrument.Change) string {
+	return "a change of " + itoa(abs(c.Delta)) + " points, where " + sizeWords(d) + " is a meaningful change (" + meaningfulSource[d.ID] +
+		"). This scale has no recovery rule."
+}
+
+// reliableWhy explains why a change counts as reliable.
+func reliableWhy(d *instrument.Definition, c instrument.Change) string {
+	if c.RCI != nil {
+		return "a reliable change by the Jacobson-Truax index (" + num(*c.RCI, 2) + "; beyond 1.96 either way counts)."
+	}
+	return "a change of " + itoa(abs(c.Delta)) + " points, where " + sizeWords(d) + " counts as reliable (more than measurement noise)."
+}
+
+func sizeWords(d *instrument.Definition) string {
+	return num(d.ReliableChangeSize(), 1) + " points or more"
+}
+
+func directionNote(d *instrument.Definition) string {
+	if d.Direction == instrument.HigherIsBetter {
+		return "Higher is better on this scale."
+	}
+	return "Lower is better on this scale."
+}
+
+func cutoffWords(d *instrument.Definition) string {
+	if d.Caseness == nil {
+		return ""
+	}
+	if d.Caseness.Op == "<=" {
+		return d.Caseness.RangeName() + " is " + itoa(d.Caseness.Value) + " or less"
+	}
+	return d.Caseness.RangeName() + " is " + itoa(d.Caseness.Value) + " or more"
+}
+
+func moved(delta int) string {
+	switch {
+	case delta < 0:
+		return "fell"
+	case delta > 0:
+		return "rose"
+	}
+	return "stayed"
 }
