@@ -110,7 +110,9 @@ func anyHistory(g *gen) (*hist, review.Options) {
 		}
 	}
 	for _, d := range upshot.SettingDefs {
-		if d.Kind == upshot.KindText || g.n(3) != 0 {
+		// The review's thresholds are numbers; text, choices and times of
+		// day (crisis contacts, reminders) are no thresholds.
+		if (d.Kind != upshot.KindInt && d.Kind != upshot.KindNumber) || g.n(3) != 0 {
 			continue
 		}
 		v := d.Min + float64(g.n(int(d.Max-d.Min)+1))
