@@ -247,35 +247,36 @@ func (r *run) goingWell() {
 		}
 	}
 	for _, f := range r.out.Findings {
-		with := ""
+		o := wellOutcome{Label: r.label(f.Instrument)}
 		if r.multi() && f.TherapistID != 0 {
-			with = " with " + r.name(f.TherapistID)
+			o.With = r.name(f.TherapistID)
 		}
 		n, key := f.Evidence.Numbers, [2]string{itoa(f.TherapistID), f.Instrument}
-		out := ", and is out of " + r.rangeName(f.Instrument) + " now"
-		if !recovered[key] {
-			out = ""
+		o.From, o.To = n["baseline"], n["latest"]
+		if recovered[key] {
+			o.OutOf = r.rangeName(f.Instrument)
 		}
 		switch {
 		case f.Code == CodeReliableImprovement && f.Instrument == pairID:
-			add("Your PHQ-9 and GAD-7 show a reliable improvement by the NHS Talking Therapies definitions" + with + out + ".")
+			add(o.pairImproved())
 			continue
 		case f.Code == CodeMeaningfulImprovement:
-			add("Your " + r.label(f.Instrument) + " score improved meaningfully" + with + ", from " + num(n["baseline"], 0) + " to " + num(n["latest"], 0) + ".")
+			add(o.meaningful())
 			continue
 		}
 		switch f.Code {
 		case CodeReliableImprovement:
-			add("Your " + r.label(f.Instrument) + " score improved reliably" + with + ", from " + num(n["baseline"], 0) + " to " + num(n["latest"], 0) + out + ".")
+			add(o.reliable())
 		case CodeRecovery:
 			if !improved[key] {
-				add("Your " + r.label(f.Instrument) + " score is out of " + r.rangeName(f.Instrument) + " now" + with + ".")
+				o.OutOf = r.rangeName(f.Instrument)
+				add(o.outOfRange())
 			}
 		}
 	}
 	for _, g := range r.out.Goals {
 		if g.Status == upshot.GoalSolved && !g.Closed.IsZero() && (r.opt.Since.IsZero() || !g.Closed.Before(r.opt.Since)) && g.SessionsAddressed > 0 {
-			add("You solved your goal " + quote(g.Title) + ".")
+			add(wellGoalSolved(g.Title))
 		}
 	}
 	// Progress is going well only when it is recent, and never for a goal
@@ -297,7 +298,7 @@ func (r *run) goingWell() {
 	}
 	for _, g := range r.out.Goals {
 		if p := recentProgress[g.ID]; p > 0 && g.Status == upshot.GoalOpen && !neglected[g.ID] {
-			add("Your goal " + quote(g.Title) + " has moved " + signed(p) + " over your latest " + plural(recentCount[g.ID], "session") + " that addressed it.")
+			add(wellGoalMoving(g.Title, p, recentCount[g.ID]))
 		}
 	}
 	if len(r.sessions) == 0 {
@@ -310,7 +311,7 @@ func (r *run) goingWell() {
 			continue
 		}
 		if w.RecentRelationship*100 < float64(minShare) && w.RecentLife >= 0.5 {
-			add("In your " + lastSessions(len(w.RecentSessions)) + " with " + r.name(w.TherapistID) + ", " + pct(w.RecentLife) + " of the time went to your own life and problems.")
+			add(wellLifeFocus(r.name(w.TherapistID), len(w.RecentSessions), w.RecentLife))
 		}
 	}
 	for _, c := range r.out.Conduct {
@@ -327,7 +328,7 @@ func (r *run) goingWell() {
 			}
 		}
 		if rated && good {
-			add("You rated " + r.name(c.TherapistID) + "'s conduct 4 or more out of 5 on average in recent sessions.")
+			add(wellConduct(r.name(c.TherapistID)))
 		}
 	}
 	flagWindow := r.settings.Int(upshot.SettingRedFlagWindow)
@@ -343,7 +344,7 @@ func (r *run) goingWell() {
 				clean = clean && len(s.Flags) == 0
 			}
 			if clean {
-				add("No red flags in your " + lastSessions(flagWindow) + " with " + r.name(id) + ".")
+				add(wellNoFlags(r.name(id), flagWindow))
 			}
 		}
 		recent := lastN(ss, worseWindow)
@@ -354,7 +355,7 @@ func (r *run) goingWell() {
 			}
 		}
 		if len(recent) >= 2 && better*2 > len(recent) {
-			add("You felt better after " + itoa(better) + " of your last " + plural(len(recent), "session") + " with " + r.name(id) + ".")
+			add(wellFeltBetter(r.name(id), better, len(recent)))
 		}
 		input := 0
 		recent = lastN(ss, recentN)
@@ -364,7 +365,7 @@ func (r *run) goingWell() {
 			}
 		}
 		if len(recent) >= 2 && input*2 > len(recent) {
-			add("You took something concrete (insight, a new view, a strategy or a skill) from " + itoa(input) + " of your last " + plural(len(recent), "session") + " with " + r.name(id) + ".")
+			add(wellGotInput(r.name(id), input, len(recent)))
 		}
 	}
 }

@@ -585,3 +585,69 @@ func moved(delta int) string {
 	}
 	return "stayed"
 }
+
+// Going well: what the records show working, a line each.
+
+// wellOutcome is an improvement as "going well" says it.
+type wellOutcome struct {
+	Label    string  // the questionnaire
+	With     string  // the therapist, when there are several
+	From, To float64 // the first and latest scores
+	OutOf    string  // the range the score is out of now, when it is
+}
+
+func (o wellOutcome) with() string {
+	if o.With == "" {
+		return ""
+	}
+	return " with " + o.With
+}
+
+func (o wellOutcome) out() string {
+	if o.OutOf == "" {
+		return ""
+	}
+	return ", and is out of " + o.OutOf + " now"
+}
+
+func (o wellOutcome) pairImproved() string {
+	return "Your PHQ-9 and GAD-7 show a reliable improvement by the NHS Talking Therapies definitions" + o.with() + o.out() + "."
+}
+
+func (o wellOutcome) meaningful() string {
+	return "Your " + o.Label + " score improved meaningfully" + o.with() + ", from " + num(o.From, 0) + " to " + num(o.To, 0) + "."
+}
+
+func (o wellOutcome) reliable() string {
+	return "Your " + o.Label + " score improved reliably" + o.with() + ", from " + num(o.From, 0) + " to " + num(o.To, 0) + o.out() + "."
+}
+
+func (o wellOutcome) outOfRange() string {
+	return "Your " + o.Label + " score is out of " + o.OutOf + " now" + o.with() + "."
+}
+
+func wellGoalSolved(title string) string { return "You solved your goal " + quote(title) + "." }
+
+func wellGoalMoving(title string, progress, sessions int) string {
+	return "Your goal " + quote(title) + " has moved " + signed(progress) + " over your latest " + plural(sessions, "session") + " that addressed it."
+}
+
+func wellLifeFocus(name string, sessions int, lifeShare float64) string {
+	return "In your " + lastSessions(sessions) + " with " + name + ", " + pct(lifeShare) + " of the time went to your own life and problems."
+}
+
+func wellConduct(name string) string {
+	return "You rated " + name + "'s conduct 4 or more out of 5 on average in recent sessions."
+}
+
+func wellNoFlags(name string, sessions int) string {
+	return "No red flags in your " + lastSessions(sessions) + " with " + name + "."
+}
+
+func wellFeltBetter(name string, better, sessions int) string {
+	return "You felt better after " + itoa(better) + " of your last " + plural(sessions, "session") + " with " + name + "."
+}
+
+func wellGotInput(name string, input, sessions int) string {
+	return "You took something concrete (insight, a new view, a strategy or a skill) from " + itoa(input) + " of your last " + plural(sessions, "session") + " with " + name + "."
+}
