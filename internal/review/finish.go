@@ -2,7 +2,6 @@ package review
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -15,28 +14,6 @@ const (
 	maxNeglectedOnAgenda = 3
 	maxGoingWell         = 8
 )
-
-// Short phrases for the verdict, one per code.
-var verdictWords = map[Code]string{
-	CodeReliableDeterioration: "scores reliably worse",
-	CodeRelationshipDrift:     "sessions drifting to the relationship",
-	CodeRelationshipCentred:   "the relationship ahead of your life",
-	CodeConductConcern:        "low conduct ratings",
-	CodeRedFlags:              "red flags",
-	CodeWorseAfter:            "feeling worse after sessions",
-	CodeNoReliableImprovement: "no reliable improvement yet",
-	CodeOffTrack:              "scores behind the expected course",
-	CodeGoalNeglected:         "goals not coming up",
-	CodeNoExpertise:           "little professional input",
-	CodeConductTrend:          "falling conduct ratings",
-	CodePreoccupationRising:   "therapy taking up more of your life",
-
-	CodeMeaningfulDeterioration: "wellbeing meaningfully worse",
-	CodeMeasuresStale:           "scores too old to judge by",
-	CodeFrequencyRising:         "sessions becoming more frequent",
-	CodeLowHelpfulness:          "sessions rated unhelpful",
-	CodeGoalsWorsening:          "goals moving the wrong way",
-}
 
 func (r *run) finish() {
 	sortFindings(r.found)
@@ -51,10 +28,7 @@ func (r *run) finish() {
 
 func (r *run) verdict() {
 	if len(r.sessions) == 0 && r.out.Scope.CheckIns == 0 {
-		r.out.Verdict = "There is nothing to review yet: log your sessions and a check-in or two."
-		if r.out.Safety != nil {
-			r.out.Verdict = "Please read the note about support first."
-		}
+		r.out.Verdict = nothingYetWords(r.out.Safety != nil)
 		return
 	}
 	// Concerns are grouped by therapist when there are several, so the
@@ -84,51 +58,18 @@ func (r *run) verdict() {
 			attention = appendNew(attention, verdictWords[f.Code])
 		}
 	}
-	var concerns, past []string
+	f := verdictFacts{Attention: attention, Good: r.goodOutcomes(), Safety: r.out.Safety != nil}
 	for _, who := range concernOrder {
-		if who == 0 {
-			concerns = append(concerns, joinAnd(concernsOf[who]))
-		} else {
-			concerns = append(concerns, "with "+r.name(who)+": "+joinAnd(concernsOf[who]))
+		g := verdictGroup{Phrases: concernsOf[who]}
+		if who != 0 {
+			g.With = r.name(who)
 		}
+		f.Concerns = append(f.Concerns, g)
 	}
 	for _, who := range pastOrder {
-		past = append(past, "with "+r.name(who)+" ("+r.endWords(who)+"), your records showed "+joinAnd(pastOf[who]))
+		f.Past = append(f.Past, verdictGroup{With: r.name(who), Ended: r.endWords(who), Phrases: pastOf[who]})
 	}
-	good := r.goodOutcomes()
-	var v string
-	switch {
-	case len(concerns) > 0:
-		v = "Your records show concerns worth raising"
-		if strings.HasPrefix(concerns[0], "with ") {
-			v += " " + strings.Join(concerns, "; ") + "."
-		} else {
-			v += ": " + strings.Join(concerns, "; ") + "."
-		}
-		if len(good) > 0 {
-			v += " Also: " + joinAnd(good) + "."
-		}
-	case len(attention) > 0:
-		v = "No concerns in your records; worth keeping an eye on: " + joinAnd(attention) + "."
-		if len(good) > 0 {
-			v += " Also: " + joinAnd(good) + "."
-		}
-	case len(good) > 0:
-		v = "Your records show this therapy helping: " + joinAnd(good) + "."
-	case len(past) > 0:
-		// Only history to tell: say it plainly, without implying a
-		// therapy going on when there may be none.
-		v = "W" + strings.TrimPrefix(strings.Join(past, "; "), "w") + "."
-	default:
-		v = "No concerns in your records so far."
-	}
-	if len(past) > 0 && (len(concerns) > 0 || len(attention) > 0 || len(good) > 0) {
-		v += " Earlier, " + strings.Join(past, "; ") + "."
-	}
-	if r.out.Safety != nil {
-		v = "Please read the note about support first. " + v
-	}
-	r.out.Verdict = v
+	r.out.Verdict = verdictSentences(f)
 }
 
 // ended reports whether id is a therapist in scope whose therapy has ended.
@@ -164,7 +105,6 @@ func (r *run) goodOutcomes() []string {
 			best[k] = f.Code
 		}
 	}
-	words := map[Code]string{CodeReliableImprovement: "reliable improvement on ", CodeMeaningfulImprovement: "meaningful improvement on ", CodeReliableRecovery: "reliable recovery on "}
 	var out []string
 	for _, code := range []Code{CodeReliableRecovery, CodeReliableImprovement, CodeMeaningfulImprovement} {
 		var therapists []int64
@@ -179,11 +119,11 @@ func (r *run) goodOutcomes() []string {
 			names[k.therapist] = append(names[k.therapist], r.label(k.instrument))
 		}
 		for _, t := range therapists {
-			phrase := words[code] + joinAnd(names[t])
+			with := ""
 			if r.multi() && t != 0 {
-				phrase += " with " + r.name(t)
+				with = r.name(t)
 			}
-			out = append(out, phrase)
+			out = append(out, goodOutcomeWords(code, names[t], with))
 		}
 	}
 	return out

@@ -651,3 +651,111 @@ func wellFeltBetter(name string, better, sessions int) string {
 func wellGotInput(name string, input, sessions int) string {
 	return "You took something concrete (insight, a new view, a strategy or a skill) from " + itoa(input) + " of your last " + plural(sessions, "session") + " with " + name + "."
 }
+
+// The verdict: the review in a sentence or three.
+
+// Short phrases for the verdict, one per code.
+var verdictWords = map[Code]string{
+	CodeReliableDeterioration: "scores reliably worse",
+	CodeRelationshipDrift:     "sessions drifting to the relationship",
+	CodeRelationshipCentred:   "the relationship ahead of your life",
+	CodeConductConcern:        "low conduct ratings",
+	CodeRedFlags:              "red flags",
+	CodeWorseAfter:            "feeling worse after sessions",
+	CodeNoReliableImprovement: "no reliable improvement yet",
+	CodeOffTrack:              "scores behind the expected course",
+	CodeGoalNeglected:         "goals not coming up",
+	CodeNoExpertise:           "little professional input",
+	CodeConductTrend:          "falling conduct ratings",
+	CodePreoccupationRising:   "therapy taking up more of your life",
+
+	CodeMeaningfulDeterioration: "wellbeing meaningfully worse",
+	CodeMeasuresStale:           "scores too old to judge by",
+	CodeFrequencyRising:         "sessions becoming more frequent",
+	CodeLowHelpfulness:          "sessions rated unhelpful",
+	CodeGoalsWorsening:          "goals moving the wrong way",
+}
+
+func nothingYetWords(safety bool) string {
+	if safety {
+		return "Please read the note about support first."
+	}
+	return "There is nothing to review yet: log your sessions and a check-in or two."
+}
+
+// goodOutcomeWords is one improvement for the verdict: "reliable recovery
+// on PHQ-9 and GAD-7 with Dr. B" (with: the therapist, when there are
+// several).
+func goodOutcomeWords(code Code, labels []string, with string) string {
+	words := map[Code]string{CodeReliableImprovement: "reliable improvement on ", CodeMeaningfulImprovement: "meaningful improvement on ", CodeReliableRecovery: "reliable recovery on "}
+	phrase := words[code] + joinAnd(labels)
+	if with != "" {
+		phrase += " with " + with
+	}
+	return phrase
+}
+
+// verdictGroup is the verdictWords phrases of one therapist's findings
+// (With empty: one therapist, not named); Ended says how an ended therapy
+// ended.
+type verdictGroup struct {
+	With, Ended string
+	Phrases     []string
+}
+
+// verdictFacts is what the verdict tells: the concerns of the therapy going
+// on, what is worth keeping an eye on, what is helping, the concerns of
+// therapies that have ended, and whether the safety notice is shown.
+type verdictFacts struct {
+	Concerns, Past  []verdictGroup
+	Attention, Good []string
+	Safety          bool
+}
+
+func verdictSentences(f verdictFacts) string {
+	var concerns, past []string
+	for _, g := range f.Concerns {
+		if g.With == "" {
+			concerns = append(concerns, joinAnd(g.Phrases))
+		} else {
+			concerns = append(concerns, "with "+g.With+": "+joinAnd(g.Phrases))
+		}
+	}
+	for _, g := range f.Past {
+		past = append(past, "with "+g.With+" ("+g.Ended+"), your records showed "+joinAnd(g.Phrases))
+	}
+	good, attention := f.Good, f.Attention
+	var v string
+	switch {
+	case len(concerns) > 0:
+		v = "Your records show concerns worth raising"
+		if strings.HasPrefix(concerns[0], "with ") {
+			v += " " + strings.Join(concerns, "; ") + "."
+		} else {
+			v += ": " + strings.Join(concerns, "; ") + "."
+		}
+		if len(good) > 0 {
+			v += " Also: " + joinAnd(good) + "."
+		}
+	case len(attention) > 0:
+		v = "No concerns in your records; worth keeping an eye on: " + joinAnd(attention) + "."
+		if len(good) > 0 {
+			v += " Also: " + joinAnd(good) + "."
+		}
+	case len(good) > 0:
+		v = "Your records show this therapy helping: " + joinAnd(good) + "."
+	case len(past) > 0:
+		// Only history to tell: say it plainly, without implying a
+		// therapy going on when there may be none.
+		v = "W" + strings.TrimPrefix(strings.Join(past, "; "), "w") + "."
+	default:
+		v = "No concerns in your records so far."
+	}
+	if len(past) > 0 && (len(concerns) > 0 || len(attention) > 0 || len(good) > 0) {
+		v += " Earlier, " + strings.Join(past, "; ") + "."
+	}
+	if f.Safety {
+		v = "Please read the note about support first. " + v
+	}
+	return v
+}
