@@ -94,3 +94,19 @@ func TestCheckPassword(t *testing.T) {
 		t.Fatalf("the bundled list has only %d passwords", len(commonPasswords()))
 	}
 }
+
+// BenchmarkSignInPassword is the cost of one sign-in's password check at
+// today's parameters (PasswordParams): what a correct and a wrong password
+// both cost, and what the throttle saves per refused attempt.
+func BenchmarkSignInPassword(b *testing.B) {
+	h, err := HashPassword("tulip ferry cobalt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if ok, _, err := VerifyPassword(h, "tulip ferry cobalt"); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}

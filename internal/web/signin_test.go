@@ -350,3 +350,79 @@ func TestSecureSessionCookie(t *testing.T) {
 func copyAll(dst *strings.Builder, resp *http.Response) (int64, error) {
 	return io.Copy(dst, resp.Body)
 }
+
+// Hostile sign-ins (issue 13, done-when): 1,000 attempts of credential
+// stuffing against one name from 1,000 addresses, and 1,000 names from one
+// address, check only the first five passwords of each (the rest are 429
+// without a password check: nothing is learned and no CPU is spent on
+// argon2); once the wait has passed the owner signs in. Forged and replayed
+// cookies are 401 and an oversized sign-in body is 413; nothing is written.
+func TestSignInHostile(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	a := newAccountsApp(t, db, func(c *Config) { c.BehindProxy = true }, "alice")
+	ctx := context.Background()
+	alice, _ := db.FindAccount(ctx, "alice")
+	count := func(login, from string, n int, vary bool) (checked, throttled int) {
+		for i := range n {
+			l := login
+			addr := from
+			if vary && login == "" {
+				l = "name" + itoa(int64(i))
+			} else if vary {
+				addr = "198.51." + itoa(int64(i/250)) + "." + itoa(int64(i%250+1))
+			}
+			r := a.form("/signin", url.Values{"login": {l}, "password": {"guess number " + itoa(int64(i))}}, "X-Forwarded-For: "+addr)
+			switch r.status {
+			case http.StatusUnauthorized:
+				checked++
+			case http.StatusTooManyRequests:
+				throttled++
+			default:
+				t.Fatalf("attempt %d: %d", i, r.status)
+			}
+		}
+		return checked, throttled
+	}
+	if checked, throttled := count("alice", "", 1000, true); checked != 5 || throttled != 995 {
+		t.Errorf("1,000 guesses at alice from 1,000 addresses: %d checked, %d throttled; want 5 and 995", checked, throttled)
+	}
+	if checked, throttled := count("", "203.0.113.5", 1000, true); checked != 5 || throttled != 995 {
+		t.Errorf("1,000 names from one address: %d checked, %d throttled; want 5 and 995", checked, throttled)
+	}
+	if list, _ := db.AuthSessions(ctx, alice.ID); len(list) != 0 {
+		t.Fatalf("stuffing made %d sessions", len(list))
+	}
+	a.clock.advance(time.Second)
+	owner := a.form("/signin", url.Values{"login": {"alice"}, "password": {passwordOf("alice")}}, "X-Forwarded-For: 192.0.2.10")
+	if owner.status != http.StatusSeeOther {
+		t.Fatalf("the owner after the wait: %d", owner.status)
+	}
+	cookie := cookieOf(owner, sessionCookiePlain)
+
+	// Oversized bodies are refused before any check.
+	big := url.Values{"login": {"alice"}, "password": {strings.Repeat("x", maxForm)}}
+	if r := a.form("/signin", big, "X-Forwarded-For: 192.0.2.11"); r.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("an oversized sign-in body: %d, want 413", r.status)
+	}
+	long := url.Values{"login": {strings.Repeat("a", 5000)}, "password": {strings.Repeat("x", 5000)}}
+	if r := a.form("/signin", long, "X-Forwarded-For: 192.0.2.12"); r.status != http.StatusUnauthorized || strings.Contains(r.text(), strings.Repeat("a", 5000)) {
+		t.Errorf("a sign-in with a 5,000-character name and password: %d", r.status)
+	}
+	// Forged cookies, and the token replayed after signing out.
+	for _, forged := range []string{"", "x", strings.Repeat("A", 43), cookie.Value + "A", strings.Repeat("A", 5000), usecase.HashToken(cookie.Value)} {
+		if r := a.send("GET", "/", "Cookie: "+sessionCookiePlain+"="+forged); r.status != http.StatusUnauthorized {
+			t.Errorf("forged cookie %.20q: %d, want 401", forged, r.status)
+		}
+	}
+	good := "Cookie: " + sessionCookiePlain + "=" + cookie.Value
+	if r := a.send("GET", "/", good); r.status != http.StatusOK {
+		t.Fatalf("the owner's cookie: %d", r.status)
+	}
+	a.send("POST", "/signout", good)
+	if r := a.send("GET", "/", good); r.status != http.StatusUnauthorized {
+		t.Errorf("the cookie replayed after signing out: %d, want 401", r.status)
+	}
+	if list, _ := db.AuthSessions(ctx, alice.ID); len(list) != 0 {
+		t.Errorf("%d sessions left after signing out", len(list))
+	}
+}
