@@ -65,6 +65,7 @@ var Funcs = template.FuncMap{
 	"humanWord":  HumanWord,
 	"humanWords": HumanWords,
 	"plural":     words.Plural,
+	"pageDates":  words.PageDates,
 }
 
 // Options choose what the report includes beyond the review and records.
@@ -295,6 +296,7 @@ func GroupFindings(snap *upshot.Snapshot, r *review.Review, link chart.Linker) [
 	var pastOrder []int64
 	for _, f := range r.Findings {
 		v := FindingView{Finding: f, ID: findingID(f), Subject: goalTitle[f.GoalID]}
+		v.Title, v.Detail = words.PageDates(f.Title), words.PageDates(f.Detail)
 		for _, id := range f.Evidence.Sessions {
 			text := "session " + strconv.FormatInt(id, 10)
 			if d := sessionDate[id]; !d.IsZero() {

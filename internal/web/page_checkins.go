@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/checkin"
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/report/chart"
 	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -20,7 +22,80 @@ type checkinListData struct {
 	// that check-in carries the safety item; it goes first on the page.
 	Safety      template.HTML
 	Instruments []instrumentLink
-	Results     []checkin.Result // newest first
+	// History is the same check-ins per questionnaire: its chart first,
+	// then its check-ins as a compact list on a phone and a full table on
+	// wider screens.
+	History []checkinHistory
+}
+
+// checkinHistory is one questionnaire's check-ins, newest first.
+type checkinHistory struct {
+	ID, Name string
+	Figure   *chart.Figure
+	Recent   []historyLine // the newest, shown at once on a phone
+	Earlier  []historyLine // folded on a phone
+	All      []historyLine
+}
+
+// historyLine is one check-in as the history shows it.
+type historyLine struct {
+	checkin.Result
+	Change string // "down 7, reliably better", "first check-in"
+}
+
+// historyRecent is how many check-ins of a questionnaire a phone shows
+// before the rest are folded: about three months of fortnightly check-ins.
+const historyRecent = 6
+
+// shortChange is the change from the first check-in in a few words.
+func shortChange(r checkin.Result) string {
+	c := r.Change.Baseline
+	if c == nil {
+		return "first check-in"
+	}
+	words := "no change"
+	switch {
+	case c.Delta < 0:
+		words = fmt.Sprintf("down %d", -c.Delta)
+	case c.Delta > 0:
+		words = fmt.Sprintf("up %d", c.Delta)
+	}
+	if short := r.ChangeShort(c); short != "" {
+		words += ", " + short
+	}
+	return words
+}
+
+// checkinHistories groups results (newest first) per questionnaire, in the
+// order of the charts, each with its chart.
+func checkinHistories(results []checkin.Result, charts *chart.Charts) []checkinHistory {
+	var out []checkinHistory
+	index := map[string]int{}
+	for _, f := range charts.Measures {
+		id := strings.TrimPrefix(f.ID, "chart-")
+		index[id] = len(out)
+		out = append(out, checkinHistory{ID: id, Figure: &f})
+	}
+	for _, r := range results {
+		i, ok := index[r.Instrument]
+		if !ok {
+			index[r.Instrument] = len(out)
+			i = len(out)
+			out = append(out, checkinHistory{ID: r.Instrument})
+		}
+		h := &out[i]
+		if h.Name == "" {
+			h.Name = r.Name
+		}
+		line := historyLine{Result: r, Change: shortChange(r)}
+		h.All = append(h.All, line)
+		if len(h.Recent) < historyRecent {
+			h.Recent = append(h.Recent, line)
+		} else {
+			h.Earlier = append(h.Earlier, line)
+		}
+	}
+	return out
 }
 
 func (s *Server) checkinList(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +116,17 @@ func (s *Server) checkinList(w http.ResponseWriter, r *http.Request) {
 			last[res.Instrument] = res.Date
 		}
 	}
-	d := checkinListData{Results: results}
+	snap, err := s.store.Export(r.Context(), s.owner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	charts, err := chart.Build(snap, s.reg, webLinks)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := checkinListData{History: checkinHistories(results, charts)}
 	if notice := latestSafetyNotice(results, s.today()); notice != "" {
 		if d.Safety, err = report.SafetyHTML(notice, planPath); err != nil {
 			s.fail(w, r, err)
@@ -184,7 +269,7 @@ func (s *Server) checkinShow(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Answers = append(v.Answers, line)
 	}
-	s.render(w, r, http.StatusOK, "checkin", page{Title: res.Name + " of " + res.Date.String(), Nav: "checkins", Data: v})
+	s.render(w, r, http.StatusOK, "checkin", page{Title: res.Name + " of " + words.FormatDate(res.Date), Nav: "checkins", Data: v})
 }
 
 func (s *Server) checkinDeleteConfirm(w http.ResponseWriter, r *http.Request) {

@@ -260,7 +260,7 @@ func (s *Server) sessionShow(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Goals = append(v.Goals, line)
 	}
-	s.render(w, r, http.StatusOK, "session", page{Title: "Session of " + ss.Date.String(), Nav: "sessions", Flash: flash(r), Data: v})
+	s.render(w, r, http.StatusOK, "session", page{Title: "Session of " + words.FormatDate(ss.Date), Nav: "sessions", Flash: flash(r), Data: v})
 }
 
 func (s *Server) sessionList(w http.ResponseWriter, r *http.Request) {

@@ -368,9 +368,8 @@ func (b *builder) measure(def *instrument.Definition, rs []Result, all int, sinc
 	// Bands span from their lower bound to the next band's, so adjacent bands
 	// meet without gaps on an integer scale.
 	higherBetter := def.Direction == instrument.HigherIsBetter
-	// Band names are written after the scores are drawn, over them with a
-	// halo, so a line crossing a band never hides its name.
-	var bandNames []func()
+	// Band names are in the legend, never on the plot: written over the
+	// bands they would cover the scores of a person who stays in one band.
 	for i, band := range def.Bands {
 		top := y(band.Max)
 		if i < len(def.Bands)-1 {
@@ -381,10 +380,6 @@ func (b *builder) measure(def *instrument.Definition, rs []Result, all int, sinc
 			bottom = (y(band.Min) + y(band.Min-1)) / 2
 		}
 		c.rect(p.left, top, p.width, bottom-top, bandColour(i, len(def.Bands), higherBetter))
-		if bottom-top >= smallFont {
-			ly, label := (top+bottom)/2+4, band.Label
-			bandNames = append(bandNames, func() { c.haloText(p.right()-6, ly, label, "end", colMuted, smallFont) })
-		}
 	}
 	if cs := def.Caseness; cs != nil {
 		// Halfway between the last score on one side of the cut-off and the first on the other.
@@ -420,9 +415,9 @@ func (b *builder) measure(def *instrument.Definition, rs []Result, all int, sinc
 	marks := map[int][]mark{}
 	for i, r := range drawn {
 		kind := markPlain
-		tip := fmt.Sprintf("%s: %d (%s)", r.Date, r.Total, r.Band)
+		tip := fmt.Sprintf("%s: %d (%s)", words.FormatDate(r.Date), r.Total, r.Band)
 		if counts[i] > 1 {
-			tip = fmt.Sprintf("%s: %d (%s), the latest of %s that week", r.Date, r.Total, r.Band, words.Plural(counts[i], "check-in"))
+			tip = fmt.Sprintf("%s: %d (%s), the latest of %s that week", words.FormatDate(r.Date), r.Total, r.Band, words.Plural(counts[i], "check-in"))
 		}
 		// Only a validated scale has reliable changes to mark; a
 		// self-monitoring check's own rule of thumb is told in words (the
@@ -443,9 +438,6 @@ func (b *builder) measure(def *instrument.Definition, rs []Result, all int, sinc
 	for _, kind := range []int{markPlain, markWorse, markImproved} {
 		c.markers(kind, marks[kind])
 	}
-	for _, name := range bandNames {
-		name()
-	}
 	improved, worse := len(marks[markImproved]) > 0, len(marks[markWorse]) > 0
 	flagged := b.flagMarks(c, p.bottom()+34, func(s *upshot.Session) (float64, bool) { return b.xOfDate(p, s.Date), true })
 
@@ -460,6 +452,11 @@ func (b *builder) measure(def *instrument.Definition, rs []Result, all int, sinc
 	if def.Caseness != nil {
 		f.Legend = append(f.Legend, LegendItem{"dashed: where " + def.Caseness.RangeName() + " begins", ""})
 	}
+	// The bands, from the top of the chart down, as the y axis reads.
+	for i := len(def.Bands) - 1; i >= 0; i-- {
+		band := def.Bands[i]
+		f.Legend = append(f.Legend, LegendItem{fmt.Sprintf("%s %d–%d", band.Label, band.Min, band.Max), Swatch(bandColour(i, len(def.Bands), higherBetter))})
+	}
 	if flagged {
 		f.Legend = append(f.Legend, LegendItem{"▲ session with red flags", ""})
 	}
@@ -469,7 +466,7 @@ func (b *builder) measure(def *instrument.Definition, rs []Result, all int, sinc
 		if r.Change.Baseline != nil {
 			change = r.BaselineText()
 		}
-		date := r.Date.String()
+		date := words.FormatDate(r.Date)
 		if counts[i] > 1 {
 			date += " (the latest of " + words.Plural(counts[i], "check-in") + " that week)"
 		}
@@ -498,7 +495,7 @@ func (b *builder) flagMarks(c *canvas, y float64, x func(*upshot.Session) (float
 	for _, g := range sessionWeeks(flagged) {
 		last := g[len(g)-1]
 		xx, _ := x(last)
-		tip := fmt.Sprintf("%s, %s: %s", last.Date, b.therapistName(last.TherapistID), words.Flags(last.Flags))
+		tip := fmt.Sprintf("%s, %s: %s", words.FormatDate(last.Date), b.therapistName(last.TherapistID), words.Flags(last.Flags))
 		if len(g) > 1 {
 			tip = fmt.Sprintf("%s, %s: %s", weekLabel(g), b.therapistNames(g), words.Flags(groupFlags(g)))
 		}

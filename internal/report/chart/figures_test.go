@@ -42,11 +42,24 @@ func TestMeasureChartMarksReliableChange(t *testing.T) {
 	}
 	svg := string(phq.SVG)
 	// The demo deteriorates reliably with the first therapist and improves
-	// with the second: both markers, and the band labels.
-	for _, want := range []string{colImproved, colWorse, ">severe<", ">minimal<", "a reliable improvement on the first check-in"} {
+	// with the second: both markers. The band names are in the legend,
+	// never written over the scores (issue 16 item 5).
+	for _, want := range []string{colImproved, colWorse, "a reliable improvement on the first check-in"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("PHQ-9 chart lacks %q", want)
 		}
+	}
+	for _, band := range []string{">severe<", ">minimal<", ">mild<"} {
+		if strings.Contains(svg, band) {
+			t.Errorf("PHQ-9 chart writes the band name %q on the plot", band)
+		}
+	}
+	var legend []string
+	for _, l := range phq.Legend {
+		legend = append(legend, l.Label)
+	}
+	if got := strings.Join(legend, "; "); !strings.Contains(got, "severe 20–27; moderately severe 15–19; moderate 10–14; mild 5–9; minimal 0–4") {
+		t.Errorf("PHQ-9 legend %q lacks the bands, top down", got)
 	}
 	if len(phq.Table.Rows) == 0 || phq.Table.Rows[0][0].Href == "" {
 		t.Errorf("PHQ-9 table rows do not link to the check-ins")

@@ -36,7 +36,6 @@ type shape struct {
 	Fill, Stroke, Width  string
 	Dash, Anchor, Points string
 	Size                 int
-	Halo                 bool
 	Text                 string // a label, or the tooltip of a group
 	Mark                 int    // the kind of marks
 	Marks                []markAt
@@ -47,7 +46,9 @@ type shape struct {
 type markAt struct{ X, Y, Top, Tip string }
 
 // The size of the drawing in user units. Charts scale to the width of their
-// container, so these set proportions and the relative size of text.
+// container, so these set proportions and the relative size of text: about
+// the page's text from a phone's 360 px to a grid cell of 480 on a wide
+// screen (pages put charts two to a row there rather than scale them up).
 const (
 	chartWidth = 440
 	fontSize   = 15
@@ -89,7 +90,7 @@ var svgTemplate = sync.OnceValue(func() *template.Template {
 			`{{define "shape"}}` +
 			`{{if eq .Kind "rect"}}<rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="{{.Fill}}"/>` +
 			`{{else if eq .Kind "line"}}<line x1="{{.X}}" y1="{{.Y}}" x2="{{.X2}}" y2="{{.Y2}}" stroke="{{.Stroke}}" stroke-width="{{.Width}}"{{with .Dash}} stroke-dasharray="{{.}}"{{end}}/>` +
-			`{{else if eq .Kind "text"}}<text x="{{.X}}" y="{{.Y}}" text-anchor="{{.Anchor}}" fill="{{.Fill}}" font-size="{{.Size}}"{{if .Halo}} stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"{{end}}>{{.Text}}</text>` +
+			`{{else if eq .Kind "text"}}<text x="{{.X}}" y="{{.Y}}" text-anchor="{{.Anchor}}" fill="{{.Fill}}" font-size="{{.Size}}">{{.Text}}</text>` +
 			`{{else if eq .Kind "polyline"}}<polyline points="{{.Points}}" fill="none" stroke="{{.Stroke}}" stroke-width="{{.Width}}" stroke-linejoin="round" stroke-linecap="round"/>` +
 			`{{else if eq .Kind "group"}}<g>{{template "shapes" .Children}}<title>{{.Text}}</title></g>` +
 			`{{else if eq .Kind "marks"}}{{template "marks" .}}{{end}}` +
@@ -148,12 +149,6 @@ func (c *canvas) line(x1, y1, x2, y2 float64, stroke string, width float64, dash
 // text writes a label; anchor is start, middle or end.
 func (c *canvas) text(x, y float64, s, anchor, fill string, size int) {
 	c.add(shape{Kind: "text", X: num(x), Y: num(y), Text: s, Anchor: anchor, Fill: fill, Size: size})
-}
-
-// haloText is text with a ring of the page colour round its letters, for
-// labels drawn over lines and points.
-func (c *canvas) haloText(x, y float64, s, anchor, fill string, size int) {
-	c.add(shape{Kind: "text", X: num(x), Y: num(y), Text: s, Anchor: anchor, Fill: fill, Size: size, Halo: true})
 }
 
 func (c *canvas) polyline(pts [][2]float64, stroke string, width float64) {

@@ -46,12 +46,12 @@ func sessionWeeks(ss []*upshot.Session) [][]*upshot.Session {
 // week's first and last dates and how many sessions there were.
 func weekLabel(g []*upshot.Session) string {
 	if len(g) == 1 {
-		return g[0].Date.String()
+		return words.FormatDate(g[0].Date)
 	}
 	first, last := g[0].Date, g[len(g)-1].Date
-	span := first.String()
+	span := words.FormatDate(first)
 	if !last.Equal(first) {
-		span += " to " + last.String()
+		span += " to " + words.FormatDate(last)
 	}
 	return span + " (" + words.Plural(len(g), "session") + ")"
 }

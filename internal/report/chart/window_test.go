@@ -66,7 +66,9 @@ func TestBuildWindowKeepsTheBaseline(t *testing.T) {
 	}
 	inWindow := func(t *testing.T, chart, cell string) {
 		t.Helper()
-		date, err := upshot.ParseDate(cell)
+		// Pages write dates as "30 Nov 2026" (issue 16 item 5).
+		day, err := time.Parse("2 Jan 2006", cell)
+		date := upshot.DateOf(day)
 		if err != nil {
 			t.Fatalf("%s: first cell %q is not a date: %v", chart, cell, err)
 		}

@@ -4,6 +4,7 @@ package words
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -44,4 +45,21 @@ func Flags(flags []string) string {
 		labels[i] = upshot.FlagLabels[f]
 	}
 	return strings.Join(labels, "; ")
+}
+
+// isoDate is a date as the review writes it in its sentences (2026-11-30),
+// the form the CLI and the JSON keep.
+var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+
+// PageDates rewrites the dates in a sentence of the review the way pages
+// write them ("30 Nov 2026"), so that one page never mixes two styles. A
+// string that is not a real date is left as it is.
+func PageDates(s string) string {
+	return isoDate.ReplaceAllStringFunc(s, func(iso string) string {
+		d, err := upshot.ParseDate(iso)
+		if err != nil {
+			return iso
+		}
+		return FormatDate(d)
+	})
 }
