@@ -340,11 +340,11 @@ func (r *run) agenda() {
 		}
 	}
 	if r.out.Safety != nil {
-		add(prioSafety, "Tell your therapist or your doctor about the difficult thoughts in your latest check-in, so they can support you with them.")
+		add(prioSafety, agendaSafetyWords())
 	}
 	// Stale scores come first: every other question rests on them.
 	if len(r.staleLabels) > 0 {
-		add(prioStale, "Answer "+joinAnd(r.staleLabels)+" now, before your next session: your latest scores are too old to tell how you are.")
+		add(prioStale, agendaStaleWords(r.staleLabels))
 	}
 	currents := 0
 	for _, id := range r.order {
@@ -352,9 +352,10 @@ func (r *run) agenda() {
 			currents++
 		}
 	}
+	// with names the therapist when several therapies go on.
 	with := func(id int64) string {
 		if currents > 1 && id != 0 {
-			return " with " + r.name(id)
+			return r.name(id)
 		}
 		return ""
 	}
@@ -366,7 +367,7 @@ func (r *run) agenda() {
 			continue
 		}
 		neglected++
-		add(prioGoal, "Bring up "+quote(r.goalTitle(f.GoalID))+with(f.TherapistID)+": it has not come up in your "+lastSessions(int(f.Evidence.Numbers["sessions_since"]))+".")
+		add(prioGoal, agendaGoalWords(r.goalTitle(f.GoalID), with(f.TherapistID), int(f.Evidence.Numbers["sessions_since"])))
 	}
 
 	// Some findings ask the same question; they share one item.
@@ -394,13 +395,7 @@ func (r *run) agenda() {
 			withheld[f.TherapistID] = f.Evidence.Numbers["withheld_opinion"] > 0
 		}
 	}
-	planWords := "Say that you feel worse after sessions and ask what the plan is."
-	if len(worse) > 0 {
-		planWords = "Say that your " + joinAnd(worse) + " scores have got worse and ask what the plan is."
-		if worseAfter {
-			planWords = "Say that you feel worse after sessions and that your " + joinAnd(worse) + " scores have got worse, and ask what the plan is."
-		}
-	}
+	planWords := agendaPlanWords(worse, worseAfter)
 	for _, f := range r.out.Findings {
 		if !applies(f) {
 			continue
@@ -409,34 +404,33 @@ func (r *run) agenda() {
 		switch f.Code {
 		case CodeRelationshipDrift, CodeRelationshipCentred:
 			if f.Severity != Info {
-				add(prioHarm, "Ask to bring the sessions"+with(f.TherapistID)+" back to the problems you came with.")
+				add(prioHarm, agendaBackToProblemsWords(with(f.TherapistID)))
 			}
 		case CodeRedFlags:
 			if n[upshot.FlagBoundary+"_ever"] > 0 {
-				add(prioRedFlags, "Consider talking to someone outside this therapy about the boundary you recorded being crossed: a second opinion, or the therapist's professional body.")
+				add(prioRedFlags, agendaBoundaryWords())
 			}
 			var kinds []string
 			for _, fl := range upshot.Flags {
 				// The expertise item already asks for the withheld opinion.
 				if n[fl] > 0 && !(fl == upshot.FlagWithheldOpinion && withheld[f.TherapistID]) {
-					kinds = append(kinds, quote(upshot.FlagLabels[fl]))
+					kinds = append(kinds, upshot.FlagLabels[fl])
 				}
 			}
 			if len(kinds) > 0 {
-				add(prioRedFlags, "Tell "+r.name(f.TherapistID)+" that you recorded "+joinAnd(kinds)+" in recent sessions, and say what you need instead.")
+				add(prioRedFlags, agendaFlagsWords(r.name(f.TherapistID), kinds))
 			} else if n["long_sessions_flagged"] > 0 {
-				add(prioRedFlags, "Tell "+r.name(f.TherapistID)+" what you recorded about relying on them or being kept from other help, and say what you need instead.")
+				add(prioRedFlags, agendaRelyingWords(r.name(f.TherapistID)))
 			}
 		case CodeConductConcern:
-			add(prioConduct, "Tell "+r.name(f.TherapistID)+" how the sessions have felt to you (you rated "+joinAnd(qualitiesIn(n, "_recent"))+" low) and what you need from them.")
+			add(prioConduct, agendaConductWords(r.name(f.TherapistID), qualitiesIn(n, "_recent")))
 		case CodeWorseAfter, CodeReliableDeterioration, CodeMeaningfulDeterioration:
 			add(prioHarm, planWords)
 		case CodeOffTrack:
 			if n["expected_improvement"] == 0 {
 				// From a good start nothing needed to improve: the point is
 				// that it got worse.
-				add(prioQuestion, "Ask what is behind your "+r.label(f.Instrument)+" getting worse, from "+num(n["baseline"], 0)+" to "+num(n["latest"], 0)+
-					with(f.TherapistID)+", and what the plan is.")
+				add(prioQuestion, agendaWorseFromAGoodStartWords(r.label(f.Instrument), n["baseline"], n["latest"], with(f.TherapistID)))
 				continue
 			}
 			fallthrough
@@ -449,41 +443,33 @@ func (r *run) agenda() {
 			notImproved[q] = appendNew(notImproved[q], r.label(f.Instrument))
 		case CodeNoExpertise:
 			if n["withheld_opinion"] > 0 {
-				add(prioQuestion, "Ask for the direct professional opinion you asked for and did not get.")
+				add(prioQuestion, agendaWithheldWords())
 			} else {
-				add(prioQuestion, "Ask "+r.name(f.TherapistID)+" what they suggest you do about the problems you came with.")
+				add(prioQuestion, agendaSuggestWords(r.name(f.TherapistID)))
 			}
 		case CodeConductTrend:
 			if conductLow[f.TherapistID] {
 				continue // the low-ratings item covers it
 			}
-			add(prioConduct, "Say what has changed for you in the sessions lately: your ratings of "+joinAnd(qualitiesIn(n, "_recent"))+" have fallen.")
+			add(prioConduct, agendaConductFallWords(qualitiesIn(n, "_recent")))
 		case CodePreoccupationRising:
 			if len(r.preoccupied) > 0 {
-				add(prioQuestion, "Say that your focus check shows that "+r.preoccupied[0]+", and ask how to turn the attention back to your life.")
+				add(prioQuestion, agendaPreoccupiedWords(r.preoccupied[0]))
 			}
 		case CodeLowHelpfulness:
-			add(prioQuestion, "Tell "+r.name(f.TherapistID)+" that the sessions have not felt helpful lately (you rated them "+num(n["average"], 1)+" of 10), and ask what could change.")
+			add(prioQuestion, agendaUnhelpfulWords(r.name(f.TherapistID), n["average"]))
 		case CodeGoalsWorsening:
-			add(prioQuestion, "Say that your goals have been moving the wrong way lately"+with(f.TherapistID)+", and ask what the plan is.")
+			add(prioQuestion, agendaGoalsWorseningWords(with(f.TherapistID)))
 		}
 	}
 	for _, q := range notImprovedOrder {
-		labels := notImproved[q]
-		connect, has := " connect to ", " has"
-		if q.sessions == 1 {
-			connect = " connects to "
-		}
-		if len(labels) > 1 {
-			has = " have"
-		}
-		add(prioQuestion, "Ask how the "+lastSessions(q.sessions)+with(q.therapist)+connect+r.openGoalsWords()+": your "+joinAnd(labels)+has+" not improved reliably yet.")
+		add(prioQuestion, agendaNotImprovedWords(q.sessions, with(q.therapist), r.openGoals(), notImproved[q]))
 	}
 	if text := r.secondOpinion(); text != "" {
 		add(prioSecondOpinion, text)
 	}
 	if len(items) == 0 && currents > 0 {
-		add(prioQuestion, "Say what has been helping, so you can keep building on it.")
+		add(prioQuestion, agendaHelpingWords())
 	}
 	slices.SortStableFunc(items, func(a, b item) int { return a.prio - b.prio })
 	r.out.Agenda = make([]string, 0, min(len(items), maxAgenda))
@@ -497,7 +483,7 @@ func (r *run) agenda() {
 // crossing, or concerns that have lasted second_opinion_sessions sessions.
 func (r *run) secondOpinion() string {
 	need := r.intSetting(upshot.SettingSecondOpinionSessions)
-	const bring = "Consider a second opinion from another professional: bring the report (upshot report -o report.html), which holds your scores, your session records and these findings."
+	bring := secondOpinionWords()
 	for _, id := range r.order {
 		if !r.current[id] {
 			continue
@@ -539,18 +525,15 @@ func (r *run) goalTitle(id int64) string {
 	return "goal #" + itoa(id)
 }
 
-// openGoalsWords names the open goal when there is one, else "your goals".
-func (r *run) openGoalsWords() string {
+// openGoals lists the titles of the open goals.
+func (r *run) openGoals() []string {
 	var open []string
 	for _, g := range r.goalList {
 		if g.Status == upshot.GoalOpen {
 			open = append(open, g.Title)
 		}
 	}
-	if len(open) == 1 {
-		return "your goal " + quote(open[0])
-	}
-	return "your goals"
+	return open
 }
 
 // qualitiesIn lists the conduct qualities named in evidence numbers.

@@ -13,9 +13,8 @@ import (
 // and one day translated, without reading or touching a rule. Wording
 // informs and never diagnoses: "your records show", not "you have".
 //
-// These are the findings about one therapist's conduct and sessions, the
-// course rules, focus, goals, the cost, the safety finding and the outcome
-// findings of each questionnaire and of PHQ-9 and GAD-7 together.
+// Every finding's sentences are made here, and so are the verdict, what is
+// going well and what to bring to the next session.
 
 // qualityAverage is a conduct quality's average over the recent sessions.
 type qualityAverage struct {
@@ -758,4 +757,118 @@ func verdictSentences(f verdictFacts) string {
 		v = "Please read the note about support first. " + v
 	}
 	return v
+}
+
+// What to bring to the next session: an item each. with names the
+// therapist when several therapies go on ("" otherwise).
+
+func withWords(with string) string {
+	if with == "" {
+		return ""
+	}
+	return " with " + with
+}
+
+func agendaSafetyWords() string {
+	return "Tell your therapist or your doctor about the difficult thoughts in your latest check-in, so they can support you with them."
+}
+
+func agendaStaleWords(labels []string) string {
+	return "Answer " + joinAnd(labels) + " now, before your next session: your latest scores are too old to tell how you are."
+}
+
+func agendaGoalWords(title, with string, sessionsSince int) string {
+	return "Bring up " + quote(title) + withWords(with) + ": it has not come up in your " + lastSessions(sessionsSince) + "."
+}
+
+// agendaPlanWords is the one item for scores that got worse (worse names
+// the questionnaires) and feeling worse after sessions.
+func agendaPlanWords(worse []string, worseAfter bool) string {
+	switch {
+	case len(worse) > 0 && worseAfter:
+		return "Say that you feel worse after sessions and that your " + joinAnd(worse) + " scores have got worse, and ask what the plan is."
+	case len(worse) > 0:
+		return "Say that your " + joinAnd(worse) + " scores have got worse and ask what the plan is."
+	}
+	return "Say that you feel worse after sessions and ask what the plan is."
+}
+
+func agendaBackToProblemsWords(with string) string {
+	return "Ask to bring the sessions" + withWords(with) + " back to the problems you came with."
+}
+
+func agendaBoundaryWords() string {
+	return "Consider talking to someone outside this therapy about the boundary you recorded being crossed: a second opinion, or the therapist's professional body."
+}
+
+// agendaFlagsWords: flags are the labels of the red flags recorded.
+func agendaFlagsWords(name string, flags []string) string {
+	quoted := make([]string, len(flags))
+	for i, f := range flags {
+		quoted[i] = quote(f)
+	}
+	return "Tell " + name + " that you recorded " + joinAnd(quoted) + " in recent sessions, and say what you need instead."
+}
+
+func agendaRelyingWords(name string) string {
+	return "Tell " + name + " what you recorded about relying on them or being kept from other help, and say what you need instead."
+}
+
+func agendaConductWords(name string, qualities []string) string {
+	return "Tell " + name + " how the sessions have felt to you (you rated " + joinAnd(qualities) + " low) and what you need from them."
+}
+
+func agendaWorseFromAGoodStartWords(label string, from, to float64, with string) string {
+	return "Ask what is behind your " + label + " getting worse, from " + num(from, 0) + " to " + num(to, 0) + withWords(with) + ", and what the plan is."
+}
+
+func agendaWithheldWords() string {
+	return "Ask for the direct professional opinion you asked for and did not get."
+}
+
+func agendaSuggestWords(name string) string {
+	return "Ask " + name + " what they suggest you do about the problems you came with."
+}
+
+func agendaConductFallWords(qualities []string) string {
+	return "Say what has changed for you in the sessions lately: your ratings of " + joinAnd(qualities) + " have fallen."
+}
+
+// agendaPreoccupiedWords: what is the focus check's meaning (focusMeaning).
+func agendaPreoccupiedWords(what string) string {
+	return "Say that your focus check shows that " + what + ", and ask how to turn the attention back to your life."
+}
+
+func agendaUnhelpfulWords(name string, average float64) string {
+	return "Tell " + name + " that the sessions have not felt helpful lately (you rated them " + num(average, 1) + " of 10), and ask what could change."
+}
+
+func agendaGoalsWorseningWords(with string) string {
+	return "Say that your goals have been moving the wrong way lately" + withWords(with) + ", and ask what the plan is."
+}
+
+// agendaNotImprovedWords is one question for the questionnaires (labels)
+// that have not improved after sessions sessions; openGoals are the titles
+// of the open goals.
+func agendaNotImprovedWords(sessions int, with string, openGoals, labels []string) string {
+	connect, has := " connect to ", " has"
+	if sessions == 1 {
+		connect = " connects to "
+	}
+	if len(labels) > 1 {
+		has = " have"
+	}
+	goals := "your goals"
+	if len(openGoals) == 1 {
+		goals = "your goal " + quote(openGoals[0])
+	}
+	return "Ask how the " + lastSessions(sessions) + withWords(with) + connect + goals + ": your " + joinAnd(labels) + has + " not improved reliably yet."
+}
+
+func agendaHelpingWords() string {
+	return "Say what has been helping, so you can keep building on it."
+}
+
+func secondOpinionWords() string {
+	return "Consider a second opinion from another professional: bring the report (upshot report -o report.html), which holds your scores, your session records and these findings."
 }
