@@ -85,6 +85,14 @@ func (r response) text() string { return string(r.body) }
 // do sends a request with optional headers ("Name: value").
 func (a *app) do(method, path string, body io.Reader, headers ...string) response {
 	a.t.Helper()
+	var sent []byte
+	if body != nil {
+		var err error
+		if sent, err = io.ReadAll(body); err != nil {
+			a.t.Fatal(err)
+		}
+		body = bytes.NewReader(sent)
+	}
 	req, err := http.NewRequest(method, a.ts.URL+path, body)
 	if err != nil {
 		a.t.Fatal(err)
@@ -107,6 +115,7 @@ func (a *app) do(method, path string, body io.Reader, headers ...string) respons
 	if err != nil {
 		a.t.Fatal(err)
 	}
+	checkContract(a.t, req, sent, resp, b)
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
