@@ -12,6 +12,7 @@ type SessionStore interface {
 	upshot.SessionService
 	upshot.TherapistService
 	upshot.GoalService
+	upshot.AgendaService
 }
 
 // NewSession is what a new entry starts from: today, the current therapist,
@@ -128,6 +129,13 @@ func checkSession(ctx context.Context, st SessionStore, owner upshot.OwnerID, to
 			return err
 		}
 	}
+	for _, m := range s.AgendaItems {
+		if _, err := st.FindAgendaItem(ctx, owner, m.ItemID); upshot.ErrorCode(err) == upshot.ENOTFOUND {
+			return upshot.Invalid("agenda_items", "agenda_items: no agenda item with id %d", m.ItemID)
+		} else if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -139,7 +147,7 @@ func invalidRef(err error) error {
 		return err
 	}
 	switch f := upshot.ErrorField(err); f {
-	case "therapist", "goals":
+	case "therapist", "goals", "agenda_items":
 		return upshot.Invalid(f, "%s", upshot.ErrorMessage(err))
 	}
 	return err

@@ -124,8 +124,15 @@ func TestDecodeRefusesBrokenFiles(t *testing.T) {
 		{"trailing garbage", append(bytes.Clone(good), []byte("{}\n")...), "file", []string{"after the export document"}},
 		{"trailing text", append(bytes.Clone(good), []byte("x")...), "file", []string{"after the export document"}},
 		{"wrong format", edit(t, func(m map[string]any) { m["format"] = "daylio" }), "format", []string{"not an Upshot export"}},
-		{"wrong version", edit(t, func(m map[string]any) { m["version"] = 3 }), "version", []string{"version 3"}},
-		{"version 0", edit(t, func(m map[string]any) { m["version"] = 0 }), "version", []string{"version 0", "versions 1 to 2"}},
+		{"wrong version", edit(t, func(m map[string]any) { m["version"] = 4 }), "version", []string{"version 4"}},
+		{"version 0", edit(t, func(m map[string]any) { m["version"] = 0 }), "version", []string{"version 0", "versions 1 to 3"}},
+		{"agenda items in a version 2 file", edit(t, func(m map[string]any) {
+			m["version"] = 2
+			m["agenda_items"] = []any{map[string]any{"id": 1, "text": "x", "source": "mine", "status": "open", "opened": "2024-01-01"}}
+		}), "agenda_items", []string{"needs export version 3"}},
+		{"mark on an item not in the file", edit(t, func(m map[string]any) {
+			item(m, "sessions", 0)["agenda_items"] = []any{map[string]any{"item_id": 7, "mark": "raised"}}
+		}), "sessions[0].agenda_items", []string{"agenda item 7 is not in the file"}},
 		{"safety plan in a version 1 file", edit(t, func(m map[string]any) {
 			m["version"] = 1
 			m["safety_plan"] = map[string]any{"reasons_to_live": []any{"x"}}

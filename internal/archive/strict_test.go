@@ -26,7 +26,7 @@ func TestDecodeRefusesAmbiguousFiles(t *testing.T) {
 	tests := []struct {
 		name, data, field, want string
 	}{
-		{"top-level key twice", once(`"version": 2,`, `"version": 2, "version": 2,`), "version", `the key "version" appears twice`},
+		{"top-level key twice", once(`"version": 3,`, `"version": 3, "version": 3,`), "version", `the key "version" appears twice`},
 		{"record key twice", once(`"agenda": "me",`, `"agenda": "me", "agenda": "you",`), "sessions[0].agenda", `the key "agenda" appears twice`},
 		{"key in another case", once(`"agenda": "me",`, `"Agenda": "me",`), "sessions[0]", `unknown field "Agenda"`},
 		{"top-level key in another case", once(`"settings": {`, `"Settings": {`), "file", `unknown field "Settings"`},

@@ -114,7 +114,7 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 		{"truncated", good[:len(good)/2], "truncated"},
 		{"malformed", strings.Replace(good, `"format": "upshot-export"`, `"format": upshot-export`, 1), "line 2"},
 		{"wrong format", strings.Replace(good, `"format": "upshot-export"`, `"format": "daylio"`, 1), "not an Upshot export"},
-		{"wrong version", strings.Replace(good, `"version": 2,`+"\n  \"exported_at\"", `"version": 7,`+"\n  \"exported_at\"", 1), "version 7"},
+		{"wrong version", strings.Replace(good, `"version": 3,`+"\n  \"exported_at\"", `"version": 7,`+"\n  \"exported_at\"", 1), "version 7"},
 		{"duplicate id", strings.Replace(good, `"id": 2,`+"\n      \"name\": \"Sam\"", `"id": 1,`+"\n      \"name\": \"Sam\"", 1), "therapists[1]: duplicate id 1"},
 		{"missing therapist", strings.Replace(good, `"therapist_id": 2`, `"therapist_id": 9`, 1), "sessions[1]: therapist 9 is not in the file"},
 		{"out of range", strings.Replace(good, `"helpful": 7`, `"helpful": 11`, 1), "sessions[0]: helpful must be 0-10, got 11"},

@@ -20,7 +20,7 @@ var sessionFieldFlags = map[string]string{
 	"therapist": "--therapist", "date": "--date", "minutes": "--minutes", "fee": "--fee",
 	"format": "--format", "agenda": "--agenda", "focus": "--focus", "goals": "--goals",
 	"progress": "--progress", "got": "--got", "helpful": "--helpful", "after": "--after",
-	"conduct": "--conduct", "flags": "--flags", "note": "--note",
+	"conduct": "--conduct", "flags": "--flags", "note": "--note", "agenda_items": "--raised",
 }
 
 // sessionFlags are the flags of session add and edit, kept as text so that
@@ -28,6 +28,8 @@ var sessionFieldFlags = map[string]string{
 type sessionFlags struct {
 	therapist, date, minutes, fee, format, agenda, focus, goals, progress,
 	got, helpful, after, conduct, flags, note string
+	// What became of agenda items: ids per mark.
+	raised, dealtWith, notRaised string
 }
 
 func (f *sessionFlags) register(cmd *cobra.Command) {
@@ -47,6 +49,42 @@ func (f *sessionFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.conduct, "conduct", "", "the therapist's conduct, 1-5 each: "+strings.Join(upshot.Qualities, "=4,")+"=4")
 	fs.StringVar(&f.flags, "flags", "", "red flags: "+strings.Join(upshot.Flags, ","))
 	fs.StringVar(&f.note, "note", "", "your own note (private)")
+	fs.StringVar(&f.raised, "raised", "", "ids of agenda items you raised and that were not dealt with: 1,3 (see 'upshot agenda list')")
+	fs.StringVar(&f.dealtWith, "dealt-with", "", "ids of agenda items that were raised and dealt with")
+	fs.StringVar(&f.notRaised, "not-raised", "", "ids of agenda items that did not come up")
+}
+
+// applyMarks sets what became of the agenda items named by --raised,
+// --dealt-with and --not-raised, keeping the marks of items not named.
+func (f *sessionFlags) applyMarks(cmd *cobra.Command, s *upshot.Session) error {
+	byItem := map[int64]string{}
+	for _, m := range s.AgendaItems {
+		byItem[m.ItemID] = m.Mark
+	}
+	named := map[int64]string{}
+	for _, fl := range []struct{ flag, value, mark string }{
+		{"raised", f.raised, upshot.MarkRaised}, {"dealt-with", f.dealtWith, upshot.MarkDealtWith}, {"not-raised", f.notRaised, upshot.MarkNotRaised},
+	} {
+		if !changed(cmd, fl.flag) {
+			continue
+		}
+		ids, err := upshot.ParseIDs("--"+fl.flag, fl.value)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if other, ok := named[id]; ok {
+				return upshot.Invalid("--"+fl.flag, "agenda item %d is named by --%s and --%s; give each item one mark", id, other, fl.flag)
+			}
+			named[id] = fl.flag
+			byItem[id] = fl.mark
+		}
+	}
+	s.AgendaItems = s.AgendaItems[:0]
+	for id, m := range byItem {
+		s.AgendaItems = append(s.AgendaItems, upshot.AgendaMark{ItemID: id, Mark: m})
+	}
+	return nil
 }
 
 // apply parses every flag that was given into s, leaving the rest as they
@@ -134,6 +172,9 @@ func (f *sessionFlags) apply(cmd *cobra.Command, s *upshot.Session, today upshot
 	}
 	if changed(cmd, "note") {
 		s.Note = f.note
+	}
+	if changed(cmd, "raised") || changed(cmd, "dealt-with") || changed(cmd, "not-raised") {
+		return f.applyMarks(cmd, s)
 	}
 	return nil
 }

@@ -65,6 +65,7 @@ func Build(today upshot.Date, reg *instrument.Registry) (*upshot.Snapshot, error
 	snap.CheckIns = checkins
 	snap.Definitions = defs
 	snap.SafetyPlan = safetyPlan(latest.AddDays(-90))
+	snap.AgendaItems = b.agenda(snap.Sessions)
 	// Validate also puts sets into their canonical order, so the document is
 	// exactly what an export of the imported demo would write.
 	if err := snap.Validate(today); err != nil {
@@ -187,4 +188,32 @@ func safetyPlan(written upshot.Date) *upshot.SafetyPlan {
 		ReasonsToLive:     []string{"Jo and my niece Mia", "The trip to the coast in May", "Getting back to climbing"},
 		Meta:              upshot.Meta{Version: 1, CreatedAt: noon(written), UpdatedAt: noon(written)},
 	}
+}
+
+// agenda is what the demo person wanted to raise, with its history: with
+// the first therapist, a question of their own raised three times and never
+// dealt with (dropped when they left); with the second, a review suggestion
+// adopted with one tap, raised once and dealt with the week after. sessions
+// are b.sessions(): the first therapist's, then the second's.
+func (b *builder) agenda(sessions []*upshot.Session) []*upshot.AgendaItem {
+	mark := func(s *upshot.Session, id int64, m string) {
+		s.AgendaItems = append(s.AgendaItems, upshot.AgendaMark{ItemID: id, Mark: m})
+	}
+	first := func(i int) *upshot.Session { return sessions[i] }
+	second := func(i int) *upshot.Session { return sessions[sessions1+i] }
+
+	own := &upshot.AgendaItem{ID: 1, Text: "Ask why we keep coming back to our relationship instead of my problems at work",
+		Source: upshot.AgendaMine, Status: upshot.AgendaDropped, Opened: b.session1Day(19), Closed: b.day(end1),
+		Meta: meta(b.session1Day(19))}
+	for i, m := range map[int]string{20: upshot.MarkRaised, 21: upshot.MarkNotRaised, 23: upshot.MarkRaised, 26: upshot.MarkRaised, 28: upshot.MarkNotRaised} {
+		mark(first(i), own.ID, m)
+	}
+	own.Meta.Version, own.Meta.UpdatedAt = 2, noon(b.day(end1))
+
+	adopted := &upshot.AgendaItem{ID: 2, Text: "Bring up \u201cSleep through the night\u201d: it has not come up in your last 4 sessions.",
+		Source: upshot.AgendaReview, Status: upshot.AgendaOpen, Opened: b.session2Day(5), Meta: meta(b.session2Day(5))}
+	mark(second(6), adopted.ID, upshot.MarkNotRaised)
+	mark(second(7), adopted.ID, upshot.MarkRaised)
+	mark(second(8), adopted.ID, upshot.MarkDealtWith)
+	return []*upshot.AgendaItem{own, adopted}
 }

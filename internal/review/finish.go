@@ -314,6 +314,7 @@ func (r *run) goingWell() {
 // and what shows harm come before goal reminders.
 const (
 	prioSafety = iota
+	prioUnresolved
 	prioStale
 	prioRedFlags
 	prioConduct
@@ -341,6 +342,13 @@ func (r *run) agenda() {
 	}
 	if r.out.Safety != nil {
 		add(prioSafety, agendaSafetyWords())
+	}
+	// What the person raised again and again and was not dealt with goes
+	// first after safety: it is their own question.
+	for _, f := range r.out.Findings {
+		if f.Code == CodeAgendaUnresolved && r.agendaOpen[f.AgendaItemID] && (f.TherapistID == 0 || r.current[f.TherapistID]) {
+			add(prioUnresolved, agendaAgainWords(r.agendaText[f.AgendaItemID], int(f.Evidence.Numbers["raised"])))
+		}
 	}
 	// Stale scores come first: every other question rests on them.
 	if len(r.staleLabels) > 0 {

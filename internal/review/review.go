@@ -19,7 +19,8 @@
 //     about.
 //   - attention: measures_stale, no_reliable_improvement, off_track,
 //     goal_neglected, no_expertise, conduct_trend, frequency_rising,
-//     preoccupation_rising, low_helpfulness, goals_worsening: worth raising,
+//     preoccupation_rising, low_helpfulness, goals_worsening,
+//     agenda_unresolved: worth raising,
 //     not yet a sign of harm.
 //   - info: reliable_improvement, recovery, reliable_recovery,
 //     meaningful_improvement, goal_progress, cost.
@@ -85,6 +86,8 @@ const (
 	CodeFrequencyRising         Code = "frequency_rising"
 	CodeLowHelpfulness          Code = "low_helpfulness"
 	CodeGoalsWorsening          Code = "goals_worsening"
+	// Added with the person's own agenda (issue 14).
+	CodeAgendaUnresolved Code = "agenda_unresolved"
 )
 
 // Codes lists every finding code in stable order.
@@ -92,7 +95,7 @@ var Codes = []Code{
 	CodeSafety, CodeMeasuresStale, CodeReliableImprovement, CodeReliableDeterioration, CodeRecovery, CodeReliableRecovery,
 	CodeMeaningfulImprovement, CodeMeaningfulDeterioration, CodeNoReliableImprovement, CodeOffTrack, CodeRelationshipDrift, CodeRelationshipCentred,
 	CodeGoalNeglected, CodeGoalProgress, CodeNoExpertise, CodeConductConcern, CodeConductTrend,
-	CodeRedFlags, CodeFrequencyRising, CodePreoccupationRising, CodeWorseAfter, CodeLowHelpfulness, CodeGoalsWorsening, CodeCost,
+	CodeRedFlags, CodeFrequencyRising, CodePreoccupationRising, CodeWorseAfter, CodeLowHelpfulness, CodeGoalsWorsening, CodeAgendaUnresolved, CodeCost,
 }
 
 // SeverityOf is the severity of each code (see the package comment).
@@ -124,6 +127,7 @@ var SeverityOf = map[Code]Severity{
 	CodeFrequencyRising:         Attention,
 	CodeLowHelpfulness:          Attention,
 	CodeGoalsWorsening:          Attention,
+	CodeAgendaUnresolved:        Attention,
 }
 
 // Options scope a review.
@@ -196,9 +200,11 @@ type Finding struct {
 	TherapistID int64    `json:"therapist_id,omitempty"`
 	// TherapistIDs names overlapping therapies an outcome is credited to
 	// together (therapist_id is then left out).
-	TherapistIDs []int64  `json:"therapist_ids,omitempty"`
-	Instrument   string   `json:"instrument,omitempty"`
-	GoalID       int64    `json:"goal_id,omitempty"`
+	TherapistIDs []int64 `json:"therapist_ids,omitempty"`
+	Instrument   string  `json:"instrument,omitempty"`
+	GoalID       int64   `json:"goal_id,omitempty"`
+	// AgendaItemID names the agenda item an agenda_unresolved finding is about.
+	AgendaItemID int64    `json:"agenda_item_id,omitempty"`
 	Evidence     Evidence `json:"evidence"`
 	// Past is set on a finding about a therapy that has ended: history to
 	// learn from rather than something to raise at a next session.
@@ -227,6 +233,7 @@ func Run(s *upshot.Snapshot, reg *instrument.Registry, opt Options) *Review {
 	r.focus()
 	r.goals()
 	r.therapistFindings()
+	r.agendaItems()
 	r.cost()
 	r.finish()
 	return r.out

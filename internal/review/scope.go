@@ -66,6 +66,8 @@ type run struct {
 	staleLabels []string              // questionnaires a measures_stale finding asks for
 	preoccupied []string              // what each preoccupation_rising finding shows, in words
 	worsening   map[int64]bool        // therapists with goals_worsening
+	agendaOpen  map[int64]bool        // agenda items still open, by id
+	agendaText  map[int64]string      // agenda items' text, by id
 
 	// lastImprovement is the latest check-in that showed a reliable
 	// improvement over its course's baseline, for the cost since then.
@@ -109,6 +111,8 @@ func newRun(s *upshot.Snapshot, reg *instrument.Registry, opt Options) *run {
 		unscored:      map[string][]int64{},
 		measureAt:     map[string]int{},
 		worsening:     map[int64]bool{},
+		agendaOpen:    map[int64]bool{},
+		agendaText:    map[int64]string{},
 		resolve:       checkin.Resolver(reg, s.Definitions),
 	}
 }

@@ -148,6 +148,8 @@ func focusCheck(first, latest [3]int) func(h *hist) {
 
 func thresholdCases() []thresholdCase {
 	return append(courseCases(), []thresholdCase{
+		{"agenda_unresolved: raised 3 times", review.CodeAgendaUnresolved, true, agendaCourse(3)},
+		{"agenda_unresolved: raised twice", review.CodeAgendaUnresolved, false, agendaCourse(2)},
 		{"safety: item 9 above 0 in the latest PHQ-9", review.CodeSafety, true, func(h *hist) {
 			h.phq9(day(0), 5, 0)
 			h.phq9(day(14), 3, 1)
@@ -402,6 +404,7 @@ func TestSettingsMoveThresholds(t *testing.T) {
 		{"red flags in 3 sessions, mixed kinds", "red_flag_min_sessions", "4", review.CodeRedFlags, mixedFlagCourse(map[int][]string{
 			5: {upshot.FlagBlamed}, 7: {upshot.FlagPushedRelationship}, 9: {upshot.FlagDismissedAccount}}), true, false},
 		{"worse after twice", "worse_after_min", "2", review.CodeWorseAfter, worseCourse(2), false, true},
+		{"agenda item raised twice is enough", "agenda_unresolved_raises", "2", review.CodeAgendaUnresolved, agendaCourse(2), false, true},
 		{"worse after window of 2", "worse_after_window", "2", review.CodeWorseAfter, worseCourse(3), true, false},
 		{"expertise needs 3", "no_expertise_min", "3", review.CodeNoExpertise, expertiseCourse(2, 0), true, false},
 		{"off track sooner", "expected_sessions_to_improve", "4", review.CodeOffTrack, phqCourse(16, 16, 4), false, true},
@@ -468,5 +471,17 @@ func TestRedFlagsMixedKinds(t *testing.T) {
 		if !strings.Contains(f.Detail, s) {
 			t.Errorf("detail lacks %q: %s", s, f.Detail)
 		}
+	}
+}
+
+// agendaCourse raises one agenda item at n weekly sessions, never dealt with.
+func agendaCourse(n int) func(h *hist) {
+	return func(h *hist) {
+		a := h.therapist("Dr. A")
+		item := &upshot.AgendaItem{ID: h.id(), Text: "ask about homework", Source: upshot.AgendaMine, Status: upshot.AgendaOpen, Opened: day0}
+		h.snap.AgendaItems = append(h.snap.AgendaItems, item)
+		h.weekly(a, day(0), n, func(s *upshot.Session) {
+			s.AgendaItems = []upshot.AgendaMark{{ItemID: item.ID, Mark: upshot.MarkRaised}}
+		})
 	}
 }

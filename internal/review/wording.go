@@ -673,6 +673,7 @@ var verdictWords = map[Code]string{
 	CodeFrequencyRising:         "sessions becoming more frequent",
 	CodeLowHelpfulness:          "sessions rated unhelpful",
 	CodeGoalsWorsening:          "goals moving the wrong way",
+	CodeAgendaUnresolved:        "something you raised not dealt with",
 }
 
 func nothingYetWords(safety bool) string {
@@ -871,4 +872,39 @@ func agendaHelpingWords() string {
 
 func secondOpinionWords() string {
 	return "Consider a second opinion from another professional: bring the report (upshot report -o report.html), which holds your scores, your session records and these findings."
+}
+
+// agendaUnresolvedFacts is what agenda_unresolved found about one item of
+// the person's own agenda.
+type agendaUnresolvedFacts struct {
+	Name    string // the therapist it was last raised with
+	Text    string
+	Raised  int
+	Min     int
+	Dropped upshot.Date // when the person dropped it; zero while open
+}
+
+func agendaUnresolvedWords(f agendaUnresolvedFacts) (title, detail string) {
+	detail = "You raised " + quote(f.Text) + " at " + plural(f.Raised, "session") + " with " + f.Name +
+		" and did not record it as dealt with (reported at " + itoa(f.Min) + " or more)."
+	if !f.Dropped.IsZero() {
+		detail += " You dropped it on " + f.Dropped.String() + "."
+	} else {
+		detail += " It goes first on your agenda for the next session."
+	}
+	return "Something you raised has not been dealt with", detail
+}
+
+func agendaAgainWords(text string, raised int) string {
+	return "Raise " + quote(text) + " again, first: you have raised it " + times(raised) + " and it has not been dealt with yet."
+}
+
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return itoa(n) + " times"
 }

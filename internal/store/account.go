@@ -17,7 +17,7 @@ var _ upshot.AccountService = (*DB)(nil)
 // fails when a table with an owner_id is missing here.
 var ownerTables = []string{
 	"auth_sessions", "api_tokens",
-	"calendar_feeds", "safety_plans", "session_goals", "sessions", "checkins", "instrument_definitions",
+	"calendar_feeds", "safety_plans", "session_agenda", "session_goals", "sessions", "agenda_items", "checkins", "instrument_definitions",
 	"goals", "therapists", "settings", "id_counters",
 }
 

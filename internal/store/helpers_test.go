@@ -102,6 +102,8 @@ func fill(t testing.TB, db *store.DB, owner upshot.OwnerID) sample {
 	for _, g := range s.goals {
 		must(t, db.CreateGoal(ctx, owner, g))
 	}
+	item := &upshot.AgendaItem{Text: "ask about \"us\" <b>talk</b>", Source: upshot.AgendaMine, Status: upshot.AgendaOpen, Opened: day(2024, 1, 3)}
+	must(t, db.CreateAgendaItem(ctx, owner, item))
 	th1, th2 := s.therapists[0].ID, s.therapists[1].ID
 	g1, g2 := s.goals[0].ID, s.goals[1].ID
 	s.sessions = []*upshot.Session{
@@ -109,9 +111,10 @@ func fill(t testing.TB, db *store.DB, owner upshot.OwnerID) sample {
 			Focus: &upshot.Focus{Life: 30, Relationship: 10, Admin: 5, Other: 5},
 			Goals: []upshot.GoalProgress{{GoalID: g2, Progress: ptr(1)}, {GoalID: g1}},
 			Got:   []string{"strategy", "insight"}, Helpful: ptr(7), After: upshot.AfterBetter,
-			Conduct: upshot.Conduct{Empathy: ptr(4), Respect: ptr(5), Objectivity: ptr(1)},
-			Flags:   []string{upshot.FlagPushedRelationship, upshot.FlagDismissedAccount},
-			Note:    "Talked about Monday.\nShe said <script>alert(1)</script> & \"we\" — ünïcödé"},
+			Conduct:     upshot.Conduct{Empathy: ptr(4), Respect: ptr(5), Objectivity: ptr(1)},
+			Flags:       []string{upshot.FlagPushedRelationship, upshot.FlagDismissedAccount},
+			AgendaItems: []upshot.AgendaMark{{ItemID: item.ID, Mark: upshot.MarkRaised}},
+			Note:        "Talked about Monday.\nShe said <script>alert(1)</script> & \"we\" — ünïcödé"},
 		{TherapistID: th1, Date: day(2024, 1, 17)},
 		{TherapistID: th1, Date: day(2024, 1, 17), Goals: []upshot.GoalProgress{{GoalID: g1, Progress: ptr(-3)}}, Got: []string{"none"}, Helpful: ptr(0), After: upshot.AfterWorse},
 		{TherapistID: th2, Date: day(2025, 2, 1), Minutes: ptr(600), Focus: &upshot.Focus{Life: 100}, Conduct: upshot.Conduct{Honesty: ptr(5)}},

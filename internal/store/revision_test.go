@@ -42,10 +42,10 @@ func TestRevision(t *testing.T) {
 
 			s := fill(t, db, me)
 			// fill makes 2 therapists, 3 goals, 5 sessions and deletes one,
-			// 3 check-ins, sets 2 settings, saves a safety plan and makes a
-			// calendar feed: 18 writes.
-			if r := revision(t, db, me); r != 18 {
-				t.Fatalf("revision after 18 writes = %d, want 18", r)
+			// 3 check-ins, sets 2 settings, saves a safety plan, makes a calendar
+			// feed and adds an agenda item: 19 writes.
+			if r := revision(t, db, me); r != 19 {
+				t.Fatalf("revision after 19 writes = %d, want 19", r)
 			}
 			if r := revision(t, db, other); r != 0 {
 				t.Fatalf("owner %d's revision moved with owner 1's writes: %d", other, r)

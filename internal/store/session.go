@@ -69,6 +69,15 @@ func checkSessionRefs(ctx context.Context, t *tx, owner upshot.OwnerID, s *upsho
 			return upshot.Errorf(upshot.ENOTFOUND, "goals", "goals: no goal with id %d", g.GoalID)
 		}
 	}
+	for _, m := range s.AgendaItems {
+		ok, err := exists(ctx, t, "agenda_items", owner, m.ItemID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return upshot.Errorf(upshot.ENOTFOUND, "agenda_items", "agenda_items: no agenda item with id %d", m.ItemID)
+		}
+	}
 	return nil
 }
 
@@ -87,7 +96,10 @@ func insertSession(ctx context.Context, t *tx, owner upshot.OwnerID, id int64, s
 	if _, err := t.exec(ctx, sessionInsert, append(args, metaArgs(m)...)...); err != nil {
 		return err
 	}
-	return insertSessionGoals(ctx, t, owner, id, s.Goals)
+	if err := insertSessionGoals(ctx, t, owner, id, s.Goals); err != nil {
+		return err
+	}
+	return insertSessionAgenda(ctx, t, owner, id, s.AgendaItems)
 }
 
 func (db *DB) CreateSession(ctx context.Context, owner upshot.OwnerID, s *upshot.Session) error {
@@ -208,7 +220,30 @@ func listSessions(ctx context.Context, t *tx, owner upshot.OwnerID, sel, cond, o
 			s.Goals = append(s.Goals, g)
 		}
 	}
-	return list, grows.Err()
+	if err := grows.Err(); err != nil {
+		return nil, err
+	}
+	grows.Close()
+	arows, err := t.query(ctx, `SELECT sa.session_id, sa.item_id, sa.mark FROM session_agenda sa
+		JOIN sessions s ON s.owner_id = sa.owner_id AND s.id = sa.session_id
+		WHERE s.owner_id = ? `+cond+` ORDER BY sa.session_id, sa.item_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer arows.Close()
+	for arows.Next() {
+		var (
+			sid int64
+			m   upshot.AgendaMark
+		)
+		if err := arows.Scan(&sid, &m.ItemID, &m.Mark); err != nil {
+			return nil, err
+		}
+		if s := byID[sid]; s != nil {
+			s.AgendaItems = append(s.AgendaItems, m)
+		}
+	}
+	return list, arows.Err()
 }
 
 func scanSession(rows *sql.Rows) (*upshot.Session, error) {
@@ -281,7 +316,13 @@ func (db *DB) UpdateSession(ctx context.Context, owner upshot.OwnerID, s *upshot
 		if _, err := t.exec(ctx, `DELETE FROM session_goals WHERE owner_id = ? AND session_id = ?`, int64(owner), s.ID); err != nil {
 			return err
 		}
-		return insertSessionGoals(ctx, t, owner, s.ID, s.Goals)
+		if err := insertSessionGoals(ctx, t, owner, s.ID, s.Goals); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `DELETE FROM session_agenda WHERE owner_id = ? AND session_id = ?`, int64(owner), s.ID); err != nil {
+			return err
+		}
+		return insertSessionAgenda(ctx, t, owner, s.ID, s.AgendaItems)
 	})
 	if err != nil {
 		return err
@@ -291,7 +332,7 @@ func (db *DB) UpdateSession(ctx context.Context, owner upshot.OwnerID, s *upshot
 }
 
 func (db *DB) DeleteSession(ctx context.Context, owner upshot.OwnerID, id int64) error {
-	// session_goals rows go with it (ON DELETE CASCADE).
+	// session_goals and session_agenda rows go with it (ON DELETE CASCADE).
 	return db.write(ctx, owner, func(t *tx) error {
 		return deleteRow(ctx, t, "session", "sessions", owner, id)
 	})

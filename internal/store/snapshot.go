@@ -43,7 +43,10 @@ func (db *DB) export(ctx context.Context, owner upshot.OwnerID, sessionCols stri
 		if s.Settings, err = listSettings(ctx, t, owner); err != nil {
 			return err
 		}
-		s.SafetyPlan, err = readPlan(ctx, t, owner)
+		if s.SafetyPlan, err = readPlan(ctx, t, owner); err != nil {
+			return err
+		}
+		s.AgendaItems, err = listAgendaItems(ctx, t, owner, "")
 		return err
 	})
 	if err != nil {
@@ -130,6 +133,23 @@ func (db *DB) importInto(ctx context.Context, t *tx, owner upshot.OwnerID, s *up
 		if err := guard("definitions", i, storeDefinition(ctx, t, owner, d, data)); err != nil {
 			return err
 		}
+	}
+	if len(s.AgendaItems) > 0 {
+		if n, err := count(ctx, t, `SELECT COUNT(*) FROM agenda_items WHERE owner_id = ?`, int64(owner)); err != nil {
+			return err
+		} else if n > 0 {
+			return upshot.Errorf(upshot.ECONFLICT, "agenda_items",
+				"this database already has %d agenda items and the file has some too; nothing was imported (import into a new database)", n)
+		}
+	}
+	for i, a := range s.AgendaItems {
+		if a == nil {
+			return upshot.Invalid(fmt.Sprintf("agenda_items[%d]", i), "agenda_items[%d] is null; nothing was imported", i)
+		}
+		if err := guard("agenda_items", i, insertAgendaItem(ctx, t, owner, a.ID, a, importMeta(a.Meta, now))); err != nil {
+			return err
+		}
+		bump(kindAgenda, a.ID)
 	}
 	for i, ss := range s.Sessions {
 		if ss == nil {

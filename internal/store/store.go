@@ -595,9 +595,10 @@ const (
 	kindGoal      = "goal"
 	kindSession   = "session"
 	kindCheckIn   = "checkin"
+	kindAgenda    = "agenda" // agenda items, schema 7
 )
 
-var counterKinds = []string{kindTherapist, kindGoal, kindSession, kindCheckIn}
+var counterKinds = []string{kindTherapist, kindGoal, kindSession, kindCheckIn, kindAgenda}
 
 // nextID allocates the owner's next id of a kind. The UPDATE takes a row lock
 // (PostgreSQL) or runs under the write lock (SQLite), so concurrent creates

@@ -28,6 +28,7 @@ func TestStore(t *testing.T) {
 		{"check-ins and definitions", testCheckIns},
 		{"settings", testSettings},
 		{"safety plan", testSafetyPlan},
+		{"agenda", testAgenda},
 		{"invalid input writes nothing", testInvalidWritesNothing},
 		{"owner isolation", testOwnerIsolation},
 		{"unknown owner", testUnknownOwner},
@@ -722,7 +723,7 @@ func testExportShape(t *testing.T, db *store.DB) {
 	b, err := json.Marshal(empty)
 	must(t, err)
 	for _, key := range []string{`"therapists":[]`, `"goals":[]`, `"sessions":[]`, `"checkins":[]`, `"definitions":[]`, `"settings":{}`,
-		`"format":"upshot-export"`, `"version":2`} {
+		`"format":"upshot-export"`, `"version":3`} {
 		if !strings.Contains(string(b), key) {
 			t.Fatalf("empty export %s lacks %s", b, key)
 		}

@@ -138,6 +138,10 @@ type Session struct {
 	Conduct     Conduct        `json:"conduct"`
 	Flags       []string       `json:"flags"`
 	Note        string         `json:"note"`
+	// AgendaItems is what became of each open agenda item shown when the
+	// session was logged (left out of the JSON when there were none, as in
+	// files from before agenda items).
+	AgendaItems []AgendaMark `json:"agenda_items,omitempty"`
 	Meta
 }
 
@@ -221,6 +225,9 @@ func (s *Session) Validate(today Date) error {
 		return err
 	}
 	s.Flags = flags
+	if err := validateAgendaMarks(s.AgendaItems); err != nil {
+		return err
+	}
 	return CheckText("note", s.Note, MaxNoteLen, true)
 }
 

@@ -88,6 +88,18 @@ type SafetyPlanService interface {
 // to it; only the store that made it knows what it holds.
 type KeptRecords any
 
+// AgendaService keeps the things the person wants to raise. What became of
+// an item at a session is stored with the session (Session.AgendaItems).
+type AgendaService interface {
+	CreateAgendaItem(ctx context.Context, owner OwnerID, a *AgendaItem) error
+	FindAgendaItem(ctx context.Context, owner OwnerID, id int64) (*AgendaItem, error)
+	ListAgendaItems(ctx context.Context, owner OwnerID) ([]*AgendaItem, error)
+	UpdateAgendaItem(ctx context.Context, owner OwnerID, a *AgendaItem) error
+	// DeleteAgendaItem refuses (ECONFLICT) while sessions record a mark on
+	// it: its history is kept; drop it instead.
+	DeleteAgendaItem(ctx context.Context, owner OwnerID, id int64) error
+}
+
 // SnapshotService reads or writes everything an owner has in one transaction.
 type SnapshotService interface {
 	Export(ctx context.Context, owner OwnerID) (*Snapshot, error)
@@ -123,6 +135,7 @@ type Store interface {
 	SettingService
 	SafetyPlanService
 	CalendarFeedService
+	AgendaService
 	SnapshotService
 	RevisionService
 	Close() error

@@ -68,6 +68,7 @@ const (
 	SettingReminderTime              SettingName = "reminder_time"
 	SettingCheckinReminder           SettingName = "checkin_reminder"
 	SettingCalendarTitles            SettingName = "calendar_titles"
+	SettingAgendaUnresolvedRaises    SettingName = "agenda_unresolved_raises"
 )
 
 // DefaultCrisisContacts is true everywhere, which matters more than being specific.
@@ -148,6 +149,8 @@ var SettingDefs = []SettingDef{
 		Choices: []string{CalendarTitlesNeutral, CalendarTitlesNamed},
 		Meaning: "Calendar reminders: neutral titles ('Upshot: 1 minute') say nothing about therapy to anyone who sees your calendar; named titles say what to do ('Upshot: log today's session') and name the open items you want to raise.",
 		Source:  "Privacy by default: a calendar is often seen by others (a shared family calendar, a lock screen)."},
+	{Name: SettingAgendaUnresolvedRaises, Kind: KindInt, Default: "3", Min: 2, Max: 20,
+		Meaning: "agenda_unresolved: an item of your own agenda raised at this many sessions and not dealt with is reported, and goes first on your next agenda.", Source: SourceOurs},
 }
 
 // LookupSetting returns the definition of a named setting.

@@ -11,9 +11,10 @@ import (
 //
 //   - 1: therapists, goals, sessions, check-ins, definitions, settings.
 //   - 2: adds safety_plan.
+//   - 3: adds agenda_items, and sessions' agenda_items (what became of each).
 const (
 	ExportFormat     = "upshot-export"
-	ExportVersion    = 2
+	ExportVersion    = 3
 	MinExportVersion = 1
 )
 
@@ -32,11 +33,13 @@ type Snapshot struct {
 	// SafetyPlan is null when the person has not written one (and in
 	// version 1 files, which had none).
 	SafetyPlan *SafetyPlan `json:"safety_plan,omitempty"`
+	// AgendaItems are the things the person wanted to raise (version 3).
+	AgendaItems []*AgendaItem `json:"agenda_items,omitempty"`
 }
 
 // Empty reports whether the snapshot holds no records (settings aside).
 func (s *Snapshot) Empty() bool {
-	return len(s.Therapists) == 0 && len(s.Goals) == 0 && len(s.Sessions) == 0 && len(s.CheckIns) == 0
+	return len(s.Therapists) == 0 && len(s.Goals) == 0 && len(s.Sessions) == 0 && len(s.CheckIns) == 0 && len(s.AgendaItems) == 0
 }
 
 // Validate checks the document as a whole: identity, every record's fields,
@@ -90,6 +93,21 @@ func (s *Snapshot) Validate(today Date) error {
 			return at("goals", i, err)
 		}
 	}
+	items := map[int64]bool{}
+	for i, a := range s.AgendaItems {
+		if s.Version < 3 {
+			return Invalid("agenda_items", "agenda_items needs export version 3 or later; this file says version %d", s.Version)
+		}
+		if a == nil {
+			return Invalid(fmt.Sprintf("agenda_items[%d]", i), "agenda_items[%d] is null", i)
+		}
+		if err := ids("agenda_items", i, a.ID, items); err != nil {
+			return err
+		}
+		if err := a.Validate(today); err != nil {
+			return at("agenda_items", i, err)
+		}
+	}
 	for i, ss := range s.Sessions {
 		if ss == nil {
 			return Invalid(fmt.Sprintf("sessions[%d]", i), "sessions[%d] is null", i)
@@ -106,6 +124,11 @@ func (s *Snapshot) Validate(today Date) error {
 		for _, g := range ss.Goals {
 			if !goals[g.GoalID] {
 				return Invalid(fmt.Sprintf("sessions[%d].goals", i), "sessions[%d]: goal %d is not in the file", i, g.GoalID)
+			}
+		}
+		for _, m := range ss.AgendaItems {
+			if !items[m.ItemID] {
+				return Invalid(fmt.Sprintf("sessions[%d].agenda_items", i), "sessions[%d]: agenda item %d is not in the file", i, m.ItemID)
 			}
 		}
 	}

@@ -479,7 +479,8 @@ func TestAPIOpenAPIDescribesEveryRoute(t *testing.T) {
 		"/checkins": {"get", "post"}, "/checkins/{id}": {"get", "put", "delete"},
 		"/review": {"get"}, "/export": {"get"}, "/openapi.json": {"get"},
 		"/settings": {"get"}, "/settings/{name}": {"put", "delete"}, "/instruments": {"get"},
-		"/plan": {"get", "put"},
+		"/plan":   {"get", "put"},
+		"/agenda": {"get", "post"}, "/agenda/{id}": {"get", "put", "delete"},
 	}
 	for path, methods := range want {
 		for _, m := range methods {

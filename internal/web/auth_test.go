@@ -80,8 +80,11 @@ func (a *app) seedAll() map[string]int64 {
 	r = a.sendJSON("POST", "/api/v1/checkins", `{"instrument": "phq9", "answers": [0,0,0,0,0,0,0,0,0]}`)
 	var c upshot.CheckIn
 	decode(a.t, r, &c)
-	if s.ID == 0 || c.ID == 0 {
-		a.t.Fatalf("seed: session %d, check-in %d", s.ID, c.ID)
+	r = a.sendJSON("POST", "/api/v1/agenda", `{"text": "ask about homework"}`)
+	var it upshot.AgendaItem
+	decode(a.t, r, &it)
+	if s.ID == 0 || c.ID == 0 || it.ID == 0 {
+		a.t.Fatalf("seed: session %d, check-in %d, agenda item %d", s.ID, c.ID, it.ID)
 	}
 	token, err := usecase.NewCalendarFeed(context.Background(), a.db, upshot.DefaultOwner)
 	if err != nil {
@@ -90,7 +93,7 @@ func (a *app) seedAll() map[string]int64 {
 	a.calendarToken = token
 	// "account" names a signed-in session; in one-person mode there is
 	// none, and ending one that does not exist is a 404.
-	return map[string]int64{"therapists": th, "goals": g, "sessions": s.ID, "checkins": c.ID, "account": 1}
+	return map[string]int64{"therapists": th, "goals": g, "sessions": s.ID, "checkins": c.ID, "account": 1, "agenda": it.ID}
 }
 
 // send makes one request with exactly the given headers (no launch token

@@ -338,9 +338,9 @@ func TestBrowserAccessibility(t *testing.T) {
 	result := safety.postCheckin("phq9", "2025-06-16", 0, 0, 0, 0, 0, 0, 0, 0, 1)
 	pages := []string{"/", "/sessions", "/sessions/new", "/sessions/1", "/sessions/1/edit", "/sessions/1/delete",
 		"/checkins", "/checkin/phq9", "/checkin/who5", "/checkins/1", "/therapists", "/therapists/new", "/therapists/1/edit",
-		"/goals", "/goals/new", "/goals/1/edit", "/settings", "/review", "/report", "/report?plan=1", "/plan", offlinePath, "/account", "/signin"}
+		"/goals", "/goals/new", "/goals/1/edit", "/settings", "/review", "/report", "/report?plan=1", "/plan", offlinePath, "/account", "/signin", "/agenda"}
 	notice := []string{result, "/", "/therapists/new#invalid"}
-	phone := []string{"/", "/sessions/new", "/checkin/phq9", "/review", "/report", "/checkins", "/sessions", "/sessions/1", "/goals", "/therapists", "/settings", "/plan"}
+	phone := []string{"/", "/sessions/new", "/checkin/phq9", "/review", "/report", "/checkins", "/sessions", "/sessions/1", "/goals", "/therapists", "/settings", "/plan", "/agenda"}
 	type screen struct {
 		width, height int
 		paths         []string

@@ -195,6 +195,7 @@ func parseSessionForm(v url.Values) (*upshot.Session, error) {
 			order = append(order, id)
 		}
 	}
+	s.AgendaItems = parseAgendaMarks(v, f)
 	for _, id := range order {
 		gp := upshot.GoalProgress{GoalID: id}
 		gp.Progress = f.optInt(fmt.Sprintf("progress_%d", id), "progress", -3, 3)

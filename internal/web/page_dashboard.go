@@ -215,4 +215,6 @@ var flashes = map[string]string{
 	"settings-saved":    "Settings saved.",
 	"plan-saved":        "Your safety plan is saved.",
 	"calendar-ended":    "Your calendar address no longer works; the reminders will disappear from your calendar.",
+	"agenda-added":      "On your agenda.",
+	"agenda-saved":      "Agenda saved.",
 }

@@ -36,7 +36,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "review", page{Title: "Review", Nav: "review", Data: d})
+	s.render(w, r, http.StatusOK, "review", page{Title: "Review", Nav: "review", Flash: flash(r), Data: d})
 }
 
 func (s *Server) reviewRender(w http.ResponseWriter, r *http.Request, status int, scopeErr error) {

@@ -25,6 +25,7 @@ type sessionFormData struct {
 	Addressed  map[int64]bool
 	Progress   map[int64]string
 	Focus      map[string]string
+	Agenda     []agendaRow // open agenda items to mark (templates/parts/agenda.html)
 	Error      *formError
 	Today      upshot.Date
 	// Offered folds the fields a new entry starts with (therapist, date,
@@ -37,7 +38,7 @@ type sessionFormData struct {
 	SameDay       *upshot.Session
 	ProgressScale []progressStep
 
-	Formats, Agendas, Inputs, Afters, Qualities, Flags, FocusCategories []string
+	Formats, Agendas, Inputs, Afters, Qualities, Flags, FocusCategories, AgendaMarks []string
 }
 
 // progressStep is one choice of a goal's progress, -3 to +3.
@@ -63,6 +64,7 @@ func (s *Server) sessionFormData(r *http.Request, ss *upshot.Session, action str
 		Error: toFormError(ferr), Today: s.today(),
 		Formats: upshot.Formats, Agendas: upshot.Agendas, Inputs: upshot.Inputs, Afters: upshot.Afters,
 		Qualities: upshot.Qualities, Flags: upshot.Flags, FocusCategories: upshot.FocusCategories,
+		AgendaMarks:   upshot.AgendaMarks,
 		ProgressScale: progressScale,
 	}
 	var parts []string
@@ -111,6 +113,9 @@ func (s *Server) sessionFormData(r *http.Request, ss *upshot.Session, action str
 		for _, c := range upshot.FocusCategories {
 			d.Focus[c] = fmt.Sprint(ss.Focus.Get(c))
 		}
+	}
+	if d.Agenda, err = s.agendaFormRows(r, ss); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
@@ -231,6 +236,13 @@ type sessionView struct {
 	Goals     []goalLine
 	Focus     string
 	Qualities []string
+	Agenda    []agendaLine
+}
+
+// agendaLine is an agenda item as a session shows it: what became of it.
+type agendaLine struct {
+	ID         int64
+	Text, Mark string
 }
 
 type goalLine struct {
@@ -259,6 +271,20 @@ func (s *Server) sessionShow(w http.ResponseWriter, r *http.Request) {
 			line.Title = goals[i].Title
 		}
 		v.Goals = append(v.Goals, line)
+	}
+	if len(ss.AgendaItems) > 0 {
+		items, err := s.store.ListAgendaItems(r.Context(), ownerOf(r))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, m := range ss.AgendaItems {
+			line := agendaLine{ID: m.ItemID, Mark: upshot.AgendaMarkLabels[m.Mark], Text: fmt.Sprintf("item %d", m.ItemID)}
+			if i := slices.IndexFunc(items, func(it *upshot.AgendaItem) bool { return it.ID == m.ItemID }); i >= 0 {
+				line.Text = items[i].Text
+			}
+			v.Agenda = append(v.Agenda, line)
+		}
 	}
 	s.render(w, r, http.StatusOK, "session", page{Title: "Session of " + words.FormatDate(ss.Date), Nav: "sessions", Flash: flash(r), Data: v})
 }

@@ -269,6 +269,10 @@ func (s *Server) routes(mux *router) {
 	mux.HandleFunc("GET /plan", s.planPage)
 	mux.HandleFunc("POST /plan", s.planSave)
 
+	mux.HandleFunc("GET /agenda", s.agendaPage)
+	mux.HandleFunc("POST /agenda", s.agendaAdd)
+	mux.HandleFunc("POST /agenda/{id}/status", s.agendaStatus)
+
 	mux.HandleFunc("GET /review", s.reviewPage)
 	mux.HandleFunc("GET /report", s.reportPage)
 	mux.HandleFunc("GET /report/download", s.reportDownload)
@@ -339,6 +343,12 @@ func (s *Server) routes(mux *router) {
 
 	api("GET /api/v1/plan", s.apiPlanGet)
 	api("PUT /api/v1/plan", s.apiPlanPut)
+
+	api("GET /api/v1/agenda", s.apiAgendaList)
+	api("POST /api/v1/agenda", s.apiAgendaCreate)
+	api("GET /api/v1/agenda/{id}", s.apiAgendaGet)
+	api("PUT /api/v1/agenda/{id}", s.apiAgendaUpdate)
+	api("DELETE /api/v1/agenda/{id}", s.apiAgendaDelete)
 
 	api("GET /api/v1/instruments", s.apiInstrumentList)
 	api("GET /api/v1/review", s.apiReview)

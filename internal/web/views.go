@@ -22,7 +22,7 @@ var templateFS embed.FS
 // when one is missing, so a typo stops the server at start, not a person at
 // the moment they try to log a session.
 var viewNames = []string{
-	"dashboard", "error", "confirm_delete", "plan",
+	"dashboard", "error", "confirm_delete", "plan", "agenda",
 	"session_form", "sessions", "session",
 	"checkins", "checkin_form", "checkin",
 	"therapists", "therapist_form",
@@ -58,11 +58,12 @@ func parseViews(static *assets) (*views, error) {
 			}
 			return m.String()
 		},
-		"invalid":  (*formError).attrs,
-		"has":      slices.Contains[[]string],
-		"seq":      seq,
-		"flagText": func(f string) string { return upshot.FlagLabels[f] },
-		"swatch":   chart.Swatch,
+		"invalid":   (*formError).attrs,
+		"has":       slices.Contains[[]string],
+		"seq":       seq,
+		"flagText":  func(f string) string { return upshot.FlagLabels[f] },
+		"markLabel": func(m string) string { return upshot.AgendaMarkLabels[m] },
+		"swatch":    chart.Swatch,
 		"focusColour": func(c string) string {
 			return chart.FocusColour(c)
 		},
@@ -83,7 +84,7 @@ func parseViews(static *assets) (*views, error) {
 		if _, err := fs.Stat(templateFS, file); err != nil {
 			return nil, fmt.Errorf("web: view %s: %w", name, err)
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", file)
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts/*.html", file)
 		if err != nil {
 			return nil, fmt.Errorf("web: view %s: %w", name, err)
 		}

@@ -1,0 +1,136 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/upshot-app/upshot/internal/upshot"
+)
+
+// AgendaStore is what the agenda's use cases read: the items, the sessions
+// that carry what became of them, and the setting that says when an item
+// raised again and again is reported.
+type AgendaStore interface {
+	upshot.AgendaService
+	upshot.SessionService
+	upshot.SettingService
+}
+
+// Agenda is the owner's agenda with each item's history: the items raised
+// agenda_unresolved_raises times and not dealt with first, then the other
+// open ones, then the closed ones.
+func Agenda(ctx context.Context, st AgendaStore, owner upshot.OwnerID) ([]upshot.AgendaEntry, error) {
+	items, err := st.ListAgendaItems(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := st.ListSessions(ctx, owner, upshot.SessionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	settings, err := st.Settings(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	return upshot.BuildAgenda(items, sessions, settings.Int(upshot.SettingAgendaUnresolvedRaises)), nil
+}
+
+// AgendaEntryOf is one item with its history.
+func AgendaEntryOf(ctx context.Context, st AgendaStore, owner upshot.OwnerID, id int64) (*upshot.AgendaEntry, error) {
+	it, err := st.FindAgendaItem(ctx, owner, id)
+	if err != nil {
+		return nil, err
+	}
+	all, err := Agenda(ctx, st, owner)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range all {
+		if e.Item.ID == it.ID {
+			return &e, nil
+		}
+	}
+	return nil, upshot.NotFound("agenda item", id)
+}
+
+// ForSession is what the log form offers to mark: the open items, and any
+// item this session already marks (when editing it), in agenda order.
+func ForSession(entries []upshot.AgendaEntry, s *upshot.Session) []upshot.AgendaEntry {
+	var out []upshot.AgendaEntry
+	for _, e := range entries {
+		if e.Open() || slices.ContainsFunc(s.AgendaItems, func(m upshot.AgendaMark) bool { return m.ItemID == e.Item.ID }) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// AddAgendaItem records an item in the person's own words (source mine) or
+// a review suggestion adopted (source review), open from today unless it
+// says otherwise. Adding the text of an item that is still open adds
+// nothing and returns that item (created false): a second tap on "add to my
+// agenda" is not a second item.
+func AddAgendaItem(ctx context.Context, st upshot.AgendaService, owner upshot.OwnerID, now upshot.Clock, a *upshot.AgendaItem) (created bool, err error) {
+	today := upshot.DateOf(now())
+	a.Text = strings.TrimSpace(a.Text)
+	if a.Source == "" {
+		a.Source = upshot.AgendaMine
+	}
+	if a.Status == "" {
+		a.Status = upshot.AgendaOpen
+	}
+	if a.Opened.IsZero() {
+		a.Opened = today
+	}
+	if a.Status != upshot.AgendaOpen && a.Closed.IsZero() {
+		a.Closed = today
+	}
+	if err := a.Validate(today); err != nil {
+		return false, err
+	}
+	items, err := st.ListAgendaItems(ctx, owner)
+	if err != nil {
+		return false, err
+	}
+	if a.Status == upshot.AgendaOpen {
+		for _, it := range items {
+			if it.Status == upshot.AgendaOpen && strings.EqualFold(it.Text, a.Text) {
+				*a = *it
+				return false, nil
+			}
+		}
+	}
+	return true, st.CreateAgendaItem(ctx, owner, a)
+}
+
+// EditAgendaItem replaces a stored item, a carrying the version last read;
+// one closed without a date is closed today, one reopened loses its date.
+func EditAgendaItem(ctx context.Context, st upshot.AgendaService, owner upshot.OwnerID, now upshot.Clock, a *upshot.AgendaItem) error {
+	today := upshot.DateOf(now())
+	a.Text = strings.TrimSpace(a.Text)
+	if a.Status != upshot.AgendaOpen && a.Closed.IsZero() {
+		a.Closed = today
+	}
+	if a.Status == upshot.AgendaOpen {
+		a.Closed = upshot.Date{}
+	}
+	if err := a.Validate(today); err != nil {
+		return err
+	}
+	return st.UpdateAgendaItem(ctx, owner, a)
+}
+
+// SetAgendaStatus closes an item as dealt with (outside a session) or
+// dropped, today, or opens it again.
+func SetAgendaStatus(ctx context.Context, st upshot.AgendaService, owner upshot.OwnerID, now upshot.Clock, id int64, status string) (*upshot.AgendaItem, error) {
+	if !slices.Contains(upshot.AgendaStatuses, status) {
+		return nil, upshot.Invalid("status", "status must be one of %s, got %q", strings.Join(upshot.AgendaStatuses, ", "), status)
+	}
+	a, err := st.FindAgendaItem(ctx, owner, id)
+	if err != nil {
+		return nil, err
+	}
+	a.Status, a.Closed = status, upshot.Date{}
+	return a, EditAgendaItem(ctx, st, owner, now, a)
+}
