@@ -100,7 +100,9 @@ func sessionLike(t *testing.T, s *upshot.Session) *upshot.Session {
 	if err := json.Unmarshal(data, &c); err != nil {
 		t.Fatal(err)
 	}
-	c.ID, c.Meta = 0, upshot.Meta{}
+	// Agenda items are the demo person's own: a copy for someone else
+	// carries no marks on them.
+	c.ID, c.Meta, c.AgendaItems = 0, upshot.Meta{}, nil
 	return &c
 }
 

@@ -122,6 +122,7 @@ func TestAgendaPages(t *testing.T) {
 		t.Fatalf("log: %d %s", r.status, r.body)
 	}
 	v.Set("agenda_item_2", "shouted")
+	v.Set("date", "2025-06-09")
 	if r := a.postForm("/sessions", v.Encode()); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("bad mark: %d", r.status)
 	}
@@ -163,7 +164,7 @@ func TestBrowserAgenda(t *testing.T) {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			a := newApp(t, "sqlite")
 			th, _ := a.seed()
-			if r := a.sendJSON("POST", "/api/v1/sessions", fmt.Sprintf(`{"therapist_id": %d, "minutes": 50}`, th)); r.status != http.StatusCreated {
+			if r := a.sendJSON("POST", "/api/v1/sessions", fmt.Sprintf(`{"therapist_id": %d, "minutes": 50, "date": "%s"}`, th, upshot.DateOf(testNow).AddDays(-7))); r.status != http.StatusCreated {
 				t.Fatalf("session: %d", r.status)
 			}
 			ctx := newBrowser(t, a, width, 844)
