@@ -56,7 +56,7 @@ var isolationCases = map[string]isoCase{
 
 	"GET /sessions":                {kind: isoOwn},
 	"GET /sessions/new":            {kind: isoOwn},
-	"POST /sessions":               {kind: isoReference, bodies: []string{"therapist=2&date=2025-06-10&minutes=50", "therapist=1&date=2025-06-10&goal=2", "therapist=1&date=2025-06-10&progress_2=1"}},
+	"POST /sessions":               {kind: isoReference, bodies: []string{"therapist=2&date=2025-06-10&minutes=50", "therapist=1&date=2025-06-10&goal=2", "therapist=1&date=2025-06-10&progress_2=1", "therapist=1&date=2025-06-11&agenda_item_2=raised"}},
 	"GET /sessions/{id}":           {kind: isoForeign},
 	"GET /sessions/{id}/edit":      {kind: isoForeign},
 	"POST /sessions/{id}":          {kind: isoForeign, bodies: []string{"therapist=1&date=2025-06-10&minutes=50&version=1&note=Bee+was+here"}},
@@ -90,6 +90,9 @@ var isolationCases = map[string]isoCase{
 	"POST /settings/calendar/delete": {kind: isoOwn},
 	"GET /plan":                      {kind: isoOwn},
 	"POST /plan":                     {kind: isoOwn, bodies: []string{"version=0&warning_signs=Bee+plan"}},
+	"GET /agenda":                    {kind: isoOwn},
+	"POST /agenda":                   {kind: isoOwn, bodies: []string{"text=Bee+item+two&source=mine"}},
+	"POST /agenda/{id}/status":       {kind: isoForeign, bodies: []string{"status=dropped"}},
 	"GET /review":                    {kind: isoOwn},
 	"GET /report":                    {kind: isoOwn},
 	"GET /report/download":           {kind: isoOwn},
@@ -110,7 +113,7 @@ var isolationCases = map[string]isoCase{
 	"PUT /api/v1/goals/{id}":         {kind: isoForeign, bodies: []string{`{"title": "Bee renamed", "domain": "health", "status": "open", "opened": "2025-06-01", "version": 1}`}},
 	"DELETE /api/v1/goals/{id}":      {kind: isoForeign},
 	"GET /api/v1/sessions":           {kind: isoOwn},
-	"POST /api/v1/sessions":          {kind: isoReference, bodies: []string{`{"therapist_id": 2, "minutes": 50}`, `{"therapist_id": 1, "goals": [{"goal_id": 2}]}`}},
+	"POST /api/v1/sessions":          {kind: isoReference, bodies: []string{`{"therapist_id": 2, "minutes": 50}`, `{"therapist_id": 1, "goals": [{"goal_id": 2}]}`, `{"therapist_id": 1, "date": "2025-06-11", "agenda_items": [{"item_id": 2, "mark": "raised"}]}`}},
 	"GET /api/v1/sessions/{id}":      {kind: isoForeign},
 	"PUT /api/v1/sessions/{id}":      {kind: isoForeign, bodies: []string{`{"therapist_id": 1, "date": "2025-06-10", "version": 1}`}},
 	"DELETE /api/v1/sessions/{id}":   {kind: isoForeign},
@@ -124,6 +127,11 @@ var isolationCases = map[string]isoCase{
 	"DELETE /api/v1/settings/{name}": {kind: isoOwn},
 	"GET /api/v1/plan":               {kind: isoOwn},
 	"PUT /api/v1/plan":               {kind: isoOwn, bodies: []string{`{"warning_signs": ["Bee"], "version": 0}`}},
+	"GET /api/v1/agenda":             {kind: isoOwn},
+	"POST /api/v1/agenda":            {kind: isoOwn, bodies: []string{`{"text": "Bee item three"}`}},
+	"GET /api/v1/agenda/{id}":        {kind: isoForeign},
+	"PUT /api/v1/agenda/{id}":        {kind: isoForeign, bodies: []string{`{"text": "Bee renamed", "source": "mine", "status": "dropped", "opened": "2025-06-01", "version": 1}`}},
+	"DELETE /api/v1/agenda/{id}":     {kind: isoForeign},
 	"GET /api/v1/instruments":        {kind: isoOwn},
 	"GET /api/v1/review":             {kind: isoOwn},
 	"GET /api/v1/export":             {kind: isoOwn},
@@ -131,8 +139,8 @@ var isolationCases = map[string]isoCase{
 	"/":                              {kind: isoOwn},
 }
 
-// markerA is in A's therapist names, goal titles, session notes, safety
-// plan and crisis contacts: an answer to B holding it shows A's data.
+// markerA is in A's therapist names, goal titles, session notes, agenda
+// items, safety plan and crisis contacts: an answer to B holding it shows A's data.
 const markerA = "Marker-of-A"
 
 // seedOwner gives owner two therapists, goals, sessions and check-ins (ids
@@ -158,6 +166,10 @@ func seedOwner(t *testing.T, db *store.DB, reg *instrument.Registry, owner upsho
 		zero := 0
 		answers := []*int{&zero, &zero, &zero, &zero, &zero, &zero, &zero, &zero, &zero}
 		if _, err := usecase.RecordCheckIn(ctx, db, reg, owner, db.Now, def, answers, upshot.DateOf(testNow).AddDays(-7+i)); err != nil {
+			t.Fatal(err)
+		}
+		item := &upshot.AgendaItem{Text: tag + " agenda item " + itoa(int64(i))}
+		if _, err := usecase.AddAgendaItem(ctx, db, owner, db.Now, item); err != nil {
 			t.Fatal(err)
 		}
 	}
