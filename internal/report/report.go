@@ -363,7 +363,12 @@ type SessionRow struct {
 	*upshot.Session
 	Therapist string
 	Focus     string
-	Goals     string
+	// FocusBar draws the focus as one small bar, and FocusShort says its
+	// heart in one line (life against the relationship and the therapist):
+	// what a printed table shows instead of the split wrapped over six lines.
+	FocusBar   template.HTML
+	FocusShort string
+	Goals      string
 }
 
 // SessionRows lists the sessions by date.
@@ -382,7 +387,8 @@ func SessionRows(snap *upshot.Snapshot) []SessionRow {
 	})
 	rows := make([]SessionRow, len(ss))
 	for i, s := range ss {
-		rows[i] = SessionRow{Session: s, Therapist: names[s.TherapistID], Focus: FocusText(s.Focus)}
+		rows[i] = SessionRow{Session: s, Therapist: names[s.TherapistID], Focus: FocusText(s.Focus),
+			FocusBar: focusBar(s.Focus), FocusShort: focusShort(s.Focus)}
 		var gs []string
 		for _, g := range s.Goals {
 			t := goals[g.GoalID]
@@ -397,6 +403,43 @@ func SessionRows(snap *upshot.Snapshot) []SessionRow {
 }
 
 // FocusText describes a focus split in shares: "life 75%, relationship 25%".
+// focusBarTemplate draws a session's focus as one bar, the parts in the
+// charts' colours and order; the words beside it carry the numbers.
+var focusBarTemplate = template.Must(template.New("focus-bar").Parse(
+	`<svg class="focus-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">` +
+		`{{range .}}<rect x="{{.X}}" y="0" width="{{.W}}" height="6" fill="{{.Fill}}"/>{{end}}</svg>`))
+
+type focusPart struct{ X, W, Fill string }
+
+func focusBar(f *upshot.Focus) template.HTML {
+	if f == nil || f.Total() == 0 {
+		return ""
+	}
+	var parts []focusPart
+	x := 0.0
+	for _, c := range chart.FocusStack() {
+		w := float64(f.Get(c)) / float64(f.Total()) * 100
+		if w > 0 {
+			parts = append(parts, focusPart{strconv.FormatFloat(x, 'f', 1, 64), strconv.FormatFloat(w, 'f', 1, 64), chart.FocusColour(c)})
+		}
+		x += w
+	}
+	var b strings.Builder
+	if err := focusBarTemplate.Execute(&b, parts); err != nil {
+		panic("report: drawing a focus bar: " + err.Error()) // a bug in focusBarTemplate: its data are plain values
+	}
+	return template.HTML(b.String())
+}
+
+// focusShort is the share of my life and of the relationship with the
+// therapist: "life 80%, relationship and therapist 10%".
+func focusShort(f *upshot.Focus) string {
+	if f == nil || f.Total() == 0 {
+		return ""
+	}
+	return "life " + words.Percent(f.LifeShare()) + ", relationship and therapist " + words.Percent(f.RelationshipShare())
+}
+
 func FocusText(f *upshot.Focus) string {
 	if f == nil || f.Total() == 0 {
 		return ""

@@ -31,6 +31,35 @@ func TestBrowserReportPrints(t *testing.T) {
 	if n == 0 || n > 10 {
 		t.Errorf("the demo report prints on %d A4 pages, want 1 to 10", n)
 	}
+	// The focus column prints as a small bar and one short line, not the
+	// split wrapped over six lines; on screen the bar sits above the split.
+	type focusLook struct{ Cells, Bars, Full, Short, MaxShortLines int }
+	const lookFocus = `(() => {
+		const shown = e => e !== null && e.getClientRects().length > 0;
+		const cells = [...document.querySelectorAll("td.focus")].filter(c => c.textContent.trim() !== "");
+		let max = 0;
+		for (const c of cells) {
+			const s = c.querySelector(".focus-short");
+			if (shown(s)) max = Math.max(max, Math.round(s.getBoundingClientRect().height / parseFloat(getComputedStyle(s).lineHeight)));
+		}
+		return {Cells: cells.length, Bars: cells.filter(c => shown(c.querySelector("svg.focus-bar"))).length,
+			Full: cells.filter(c => shown(c.querySelector(".focus-full"))).length,
+			Short: cells.filter(c => shown(c.querySelector(".focus-short"))).length, MaxShortLines: max};
+	})()`
+	for _, width := range []int64{390, 1280} {
+		do(t, ctx, "screen width", chromedp.EmulateViewport(width, 900))
+		if got := run(t, ctx, "focus cells on screen", chromedp.Evaluate[focusLook](lookFocus)); got.Cells == 0 || got.Bars != got.Cells || got.Full != got.Cells || got.Short != 0 {
+			t.Errorf("report at %d px: %+v, want every focus cell with its bar and its split in words", width, got)
+		}
+	}
+	printMedia := chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return chromedp.Void{}, err
+	})
+	do(t, ctx, "print media", chromedp.EmulateViewport(703, 1032), printMedia)
+	if got := run(t, ctx, "focus cells in print", chromedp.Evaluate[focusLook](lookFocus)); got.Cells == 0 || got.Bars != got.Cells || got.Short != got.Cells || got.Full != 0 || got.MaxShortLines > 3 {
+		t.Errorf("printed report: %+v, want every focus cell as a bar and at most three short lines (6.5 pt)", got)
+	}
 	if out := os.Getenv("UPSHOT_REPORT_PDF"); out != "" {
 		if err := os.WriteFile(out, pdf, 0o644); err != nil {
 			t.Fatal(err)
@@ -39,11 +68,7 @@ func TestBrowserReportPrints(t *testing.T) {
 	// UPSHOT_REPORT_PNG=FILE keeps a picture of the first printed page: the
 	// print styles at the width of A4 inside its margins.
 	if out := os.Getenv("UPSHOT_REPORT_PNG"); out != "" {
-		printMedia := chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
-			return chromedp.Void{}, err
-		})
-		do(t, ctx, "print media", chromedp.EmulateViewport(703, 1032), printMedia)
+		run(t, ctx, "top", chromedp.Evaluate[int](`window.scrollTo(0, 0), 0`))
 		png := run(t, ctx, "first page", chromedp.CaptureScreenshot())
 		if err := os.WriteFile(out, png, 0o644); err != nil {
 			t.Fatal(err)

@@ -510,6 +510,9 @@ var focusColours = map[string]string{
 	upshot.FocusAdmin: colAdmin, upshot.FocusOther: colOther,
 }
 
+// FocusStack is the order focus parts are drawn in, in every chart and bar.
+func FocusStack() []string { return slices.Clone(focusStack) }
+
 // FocusColour is the colour of a focus category in every chart.
 func FocusColour(category string) string { return focusColours[category] }
 
