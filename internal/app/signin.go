@@ -408,3 +408,23 @@ func (t *Throttle) prune(now time.Time) {
 		}
 	}
 }
+
+// DeleteOwnAccount deletes the signed-in owner's account and every record
+// in it, after the person typed their login and, when the account has one,
+// their password: a borrowed, unlocked phone is not enough to erase someone.
+// It says how many records went.
+func (a *Auth) DeleteOwnAccount(ctx context.Context, owner upshot.OwnerID, typedLogin, password string) (upshot.DeletedCounts, error) {
+	acc, err := a.Store.AccountByID(ctx, owner)
+	if err != nil {
+		return upshot.DeletedCounts{}, err
+	}
+	if acc.HasPassword {
+		if ok, _, err := auth.VerifyPassword(acc.PasswordHash, password); err != nil || !ok {
+			return upshot.DeletedCounts{}, upshot.Invalid("password", "password: that is not your password; nothing was deleted")
+		}
+	}
+	if upshot.NormalizeLogin(typedLogin) != acc.Login {
+		return upshot.DeletedCounts{}, upshot.Invalid("confirm", "confirm: type your account's name, %s, to confirm; nothing was deleted", acc.Login)
+	}
+	return a.Store.DeleteAccount(ctx, owner)
+}

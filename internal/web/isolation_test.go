@@ -101,6 +101,8 @@ var isolationCases = map[string]isoCase{
 	"POST /account/password":            {kind: isoOwn, bodies: []string{"current=wrong&new=a+new+long+passphrase&again=a+new+long+passphrase"}},
 	"POST /account/sessions/{id}/end":   {kind: isoForeign},
 	"POST /account/sessions/end-others": {kind: isoOwn},
+	"GET /account/delete":               {kind: isoOwn},
+	"POST /account/delete":              {kind: isoOwn, bodies: []string{"confirm=anna&password=anna+has+a+long+passphrase", "confirm=bee&password=wrong"}},
 
 	"GET /api/v1/therapists":         {kind: isoOwn},
 	"POST /api/v1/therapists":        {kind: isoOwn, bodies: []string{`{"name": "Bee three"}`}},

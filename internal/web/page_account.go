@@ -128,3 +128,49 @@ func plural(n int, one, many string) string {
 func itoaDuration(d time.Duration) string {
 	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
 }
+
+// accountDeleteView is the page that deletes the account: the form, or
+// after it, what was deleted.
+type accountDeleteView struct {
+	Login       string
+	HasPassword bool
+	Local       bool // the single account of a local install, not deleted here
+	Error       *formError
+	Deleted     *upshot.DeletedCounts
+}
+
+func (s *Server) accountDeletePage(w http.ResponseWriter, r *http.Request) {
+	s.renderAccountDelete(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderAccountDelete(w http.ResponseWriter, r *http.Request, status int, ferr *formError) {
+	acc, err := s.accounts.AccountByID(r.Context(), ownerOf(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, "account_delete", page{Title: "Delete my account", Nav: "account", Data: accountDeleteView{
+		Login: acc.Login, HasPassword: acc.HasPassword, Local: acc.ID == upshot.DefaultOwner, Error: ferr,
+	}})
+}
+
+// accountDelete deletes the signed-in account and all its records, signs
+// the browser out and says how many records went.
+func (s *Server) accountDelete(w http.ResponseWriter, r *http.Request) {
+	form, err := readForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, err := s.auth.DeleteOwnAccount(r.Context(), ownerOf(r), form.Get("confirm"), form.Get("password"))
+	if err != nil {
+		if code := upshot.ErrorCode(err); code == upshot.EINVALID || code == upshot.ECONFLICT {
+			s.renderAccountDelete(w, r, statusOf(err), toFormError(err))
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.clearSessionCookie(w, r)
+	s.render(w, r, http.StatusOK, "account_delete", page{Title: "Account deleted", Public: true, Data: accountDeleteView{Deleted: &n}})
+}

@@ -285,6 +285,8 @@ func (s *Server) routes(mux *router) {
 	mux.HandleFunc("POST /account/password", s.accountPassword)
 	mux.HandleFunc("POST /account/sessions/{id}/end", s.accountSessionEnd)
 	mux.HandleFunc("POST /account/sessions/end-others", s.accountSessionsEndOthers)
+	mux.HandleFunc("GET /account/delete", s.accountDeletePage)
+	mux.HandleFunc("POST /account/delete", s.accountDelete)
 
 	mux.public("GET /static/{file}", s.static.serve)
 	// Browsers ask for /favicon.ico on their own before they read a page's

@@ -70,6 +70,8 @@ func TestBrowserSignInAndSessions(t *testing.T) {
 	signIn(phone, "alice", passwordOf("alice"))
 	do(t, phone, "open the account page", chromedp.Navigate(a.ts.URL+"/account"), chromedp.WaitVisible(chromedp.CSS("ul.cards")))
 	axeCheck(phone, "/account at 390 px")
+	do(t, phone, "open the delete page", chromedp.Navigate(a.ts.URL+"/account/delete"), chromedp.WaitVisible(chromedp.ID("confirm")))
+	axeCheck(phone, "/account/delete at 390 px")
 
 	// The laptop sees two sessions and ends the other one.
 	do(t, laptop, "open the account page", chromedp.Navigate(a.ts.URL+"/account"), chromedp.WaitVisible(chromedp.CSS("ul.cards")))

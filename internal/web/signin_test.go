@@ -426,3 +426,73 @@ func TestSignInHostile(t *testing.T) {
 		t.Errorf("%d sessions left after signing out", len(list))
 	}
 }
+
+// Deleting my account from the web (issue 13 item 8): it takes the password
+// and the account's name typed out, deletes every record of the account
+// (the store's TestDeleteAccountLeavesNoRow checks every table), says how
+// many went, signs out everywhere and leaves other accounts alone.
+func TestDeleteMyAccount(t *testing.T) {
+	for _, backend := range storetest.Backends(t) {
+		t.Run(backend, func(t *testing.T) {
+			db := storetest.Open(t, backend)
+			a := newAccountsApp(t, db, nil, "alice", "bob")
+			ctx := context.Background()
+			alice, _ := db.FindAccount(ctx, "alice")
+			bob, _ := db.FindAccount(ctx, "bob")
+			seedOwner(t, db, a.reg, alice.ID, "Alice-record", false)
+			seedOwner(t, db, a.reg, bob.ID, "Bob-record", true)
+			before := ownerState(t, db, alice.ID)
+			b := a.signIn("bob")
+			other := a.signIn("bob")
+			if r := a.send("GET", "/account/delete", b); r.status != http.StatusOK || !strings.Contains(r.text(), `action="/account/delete"`) {
+				t.Fatalf("GET /account/delete: %d", r.status)
+			}
+			for _, bad := range []url.Values{
+				{"confirm": {"bob"}, "password": {"not bob's password"}},
+				{"confirm": {"alice"}, "password": {passwordOf("bob")}},
+				{"confirm": {""}, "password": {passwordOf("bob")}},
+			} {
+				if r := a.form("/account/delete", bad, b); r.status != http.StatusUnprocessableEntity {
+					t.Errorf("delete with %v: %d, want 422", bad, r.status)
+				}
+			}
+			if _, err := db.FindAccount(ctx, "bob"); err != nil {
+				t.Fatal("a refused deletion deleted bob")
+			}
+			r := a.form("/account/delete", url.Values{"confirm": {"Bob"}, "password": {passwordOf("bob")}}, b)
+			if r.status != http.StatusOK {
+				t.Fatalf("delete bob: %d\n%.500s", r.status, r.text())
+			}
+			for _, want := range []string{"2 therapists", "2 goals", "2 sessions", "2 check-ins", "1 settings", "1 safety plan"} {
+				if !strings.Contains(r.text(), want) {
+					t.Errorf("the deletion page does not say %q:\n%.1500s", want, r.text())
+				}
+			}
+			if c := cookieOf(r, sessionCookiePlain); c == nil || c.MaxAge >= 0 {
+				t.Error("the deletion did not clear the cookie")
+			}
+			if _, err := db.FindAccount(ctx, "bob"); upshot.ErrorCode(err) != upshot.ENOTFOUND {
+				t.Errorf("bob after deletion: %v", err)
+			}
+			for _, c := range []string{b, other} {
+				if r := a.send("GET", "/", c); r.status != http.StatusUnauthorized {
+					t.Errorf("a deleted account's session: %d, want 401", r.status)
+				}
+			}
+			if r := a.form("/signin", url.Values{"login": {"bob"}, "password": {passwordOf("bob")}}); r.status != http.StatusUnauthorized {
+				t.Errorf("signing in as the deleted bob: %d", r.status)
+			}
+			if after := ownerState(t, db, alice.ID); after != before {
+				t.Error("deleting bob changed alice's data")
+			}
+		})
+	}
+	// The single account of a local install is not deleted from the web.
+	a := newApp(t, "sqlite")
+	if r := a.get("/account/delete"); r.status != http.StatusOK || !strings.Contains(r.text(), "delete its database file") {
+		t.Errorf("GET /account/delete in one-person mode: %d", r.status)
+	}
+	if r := a.postForm("/account/delete", "confirm=local"); r.status != http.StatusConflict {
+		t.Errorf("POST /account/delete of the local account: %d, want 409", r.status)
+	}
+}
