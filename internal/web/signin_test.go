@@ -496,3 +496,50 @@ func TestDeleteMyAccount(t *testing.T) {
 		t.Errorf("POST /account/delete of the local account: %d, want 409", r.status)
 	}
 }
+
+// Two 'serve' processes on one database behave as one (issue 13 item 9):
+// a session made on one is good on the other, ended on one it is refused by
+// both, a password changed through one ends the other's sessions, and each
+// shows the owner's records as the other wrote them (the caches follow the
+// database's revision).
+func TestTwoServersOneDatabase(t *testing.T) {
+	for _, backend := range storetest.Backends(t) {
+		t.Run(backend, func(t *testing.T) {
+			dsn := storetest.DSN(t, backend)
+			one := newAccountsApp(t, openStore(t, dsn), nil, "alice")
+			two := newAccountsApp(t, openStore(t, dsn), nil)
+			c := one.signIn("alice")
+			if r := two.send("GET", "/api/v1/therapists", c); r.status != http.StatusOK {
+				t.Fatalf("a session made on one server, on the other: %d", r.status)
+			}
+			if r := one.sendBody("POST", "/api/v1/therapists", `{"name": "Dr One"}`, c, "Content-Type: application/json"); r.status != http.StatusCreated {
+				t.Fatalf("write on one: %d", r.status)
+			}
+			for _, s := range []*accountsApp{one, two} { // both cache the list
+				if r := s.send("GET", "/api/v1/sessions", c); r.status != http.StatusOK {
+					t.Fatalf("sessions: %d", r.status)
+				}
+			}
+			if r := one.sendBody("POST", "/api/v1/sessions", `{"therapist_id": 1, "note": "Written-On-One"}`, c, "Content-Type: application/json"); r.status != http.StatusCreated {
+				t.Fatalf("write on one: %d %s", r.status, r.body)
+			}
+			if r := two.send("GET", "/api/v1/sessions", c); !strings.Contains(r.text(), "Written-On-One") {
+				t.Error("the other server's cached session list does not show a write made through the first")
+			}
+			other := two.signIn("alice")
+			r := one.form("/account/password", url.Values{"current": {passwordOf("alice")}, "new": {"a brand new long passphrase"}, "again": {"a brand new long passphrase"}}, c)
+			if r.status != http.StatusOK {
+				t.Fatalf("change password: %d", r.status)
+			}
+			for _, s := range []*accountsApp{one, two} {
+				if r := s.send("GET", "/", other); r.status != http.StatusUnauthorized {
+					t.Errorf("a session ended by a password change on the other server: %d", r.status)
+				}
+			}
+			two.send("POST", "/signout", c)
+			if r := one.send("GET", "/", c); r.status != http.StatusUnauthorized {
+				t.Errorf("signed out on two, still in on one: %d", r.status)
+			}
+		})
+	}
+}
