@@ -60,6 +60,17 @@ func TestBrowserReportPrints(t *testing.T) {
 	if got := run(t, ctx, "focus cells in print", chromedp.Evaluate[focusLook](lookFocus)); got.Cells == 0 || got.Bars != got.Cells || got.Short != got.Cells || got.Full != 0 || got.MaxShortLines > 3 {
 		t.Errorf("printed report: %+v, want every focus cell as a bar and at most three short lines (6.5 pt)", got)
 	}
+	// Printed, the evidence is in one compact appendix, not in each card.
+	type evidence struct{ Entries, InCards, Shown int }
+	ev := run(t, ctx, "evidence in print", chromedp.Evaluate[evidence](`(() => {
+		const shown = e => e.getClientRects().length > 0;
+		return {Entries: document.querySelectorAll(".evidence-appendix li").length,
+			InCards: [...document.querySelectorAll(".finding-detail .cites, .finding-detail .numbers")].filter(shown).length,
+			Shown: [...document.querySelectorAll(".evidence-appendix li")].filter(shown).length};
+	})()`))
+	if ev.Entries == 0 || ev.Shown != ev.Entries || ev.InCards != 0 {
+		t.Errorf("printed evidence: %+v, want every entry in the appendix and none in the cards", ev)
+	}
 	if out := os.Getenv("UPSHOT_REPORT_PDF"); out != "" {
 		if err := os.WriteFile(out, pdf, 0o644); err != nil {
 			t.Fatal(err)
