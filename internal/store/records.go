@@ -90,7 +90,10 @@ func (db *DB) ExportWithoutNotesReusing(ctx context.Context, owner upshot.OwnerI
 		if s.Settings, err = listSettings(ctx, t, owner); err != nil {
 			return err
 		}
-		s.SafetyPlan, err = readPlan(ctx, t, owner)
+		if s.SafetyPlan, err = readPlan(ctx, t, owner); err != nil {
+			return err
+		}
+		s.AgendaItems, err = listAgendaItems(ctx, t, owner, "")
 		return err
 	})
 	if err != nil {

@@ -63,6 +63,14 @@ func TestAPIAgenda(t *testing.T) {
 		if !e.Unresolved || e.Raised != 3 || len(e.History) != 3 || e.History[0].Date.String() != "2025-06-02" {
 			t.Fatalf("entry %+v", e)
 		}
+		// The dashboard shows the open items, the unresolved one marked, and
+		// the way to the safety plan.
+		dash := a.get("/").text()
+		for _, want := range []string{"My agenda", `<a href="/agenda#agenda-1">ask why we talk about us</a> <span class="tag tag-attention">raised 3 times, not dealt with</span>`, `<a href="/plan">Write a safety plan</a>`} {
+			if !strings.Contains(dash, want) {
+				t.Errorf("dashboard lacks %q", want)
+			}
+		}
 		var list []upshot.AgendaEntry
 		decode(t, a.get("/api/v1/agenda"), &list)
 		if len(list) != 1 {

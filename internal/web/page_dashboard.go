@@ -51,7 +51,15 @@ type dashboardData struct {
 	Recent        []report.SessionRow
 	LatestCheckin map[string]upshot.Date
 	Instruments   []instrumentLink
+	// Agenda is the open items of my agenda, the unresolved first (at most
+	// maxDashboardAgenda); AgendaOpen counts them all.
+	Agenda     []upshot.AgendaEntry
+	AgendaOpen int
+	HasPlan    bool // a safety plan is written
 }
+
+// maxDashboardAgenda keeps the dashboard's agenda to a glance.
+const maxDashboardAgenda = 3
 
 type instrumentLink struct {
 	ID, Name string
@@ -130,6 +138,15 @@ func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today 
 		ChartMonths:  dashboardMonths,
 	}
 	d.Instruments = s.instrumentLinks(snap)
+	d.HasPlan = !snap.SafetyPlan.Empty()
+	for _, e := range upshot.BuildAgenda(snap.AgendaItems, snap.Sessions, snap.Settings.Int(upshot.SettingAgendaUnresolvedRaises)) {
+		if e.Open() {
+			if d.AgendaOpen < maxDashboardAgenda {
+				d.Agenda = append(d.Agenda, e)
+			}
+			d.AgendaOpen++
+		}
+	}
 	if len(snap.Sessions) == 0 && len(snap.CheckIns) == 0 {
 		return d, nil
 	}
