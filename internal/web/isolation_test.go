@@ -102,6 +102,8 @@ var isolationCases = map[string]isoCase{
 	"POST /account/sessions/{id}/end":   {kind: isoForeign},
 	"POST /account/sessions/end-others": {kind: isoOwn},
 	"GET /account/delete":               {kind: isoOwn},
+	"POST /account/tokens":              {kind: isoOwn, bodies: []string{"name=script&expires=30"}},
+	"POST /account/tokens/revoke":       {kind: isoOwn, bodies: []string{"name=script"}},
 	"POST /account/delete":              {kind: isoOwn, bodies: []string{"confirm=anna&password=anna+has+a+long+passphrase", "confirm=bee&password=wrong"}},
 
 	"GET /api/v1/therapists":         {kind: isoOwn},
@@ -182,6 +184,7 @@ func seedOwner(t *testing.T, db *store.DB, reg *instrument.Registry, owner upsho
 	if _, err := usecase.NewCalendarFeed(ctx, db, owner); err != nil {
 		t.Fatal(err)
 	}
+	must(t, db.CreateAPIToken(ctx, &upshot.APIToken{Owner: owner, Name: "script", TokenHash: "hash-of-" + tag, CreatedAt: db.Now()}))
 }
 
 func must(t *testing.T, err error) {
@@ -202,11 +205,14 @@ func ownerState(t *testing.T, db *store.DB, owner upshot.OwnerID) string {
 	must(t, err)
 	feed, err := db.CalendarFeedSince(ctx, owner)
 	must(t, err)
+	tokens, err := db.APITokens(ctx, owner)
+	must(t, err)
 	b, err := json.Marshal(struct {
 		Snap     *upshot.Snapshot
 		Sessions []*upshot.AuthSession
 		Feed     any
-	}{snap, sessions, feed})
+		Tokens   []*upshot.APIToken
+	}{snap, sessions, feed, tokens})
 	must(t, err)
 	return string(b)
 }

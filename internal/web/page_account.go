@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -15,7 +16,13 @@ type accountView struct {
 	Login    string
 	Signed   bool // signed in with a session (accounts mode)
 	Sessions []sessionRow
+	Tokens   []tokenRow
+	NewToken string // a token just made, shown this once
 	Error    *formError
+}
+
+type tokenRow struct {
+	Name, Made, Expires, LastUsed string
 }
 
 type sessionRow struct {
@@ -31,13 +38,32 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, flash string, ferr *formError) {
+	s.renderAccountWith(w, r, status, flash, ferr, "")
+}
+
+func (s *Server) renderAccountWith(w http.ResponseWriter, r *http.Request, status int, flash string, ferr *formError, newToken string) {
 	owner := ownerOf(r)
 	acc, err := s.accounts.AccountByID(r.Context(), owner)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := accountView{Login: acc.Login, Error: ferr}
+	v := accountView{Login: acc.Login, Error: ferr, NewToken: newToken}
+	tokens, err := s.accounts.APITokens(r.Context(), owner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, tk := range tokens {
+		row := tokenRow{Name: tk.Name, Made: tk.CreatedAt.Local().Format("2 Jan 2006"), Expires: "never", LastUsed: "never"}
+		if tk.ExpiresAt != nil {
+			row.Expires = tk.ExpiresAt.Local().Format("2 Jan 2006")
+		}
+		if tk.LastUsedAt != nil {
+			row.LastUsed = tk.LastUsedAt.Local().Format("2 Jan 2006 15:04")
+		}
+		v.Tokens = append(v.Tokens, row)
+	}
 	if cur := sessionOf(r); cur != nil {
 		v.Signed = true
 		list, err := s.accounts.AuthSessions(r.Context(), owner)
@@ -173,4 +199,50 @@ func (s *Server) accountDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	s.clearSessionCookie(w, r)
 	s.render(w, r, http.StatusOK, "account_delete", page{Title: "Account deleted", Public: true, Data: accountDeleteView{Deleted: &n}})
+}
+
+// accountTokenCreate makes an API token for the signed-in account and shows
+// it on the page that answers, this once.
+func (s *Server) accountTokenCreate(w http.ResponseWriter, r *http.Request) {
+	form, err := readForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	days := 0
+	if v := strings.TrimSpace(form.Get("expires")); v != "" {
+		if days, err = strconv.Atoi(v); err != nil || days < 1 {
+			s.renderAccount(w, r, http.StatusUnprocessableEntity, "", &formError{Field: "expires", Message: "expires: a number of days from 1 to 3650, or empty for a token that does not expire."})
+			return
+		}
+	}
+	acc, err := s.accounts.AccountByID(r.Context(), ownerOf(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	token, _, err := s.auth.AddToken(r.Context(), acc.Login, form.Get("name"), days)
+	if err != nil {
+		if code := upshot.ErrorCode(err); code == upshot.EINVALID || code == upshot.ECONFLICT {
+			s.renderAccount(w, r, statusOf(err), "", toFormError(err))
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.renderAccountWith(w, r, http.StatusOK, "Your API token is ready: copy it now, it is shown only this once.", nil, token)
+}
+
+// accountTokenRevoke revokes one of the account's API tokens, by name.
+func (s *Server) accountTokenRevoke(w http.ResponseWriter, r *http.Request) {
+	form, err := readForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.accounts.DeleteAPIToken(r.Context(), ownerOf(r), form.Get("name")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderAccount(w, r, http.StatusOK, "The API token is revoked.", nil)
 }

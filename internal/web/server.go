@@ -285,6 +285,8 @@ func (s *Server) routes(mux *router) {
 	mux.HandleFunc("POST /account/password", s.accountPassword)
 	mux.HandleFunc("POST /account/sessions/{id}/end", s.accountSessionEnd)
 	mux.HandleFunc("POST /account/sessions/end-others", s.accountSessionsEndOthers)
+	mux.HandleFunc("POST /account/tokens", s.accountTokenCreate)
+	mux.HandleFunc("POST /account/tokens/revoke", s.accountTokenRevoke)
 	mux.HandleFunc("GET /account/delete", s.accountDeletePage)
 	mux.HandleFunc("POST /account/delete", s.accountDelete)
 

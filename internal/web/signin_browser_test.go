@@ -68,19 +68,19 @@ func TestBrowserSignInAndSessions(t *testing.T) {
 	do(t, phone, "open the phone's sign-in", chromedp.Navigate(a.ts.URL+"/signin"), chromedp.WaitVisible(chromedp.ID("login")))
 	axeCheck(phone, "/signin at 390 px")
 	signIn(phone, "alice", passwordOf("alice"))
-	do(t, phone, "open the account page", chromedp.Navigate(a.ts.URL+"/account"), chromedp.WaitVisible(chromedp.CSS("ul.cards")))
+	do(t, phone, "open the account page", chromedp.Navigate(a.ts.URL+"/account"), chromedp.WaitVisible(chromedp.CSS("#sessions")))
 	axeCheck(phone, "/account at 390 px")
 	do(t, phone, "open the delete page", chromedp.Navigate(a.ts.URL+"/account/delete"), chromedp.WaitVisible(chromedp.ID("confirm")))
 	axeCheck(phone, "/account/delete at 390 px")
 
 	// The laptop sees two sessions and ends the other one.
-	do(t, laptop, "open the account page", chromedp.Navigate(a.ts.URL+"/account"), chromedp.WaitVisible(chromedp.CSS("ul.cards")))
+	do(t, laptop, "open the account page", chromedp.Navigate(a.ts.URL+"/account"), chromedp.WaitVisible(chromedp.CSS("#sessions")))
 	axeCheck(laptop, "/account at 1280 px")
-	if n := run(t, laptop, "count the sessions", chromedp.Evaluate[int](`document.querySelectorAll("ul.cards > li").length`)); n != 2 {
+	if n := run(t, laptop, "count the sessions", chromedp.Evaluate[int](`document.querySelectorAll("#sessions > li").length`)); n != 2 {
 		t.Fatalf("the account page lists %d sessions, want 2", n)
 	}
-	do(t, laptop, "end the phone's session", chromedp.Click(chromedp.CSS(`ul.cards button[data-other]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
-	if n := run(t, laptop, "count the sessions", chromedp.Evaluate[int](`document.querySelectorAll("ul.cards > li").length`)); n != 1 {
+	do(t, laptop, "end the phone's session", chromedp.Click(chromedp.CSS(`#sessions button[data-other]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if n := run(t, laptop, "count the sessions", chromedp.Evaluate[int](`document.querySelectorAll("#sessions > li").length`)); n != 1 {
 		t.Errorf("after ending the phone's session the page lists %d", n)
 	}
 	do(t, phone, "the phone opens a page", chromedp.Navigate(a.ts.URL+"/sessions"), chromedp.WaitReady(chromedp.CSS("body")))

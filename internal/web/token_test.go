@@ -34,7 +34,7 @@ func TestAPITokens(t *testing.T) {
 			if r.status != http.StatusOK || !strings.Contains(r.text(), "Alice-record") {
 				t.Fatalf("GET /api/v1/therapists with alice's token: %d %s", r.status, r.body)
 			}
-			if list, _ := db.APITokens(ctx, alice.ID); len(list) != 1 || list[0].LastUsedAt == nil {
+			if list, _ := db.APITokens(ctx, alice.ID); len(list) != 2 || list[0].Name != "phone shortcut" || list[0].LastUsedAt == nil {
 				t.Errorf("the token's last use was not recorded: %+v", list)
 			}
 			if strings.Contains(tokenRows(t, a), token) {
@@ -63,7 +63,7 @@ func TestAPITokens(t *testing.T) {
 				t.Errorf("an expired token: %d, want 401", r.status)
 			}
 			// Disabled, then enabled, then revoked.
-			token, _, err = au.AddToken(ctx, "alice", "script", 0)
+			token, _, err = au.AddToken(ctx, "alice", "cron", 0)
 			must(t, err)
 			bearer = "Authorization: Bearer " + token
 			must(t, db.SetDisabled(ctx, alice.ID, true))
@@ -74,7 +74,7 @@ func TestAPITokens(t *testing.T) {
 			if r := a.send("GET", "/api/v1/therapists", bearer); r.status != http.StatusOK {
 				t.Errorf("the token after enabling again: %d", r.status)
 			}
-			must(t, au.RevokeToken(ctx, "alice", "script"))
+			must(t, au.RevokeToken(ctx, "alice", "cron"))
 			if r := a.send("GET", "/api/v1/therapists", bearer); r.status != http.StatusUnauthorized {
 				t.Errorf("a revoked token: %d, want 401", r.status)
 			}
@@ -110,4 +110,38 @@ func tokenRows(t *testing.T, a *accountsApp) string {
 		out = append(out, h)
 	}
 	return strings.Join(out, "\n")
+}
+
+// The Account page makes an API token, shows it once, lists it with its
+// last use and revokes it (issue 13 item 5, from the web).
+func TestAccountPageTokens(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	a := newAccountsApp(t, db, nil, "alice")
+	c := a.signIn("alice")
+	r := a.form("/account/tokens", map[string][]string{"name": {"phone shortcut"}, "expires": {"30"}}, c)
+	if r.status != http.StatusOK {
+		t.Fatalf("make a token: %d", r.status)
+	}
+	i := strings.Index(r.text(), `id="new-token" readonly value="`)
+	if i < 0 {
+		t.Fatalf("the new token is not shown:\n%.2000s", r.text())
+	}
+	token := r.text()[i+len(`id="new-token" readonly value="`):]
+	token = token[:strings.Index(token, `"`)]
+	if got := a.send("GET", "/api/v1/therapists", "Authorization: Bearer "+token); got.status != http.StatusOK {
+		t.Fatalf("the token from the page: %d", got.status)
+	}
+	page := a.send("GET", "/account", c).text()
+	if strings.Contains(page, token) || !strings.Contains(page, "phone shortcut") {
+		t.Error("the account page shows the token again, or does not list it")
+	}
+	if r := a.form("/account/tokens", map[string][]string{"name": {"x"}, "expires": {"-1"}}, c); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("expires -1: %d", r.status)
+	}
+	if r := a.form("/account/tokens/revoke", map[string][]string{"name": {"phone shortcut"}}, c); r.status != http.StatusOK {
+		t.Fatalf("revoke: %d", r.status)
+	}
+	if got := a.send("GET", "/api/v1/therapists", "Authorization: Bearer "+token); got.status != http.StatusUnauthorized {
+		t.Errorf("a revoked token: %d", got.status)
+	}
 }
