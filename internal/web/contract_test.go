@@ -2,9 +2,12 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -159,4 +162,46 @@ func TestAPIResponsesMatchTheDocument(t *testing.T) {
 		t.Errorf("only %d API responses were checked against the document", after-before)
 	}
 	t.Logf("%d API responses checked against openapi.json", after-before)
+}
+
+// TestOperationIDs: every operation has an operationId a client generator
+// turns into a method name as it stands: camelCase, singular for one record
+// (getTherapist, createTherapist), unique, starting with a verb (issue 15).
+func TestOperationIDs(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	methods := []string{"get", "put", "post", "delete", "patch"}
+	camel := regexp.MustCompile(`^(get|list|create|update|replace|delete|set|unset)([A-Z][a-z0-9]*)+$`)
+	seen := map[string]string{}
+	for path, ops := range doc.Paths {
+		for method, raw := range ops {
+			if !slices.Contains(methods, method) {
+				continue // the path's parameters, not an operation
+			}
+			var op struct {
+				OperationID string `json:"operationId"`
+			}
+			if err := json.Unmarshal(raw, &op); err != nil {
+				t.Fatal(err)
+			}
+			where := strings.ToUpper(method) + " " + path
+			id := op.OperationID
+			switch {
+			case !camel.MatchString(id):
+				t.Errorf("%s: operationId %q is not a verb and a camelCase noun", where, id)
+			case seen[id] != "":
+				t.Errorf("%s: operationId %q is also %s's", where, id, seen[id])
+			case strings.HasSuffix(path, "}") && strings.HasSuffix(id, "s"):
+				t.Errorf("%s: operationId %q names one record in the plural", where, id)
+			}
+			seen[id] = where
+		}
+	}
+	if len(seen) < 30 {
+		t.Errorf("only %d operations read", len(seen))
+	}
 }
