@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -43,15 +44,23 @@ func (l *watchedListener) Close() error {
 
 type watchedConn struct {
 	net.Conn
-	l *watchedListener
+	l        *watchedListener
+	sawStart atomic.Bool // a read returned the body's first part
 }
 
-// Read reports the first read that reaches the body's first part: the
-// headers and `{"name": "Dr.` arrive after the client sent them.
+// Read reports the first read after the one that brought the body's first
+// part (`{"name": "Dr.`): the server parsed the headers from what it had
+// buffered and its handler now waits for the rest of the body. Reporting
+// the read that brought those bytes was too early: the headers may still be
+// unparsed then, and net/http drops a request whose headers it finishes
+// reading after a shutdown began (about 1 run in 50 failed so).
 func (c *watchedConn) Read(p []byte) (int, error) {
+	if c.sawStart.Load() {
+		c.l.once.Do(func() { close(c.l.read) })
+	}
 	n, err := c.Conn.Read(p)
 	if bytes.Contains(p[:n], []byte(`"Dr.`)) {
-		c.l.once.Do(func() { close(c.l.read) })
+		c.sawStart.Store(true)
 	}
 	return n, err
 }
@@ -88,7 +97,7 @@ func TestServeFinishesInFlightRequests(t *testing.T) {
 		answered <- resp
 	}()
 	send.Write([]byte(`{"name": "Dr.`))
-	<-ln.read // the server has the request's start: the handler is reading the body
+	<-ln.read // the handler is reading the body
 	cancel()
 	<-ln.closed // shutting down: no new connections, the request still open
 	select {
