@@ -51,15 +51,8 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	cal, err := s.calendarSection(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	cal.Address = s.siteURL(r) + usecase.CalendarFeedPath(token)
-	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings",
-		Flash: "Your calendar address is ready: copy it now, it is shown only this once.",
-		Data:  settingsData{Settings: views, Calendar: cal}})
+	s.renderSettings(w, r, http.StatusOK, "Your calendar address is ready: copy it now, it is shown only this once.",
+		views, s.siteURL(r)+usecase.CalendarFeedPath(token), nil)
 }
 
 // calendarDelete ends the feed: its address stops working at once.

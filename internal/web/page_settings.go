@@ -19,12 +19,24 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.renderSettings(w, r, http.StatusOK, flash(r), views, "", nil)
+}
+
+// renderSettings shows the settings page with its calendar section: views
+// as given (a refused form's values), the calendar address only when it was
+// just made (address), ferr the form's error if any.
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, flash string, views []settingView, address string, ferr error) {
 	cal, err := s.calendarSection(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Nav: "settings", Flash: flash(r), Data: settingsData{Settings: views, Calendar: cal}})
+	cal.Address = address
+	data := settingsData{Settings: views, Calendar: cal}
+	if ferr != nil {
+		data.Error = toFormError(ferr)
+	}
+	s.render(w, r, status, "settings", page{Title: "Settings", Nav: "settings", Flash: flash, Data: data})
 }
 
 // settingsSave writes the settings whose value changed. A value equal to
@@ -87,12 +99,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 		for i := range views {
 			views[i].Invalid = string(views[i].Name) == upshot.ErrorField(ferr)
 		}
-		cal, err := s.calendarSection(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.render(w, r, statusOf(ferr), "settings", page{Title: "Settings", Nav: "settings", Data: settingsData{Settings: views, Calendar: cal, Error: toFormError(ferr)}})
+		s.renderSettings(w, r, statusOf(ferr), "", views, "", ferr)
 		return
 	}
 	http.Redirect(w, r, "/settings?done=settings-saved", http.StatusSeeOther)
