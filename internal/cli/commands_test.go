@@ -48,7 +48,7 @@ func TestUnknownCommandSuggests(t *testing.T) {
 		"revew":        `upshot: unknown command "revew" for "upshot"; did you mean "review"? (see 'upshot --help')`,
 		"sesion list":  `upshot: unknown command "sesion" for "upshot"; did you mean "session"? (see 'upshot --help')`,
 		"session lst":  `upshot: unknown command "lst" for "upshot session"; did you mean "list"? (see 'upshot session --help')`,
-		"xyzzy":        `upshot: unknown command "xyzzy" for "upshot"; use one of agenda, backup, calendar, check, completion,`,
+		"xyzzy":        `upshot: unknown command "xyzzy" for "upshot"; use one of agenda, backup, calendar, check, compare, completion,`,
 		"session frob": `upshot: unknown command "frob" for "upshot session"; use one of add, delete, edit, list, show`,
 	} {
 		if r := e.fails(2, strings.Fields(args)...); !strings.HasPrefix(r.stderr, want) {

@@ -103,19 +103,7 @@ func sameCode(fs []FindingView) bool {
 }
 
 // findingID is a finding's anchor, unique in a review.
-func findingID(f review.Finding) string {
-	id := "finding-" + string(f.Code)
-	if f.TherapistID != 0 {
-		id += "-" + strconv.FormatInt(f.TherapistID, 10)
-	}
-	if f.Instrument != "" {
-		id += "-" + f.Instrument
-	}
-	if f.GoalID != 0 {
-		id += "-g" + strconv.FormatInt(f.GoalID, 10)
-	}
-	return id
-}
+func findingID(f review.Finding) string { return f.Anchor() }
 
 // pastLabel names the group of an ended therapy's findings: "From your
 // therapy with Dr. A, ended 5 Jul 2026".

@@ -83,7 +83,7 @@ func (l *CostLine) finish(solved int) {
 	l.GoalsSolved = solved
 	if solved > 0 {
 		for c, m := range l.Money {
-			l.PerGoalSolved[c] = (m + upshot.Money(solved)/2) / upshot.Money(solved)
+			l.PerGoalSolved[c] = m.Per(solved)
 		}
 	}
 }

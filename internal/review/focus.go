@@ -85,6 +85,21 @@ func windowShares(ss []*upshot.Session) (life, rel float64) {
 	return life / total, rel / total
 }
 
+// TimeShares is where the time of the sessions that recorded their focus
+// went, by the rule the review's focus findings use (shares of time,
+// weighted by minutes): the share (0-1) on the person's life, the share on
+// the relationship or the therapist, and how many sessions recorded it.
+func TimeShares(ss []*upshot.Session) (life, relationship float64, sessions int) {
+	var with []*upshot.Session
+	for _, s := range ss {
+		if s != nil && s.Focus != nil && s.Focus.Total() > 0 {
+			with = append(with, s)
+		}
+	}
+	life, relationship = windowShares(with)
+	return round(life, 4), round(relationship, 4), len(with)
+}
+
 func (r *run) focus() {
 	for _, s := range r.sessions {
 		if s.Focus == nil || s.Focus.Total() == 0 {

@@ -175,6 +175,17 @@ var meaningfulSource = map[string]string{
 	"who5": "Topp et al. 2015",
 }
 
+// PairInstrument is the instrument of a finding about PHQ-9 and GAD-7
+// judged together by the NHS Talking Therapies definitions.
+const PairInstrument = pairID
+
+// MeaningfulChange reports whether an instrument's change size is a
+// meaningful change rather than a reliable one (WHO-5), with its source.
+func MeaningfulChange(instrument string) (source string, ok bool) {
+	source, ok = meaningfulSource[instrument]
+	return source, ok
+}
+
 // outcome applies the outcome rules of a definition: a scale with a
 // meaningful-change size (WHO-5) has no recovery rule.
 func outcome(d *instrument.Definition, from, to instrument.Score) instrument.Outcome {

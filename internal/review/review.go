@@ -220,6 +220,23 @@ type Evidence struct {
 	TherapistID int64              `json:"therapist_id,omitempty"`
 }
 
+// Anchor is the finding's anchor on the review page and in the report
+// ("finding-red_flags-1"), unique in a review: the comparison of therapists
+// links each of its cells to the findings it rests on by it.
+func (f Finding) Anchor() string {
+	id := "finding-" + string(f.Code)
+	if f.TherapistID != 0 {
+		id += "-" + strconv.FormatInt(f.TherapistID, 10)
+	}
+	if f.Instrument != "" {
+		id += "-" + f.Instrument
+	}
+	if f.GoalID != 0 {
+		id += "-g" + strconv.FormatInt(f.GoalID, 10)
+	}
+	return id
+}
+
 // Run reviews the snapshot. It never fails: records it cannot interpret (a
 // check-in whose definition is missing) are left out and listed as unscored
 // in the measure they belong to.

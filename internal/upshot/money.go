@@ -41,6 +41,13 @@ func ParseMoney(field, s string) (Money, error) {
 	return m, nil
 }
 
+// Per divides an amount by n (n > 0), rounded to the nearest hundredth,
+// halves up: what each of n things cost ("per goal solved"). It stays in
+// whole hundredths, as every sum of money does.
+func (m Money) Per(n int) Money {
+	return (m + Money(n)/2) / Money(n)
+}
+
 // String writes the shortest exact decimal: 80, 80.5, 80.05.
 func (m Money) String() string {
 	s := strconv.FormatInt(int64(m/100), 10)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -544,6 +545,33 @@ func (s *Server) reviewOptions(r *http.Request) (review.Options, error) {
 		opt.Since = d
 	}
 	return opt, nil
+}
+
+// apiCompare puts the therapists named by therapist=ID (repeated; none:
+// every therapist with a session) side by side (app.Compare).
+func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request) {
+	c, err := s.compare(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+// compare reads the therapists to compare from the query, as the API and
+// the comparison page take them: therapist=ID, repeated.
+func (s *Server) compare(r *http.Request) (*usecase.Comparison, error) {
+	var ids []int64
+	for _, v := range r.URL.Query()["therapist"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, upshot.Invalid("therapist", "therapist must be a therapist id, got %q", v)
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return usecase.Compare(r.Context(), s.store, s.reg, ownerOf(r), s.today(), ids...)
 }
 
 func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {

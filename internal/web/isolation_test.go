@@ -47,6 +47,9 @@ type isoCase struct {
 	// bodies sent in turn (one request each); none means one request
 	// without a body. A body starting with "{" is JSON, else a form.
 	bodies []string
+	// query is added to the path: a route that names A's records in its
+	// query rather than its path ("?therapist=2").
+	query string
 }
 
 // isolationCases has a case for every route but the public ones and the
@@ -138,6 +141,7 @@ var isolationCases = map[string]isoCase{
 	"DELETE /api/v1/agenda/{id}":     {kind: isoForeign},
 	"GET /api/v1/instruments":        {kind: isoOwn},
 	"GET /api/v1/review":             {kind: isoOwn},
+	"GET /api/v1/compare":            {kind: isoForeign, query: "?therapist=2"},
 	"GET /api/v1/export":             {kind: isoOwn},
 	"/api/":                          {kind: isoOwn},
 	"/":                              {kind: isoOwn},
@@ -263,6 +267,7 @@ func TestOwnerIsolationEveryRoute(t *testing.T) {
 				}
 				covered++
 				method, path := isoRequest(t, rt.pattern, annaSessions[0].ID)
+				path += c.query
 				bodies := c.bodies
 				if len(bodies) == 0 {
 					bodies = []string{""}
