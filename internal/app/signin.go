@@ -24,6 +24,7 @@ import (
 type Accounts interface {
 	upshot.AccountService
 	upshot.CredentialService
+	upshot.PasskeyService
 }
 
 // The session lifetimes are named settings of the server ('upshot serve
@@ -66,6 +67,9 @@ type Auth struct {
 	Now      upshot.Clock
 	Policy   SessionPolicy
 	Throttle *Throttle
+	// Audit, when set, records an event of an account (passkey.go says
+	// which); nil records nothing.
+	Audit func(ctx context.Context, owner upshot.OwnerID, event, detail string)
 }
 
 // NewAuth returns Auth with the default policy and a fresh throttle.

@@ -16,7 +16,7 @@ var _ upshot.AccountService = (*DB)(nil)
 // trips a foreign key. TestDeleteAccountLeavesNoRow reads the schema and
 // fails when a table with an owner_id is missing here.
 var ownerTables = []string{
-	"auth_sessions", "api_tokens",
+	"auth_sessions", "api_tokens", "passkeys", "passkey_ceremonies",
 	"calendar_feeds", "safety_plans", "session_agenda", "session_goals", "sessions", "agenda_items", "checkins", "instrument_definitions",
 	"goals", "therapists", "settings", "id_counters",
 }
@@ -225,11 +225,11 @@ func (db *DB) DeleteAccount(ctx context.Context, id upshot.OwnerID) (upshot.Dele
 	return c, err
 }
 
-// PasswordsExist reports whether any account has a password, disabled or
-// not: failing closed, a server does not fall back to the launch token
-// because the one account with a password was disabled.
+// PasswordsExist reports whether any account has a password or a passkey,
+// disabled or not: failing closed, a server does not fall back to the
+// launch token because the one account with a password was disabled.
 func (db *DB) PasswordsExist(ctx context.Context) (bool, error) {
-	st, err := db.prepared(ctx, `SELECT COUNT(*) FROM users WHERE password_hash IS NOT NULL`)
+	st, err := db.prepared(ctx, `SELECT (SELECT COUNT(*) FROM users WHERE password_hash IS NOT NULL) + (SELECT COUNT(*) FROM passkeys)`)
 	if err != nil {
 		return false, db.publicError(err)
 	}

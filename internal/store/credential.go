@@ -11,10 +11,13 @@ import (
 
 var _ upshot.CredentialService = (*DB)(nil)
 
-// CredentialTables hold sessions and API tokens. A backup does not carry
-// them: a restored database signs everyone out and its scripts need new
-// tokens, so a backup, wherever it ends up, never holds a way in.
-var CredentialTables = []string{"auth_sessions", "api_tokens"}
+// CredentialTables hold sessions, API tokens and passkeys. A backup does
+// not carry them: a restored database signs everyone out and its scripts
+// need new tokens, so a backup, wherever it ends up, never holds a way in.
+// Passkeys hold no secret, but the same rule keeps one story: after a
+// restore, a passkey-only account is given a password ('upshot user
+// passwd') and registers its passkeys again.
+var CredentialTables = []string{"auth_sessions", "api_tokens", "passkeys", "passkey_ceremonies"}
 
 // Sessions and tokens are written with writeAll: they are not records, so
 // signing in or using a token never moves the owner's revision (which would

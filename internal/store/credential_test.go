@@ -9,7 +9,8 @@ import (
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
-// addCredentials gives owner a session and an API token, hashed from tag.
+// addCredentials gives owner a session, an API token, a passkey and a
+// passkey registration under way, made from tag.
 func addCredentials(t *testing.T, db *store.DB, owner upshot.OwnerID, tag string) (*upshot.AuthSession, *upshot.APIToken) {
 	t.Helper()
 	now := db.Now()
@@ -17,6 +18,9 @@ func addCredentials(t *testing.T, db *store.DB, owner upshot.OwnerID, tag string
 	must(t, db.CreateAuthSession(ctx, s))
 	tk := &upshot.APIToken{Owner: owner, Name: "script", TokenHash: "token-" + tag, CreatedAt: now}
 	must(t, db.CreateAPIToken(ctx, tk))
+	addPasskey(t, db, owner, "phone", "cred-"+tag)
+	must(t, db.BeginCeremony(ctx, &upshot.PasskeyCeremony{TokenHash: "ceremony-" + tag, Kind: upshot.CeremonyRegister,
+		Owner: owner, Data: []byte(`{}`), ExpiresAt: now.Add(5 * time.Minute)}, 100))
 	return s, tk
 }
 

@@ -63,8 +63,8 @@ type AccountService interface {
 	// DeleteAccount removes the account and every row it owns, in one
 	// transaction.
 	DeleteAccount(ctx context.Context, id OwnerID) (DeletedCounts, error)
-	// PasswordsExist reports whether any account has a password: then every
-	// server route needs a signed-in account.
+	// PasswordsExist reports whether any account has a password or a
+	// passkey: then every server route needs a signed-in account.
 	PasswordsExist(ctx context.Context) (bool, error)
 }
 

@@ -165,8 +165,9 @@ func TestEveryRouteNeedsTheLaunchToken(t *testing.T) {
 	for _, rt := range routes {
 		method, path := routeRequest(t, a, rt.pattern, ids)
 		if rt.signIn {
-			if !strings.HasPrefix(rt.pattern, "GET /signin") && rt.pattern != "POST /signin" && rt.pattern != "POST /signout" {
-				t.Errorf("route %q is a sign-in page; only /signin and /signout may be", rt.pattern)
+			if !strings.HasPrefix(rt.pattern, "GET /signin") && rt.pattern != "POST /signin" && rt.pattern != "POST /signout" &&
+				rt.pattern != "POST /signin/passkey/options" && rt.pattern != "POST /signin/passkey" {
+				t.Errorf("route %q is a sign-in page; only /signin, /signout and the passkey sign-in may be", rt.pattern)
 			}
 			if got := a.send(method, path).status; method == "GET" && got != http.StatusOK {
 				t.Errorf("%s %s (sign-in page) without a token: %d, want 200", method, path, got)

@@ -100,14 +100,19 @@ var isolationCases = map[string]isoCase{
 	"GET /report":                    {kind: isoOwn},
 	"GET /report/download":           {kind: isoOwn},
 
-	"GET /account":                      {kind: isoOwn},
-	"POST /account/password":            {kind: isoOwn, bodies: []string{"current=wrong&new=a+new+long+passphrase&again=a+new+long+passphrase"}},
-	"POST /account/sessions/{id}/end":   {kind: isoForeign},
-	"POST /account/sessions/end-others": {kind: isoOwn},
-	"GET /account/delete":               {kind: isoOwn},
-	"POST /account/tokens":              {kind: isoOwn, bodies: []string{"name=script&expires=30"}},
-	"POST /account/tokens/revoke":       {kind: isoOwn, bodies: []string{"name=script"}},
-	"POST /account/delete":              {kind: isoOwn, bodies: []string{"confirm=anna&password=anna+has+a+long+passphrase", "confirm=bee&password=wrong"}},
+	"GET /account":                       {kind: isoOwn},
+	"POST /account/password":             {kind: isoOwn, bodies: []string{"current=wrong&new=a+new+long+passphrase&again=a+new+long+passphrase"}},
+	"POST /account/sessions/{id}/end":    {kind: isoForeign},
+	"POST /account/sessions/end-others":  {kind: isoOwn},
+	"GET /account/delete":                {kind: isoOwn},
+	"POST /account/tokens":               {kind: isoOwn, bodies: []string{"name=script&expires=30"}},
+	"POST /account/tokens/revoke":        {kind: isoOwn, bodies: []string{"name=script"}},
+	"POST /account/delete":               {kind: isoOwn, bodies: []string{"confirm=anna&password=anna+has+a+long+passphrase", "confirm=bee&password=wrong"}},
+	"POST /account/passkeys/options":     {kind: isoOwn, bodies: []string{`{"name": "Bee laptop"}`}},
+	"POST /account/passkeys":             {kind: isoOwn, bodies: []string{`{"ceremony": "A-s-ceremony", "credential": {}}`}},
+	"POST /account/passkeys/{id}/rename": {kind: isoForeign, bodies: []string{"name=Bee+renamed"}},
+	"POST /account/passkeys/{id}/delete": {kind: isoForeign},
+	"POST /account/password/remove":      {kind: isoOwn, bodies: []string{"current=wrong", "current=bee+has+a+long+passphrase"}},
 
 	"GET /api/v1/therapists":         {kind: isoOwn},
 	"POST /api/v1/therapists":        {kind: isoOwn, bodies: []string{`{"name": "Bee three"}`}},
@@ -189,6 +194,8 @@ func seedOwner(t *testing.T, db *store.DB, reg *instrument.Registry, owner upsho
 		t.Fatal(err)
 	}
 	must(t, db.CreateAPIToken(ctx, &upshot.APIToken{Owner: owner, Name: "script", TokenHash: "hash-of-" + tag, CreatedAt: db.Now()}))
+	must(t, db.CreatePasskey(ctx, &upshot.Passkey{Owner: owner, CredentialID: []byte("credential-of-" + tag), UserHandle: []byte("handle-of-" + tag),
+		PublicKey: []byte("key-of-" + tag), Authenticator: []byte(`{}`), Name: tag + " phone", CreatedAt: db.Now()}))
 }
 
 func must(t *testing.T, err error) {
@@ -211,12 +218,18 @@ func ownerState(t *testing.T, db *store.DB, owner upshot.OwnerID) string {
 	must(t, err)
 	tokens, err := db.APITokens(ctx, owner)
 	must(t, err)
+	passkeys, err := db.Passkeys(ctx, owner)
+	must(t, err)
+	acc, err := db.AccountByID(ctx, owner)
+	must(t, err)
 	b, err := json.Marshal(struct {
 		Snap     *upshot.Snapshot
 		Sessions []*upshot.AuthSession
 		Feed     any
 		Tokens   []*upshot.APIToken
-	}{snap, sessions, feed, tokens})
+		Passkeys []*upshot.Passkey
+		Password string
+	}{snap, sessions, feed, tokens, passkeys, acc.PasswordHash})
 	must(t, err)
 	return string(b)
 }
@@ -233,6 +246,7 @@ func TestOwnerIsolationEveryRoute(t *testing.T) {
 			seedOwner(t, db, a.reg, bee.ID, "Bee", false)
 			a.signIn("anna")
 			annaSessions, _ := db.AuthSessions(ctx, anna.ID)
+			annaPasskeys, _ := db.Passkeys(ctx, anna.ID)
 			b := a.signIn("bee")
 			before := ownerState(t, db, anna.ID)
 			if !strings.Contains(before, markerA) {
@@ -266,7 +280,7 @@ func TestOwnerIsolationEveryRoute(t *testing.T) {
 					continue
 				}
 				covered++
-				method, path := isoRequest(t, rt.pattern, annaSessions[0].ID)
+				method, path := isoRequest(t, rt.pattern, annaSessions[0].ID, annaPasskeys[0].ID)
 				path += c.query
 				bodies := c.bodies
 				if len(bodies) == 0 {
@@ -319,8 +333,8 @@ func TestOwnerIsolationEveryRoute(t *testing.T) {
 }
 
 // isoRequest makes a concrete request for a pattern: {id} is A's id 2 (or
-// A's signed-in session for the account routes).
-func isoRequest(t *testing.T, pattern string, annaSession int64) (method, path string) {
+// A's signed-in session or passkey for the account routes).
+func isoRequest(t *testing.T, pattern string, annaSession, annaPasskey int64) (method, path string) {
 	t.Helper()
 	method, path, ok := strings.Cut(pattern, " ")
 	if !ok {
@@ -333,7 +347,9 @@ func isoRequest(t *testing.T, pattern string, annaSession int64) (method, path s
 			p = ""
 		case "{id}":
 			p = "2"
-			if strings.HasPrefix(path, "/account/") {
+			if strings.HasPrefix(path, "/account/passkeys/") {
+				p = itoa(annaPasskey)
+			} else if strings.HasPrefix(path, "/account/") {
 				p = itoa(annaSession)
 			}
 		case "{instrument}":

@@ -18,6 +18,7 @@ type accountView struct {
 	Sessions []sessionRow
 	Tokens   []tokenRow
 	NewToken string // a token just made, shown this once
+	Passkeys passkeySection
 	Error    *formError
 }
 
@@ -34,7 +35,11 @@ type sessionRow struct {
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
-	s.renderAccount(w, r, http.StatusOK, "", nil)
+	flash := ""
+	if r.URL.Query().Get("passkey") == "added" { // where adding a passkey leads (passkey.go)
+		flash = "Your passkey is added: sign in with it on this device from now on."
+	}
+	s.renderAccount(w, r, http.StatusOK, flash, nil)
 }
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, flash string, ferr *formError) {
@@ -49,6 +54,13 @@ func (s *Server) renderAccountWith(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	v := accountView{Login: acc.Login, Error: ferr, NewToken: newToken}
+	if v.Passkeys, err = s.passkeySection(r, acc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ferr != nil && strings.HasPrefix(ferr.Field, "passkey") {
+		v.Passkeys.Error, v.Error = ferr, nil
+	}
 	tokens, err := s.accounts.APITokens(r.Context(), owner)
 	if err != nil {
 		s.fail(w, r, err)

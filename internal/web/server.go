@@ -82,6 +82,7 @@ type Server struct {
 	auth        *usecase.Auth
 	mode        *accountsMode
 	behindProxy bool
+	publicURL   string // the relying party of passkeys when set (passkey.go)
 	views       *views
 	static      *assets
 	app         *installable // the manifest, service worker and offline page
@@ -141,6 +142,7 @@ func New(cfg Config) (*Server, error) {
 		accounts:    accounts,
 		mode:        &accountsMode{loopback: loopbackAddr(cfg.Addr) && !cfg.BehindProxy},
 		behindProxy: cfg.BehindProxy,
+		publicURL:   cfg.PublicURL,
 
 		dashboards:   newPageCache(maxCachedDashboards),
 		kept:         newKeptRecords(maxCachedDashboards),
@@ -289,6 +291,7 @@ func (s *Server) routes(mux *router) {
 	mux.HandleFunc("POST /account/tokens/revoke", s.accountTokenRevoke)
 	mux.HandleFunc("GET /account/delete", s.accountDeletePage)
 	mux.HandleFunc("POST /account/delete", s.accountDelete)
+	s.passkeyRoutes(mux)
 
 	mux.public("GET /static/{file}", s.static.serve)
 	// Browsers ask for /favicon.ico on their own before they read a page's
