@@ -237,7 +237,7 @@ func compareCourse(snap *upshot.Snapshot, reg *instrument.Registry, today upshot
 	rv := review.Run(snap, reg, review.Options{Today: today, TherapistID: c.TherapistID})
 	rec := CourseRecord{
 		FirstSession: c.Start, LastSession: c.Last, Ended: c.End, EndRecorded: c.EndRecorded, Current: c.Active,
-		Sessions: len(c.Sessions), Weeks: math.Round(float64(c.Last.DaysSince(c.Start))/7*10) / 10,
+		Sessions: len(c.Sessions), Weeks: c.Weeks(),
 		Scales: []ScaleOutcome{},
 	}
 	if len(c.Sessions) == 0 {

@@ -1,10 +1,13 @@
 package checkin
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/upshot-app/upshot/internal/instrument"
+	"github.com/upshot-app/upshot/internal/upshot"
 )
 
 // SafetyNotice is the text every surface shows first when a check-in carries
@@ -116,4 +119,43 @@ func (r Result) CasenessText() string {
 	default:
 		return "Not in " + r.rangeName() + " for this questionnaire."
 	}
+}
+
+// Attributions returns the attribution line of each questionnaire with
+// check-ins, in the registry's order.
+func Attributions(snap *upshot.Snapshot, reg *instrument.Registry) []string {
+	resolve := Resolver(reg, snap.Definitions)
+	seen := map[string]bool{}
+	var defs []*instrument.Definition
+	for _, c := range snap.CheckIns {
+		if seen[c.Instrument] {
+			continue
+		}
+		seen[c.Instrument] = true
+		if d, err := resolve(c); err == nil {
+			defs = append(defs, d)
+		}
+	}
+	rank := func(d *instrument.Definition) int {
+		if reg != nil {
+			for i, r := range reg.All() {
+				if r.ID == d.ID {
+					return i
+				}
+			}
+		}
+		return 1 << 20
+	}
+	slices.SortFunc(defs, func(a, b *instrument.Definition) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a.ID, b.ID))
+	})
+	var out []string
+	for _, d := range defs {
+		line := d.Label() + ": " + strings.TrimSpace(d.Attribution)
+		if d.Note != "" {
+			line += " " + strings.TrimSpace(d.Note)
+		}
+		out = append(out, line)
+	}
+	return out
 }

@@ -23,6 +23,7 @@ func TestReadCommandsNeedADatabase(t *testing.T) {
 	want := "upshot: no database at " + e.dsn + " (run a command that records something, or check --db)\n"
 	for _, args := range [][]string{
 		{"review"}, {"review", "--json"}, {"report"}, {"report", "-o", filepath.Join(t.TempDir(), "r.html")},
+		{"summary"}, {"summary", "-o", filepath.Join(t.TempDir(), "s.html")},
 		{"export"}, {"export", "--csv", filepath.Join(t.TempDir(), "csv")},
 		{"therapist", "list"}, {"goal", "list"}, {"session", "list"}, {"session", "show", "1"},
 		{"settings", "list"}, {"settings", "get", "recent_window"}, {"check", "history", "phq9"},
@@ -154,6 +155,7 @@ func TestWroteFileSaysWhereOnATerminal(t *testing.T) {
 		want string
 	}{
 		{[]string{"report", "-o", filepath.Join(dir, "report.html")}, "Report written to " + filepath.Join(dir, "report.html")},
+		{[]string{"summary", "-o", filepath.Join(dir, "summary.html")}, "Summary written to " + filepath.Join(dir, "summary.html")},
 		{[]string{"export", "-o", filepath.Join(dir, "export.json")}, "Export written to " + filepath.Join(dir, "export.json")},
 		{[]string{"export", "--csv", filepath.Join(dir, "csv")}, "CSV tables written to " + filepath.Join(dir, "csv")},
 	} {

@@ -635,42 +635,10 @@ func HumanWords(vs []string) string {
 }
 
 // Attributions returns the attribution line of each questionnaire with
-// check-ins, in the registry's order.
+// check-ins, in the registry's order (checkin.Attributions: the summary
+// names them the same way).
 func Attributions(snap *upshot.Snapshot, reg *instrument.Registry) []string {
-	resolve := checkin.Resolver(reg, snap.Definitions)
-	seen := map[string]bool{}
-	var defs []*instrument.Definition
-	for _, c := range snap.CheckIns {
-		if seen[c.Instrument] {
-			continue
-		}
-		seen[c.Instrument] = true
-		if d, err := resolve(c); err == nil {
-			defs = append(defs, d)
-		}
-	}
-	rank := func(d *instrument.Definition) int {
-		if reg != nil {
-			for i, r := range reg.All() {
-				if r.ID == d.ID {
-					return i
-				}
-			}
-		}
-		return 1 << 20
-	}
-	slices.SortFunc(defs, func(a, b *instrument.Definition) int {
-		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a.ID, b.ID))
-	})
-	var out []string
-	for _, d := range defs {
-		line := d.Label() + ": " + strings.TrimSpace(d.Attribution)
-		if d.Note != "" {
-			line += " " + strings.TrimSpace(d.Note)
-		}
-		out = append(out, line)
-	}
-	return out
+	return checkin.Attributions(snap, reg)
 }
 
 // FigureHTML renders a figure with its legend and table, exactly as the

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"math"
 	"slices"
 
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -51,6 +52,17 @@ func Courses(s *upshot.Snapshot, opt Options) []TherapyCourse {
 		out[i].CheckIns = courseCheckIns(r.allCheckIns, c)
 	}
 	return out
+}
+
+// Weeks is the time from the course's first session to its latest, in
+// weeks to one decimal (0 for a single session, 0 with none). The end date
+// is left out on purpose: it says when the therapy was ended, not how long
+// it was attended.
+func (c TherapyCourse) Weeks() float64 {
+	if len(c.Sessions) == 0 && c.Start.IsZero() {
+		return 0
+	}
+	return math.Round(float64(c.Last.DaysSince(c.Start))/7*10) / 10
 }
 
 // courseCheckIns picks a course's check-ins from all of them (in date order).

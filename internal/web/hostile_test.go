@@ -95,6 +95,10 @@ func TestHostileTextRoundTripsAndIsEscapedEverywhere(t *testing.T) {
 			// The report is for handing to a therapist: notes stay out of it.
 			{"/report", []string{hostile.name, hostile.title}, []string{hostile.note}},
 			{"/report/download", []string{hostile.name, hostile.title}, []string{hostile.note}},
+			// So is the summary for a new clinician, unless notes are chosen.
+			{"/summary", []string{hostile.name, hostile.title}, []string{hostile.note}},
+			{"/summary/download", []string{hostile.name, hostile.title}, []string{hostile.note}},
+			{"/summary?sections=notes", []string{hostile.note}, nil},
 		}
 		for _, p := range pages {
 			r := a.get(p.path)

@@ -99,6 +99,8 @@ var isolationCases = map[string]isoCase{
 	"GET /review":                    {kind: isoOwn},
 	"GET /report":                    {kind: isoOwn},
 	"GET /report/download":           {kind: isoOwn},
+	"GET /summary":                   {kind: isoOwn},
+	"GET /summary/download":          {kind: isoOwn},
 
 	"GET /account":                       {kind: isoOwn},
 	"POST /account/password":             {kind: isoOwn, bodies: []string{"current=wrong&new=a+new+long+passphrase&again=a+new+long+passphrase"}},

@@ -278,6 +278,8 @@ func (s *Server) routes(mux *router) {
 	mux.HandleFunc("GET /review", s.reviewPage)
 	mux.HandleFunc("GET /report", s.reportPage)
 	mux.HandleFunc("GET /report/download", s.reportDownload)
+	mux.HandleFunc("GET /summary", s.summaryPage)
+	mux.HandleFunc("GET /summary/download", s.summaryDownload)
 
 	// Signing in and out, and the account's own page.
 	mux.signInPage("GET /signin", s.signInPage)

@@ -27,7 +27,7 @@ var viewNames = []string{
 	"checkins", "checkin_form", "checkin",
 	"therapists", "therapist_form",
 	"goals", "goal_form",
-	"settings", "review", "report",
+	"settings", "review", "report", "summary",
 	"locked", "offline", "signin", "account", "account_delete",
 }
 
