@@ -109,6 +109,9 @@ func TestConcurrentImportsDoNotMerge(t *testing.T) {
 			}
 			dst1, dst2 := open(), open()
 			release := func() {}
+			// errs[i] is import i's result, readable once done[i] is closed.
+			errs := make([]error, 2)
+			done := []chan struct{}{make(chan struct{}), make(chan struct{})}
 			if backend == "postgres" {
 				// On a handle of its own: an import's pool needs its
 				// connections.
@@ -123,15 +126,36 @@ func TestConcurrentImportsDoNotMerge(t *testing.T) {
 				}
 				release = func() {
 					// Both imports waiting: on the holder, or on the import
-					// that waits on the holder.
-					deadline := time.Now().Add(30 * time.Second)
+					// that waits on the holder. An import that returned
+					// while the holder still held its lock ends the wait
+					// with what it returned. The deadline is only for a
+					// hang: on a machine under heavy load the second import
+					// may take many seconds to reach its first statement.
+					deadline := time.Now().Add(2 * time.Minute)
 					for {
 						var n int
 						must(t, holder.QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, app).Scan(&n))
 						if n >= 2 {
 							break
 						}
+						for i := range done {
+							select {
+							case <-done[i]:
+								t.Fatalf("import %d returned before the lock was released (%v), %d waiting", i+1, errs[i], n)
+							default:
+							}
+						}
 						if time.Now().After(deadline) {
+							// What each of the imports' connections is doing,
+							// so that a failure says where it hangs.
+							rows, err := holder.Query(`SELECT coalesce(wait_event_type, ''), coalesce(wait_event, ''), coalesce(state, ''), query FROM pg_stat_activity WHERE application_name = $1`, app)
+							must(t, err)
+							for rows.Next() {
+								var typ, event, state, query string
+								must(t, rows.Scan(&typ, &event, &state, &query))
+								t.Logf("an import's connection: %s, waiting on %q %q: %s", state, typ, event, query)
+							}
+							must(t, rows.Close())
 							t.Fatalf("the two imports never both waited (%d waiting)", n)
 						}
 						time.Sleep(5 * time.Millisecond) // polling PostgreSQL's lock table, not standing in for it
@@ -140,13 +164,13 @@ func TestConcurrentImportsDoNotMerge(t *testing.T) {
 				}
 			}
 			var wg sync.WaitGroup
-			errs := make([]error, 2)
 			for i, pair := range []struct {
 				db   *store.DB
 				snap *upshot.Snapshot
 			}{{dst1, a}, {dst2, b}} {
 				wg.Go(func() {
-					c, cancel := context.WithTimeout(ctx, time.Minute)
+					defer close(done[i])
+					c, cancel := context.WithTimeout(ctx, 5*time.Minute)
 					defer cancel()
 					errs[i] = pair.db.Import(c, upshot.DefaultOwner, pair.snap)
 				})
