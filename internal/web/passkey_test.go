@@ -436,3 +436,34 @@ func TestPasskeyRelyingParty(t *testing.T) {
 		t.Error("the account page at 127.0.0.1 does not say where passkeys work")
 	}
 }
+
+// Two servers on one database act as one for passkeys: a ceremony begun on
+// one is finished on the other, and an answer used on one is refused on
+// the other (issue 13 item 9).
+func TestPasskeyCeremoniesAcrossTwoServers(t *testing.T) {
+	for _, backend := range storetest.Backends(t) {
+		t.Run(backend, func(t *testing.T) {
+			dsn := storetest.DSN(t, backend)
+			one := newAccountsApp(t, openStore(t, dsn), nil, "alice")
+			two := newAccountsApp(t, openStore(t, dsn), nil)
+			cookie := one.signIn("alice")
+			key := newSoftKey(t)
+			c := one.begin("/account/passkeys/options", map[string]string{"name": "phone"}, cookie)
+			if r := two.passkeyJSON("/account/passkeys", map[string]any{"ceremony": c.Ceremony, "credential": key.create(t, c.Options, pkOrigin)}, cookie); r.status != http.StatusCreated {
+				t.Fatalf("a registration begun on one, finished on two: %d %s", r.status, r.text())
+			}
+			c = two.begin("/signin/passkey/options", map[string]string{})
+			body := map[string]any{"ceremony": c.Ceremony, "credential": key.get(t, c.Options, pkOrigin)}
+			r := one.passkeyJSON("/signin/passkey", body)
+			if r.status != http.StatusOK {
+				t.Fatalf("a sign-in begun on two, finished on one: %d %s", r.status, r.text())
+			}
+			if page := two.sendBody("GET", "/account", "", sessionCookieHeader(t, r), pkHost); page.status != http.StatusOK {
+				t.Errorf("the passkey's session on the other server: %d", page.status)
+			}
+			if r := two.passkeyJSON("/signin/passkey", body); r.status != http.StatusUnauthorized {
+				t.Errorf("the same answer replayed on the other server: %d", r.status)
+			}
+		})
+	}
+}
