@@ -24,6 +24,7 @@ import (
 	"strings"
 	"sync"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/checkin"
 	"github.com/upshot-app/upshot/internal/guide"
 	"github.com/upshot-app/upshot/internal/instrument"
@@ -74,6 +75,14 @@ type Options struct {
 	// SafetyPlan includes the person's safety plan (when they wrote one),
 	// linked from the safety notice.
 	SafetyPlan bool
+	// Record includes the person's record (usecase.BuildRecord): the
+	// flagged sessions, low conduct ratings and sessions they felt worse
+	// after, in the report's scope.
+	Record bool
+	// IncludeNotes puts the person's session notes in the record (and
+	// includes the record). Notes are private: without it no note's text is
+	// in the report.
+	IncludeNotes bool
 }
 
 // Write renders the whole report as one HTML document. r is the review of
@@ -119,6 +128,14 @@ func Render(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, t
 	if opt.SafetyPlan && !snap.SafetyPlan.Empty() {
 		plan := PlanDoc(snap.SafetyPlan)
 		d.Plan = &plan
+	}
+	if opt.Record || opt.IncludeNotes {
+		rec := usecase.BuildRecord(in.Sessions, snap.Therapists, snap.Settings,
+			usecase.RecordFilter{TherapistID: r.Scope.TherapistID, Since: r.Scope.Since})
+		if !opt.IncludeNotes {
+			rec = rec.WithoutNotes()
+		}
+		d.Record = &RecordDoc{Record: rec, Title: "My record, in my own words", Notes: opt.IncludeNotes}
 	}
 	if r.Safety != nil {
 		d.Safety = &Notice{Lines: SafetyLines(r.Safety.Text)}
@@ -197,10 +214,12 @@ func inScopeLinks(in *upshot.Snapshot) chart.Linker {
 
 // Document is what the report template reads.
 type Document struct {
-	Today      upshot.Date
-	Review     *review.Review
-	Safety     *Notice
-	Plan       *Plan // only when asked for (Options.SafetyPlan)
+	Today  upshot.Date
+	Review *review.Review
+	Safety *Notice
+	Plan   *Plan // only when asked for (Options.SafetyPlan)
+	// Record is the person's record, only when asked for (Options.Record).
+	Record     *RecordDoc
 	Charts     *chart.Charts
 	Groups     []SeverityGroup
 	Therapists []review.TherapistRef
@@ -211,6 +230,26 @@ type Document struct {
 	// Attributions name every questionnaire used, as their licences require
 	// (the PHQ-9's Pfizer line among them).
 	Attributions []string
+}
+
+// RecordDoc is the person's record as the report shows it; its entries
+// carry notes only when Notes is true.
+type RecordDoc struct {
+	*usecase.Record
+	Title string
+	Notes bool
+	// Links makes each date a link to its session's page (in the web app;
+	// the standalone report has no such pages).
+	Links bool
+}
+
+// RecordHTML renders the record as the report shows it.
+func RecordHTML(d RecordDoc) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := templates().ExecuteTemplate(&buf, "myRecord", d); err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	return template.HTML(buf.String()), nil
 }
 
 // SeverityGroup is the findings of one severity, most pressing first, or

@@ -126,7 +126,7 @@ var SettingDefs = []SettingDef{
 	{Name: SettingNoExpertiseMin, Kind: KindInt, Default: "2", Min: 1, Max: 20,
 		Meaning: "no_expertise: recent sessions where you got nothing ('none') or an opinion you asked for was withheld, at or above which it is reported.", Source: SourceOurs},
 	{Name: SettingConductConcernMax, Kind: KindNumber, Default: "2", Min: 1, Max: 5,
-		Meaning: "conduct_concern: a conduct quality averaging at or below this (1-5) over the recent sessions.", Source: SourceOurs},
+		Meaning: "conduct_concern: a conduct quality averaging at or below this (1-5) over the recent sessions. My record lists every single rating at or below it as a low conduct rating.", Source: SourceOurs},
 	{Name: SettingConductTrendDrop, Kind: KindNumber, Default: "1", Min: 0.1, Max: 4,
 		Meaning: "conduct_trend: a fall of at least this much in a quality's average, earlier sessions against recent ones.", Source: SourceOurs},
 	{Name: SettingConductTrendMinRatings, Kind: KindInt, Default: "2", Min: 1, Max: 20,

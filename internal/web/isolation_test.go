@@ -96,6 +96,7 @@ var isolationCases = map[string]isoCase{
 	"GET /agenda":                    {kind: isoOwn},
 	"POST /agenda":                   {kind: isoOwn, bodies: []string{"text=Bee+item+two&source=mine"}},
 	"POST /agenda/{id}/status":       {kind: isoForeign, bodies: []string{"status=dropped"}},
+	"GET /record":                    {kind: isoOwn},
 	"GET /review":                    {kind: isoOwn},
 	"GET /report":                    {kind: isoOwn},
 	"GET /report/download":           {kind: isoOwn},
@@ -147,6 +148,7 @@ var isolationCases = map[string]isoCase{
 	"PUT /api/v1/agenda/{id}":        {kind: isoForeign, bodies: []string{`{"text": "Bee renamed", "source": "mine", "status": "dropped", "opened": "2025-06-01", "version": 1}`}},
 	"DELETE /api/v1/agenda/{id}":     {kind: isoForeign},
 	"GET /api/v1/instruments":        {kind: isoOwn},
+	"GET /api/v1/record":             {kind: isoOwn},
 	"GET /api/v1/review":             {kind: isoOwn},
 	"GET /api/v1/compare":            {kind: isoForeign, query: "?therapist=2"},
 	"GET /api/v1/export":             {kind: isoOwn},
@@ -246,6 +248,14 @@ func TestOwnerIsolationEveryRoute(t *testing.T) {
 			bee, _ := db.FindAccount(ctx, "bee")
 			seedOwner(t, db, a.reg, anna.ID, markerA, true)
 			seedOwner(t, db, a.reg, bee.ID, "Bee", false)
+			// A's sessions are in A's record (a red flag, worse after), so
+			// that a record showing A's would show A's notes.
+			annaSessionList, err := db.ListSessions(ctx, anna.ID, upshot.SessionFilter{})
+			must(t, err)
+			for _, s := range annaSessionList {
+				s.Flags, s.After = []string{upshot.FlagBoundary}, upshot.AfterWorse
+				must(t, db.UpdateSession(ctx, anna.ID, s))
+			}
 			a.signIn("anna")
 			annaSessions, _ := db.AuthSessions(ctx, anna.ID)
 			annaPasskeys, _ := db.Passkeys(ctx, anna.ID)
@@ -271,6 +281,14 @@ func TestOwnerIsolationEveryRoute(t *testing.T) {
 				return 3
 			}
 			slices.SortStableFunc(routes, func(x, y route) int { return order(x) - order(y) })
+			// The record narrowed to A's therapist is not found, as a review is
+			// (before the walk: B's writes make B a therapist 2).
+			for _, p := range []string{"/record?therapist=2", "/api/v1/record?therapist=2", "/report?therapist=2&record=1&notes=1"} {
+				r := a.sendBody("GET", p, "", b)
+				if r.status != http.StatusNotFound || strings.Contains(r.text(), markerA) {
+					t.Errorf("GET %s as B: %d, want 404 without A's data", p, r.status)
+				}
+			}
 			covered := 0
 			for _, rt := range routes {
 				if rt.public || rt.signIn {

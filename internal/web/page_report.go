@@ -29,6 +29,12 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	if opt.SafetyPlan {
 		q.Set("plan", "1")
 	}
+	if opt.Record {
+		q.Set("record", "1")
+	}
+	if opt.IncludeNotes {
+		q.Set("notes", "1")
+	}
 	if rv.Scope.TherapistID != 0 {
 		q.Set("therapist", strconv.FormatInt(rv.Scope.TherapistID, 10))
 	}
@@ -70,9 +76,11 @@ func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) {
 }
 
 // reportOptions reads the report's opt-in parts from the query: plan=1
-// includes the safety plan. Anything else leaves a part out.
+// includes the safety plan, record=1 the person's record and notes=1 their
+// notes in it (and the record). Anything else leaves a part out.
 func reportOptions(r *http.Request) report.Options {
-	return report.Options{SafetyPlan: r.URL.Query().Get("plan") == "1"}
+	q := r.URL.Query()
+	return report.Options{SafetyPlan: q.Get("plan") == "1", Record: q.Get("record") == "1", IncludeNotes: q.Get("notes") == "1"}
 }
 
 // scopeOnly keeps the review scope of a report query (therapist, since).

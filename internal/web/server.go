@@ -275,6 +275,8 @@ func (s *Server) routes(mux *router) {
 	mux.HandleFunc("POST /agenda", s.agendaAdd)
 	mux.HandleFunc("POST /agenda/{id}/status", s.agendaStatus)
 
+	mux.HandleFunc("GET /record", s.recordPage)
+
 	mux.HandleFunc("GET /review", s.reviewPage)
 	mux.HandleFunc("GET /report", s.reportPage)
 	mux.HandleFunc("GET /report/download", s.reportDownload)
@@ -358,6 +360,8 @@ func (s *Server) routes(mux *router) {
 	api("GET /api/v1/agenda/{id}", s.apiAgendaGet)
 	api("PUT /api/v1/agenda/{id}", s.apiAgendaUpdate)
 	api("DELETE /api/v1/agenda/{id}", s.apiAgendaDelete)
+
+	api("GET /api/v1/record", s.apiRecord)
 
 	api("GET /api/v1/instruments", s.apiInstrumentList)
 	api("GET /api/v1/review", s.apiReview)

@@ -43,7 +43,8 @@ func TestValidHTML(t *testing.T) {
 		"/checkins", "/checkin/phq9", "/checkin/who5", "/checkins/1", "/checkins/1/delete", "/therapists", "/therapists/new",
 		"/therapists/1/edit", "/therapists/1/delete", "/goals", "/goals/new", "/goals/1/edit", "/goals/1/delete",
 		"/settings", "/review", "/review?since=2026-01-01", "/report", "/report/download", "/no-such-page", result,
-		"/plan", "/report?plan=1", "/report/download?plan=1", "/summary", "/summary/download?sections=notes&sections=goals", offlinePath, "/account", "/signin", "/account/delete"}
+		"/plan", "/report?plan=1", "/report/download?plan=1", "/summary", "/summary/download?sections=notes&sections=goals", offlinePath, "/account", "/signin", "/account/delete",
+		"/record", "/record?kind=conduct", "/report?record=1&notes=1", "/report/download?record=1&notes=1"}
 	dir := t.TempDir()
 	var files []string
 	for i, p := range pages {
