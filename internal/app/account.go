@@ -15,7 +15,7 @@ import (
 
 // AddAccount creates an account with a password ("" for none: a local
 // account that signs in with the launch token alone).
-func AddAccount(ctx context.Context, st upshot.AccountService, login, password string) (*upshot.Account, error) {
+func AddAccount(ctx context.Context, st Accounts, login, password string) (*upshot.Account, error) {
 	login = upshot.NormalizeLogin(login)
 	if err := upshot.CheckLogin("NAME", login); err != nil {
 		return nil, err
@@ -32,6 +32,9 @@ func AddAccount(ctx context.Context, st upshot.AccountService, login, password s
 	}
 	id, err := st.CreateAccount(ctx, login, hash)
 	if err != nil {
+		return nil, err
+	}
+	if err := auditCLI(ctx, st, nil, id, upshot.AuditAccountCreated, ""); err != nil {
 		return nil, err
 	}
 	return st.AccountByID(ctx, id)
@@ -66,16 +69,26 @@ func SetPassword(ctx context.Context, st Accounts, login, password string) (*ups
 	if _, err := st.DeleteAuthSessions(ctx, a.ID, 0); err != nil {
 		return nil, err
 	}
+	if err := auditCLI(ctx, st, nil, a.ID, upshot.AuditPasswordSet, ""); err != nil {
+		return nil, err
+	}
 	return st.AccountByID(ctx, a.ID)
 }
 
 // SetDisabled disables (true) or enables the named account.
-func SetDisabled(ctx context.Context, st upshot.AccountService, login string, disabled bool) (*upshot.Account, error) {
+func SetDisabled(ctx context.Context, st Accounts, login string, disabled bool) (*upshot.Account, error) {
 	a, err := findAccount(ctx, st, login)
 	if err != nil {
 		return nil, err
 	}
 	if err := st.SetDisabled(ctx, a.ID, disabled); err != nil {
+		return nil, err
+	}
+	kind := upshot.AuditEnabled
+	if disabled {
+		kind = upshot.AuditDisabled
+	}
+	if err := auditCLI(ctx, st, nil, a.ID, kind, ""); err != nil {
 		return nil, err
 	}
 	return st.AccountByID(ctx, a.ID)
@@ -100,27 +113,34 @@ var ErrSignIn = upshot.Errorf(upshot.EUNAUTHORIZED, "password", "that name and p
 // for a missing account or password), and remakes the stored hash when it
 // was made with weaker parameters than today's.
 func SignIn(ctx context.Context, st upshot.AccountService, login, password string) (*upshot.Account, error) {
+	acc, _, err := signIn(ctx, st, login, password)
+	return acc, err
+}
+
+// signIn is SignIn that also returns, on a failure, the account the name
+// belongs to (nil when it names none), for that account's audit log.
+func signIn(ctx context.Context, st upshot.AccountService, login, password string) (acc, known *upshot.Account, err error) {
 	login = upshot.NormalizeLogin(login)
 	var a *upshot.Account
 	if upshot.CheckLogin("login", login) == nil {
 		found, err := st.FindAccount(ctx, login)
 		if err != nil && upshot.ErrorCode(err) != upshot.ENOTFOUND {
-			return nil, err
+			return nil, nil, err
 		}
 		a = found
 	}
 	if a == nil || !a.HasPassword {
 		auth.VerifyNothing(password)
-		return nil, ErrSignIn
+		return nil, a, ErrSignIn
 	}
 	ok, rehash, err := auth.VerifyPassword(a.PasswordHash, password)
 	if err != nil {
 		// A hash this Upshot cannot read: refuse, as for a wrong password;
 		// the error stays on the server's side.
-		return nil, errors.Join(ErrSignIn, err)
+		return nil, a, errors.Join(ErrSignIn, err)
 	}
 	if !ok || a.Disabled() {
-		return nil, ErrSignIn
+		return nil, a, ErrSignIn
 	}
 	if rehash {
 		if h, err := auth.HashPassword(password); err == nil {
@@ -129,5 +149,5 @@ func SignIn(ctx context.Context, st upshot.AccountService, login, password strin
 			_ = st.RehashPassword(ctx, a.ID, a.PasswordHash, h)
 		}
 	}
-	return a, nil
+	return a, nil, nil
 }

@@ -260,7 +260,7 @@ var ErrPasskeyRefused = upshot.Errorf(upshot.EINVALID, "passkey", "the passkey's
 
 // FinishPasskeyRegistration checks the authenticator's answer to the
 // ceremony token names and stores the new passkey.
-func (a *Auth) FinishPasskeyRegistration(ctx context.Context, owner upshot.OwnerID, rp RelyingParty, token string, response []byte) (*upshot.Passkey, error) {
+func (a *Auth) FinishPasskeyRegistration(ctx context.Context, owner upshot.OwnerID, rp RelyingParty, token string, response []byte, device string) (*upshot.Passkey, error) {
 	c, err := a.takeCeremony(ctx, upshot.CeremonyRegister, token, owner)
 	if err != nil {
 		return nil, err
@@ -301,7 +301,9 @@ func (a *Auth) FinishPasskeyRegistration(ctx context.Context, owner upshot.Owner
 	if err := a.Store.CreatePasskey(ctx, p); err != nil {
 		return nil, err
 	}
-	a.audit(ctx, owner, AuditPasskeyAdded, p.Name)
+	if err := a.Audit(ctx, owner, upshot.AuditPasskeyAdded, device, p.Name); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -357,10 +359,16 @@ func (a *Auth) SignInWithPasskey(ctx context.Context, at PasskeyAttempt) (token 
 		return "", nil, err
 	}
 	if at.Replaces != "" {
-		a.SignOut(ctx, at.Replaces)
+		a.endSession(ctx, at.Replaces)
 	}
 	token, err = a.startSession(ctx, acc.ID, at.Device)
-	return token, acc, err
+	if err != nil {
+		return "", nil, err
+	}
+	if err := a.Audit(ctx, acc.ID, upshot.AuditPasskeySignIn, at.Device, ""); err != nil {
+		return "", nil, err
+	}
+	return token, acc, nil
 }
 
 func (a *Auth) verifyPasskey(ctx context.Context, at PasskeyAttempt) (*upshot.Account, error) {
@@ -453,7 +461,7 @@ func (a *Auth) RenamePasskey(ctx context.Context, owner upshot.OwnerID, id int64
 // RemovePasskey removes one of the owner's passkeys: the device holding it
 // signs in no more. The last passkey of an account without a password
 // stays (the store refuses).
-func (a *Auth) RemovePasskey(ctx context.Context, owner upshot.OwnerID, id int64) error {
+func (a *Auth) RemovePasskey(ctx context.Context, owner upshot.OwnerID, id int64, device string) error {
 	list, err := a.Store.Passkeys(ctx, owner)
 	if err != nil {
 		return err
@@ -467,13 +475,12 @@ func (a *Auth) RemovePasskey(ctx context.Context, owner upshot.OwnerID, id int64
 	if err := a.Store.DeletePasskey(ctx, owner, id); err != nil {
 		return err
 	}
-	a.audit(ctx, owner, AuditPasskeyRemoved, name)
-	return nil
+	return a.Audit(ctx, owner, upshot.AuditPasskeyRemoved, device, name)
 }
 
 // RemovePassword makes the owner's account passkey-only, after checking the
 // current password: from then on it signs in with its passkeys alone.
-func (a *Auth) RemovePassword(ctx context.Context, owner upshot.OwnerID, current string, keep int64) error {
+func (a *Auth) RemovePassword(ctx context.Context, owner upshot.OwnerID, current string, keep int64, device string) error {
 	acc, err := a.Store.AccountByID(ctx, owner)
 	if err != nil {
 		return err
@@ -488,20 +495,8 @@ func (a *Auth) RemovePassword(ctx context.Context, owner upshot.OwnerID, current
 		return err
 	}
 	// As after a password change: whoever knew the password is signed out.
-	_, err = a.Store.DeleteAuthSessions(ctx, owner, keep)
-	return err
-}
-
-// Audit events of passkeys.
-const (
-	AuditPasskeyAdded   = "passkey_added"
-	AuditPasskeyRemoved = "passkey_removed"
-)
-
-// audit records an event of the owner's account through Auth.Audit, when
-// it is set. The detail is a passkey's name, never a secret.
-func (a *Auth) audit(ctx context.Context, owner upshot.OwnerID, event, detail string) {
-	if a.Audit != nil {
-		a.Audit(ctx, owner, event, detail)
+	if _, err = a.Store.DeleteAuthSessions(ctx, owner, keep); err != nil {
+		return err
 	}
+	return a.Audit(ctx, owner, upshot.AuditPasswordRemoved, device, "")
 }

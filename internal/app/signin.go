@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ type Accounts interface {
 	upshot.AccountService
 	upshot.CredentialService
 	upshot.PasskeyService
+	upshot.AuditService
 }
 
 // The session lifetimes are named settings of the server ('upshot serve
@@ -67,9 +69,15 @@ type Auth struct {
 	Now      upshot.Clock
 	Policy   SessionPolicy
 	Throttle *Throttle
-	// Audit, when set, records an event of an account (passkey.go says
-	// which); nil records nothing.
-	Audit func(ctx context.Context, owner upshot.OwnerID, event, detail string)
+	// AuditDays is how long audit events are kept (0: forever, bounded
+	// only by upshot.MaxAuditEvents).
+	AuditDays int
+	// Log receives what the server's operator may see: a failed sign-in
+	// for a name that is no account (there is no account to record it
+	// in), an audit write that failed. Never a name typed or a record.
+	Log *slog.Logger
+
+	pending sync.WaitGroup // audit writes of failed sign-ins (auditLater)
 }
 
 // NewAuth returns Auth with the default policy and a fresh throttle.
@@ -77,7 +85,7 @@ func NewAuth(st Accounts, now upshot.Clock) *Auth {
 	if now == nil {
 		now = time.Now
 	}
-	return &Auth{Store: st, Now: now, Policy: DefaultSessionPolicy, Throttle: NewThrottle(now)}
+	return &Auth{Store: st, Now: now, Policy: DefaultSessionPolicy, Throttle: NewThrottle(now), AuditDays: DefaultAuditDays}
 }
 
 // ErrSignedOut is the answer to a cookie or token that names no session:
@@ -117,19 +125,33 @@ func (a *Auth) SignInWithPassword(ctx context.Context, at SignInAttempt) (token 
 	if wait := a.Throttle.Wait(keys...); wait > 0 {
 		return "", nil, &ThrottledError{Wait: wait}
 	}
-	acc, err = SignIn(ctx, a.Store, at.Login, at.Password)
+	acc, known, err := signIn(ctx, a.Store, at.Login, at.Password)
 	if err != nil {
 		if errors.Is(err, ErrSignIn) {
 			a.Throttle.Failed(keys...)
+			if known != nil {
+				a.auditLater(ctx, known.ID, upshot.AuditSignInFailed, at.Device)
+			} else {
+				// No account to record it in, and nothing is created for
+				// it: the operator's log says it happened, from where,
+				// never the name typed (it may be someone's password).
+				a.logger().Warn("sign-in failed for a name that is no account", slog.String("address", at.Address))
+			}
 		}
 		return "", nil, err
 	}
 	a.Throttle.Succeeded(keys[0])
 	if at.Replaces != "" {
-		a.SignOut(ctx, at.Replaces)
+		a.endSession(ctx, at.Replaces)
 	}
 	token, err = a.startSession(ctx, acc.ID, at.Device)
-	return token, acc, err
+	if err != nil {
+		return "", nil, err
+	}
+	if err := a.Audit(ctx, acc.ID, upshot.AuditSignIn, at.Device, ""); err != nil {
+		return "", nil, err
+	}
+	return token, acc, nil
 }
 
 func (a *Auth) startSession(ctx context.Context, owner upshot.OwnerID, device string) (string, error) {
@@ -179,20 +201,53 @@ func (a *Auth) mayUse(ctx context.Context, owner upshot.OwnerID) bool {
 	return err == nil && !acc.Disabled()
 }
 
-// SignOut ends the session token names, if it is one.
-func (a *Auth) SignOut(ctx context.Context, token string) {
+// SignOut ends the session token names, if it is one, and records it in
+// the account's audit log.
+func (a *Auth) SignOut(ctx context.Context, token, device string) error {
+	if s := a.endSession(ctx, token); s != nil {
+		return a.Audit(ctx, s.Owner, upshot.AuditSignOut, device, "")
+	}
+	return nil
+}
+
+// endSession ends the session token names and returns it, or nil when it
+// names none.
+func (a *Auth) endSession(ctx context.Context, token string) *upshot.AuthSession {
 	if token == "" || len(token) > 128 {
-		return
+		return nil
 	}
-	if s, err := a.Store.AuthSessionByHash(ctx, HashToken(token)); err == nil {
-		_ = a.Store.DeleteAuthSession(ctx, s.Owner, s.ID)
+	s, err := a.Store.AuthSessionByHash(ctx, HashToken(token))
+	if err != nil {
+		return nil
 	}
+	if a.Store.DeleteAuthSession(ctx, s.Owner, s.ID) != nil {
+		return nil
+	}
+	return s
+}
+
+// EndSession ends one of the owner's sessions (from the account page).
+func (a *Auth) EndSession(ctx context.Context, owner upshot.OwnerID, id int64, device string) error {
+	if err := a.Store.DeleteAuthSession(ctx, owner, id); err != nil {
+		return err
+	}
+	return a.Audit(ctx, owner, upshot.AuditSessionEnded, device, "")
+}
+
+// EndOtherSessions ends every session of the owner but keep and says how
+// many it ended.
+func (a *Auth) EndOtherSessions(ctx context.Context, owner upshot.OwnerID, keep int64, device string) (int, error) {
+	n, err := a.Store.DeleteAuthSessions(ctx, owner, keep)
+	if err != nil {
+		return 0, err
+	}
+	return n, a.Audit(ctx, owner, upshot.AuditSessionsEnded, device, "")
 }
 
 // ChangePassword sets a new password for the signed-in owner after checking
 // the current one, and ends every other session of the account: whoever
 // learned the old password is signed out everywhere but here.
-func (a *Auth) ChangePassword(ctx context.Context, owner upshot.OwnerID, current, next string, keep int64) error {
+func (a *Auth) ChangePassword(ctx context.Context, owner upshot.OwnerID, current, next string, keep int64, device string) error {
 	acc, err := a.Store.AccountByID(ctx, owner)
 	if err != nil {
 		return err
@@ -212,8 +267,10 @@ func (a *Auth) ChangePassword(ctx context.Context, owner upshot.OwnerID, current
 	if err := a.Store.SetPasswordHash(ctx, owner, hash); err != nil {
 		return err
 	}
-	_, err = a.Store.DeleteAuthSessions(ctx, owner, keep)
-	return err
+	if _, err = a.Store.DeleteAuthSessions(ctx, owner, keep); err != nil {
+		return err
+	}
+	return a.Audit(ctx, owner, upshot.AuditPasswordChanged, device, "")
 }
 
 // ErrBadToken is the answer to an Authorization header that names no usable
@@ -231,6 +288,11 @@ func (a *Auth) AddToken(ctx context.Context, login, name string, expiresDays int
 	if err != nil {
 		return "", nil, err
 	}
+	return a.AddOwnToken(ctx, acc.ID, name, expiresDays, CLIDevice)
+}
+
+// AddOwnToken makes an API token for the owner, asked for from device.
+func (a *Auth) AddOwnToken(ctx context.Context, owner upshot.OwnerID, name string, expiresDays int, device string) (string, *upshot.APIToken, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "", nil, upshot.Invalid("--name", "--name: a token needs a name that says what uses it, such as \"phone shortcut\"")
@@ -246,12 +308,15 @@ func (a *Auth) AddToken(ctx context.Context, login, name string, expiresDays int
 		return "", nil, err
 	}
 	now := a.Now()
-	tk := &upshot.APIToken{Owner: acc.ID, Name: name, TokenHash: HashToken(token), CreatedAt: now}
+	tk := &upshot.APIToken{Owner: owner, Name: name, TokenHash: HashToken(token), CreatedAt: now}
 	if expiresDays > 0 {
 		exp := now.Add(time.Duration(expiresDays) * 24 * time.Hour)
 		tk.ExpiresAt = &exp
 	}
 	if err := a.Store.CreateAPIToken(ctx, tk); err != nil {
+		return "", nil, err
+	}
+	if err := a.Audit(ctx, owner, upshot.AuditTokenAdded, device, name); err != nil {
 		return "", nil, err
 	}
 	return token, tk, nil
@@ -272,7 +337,17 @@ func (a *Auth) RevokeToken(ctx context.Context, login, name string) error {
 	if err != nil {
 		return err
 	}
-	return a.Store.DeleteAPIToken(ctx, acc.ID, strings.TrimSpace(name))
+	return a.RevokeOwnToken(ctx, acc.ID, name, CLIDevice)
+}
+
+// RevokeOwnToken deletes the owner's token called name, asked for from
+// device.
+func (a *Auth) RevokeOwnToken(ctx context.Context, owner upshot.OwnerID, name, device string) error {
+	name = strings.TrimSpace(name)
+	if err := a.Store.DeleteAPIToken(ctx, owner, name); err != nil {
+		return err
+	}
+	return a.Audit(ctx, owner, upshot.AuditTokenRevoked, device, name)
 }
 
 // TokenOwner returns the live API token a Bearer credential names and

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/archive"
 	"github.com/upshot-app/upshot/internal/demo"
 	"github.com/upshot-app/upshot/internal/instrument"
@@ -45,6 +46,16 @@ The files hold your notes: keep them somewhere private.`,
 		if err != nil {
 			return err
 		}
+		what := "JSON"
+		switch {
+		case csvDir != "" && out == "":
+			what = "CSV"
+		case csvDir != "":
+			what = "JSON and CSV"
+		}
+		if err := a.recordExport(what); err != nil {
+			return err
+		}
 		if csvDir != "" {
 			if err := archive.WriteCSV(csvDir, s); err != nil {
 				return err
@@ -69,6 +80,21 @@ The files hold your notes: keep them somewhere private.`,
 		return nil
 	})
 	return cmd
+}
+
+// recordExport puts an export of the owner's records in the owner's audit
+// log. Best effort: a full disk, which cannot take the event, must not keep
+// a person from taking their records out; a warning says it was not
+// recorded.
+func (a *app) recordExport(what string) error {
+	db, err := a.store()
+	if err != nil {
+		return err
+	}
+	if err := usecase.RecordExport(a.ctx, db, db.Now, a.owner, what); err != nil {
+		fmt.Fprintf(a.stderr, "upshot: warning: the export is not recorded in the account's activity log: %s\n", upshot.ErrorMessage(err))
+	}
+	return nil
 }
 
 func (a *app) importCommand() *cobra.Command {

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/huh"
 	"github.com/spf13/cobra"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/archive"
 	"github.com/upshot-app/upshot/internal/backup"
 	"github.com/upshot-app/upshot/internal/store"
@@ -132,6 +133,10 @@ format version, passphrase) without restoring it.`,
 		}
 		if err != nil {
 			return err
+		}
+		// A backup holds every account's records: each account's log says so.
+		if err := usecase.RecordBackup(a.ctx, db, db.Now); err != nil {
+			return fmt.Errorf("the backup is written to %s, but recording it in the accounts' audit logs failed: %w", out, err)
 		}
 		fmt.Fprintf(a.stderr, "backup written to %s\n", out)
 		return nil

@@ -136,6 +136,9 @@ with --record, and the notes you wrote only with --include-notes.`,
 		if err := report.Write(&buf, snap, reg, r, a.today(), opt); err != nil {
 			return err
 		}
+		if err := a.recordExport("report"); err != nil {
+			return err
+		}
 		if out == "" || out == "-" {
 			_, err := a.stdout.Write(buf.Bytes())
 			return err

@@ -53,6 +53,7 @@ type serveOptions struct {
 	publicURL       string
 	idleDays        int
 	maxDays         int
+	auditDays       int
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -88,6 +89,7 @@ answered besides localhost).`,
 	cmd.Flags().StringVar(&o.publicURL, "public-url", "", "the address people open, such as https://upshot.example.org")
 	cmd.Flags().IntVar(&o.idleDays, "session-idle-days", int(usecase.DefaultSessionIdle/(24*time.Hour)), "a sign-in ends after this many days unused")
 	cmd.Flags().IntVar(&o.maxDays, "session-max-days", int(usecase.DefaultSessionAbsolute/(24*time.Hour)), "a sign-in ends this many days after it began, used or not")
+	cmd.Flags().IntVar(&o.auditDays, "audit-days", usecase.DefaultAuditDays, "keep each account's activity log (sign-ins, token changes, exports) this many days")
 	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
@@ -168,6 +170,7 @@ answered besides localhost).`,
 				Idle:     time.Duration(o.idleDays) * 24 * time.Hour,
 				Absolute: time.Duration(o.maxDays) * 24 * time.Hour,
 			},
+			AuditDays: o.auditDays,
 			// Request logs hold method, route, status and duration only.
 			Logger: slog.New(slog.NewTextHandler(a.stderr, nil)),
 			Now:    db.Now,
@@ -226,6 +229,9 @@ func (o serveOptions) check(cmd *cobra.Command) error {
 	}
 	if o.idleDays < 1 || o.maxDays < 1 || o.idleDays > o.maxDays || o.maxDays > 3650 {
 		return usagef(cmd, "--session-idle-days and --session-max-days are 1 to 3650 days, idle no longer than max; got %d and %d", o.idleDays, o.maxDays)
+	}
+	if o.auditDays < 1 || o.auditDays > usecase.MaxAuditDays {
+		return usagef(cmd, "--audit-days is 1 to %d days, got %d", usecase.MaxAuditDays, o.auditDays)
 	}
 	return nil
 }

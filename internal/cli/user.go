@@ -23,7 +23,7 @@ import (
 
 func (a *app) userCommand() *cobra.Command {
 	return group("user", "Manage the accounts that may sign in to 'upshot serve'",
-		a.userAdd(), a.userList(), a.userPasswd(), a.userDisable(), a.userEnable(), a.userDelete())
+		a.userAdd(), a.userList(), a.userPasswd(), a.userDisable(), a.userEnable(), a.userDelete(), a.userAudit())
 }
 
 // newPassword reads a new password: the first line of standard input with
@@ -244,6 +244,58 @@ typing NAME; a script confirms with --yes.`,
 		fmt.Fprintf(a.stdout, "deleted account %s with %d therapists, %d goals, %d sessions, %d check-ins, %d settings and %d safety plan\n",
 			login, n.Therapists, n.Goals, n.Sessions, n.CheckIns, n.Settings, n.SafetyPlan)
 		return nil
+	})
+	return cmd
+}
+
+func (a *app) userAudit() *cobra.Command {
+	var asJSON bool
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "audit NAME [--json] [--limit N]",
+		Short: "Show the account's activity: sign-ins, failed ones, token changes, exports, newest first",
+		Long: `Show the audit log of the account NAME, newest first: its sign-ins (and failed
+ones), sign-outs, password, token and passkey changes, exports and backups,
+each with the time and the device in a few words. It holds no records: the
+administrator sees when and from what, never what was recorded.
+Failed sign-ins for a name that is no account are not in any log of an
+account (there is none to hold them); 'upshot serve' prints them to its
+standard error with the address they came from.`,
+		Args: args("NAME"),
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().IntVar(&limit, "limit", 50, fmt.Sprintf("show at most this many events (1 to %d)", upshot.MaxAuditEvents))
+	cmd.RunE = a.run(func(cmd *cobra.Command, args []string) error {
+		if limit < 1 || limit > upshot.MaxAuditEvents {
+			return upshot.Invalid("--limit", "--limit: give a number from 1 to %d, got %d", upshot.MaxAuditEvents, limit)
+		}
+		db, err := a.reader()
+		if err != nil {
+			return err
+		}
+		_, events, err := usecase.AuditOf(a.ctx, db, args[0], limit)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			if events == nil {
+				events = []*upshot.AuditEvent{}
+			}
+			return writeJSON(a.stdout, events)
+		}
+		if len(events) == 0 {
+			fmt.Fprintln(a.stdout, "no activity recorded")
+			return nil
+		}
+		var rows [][]string
+		for _, e := range events {
+			what := e.Kind.Describe()
+			if e.Detail != "" {
+				what += ": " + e.Detail
+			}
+			rows = append(rows, []string{e.At.Local().Format("2006-01-02 15:04"), what, e.Device})
+		}
+		return table(a.stdout, []string{"WHEN", "WHAT", "DEVICE"}, rows)
 	})
 	return cmd
 }

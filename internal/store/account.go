@@ -16,7 +16,7 @@ var _ upshot.AccountService = (*DB)(nil)
 // trips a foreign key. TestDeleteAccountLeavesNoRow reads the schema and
 // fails when a table with an owner_id is missing here.
 var ownerTables = []string{
-	"auth_sessions", "api_tokens", "passkeys", "passkey_ceremonies",
+	"auth_sessions", "api_tokens", "passkeys", "passkey_ceremonies", "audit_events",
 	"calendar_feeds", "safety_plans", "session_agenda", "session_goals", "sessions", "agenda_items", "checkins", "instrument_definitions",
 	"goals", "therapists", "settings", "id_counters",
 }

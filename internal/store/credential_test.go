@@ -21,6 +21,7 @@ func addCredentials(t *testing.T, db *store.DB, owner upshot.OwnerID, tag string
 	addPasskey(t, db, owner, "phone", "cred-"+tag)
 	must(t, db.BeginCeremony(ctx, &upshot.PasskeyCeremony{TokenHash: "ceremony-" + tag, Kind: upshot.CeremonyRegister,
 		Owner: owner, Data: []byte(`{}`), ExpiresAt: now.Add(5 * time.Minute)}, 100))
+	must(t, db.AddAuditEvent(ctx, &upshot.AuditEvent{Owner: owner, Kind: upshot.AuditSignIn, Device: "Firefox on Linux", At: now}, time.Time{}))
 	return s, tk
 }
 

@@ -585,6 +585,7 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.auditExport(r, "JSON")
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="upshot-export-%s.json"`, s.today()))
 	w.Write(buf.Bytes())

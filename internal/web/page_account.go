@@ -17,9 +17,16 @@ type accountView struct {
 	Signed   bool // signed in with a session (accounts mode)
 	Sessions []sessionRow
 	Tokens   []tokenRow
+	Audit    []auditRow
 	NewToken string // a token just made, shown this once
 	Passkeys passkeySection
 	Error    *formError
+}
+
+// auditRow is one line of the account's audit log as the page shows it.
+type auditRow struct {
+	When, ISO, What, Detail, Device string
+	Failed                          bool
 }
 
 type tokenRow struct {
@@ -33,6 +40,10 @@ type sessionRow struct {
 	LastUsed string
 	Current  bool
 }
+
+// accountAuditRows is how many of the newest audit events the account page
+// shows; 'upshot user audit NAME' lists them all.
+const accountAuditRows = 100
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 	flash := ""
@@ -76,6 +87,17 @@ func (s *Server) renderAccountWith(w http.ResponseWriter, r *http.Request, statu
 		}
 		v.Tokens = append(v.Tokens, row)
 	}
+	events, err := s.auth.AuditEvents(r.Context(), owner)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, e := range events[:min(len(events), accountAuditRows)] {
+		v.Audit = append(v.Audit, auditRow{
+			When: e.At.Local().Format("2 Jan 2006 15:04"), ISO: e.At.UTC().Format(time.RFC3339),
+			What: e.Kind.Describe(), Detail: e.Detail, Device: e.Device, Failed: e.Kind == upshot.AuditSignInFailed,
+		})
+	}
 	if cur := sessionOf(r); cur != nil {
 		v.Signed = true
 		list, err := s.accounts.AuthSessions(r.Context(), owner)
@@ -102,7 +124,7 @@ func (s *Server) accountSessionEnd(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "id", "no such signed-in session"))
 		return
 	}
-	if err := s.accounts.DeleteAuthSession(r.Context(), owner, id); err != nil {
+	if err := s.auth.EndSession(r.Context(), owner, id, deviceOf(r.UserAgent())); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -120,7 +142,7 @@ func (s *Server) accountSessionsEndOthers(w http.ResponseWriter, r *http.Request
 	if cur := sessionOf(r); cur != nil {
 		keep = cur.ID
 	}
-	n, err := s.accounts.DeleteAuthSessions(r.Context(), ownerOf(r), keep)
+	n, err := s.auth.EndOtherSessions(r.Context(), ownerOf(r), keep, deviceOf(r.UserAgent()))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -144,7 +166,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, "", &formError{Field: "again", Message: "again: the two new passwords differ."})
 		return
 	}
-	if err := s.auth.ChangePassword(r.Context(), ownerOf(r), form.Get("current"), form.Get("new"), keep); err != nil {
+	if err := s.auth.ChangePassword(r.Context(), ownerOf(r), form.Get("current"), form.Get("new"), keep, deviceOf(r.UserAgent())); err != nil {
 		if upshot.ErrorCode(err) == upshot.EINVALID {
 			s.renderAccount(w, r, http.StatusUnprocessableEntity, "", toFormError(err))
 			return
@@ -228,12 +250,7 @@ func (s *Server) accountTokenCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	acc, err := s.accounts.AccountByID(r.Context(), ownerOf(r))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	token, _, err := s.auth.AddToken(r.Context(), acc.Login, form.Get("name"), days)
+	token, _, err := s.auth.AddOwnToken(r.Context(), ownerOf(r), form.Get("name"), days, deviceOf(r.UserAgent()))
 	if err != nil {
 		if code := upshot.ErrorCode(err); code == upshot.EINVALID || code == upshot.ECONFLICT {
 			s.renderAccount(w, r, statusOf(err), "", toFormError(err))
@@ -252,7 +269,7 @@ func (s *Server) accountTokenRevoke(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.accounts.DeleteAPIToken(r.Context(), ownerOf(r), form.Get("name")); err != nil {
+	if err := s.auth.RevokeOwnToken(r.Context(), ownerOf(r), form.Get("name"), deviceOf(r.UserAgent())); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/upshot-app/upshot/internal/report"
+	"github.com/upshot-app/upshot/internal/upshot"
 )
 
 // reportPage shows the report exactly as the standalone file renders it,
@@ -66,6 +67,7 @@ func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.auditExport(r, "report")
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="upshot-report-%s.html"`, s.today()))
@@ -92,4 +94,14 @@ func scopeOnly(q url.Values) url.Values {
 		}
 	}
 	return out
+}
+
+// auditExport records in the owner's audit log that their records are
+// leaving as what. Best effort: a full disk, which cannot take the event,
+// must not keep a person from taking their records out; the operator's log
+// says the event was lost (its kind, never the records).
+func (s *Server) auditExport(r *http.Request, what string) {
+	if err := s.auth.Audit(r.Context(), ownerOf(r), upshot.AuditExport, deviceOf(r.UserAgent()), what); err != nil {
+		s.log.Error("audit: an export could not be recorded", "what", what, "error", err.Error())
+	}
 }

@@ -79,7 +79,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 // signOut ends the browser's session, if it has one, and forgets the cookie.
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(s.sessionCookieName(r)); err == nil {
-		s.auth.SignOut(r.Context(), c.Value)
+		if err := s.auth.SignOut(r.Context(), c.Value, deviceOf(r.UserAgent())); err != nil {
+			// Signed out all the same; the audit write failed.
+			s.log.Error("sign-out: could not record it in the audit log", "error", err.Error())
+		}
 	}
 	s.clearSessionCookie(w, r)
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)

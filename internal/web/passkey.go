@@ -167,7 +167,7 @@ func (s *Server) passkeyAdd(w http.ResponseWriter, r *http.Request) {
 		s.passkeyFail(w, r, err)
 		return
 	}
-	p, err := s.auth.FinishPasskeyRegistration(r.Context(), ownerOf(r), rp, b.Ceremony, b.Credential)
+	p, err := s.auth.FinishPasskeyRegistration(r.Context(), ownerOf(r), rp, b.Ceremony, b.Credential, deviceOf(r.UserAgent()))
 	if err != nil {
 		s.passkeyFail(w, r, err)
 		return
@@ -233,7 +233,7 @@ func (s *Server) passkeyDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.auth.RemovePasskey(r.Context(), ownerOf(r), id); err != nil {
+	if err := s.auth.RemovePasskey(r.Context(), ownerOf(r), id, deviceOf(r.UserAgent())); err != nil {
 		if upshot.ErrorCode(err) == upshot.ECONFLICT {
 			s.renderAccount(w, r, statusOf(err), "", passkeyFormError(err))
 			return
@@ -255,7 +255,7 @@ func (s *Server) accountPasswordRemove(w http.ResponseWriter, r *http.Request) {
 	if cur := sessionOf(r); cur != nil {
 		keep = cur.ID
 	}
-	if err := s.auth.RemovePassword(r.Context(), ownerOf(r), form.Get("current"), keep); err != nil {
+	if err := s.auth.RemovePassword(r.Context(), ownerOf(r), form.Get("current"), keep, deviceOf(r.UserAgent())); err != nil {
 		if code := upshot.ErrorCode(err); code == upshot.EINVALID || code == upshot.ECONFLICT {
 			s.renderAccount(w, r, statusOf(err), "", passkeyFormError(err))
 			return

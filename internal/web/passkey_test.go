@@ -128,8 +128,13 @@ func TestPasskeyRegisterAndSignIn(t *testing.T) {
 				t.Errorf("rename to a taken name: %d", r.status)
 			}
 			r = a.form("/account/passkeys/"+itoa(list[1].ID)+"/delete", nil, signed)
-			if r.status != http.StatusOK || strings.Contains(r.text(), "work laptop") {
+			before, activity, _ := strings.Cut(r.text(), `id="audit"`)
+			if r.status != http.StatusOK || strings.Contains(before, "work laptop") {
 				t.Fatalf("remove: %d", r.status)
+			}
+			// The account's activity says so, and when it was added.
+			if !strings.Contains(activity, "Removed a passkey: work laptop") || !strings.Contains(activity, "Added a passkey: phone") || !strings.Contains(activity, "Signed in with a passkey") {
+				t.Errorf("the account's activity after passkeys were added, used and removed:\n%s", activity)
 			}
 			if r := a.passkeySignIn(laptop, ""); r.status != http.StatusUnauthorized || cookieOf(r, sessionCookiePlain) != nil {
 				t.Errorf("a removed passkey signs in: %d %s", r.status, r.text())

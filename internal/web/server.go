@@ -48,8 +48,11 @@ type Config struct {
 	// Sessions bounds how long a sign-in lasts; zero means the defaults
 	// (usecase.DefaultSessionPolicy).
 	Sessions usecase.SessionPolicy
-	Logger   *slog.Logger // nil discards the request log
-	Now      upshot.Clock // nil means time.Now
+	// AuditDays is how long each account's audit events are kept; zero
+	// means usecase.DefaultAuditDays.
+	AuditDays int
+	Logger    *slog.Logger // nil discards the request log
+	Now       upshot.Clock // nil means time.Now
 }
 
 // loopbackAddr reports whether addr (host:port) listens on this machine
@@ -162,6 +165,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Sessions.Absolute > 0 {
 		s.auth.Policy.Absolute = cfg.Sessions.Absolute
 	}
+	if cfg.AuditDays > 0 {
+		s.auth.AuditDays = cfg.AuditDays
+	}
+	s.auth.Log = s.log
 	if s.static, err = newAssets(); err != nil {
 		return nil, err
 	}
@@ -216,6 +223,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("web: shutdown: %w", err)
 	}
+	// Failed sign-ins' audit events are written after their answers; the
+	// database stays open until they are.
+	s.auth.Wait()
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
