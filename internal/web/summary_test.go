@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -117,6 +118,13 @@ func TestBrowserSummaryPrints(t *testing.T) {
 	if got := run(t, ctx, "sections", chromedp.Evaluate[look](`({Tools: document.querySelectorAll(".report-tools.no-print").length,
 		Sections: document.querySelectorAll(".summary-section").length})`)); got.Tools != 1 || got.Sections != 6 {
 		t.Errorf("summary page: %+v, want the tools hidden in print and 6 sections", got)
+	}
+	// UPSHOT_SUMMARY_PDF=FILE keeps the printed summary, to read it as a
+	// clinician would.
+	if out := os.Getenv("UPSHOT_SUMMARY_PDF"); out != "" {
+		if err := os.WriteFile(out, pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	axeClean(t, ctx, a, "")
 	do(t, ctx, "phone width", chromedp.EmulateViewport(390, 844))
