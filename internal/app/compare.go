@@ -129,8 +129,10 @@ type ComparedFocus struct {
 	Life               *float64 `json:"life"`
 	Relationship       *float64 `json:"relationship"`
 	FirstSessions      int      `json:"first_sessions"`
+	FirstLife          *float64 `json:"first_life"`
 	FirstRelationship  *float64 `json:"first_relationship"`
 	RecentSessions     int      `json:"recent_sessions"`
+	RecentLife         *float64 `json:"recent_life"`
 	RecentRelationship *float64 `json:"recent_relationship"`
 	Findings           []string `json:"findings"`
 }
@@ -316,7 +318,8 @@ func compareCourse(snap *upshot.Snapshot, reg *instrument.Registry, today upshot
 	}
 	for _, w := range rv.Focus.Therapists {
 		rec.Focus.FirstSessions, rec.Focus.RecentSessions = len(w.FirstSessions), len(w.RecentSessions)
-		rec.Focus.FirstRelationship, rec.Focus.RecentRelationship = upshot.Ptr(w.FirstRelationship), upshot.Ptr(w.RecentRelationship)
+		rec.Focus.FirstLife, rec.Focus.FirstRelationship = upshot.Ptr(w.FirstLife), upshot.Ptr(w.FirstRelationship)
+		rec.Focus.RecentLife, rec.Focus.RecentRelationship = upshot.Ptr(w.RecentLife), upshot.Ptr(w.RecentRelationship)
 	}
 
 	// Goals.

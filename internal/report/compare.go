@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	usecase "github.com/upshot-app/upshot/internal/app"
+	"github.com/upshot-app/upshot/internal/report/chart"
 	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/review"
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -257,6 +258,34 @@ func ComparisonTable(c *usecase.Comparison, links *CompareLinks) CompareTable {
 		return tallyText(co.After, upshot.Afters, func(a string) string { return a }), co.After.Findings, ""
 	})
 	return t
+}
+
+// ComparisonFigure is the comparison's chart: where the time of each
+// course went, over the whole course and in its first and recent sessions
+// (chart.CompareFocus). Nil when no course recorded its focus.
+func ComparisonFigure(c *usecase.Comparison, links *CompareLinks) *chart.Figure {
+	var courses []chart.CourseFocus
+	for _, co := range c.Courses {
+		f := co.Focus
+		cf := chart.CourseFocus{Name: co.Therapist.Name}
+		if f.Life != nil {
+			href := ""
+			if links != nil && links.Sessions != nil {
+				href = links.Sessions(co.Therapist.ID)
+			}
+			if links != nil && links.Finding != nil && len(f.Findings) > 0 {
+				href = links.Finding(co.Therapist.ID, f.Findings[0])
+			}
+			cf.Bars = append(cf.Bars, chart.FocusBar{Label: "all " + strconv.Itoa(f.SessionsWithFocus), Life: *f.Life, Relationship: *f.Relationship, Href: href})
+			if f.SessionsWithFocus > f.FirstSessions && f.FirstLife != nil && f.RecentLife != nil {
+				cf.Bars = append(cf.Bars,
+					chart.FocusBar{Label: "first " + strconv.Itoa(f.FirstSessions), Life: *f.FirstLife, Relationship: *f.FirstRelationship, Href: href},
+					chart.FocusBar{Label: "last " + strconv.Itoa(f.RecentSessions), Life: *f.RecentLife, Relationship: *f.RecentRelationship, Href: href})
+			}
+		}
+		courses = append(courses, cf)
+	}
+	return chart.CompareFocus(courses)
 }
 
 // courseSpan says when a course ran.

@@ -98,6 +98,7 @@ var isolationCases = map[string]isoCase{
 	"POST /agenda/{id}/status":       {kind: isoForeign, bodies: []string{"status=dropped"}},
 	"GET /record":                    {kind: isoOwn},
 	"GET /review":                    {kind: isoOwn},
+	"GET /compare":                   {kind: isoForeign, query: "?therapist=2"},
 	"GET /report":                    {kind: isoOwn},
 	"GET /report/download":           {kind: isoOwn},
 	"GET /summary":                   {kind: isoOwn},

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	usecase "github.com/upshot-app/upshot/internal/app"
@@ -295,9 +296,27 @@ func (s *Server) sessionList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// ?therapist=ID lists one therapist's sessions: the evidence the
+	// comparison of therapists links to. Another owner's therapist is not
+	// found, as everywhere.
+	title := "Sessions"
+	if v := r.URL.Query().Get("therapist"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			s.fail(w, r, upshot.Invalid("therapist", "therapist must be a therapist id, got %q", v))
+			return
+		}
+		t, err := s.store.FindTherapist(r.Context(), ownerOf(r), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		title = "Sessions with " + t.Name
+		snap.Sessions = slices.DeleteFunc(snap.Sessions, func(ss *upshot.Session) bool { return ss.TherapistID != id })
+	}
 	rows := report.SessionRows(snap)
 	slices.Reverse(rows)
-	s.render(w, r, http.StatusOK, "sessions", page{Title: "Sessions", Nav: "sessions", Flash: flash(r), Data: rows})
+	s.render(w, r, http.StatusOK, "sessions", page{Title: title, Nav: "sessions", Flash: flash(r), Data: rows})
 }
 
 // confirmData drives the shared "are you sure?" page.

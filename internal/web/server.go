@@ -288,6 +288,7 @@ func (s *Server) routes(mux *router) {
 	mux.HandleFunc("GET /record", s.recordPage)
 
 	mux.HandleFunc("GET /review", s.reviewPage)
+	mux.HandleFunc("GET /compare", s.comparePage)
 	mux.HandleFunc("GET /report", s.reportPage)
 	mux.HandleFunc("GET /report/download", s.reportDownload)
 	mux.HandleFunc("GET /summary", s.summaryPage)

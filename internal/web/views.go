@@ -27,7 +27,7 @@ var viewNames = []string{
 	"checkins", "checkin_form", "checkin",
 	"therapists", "therapist_form",
 	"goals", "goal_form",
-	"settings", "review", "report", "summary",
+	"settings", "review", "report", "summary", "compare",
 	"locked", "offline", "signin", "account", "account_delete",
 }
 
