@@ -91,3 +91,23 @@ func TestRecord(t *testing.T) {
 		}
 	})
 }
+
+// TestGuideCommand: `upshot guide` lists the guides, `upshot guide SLUG`
+// prints one as Markdown (the complaint guide with its regulators), and an
+// unknown slug is refused with exit 2 naming the slugs.
+func TestGuideCommand(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	list := e.ok("guide")
+	for _, want := range []string{"raise-a-concern", "good-conduct", "complain"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("guide list lacks %s:\n%s", want, list)
+		}
+	}
+	complain := e.ok("guide", "complain")
+	if !strings.HasPrefix(complain, "# How to complain\n") || !strings.Contains(complain, "[Health and Care Professions Council (HCPC)](https://www.hcpc-uk.org)") || !strings.Contains(complain, "## Sources") {
+		t.Errorf("guide complain:\n%.400s", complain)
+	}
+	if r := e.fails(2, "guide", "nope"); !strings.Contains(r.stderr, "SLUG must be one of raise-a-concern,") {
+		t.Errorf("unknown guide: %s", r.stderr)
+	}
+}

@@ -1,7 +1,8 @@
 // Package guide holds the reference text Upshot ships as data rather than
-// in templates: example crisis lines for the safety plan. Each entry names
-// its source, so that it can be checked and kept current without touching
-// code.
+// in templates: example crisis lines for the safety plan, short neutral
+// guides (Markdown in guides/) and example regulators for the complaint
+// guide. Each entry and each guide names its sources, so that it can be
+// checked and kept current without touching code.
 package guide
 
 import (

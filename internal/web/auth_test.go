@@ -38,6 +38,8 @@ func routeRequest(t *testing.T, a *app, pattern string, ids map[string]int64) (m
 			p = itoa(id)
 		case "{instrument}":
 			p = "phq9"
+		case "{slug}":
+			p = "complain"
 		case "{name}":
 			p = "recent_window"
 		case "{file}":

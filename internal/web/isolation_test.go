@@ -97,6 +97,8 @@ var isolationCases = map[string]isoCase{
 	"POST /agenda":                   {kind: isoOwn, bodies: []string{"text=Bee+item+two&source=mine"}},
 	"POST /agenda/{id}/status":       {kind: isoForeign, bodies: []string{"status=dropped"}},
 	"GET /record":                    {kind: isoOwn},
+	"GET /guides":                    {kind: isoOwn},
+	"GET /guides/{slug}":             {kind: isoOwn},
 	"GET /review":                    {kind: isoOwn},
 	"GET /compare":                   {kind: isoForeign, query: "?therapist=2"},
 	"GET /report":                    {kind: isoOwn},
@@ -375,6 +377,8 @@ func isoRequest(t *testing.T, pattern string, annaSession, annaPasskey int64) (m
 			}
 		case "{instrument}":
 			p = "phq9"
+		case "{slug}":
+			p = "complain"
 		case "{name}":
 			p = string(upshot.SettingCrisisContacts)
 		default:

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 
+	"github.com/upshot-app/upshot/internal/guide"
 	"github.com/upshot-app/upshot/internal/report"
 	"github.com/upshot-app/upshot/internal/review"
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -18,6 +19,7 @@ type reviewData struct {
 	TherapistID int64
 	Since       string
 	Error       *formError
+	Guides      []guide.Guide // the guides the findings lead to
 }
 
 func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) {
@@ -56,6 +58,7 @@ func (s *Server) reviewRender(w http.ResponseWriter, r *http.Request, status int
 func (s *Server) fillReview(d *reviewData, snap *upshot.Snapshot) error {
 	var err error
 	d.Headline = report.HeadlineOf(d.Review)
+	d.Guides = reviewGuides(d.Review)
 	if d.Review.Safety != nil {
 		if d.Safety, err = report.SafetyHTML(d.Review.Safety.Text, planPath); err != nil {
 			return err

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/upshot-app/upshot/internal/guide"
 )
 
 // TestRecordPagesAndAPI on both databases: the record page and GET
@@ -123,10 +125,11 @@ func TestRecordPagesAndAPI(t *testing.T) {
 	})
 }
 
-// TestBrowserRecord: on the demo at phone and desktop width, the record
-// page fits the screen, narrows to one kind with its filter form, and axe
-// finds nothing on it.
-func TestBrowserRecord(t *testing.T) {
+// TestBrowserRecordAndGuide: on the demo at phone and desktop width, the
+// record page fits the screen, narrows to one kind with its filter form, and
+// the complaint guide (the longest, with the regulators) fits too; axe finds
+// nothing on either.
+func TestBrowserRecordAndGuide(t *testing.T) {
 	for _, width := range []int{390, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			a := newApp(t, "sqlite")
@@ -146,6 +149,49 @@ func TestBrowserRecord(t *testing.T) {
 			if all == 0 || worse == 0 || worse >= all {
 				t.Errorf("the demo record: %d entries, %d worse after", all, worse)
 			}
+			axeClean(t, ctx, a, "/guides/complain")
+			if w := run(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > width {
+				t.Errorf("/guides/complain scrolls sideways at %d px: %d", width, w)
+			}
 		})
+	}
+}
+
+// TestGuidePages: the index lists every guide; a guide's page renders its
+// Markdown (the complaint guide with the regulators from regulators.json,
+// linked to their sources); an unknown guide is a 404 page; the review
+// links the guide of each kind of finding it makes (the demo's conduct
+// findings lead to the conduct guide); every page's footer links the
+// index.
+func TestGuidePages(t *testing.T) {
+	a := newApp(t, "sqlite")
+	a.loadDemo()
+	index := a.get("/guides")
+	if index.status != http.StatusOK {
+		t.Fatalf("/guides: %d", index.status)
+	}
+	for _, g := range guide.All() {
+		if !strings.Contains(index.text(), `href="/guides/`+g.Slug+`"`) {
+			t.Errorf("the index does not link %s", g.Slug)
+		}
+		r := a.get("/guides/" + g.Slug)
+		if r.status != http.StatusOK || !strings.Contains(r.text(), `id="sources"`) {
+			t.Errorf("/guides/%s: %d, or no Sources heading", g.Slug, r.status)
+		}
+	}
+	complain := a.get("/guides/complain").text()
+	for _, want := range []string{`<a href="https://www.hcpc-uk.org">Health and Care Professions Council (HCPC)</a>`, `<a href="https://www.coru.ie">`, `<a href="https://www.ahpra.gov.au">`, `<a href="https://www.asppb.net">`} {
+		if !strings.Contains(complain, want) {
+			t.Errorf("the complaint guide lacks %s", want)
+		}
+	}
+	if r := a.get("/guides/no-such-guide"); r.status != http.StatusNotFound {
+		t.Errorf("an unknown guide: %d", r.status)
+	}
+	review := a.get("/review").text()
+	for _, want := range []string{`href="/guides/good-conduct"`, `href="/guides/transference-dependency-boundaries"`, `href="/guides">Guides</a>`} {
+		if !strings.Contains(review, want) {
+			t.Errorf("the review lacks %s", want)
+		}
 	}
 }

@@ -286,6 +286,8 @@ func (s *Server) routes(mux *router) {
 	mux.HandleFunc("POST /agenda/{id}/status", s.agendaStatus)
 
 	mux.HandleFunc("GET /record", s.recordPage)
+	mux.HandleFunc("GET /guides", s.guidesPage)
+	mux.HandleFunc("GET /guides/{slug}", s.guidePage)
 
 	mux.HandleFunc("GET /review", s.reviewPage)
 	mux.HandleFunc("GET /compare", s.comparePage)

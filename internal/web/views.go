@@ -22,7 +22,7 @@ var templateFS embed.FS
 // when one is missing, so a typo stops the server at start, not a person at
 // the moment they try to log a session.
 var viewNames = []string{
-	"dashboard", "error", "confirm_delete", "plan", "agenda", "record",
+	"dashboard", "error", "confirm_delete", "plan", "agenda", "record", "guides", "guide",
 	"session_form", "sessions", "session",
 	"checkins", "checkin_form", "checkin",
 	"therapists", "therapist_form",

@@ -44,7 +44,8 @@ func TestValidHTML(t *testing.T) {
 		"/therapists/1/edit", "/therapists/1/delete", "/goals", "/goals/new", "/goals/1/edit", "/goals/1/delete",
 		"/settings", "/review", "/review?since=2026-01-01", "/report", "/report/download", "/no-such-page", result,
 		"/plan", "/report?plan=1", "/report/download?plan=1", "/summary", "/summary/download?sections=notes&sections=goals", offlinePath, "/account", "/signin", "/account/delete",
-		"/record", "/record?kind=conduct", "/report?record=1&notes=1", "/report/download?record=1&notes=1", "/compare"}
+		"/record", "/record?kind=conduct", "/report?record=1&notes=1", "/report/download?record=1&notes=1", "/compare",
+		"/guides", "/guides/complain", "/guides/good-conduct", "/guides/transference-dependency-boundaries"}
 	dir := t.TempDir()
 	var files []string
 	for i, p := range pages {
