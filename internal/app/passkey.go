@@ -85,6 +85,15 @@ func RelyingPartyFor(publicURL, origin string) (RelyingParty, error) {
 		return RelyingParty{}, ErrPasskeyUnavailable
 	}
 	host := strings.ToLower(u.Hostname())
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() && u.Scheme == "http" {
+		// The usual way to open a local Upshot: say exactly where to go.
+		local := "http://localhost"
+		if port := u.Port(); port != "" {
+			local += ":" + port
+		}
+		return RelyingParty{}, upshot.Errorf(upshot.ECONFLICT, "passkey",
+			"browsers accept passkeys at localhost but not at %s: open %s to use one", u.Host, local)
+	}
 	if net.ParseIP(host) != nil || (u.Scheme != "https" && host != "localhost") {
 		return RelyingParty{}, ErrPasskeyUnavailable
 	}

@@ -413,7 +413,9 @@ func TestPasskeyRelyingParty(t *testing.T) {
 		public, origin, id, err string
 	}{
 		{"", "http://localhost:8080", "localhost", ""},
-		{"", "http://127.0.0.1:8080", "", "localhost"},
+		{"", "http://127.0.0.1:8080", "", "open http://localhost:8080"},
+		{"", "http://[::1]:8080", "", "open http://localhost:8080"},
+		{"", "http://192.168.1.5:8080", "", "HTTPS"},
 		{"", "http://upshot.lan:8080", "", "HTTPS"},
 		{"", "https://upshot.lan", "upshot.lan", ""},
 		{"https://upshot.example.org", "https://upshot.example.org", "upshot.example.org", ""},
@@ -437,7 +439,7 @@ func TestPasskeyRelyingParty(t *testing.T) {
 	if r.status != http.StatusConflict || !strings.Contains(r.text(), "localhost") {
 		t.Errorf("passkey options at 127.0.0.1: %d %s", r.status, r.text())
 	}
-	if page := a.sendBody("GET", "/account", "", cookie); !strings.Contains(page.text(), "passkeys work only") {
+	if page := a.sendBody("GET", "/account", "", cookie); !strings.Contains(page.text(), "open http://localhost:"+strings.TrimPrefix(a.ts.URL, "http://127.0.0.1:")) {
 		t.Error("the account page at 127.0.0.1 does not say where passkeys work")
 	}
 }
