@@ -130,29 +130,29 @@ func Summary(ctx context.Context, st upshot.SnapshotService, reg *instrument.Reg
 	return BuildSummary(snap, reg, today, chosen), nil
 }
 
-// SummaryDoc is the summary as its template reads it. Only the chosen
-// sections are filled.
+// SummaryDoc is the summary as its template reads it, and its JSON form in
+// the API. Only the chosen sections are filled; the others are empty.
 type SummaryDoc struct {
-	Today  upshot.Date
-	Chosen []SummarySection
+	Today  upshot.Date      `json:"today"`
+	Chosen []SummarySection `json:"sections"`
 	// Safety is the safety notice's text when the latest PHQ-9 calls for
 	// it, whatever the sections: it is never left out.
-	Safety   *string
-	Sessions int
-	CheckIns int
+	Safety   *string `json:"safety"`
+	Sessions int     `json:"sessions"`
+	CheckIns int     `json:"checkins"`
 
-	Courses      []SummaryCourse
-	Scores       []SummaryScore
-	Latest       []string
-	Outcomes     []SummaryFinding
-	Scales       []SummaryScale
-	Tried        []SummaryTriedRow
-	Helped       []SummaryHelpedRow
-	Solved       []SummaryGoal
-	Concerns     []SummaryFinding
-	OpenGoals    []SummaryGoal
-	Notes        []SummaryNote
-	Attributions []string
+	Courses      []SummaryCourse    `json:"courses"`
+	Scores       []SummaryScore     `json:"scores"`
+	Latest       []string           `json:"latest"`
+	Outcomes     []SummaryFinding   `json:"outcomes"`
+	Scales       []SummaryScale     `json:"scales"`
+	Tried        []SummaryTriedRow  `json:"tried"`
+	Helped       []SummaryHelpedRow `json:"helped"`
+	Solved       []SummaryGoal      `json:"goals_achieved"`
+	Concerns     []SummaryFinding   `json:"concerns"`
+	OpenGoals    []SummaryGoal      `json:"open_goals"`
+	Notes        []SummaryNote      `json:"notes"`
+	Attributions []string           `json:"attributions"`
 }
 
 // Has reports whether a section was chosen.
@@ -160,62 +160,82 @@ func (d *SummaryDoc) Has(s SummarySection) bool { return slices.Contains(d.Chose
 
 // SummaryCourse is one therapist's course of therapy.
 type SummaryCourse struct {
-	Therapist   string
-	Credentials string
-	Approach    string
-	From, To    upshot.Date
-	Ongoing     bool
-	EndRecorded bool
-	Sessions    int
-	Weeks       string // the review's course length (TherapyCourse.Weeks)
-	Hours       string // the review's cost summary's hours
+	Therapist   string      `json:"therapist"`
+	Credentials string      `json:"credentials"`
+	Approach    string      `json:"approach"`
+	From        upshot.Date `json:"from"`
+	To          upshot.Date `json:"to"`
+	Ongoing     bool        `json:"ongoing"`
+	EndRecorded bool        `json:"end_recorded"`
+	Sessions    int         `json:"sessions"`
+	Weeks       float64     `json:"weeks"` // the review's course length (TherapyCourse.Weeks)
+	Hours       float64     `json:"hours"` // the review's cost summary's hours
 }
 
 // SummaryScore is a questionnaire's first and last score within one course
 // (or over all the records when there is one course or none).
 type SummaryScore struct {
-	Scale, Course, Start, End, Change string
-	Worse                             bool // the change is in the worse direction
+	Scale  string `json:"scale"`
+	Course string `json:"course"`
+	Start  string `json:"first"`
+	End    string `json:"last"`
+	Change string `json:"change"`
+	Worse  bool   `json:"worse"` // the change is in the worse direction
 }
 
 // SummaryFinding is a finding of the review, said as its title, after the
 // therapist it is about when the title does not name them.
 type SummaryFinding struct {
-	Course string
-	Text   string
+	Course string `json:"course"`
+	Text   string `json:"text"`
 }
 
 // SummaryScale says a questionnaire's published cut-offs and where they
 // come from.
 type SummaryScale struct {
-	Name, Range, Bands, Cutoff, Source string
+	Name   string `json:"name"`
+	Range  string `json:"range"`
+	Bands  string `json:"bands"`
+	Cutoff string `json:"cutoff"`
+	Source string `json:"source"`
 	// ChangeKind is "Reliable change", or "Meaningful change" for a scale
 	// whose change size is not a reliable change (WHO-5), as the review
 	// names it; Change is its size.
-	ChangeKind, Change string
+	ChangeKind string `json:"change_kind"`
+	Change     string `json:"change"`
 }
 
 // SummaryTriedRow is the professional input recorded in one course.
 type SummaryTriedRow struct {
-	Therapist, Input, None, Agenda string
+	Therapist string `json:"therapist"`
+	Input     string `json:"input"`
+	None      string `json:"nothing_new"`
+	Agenda    string `json:"agenda"`
 }
 
 // SummaryHelpedRow is how the sessions of one course were rated.
 type SummaryHelpedRow struct {
-	Therapist, Helpfulness, After, Goals string
+	Therapist   string `json:"therapist"`
+	Helpfulness string `json:"helpfulness"`
+	After       string `json:"after"`
+	Goals       string `json:"goal_progress"`
 }
 
 // SummaryGoal is one goal.
 type SummaryGoal struct {
-	Title, Domain, Severity, Progress, SolvedWhen string
-	Closed                                        upshot.Date
+	Title      string      `json:"title"`
+	Domain     string      `json:"domain"`
+	Severity   string      `json:"severity"`
+	Progress   string      `json:"progress"`
+	SolvedWhen string      `json:"solved_when"`
+	Closed     upshot.Date `json:"closed"`
 }
 
 // SummaryNote is one session note.
 type SummaryNote struct {
-	Date      upshot.Date
-	Therapist string
-	Note      string
+	Date      upshot.Date `json:"date"`
+	Therapist string      `json:"therapist"`
+	Note      string      `json:"note"`
 }
 
 // BuildSummary lays out the chosen sections of a summary of snap for today.
@@ -223,7 +243,12 @@ type SummaryNote struct {
 // is there.
 func BuildSummary(snap *upshot.Snapshot, reg *instrument.Registry, today upshot.Date, chosen []SummarySection) *SummaryDoc {
 	r := review.Run(snap, reg, review.Options{Today: today})
-	d := &SummaryDoc{Today: today, Sessions: r.Scope.Sessions, CheckIns: r.Scope.CheckIns}
+	// Every list is there, empty when its section was not chosen, so the
+	// JSON form has one shape.
+	d := &SummaryDoc{Today: today, Sessions: r.Scope.Sessions, CheckIns: r.Scope.CheckIns,
+		Chosen: []SummarySection{}, Courses: []SummaryCourse{}, Scores: []SummaryScore{}, Latest: []string{},
+		Outcomes: []SummaryFinding{}, Scales: []SummaryScale{}, Tried: []SummaryTriedRow{}, Helped: []SummaryHelpedRow{},
+		Solved: []SummaryGoal{}, Concerns: []SummaryFinding{}, OpenGoals: []SummaryGoal{}, Notes: []SummaryNote{}, Attributions: []string{}}
 	for _, s := range SummarySectionList {
 		if slices.Contains(chosen, s) {
 			d.Chosen = append(d.Chosen, s)
@@ -302,15 +327,12 @@ func BuildSummary(snap *upshot.Snapshot, reg *instrument.Registry, today upshot.
 
 func summaryCourse(c review.TherapyCourse, t *upshot.Therapist, name string, hours float64) SummaryCourse {
 	row := SummaryCourse{Therapist: name, From: c.Start, To: c.Last, Ongoing: c.Active, Sessions: len(c.Sessions),
-		Weeks: strconv.FormatFloat(c.Weeks(), 'f', -1, 64)}
+		Weeks: c.Weeks(), Hours: math.Round(hours*10) / 10}
 	if t != nil {
 		row.Credentials, row.Approach = t.Credentials, t.Approach
 	}
 	if !c.Active && !c.End.IsZero() {
 		row.To, row.EndRecorded = c.End, c.EndRecorded
-	}
-	if hours > 0 {
-		row.Hours = strconv.FormatFloat(hours, 'f', 1, 64)
 	}
 	return row
 }
@@ -392,7 +414,7 @@ func (d *SummaryDoc) scores(snap *upshot.Snapshot, reg *instrument.Registry, r *
 			in.CheckIns = append(in.CheckIns, c)
 		}
 	}
-	d.Attributions = checkin.Attributions(&in, reg)
+	d.Attributions = append(d.Attributions, checkin.Attributions(&in, reg)...)
 }
 
 // summaryOutcomeCodes are the review's findings about a change in scores:

@@ -84,7 +84,7 @@ func TestSummaryUseCase(t *testing.T) {
 		if doc.Safety != nil {
 			t.Errorf("a safety notice with item 9 at 0: %q", *doc.Safety)
 		}
-		if len(doc.Courses) != 1 || doc.Courses[0].Sessions != 10 || doc.Courses[0].Weeks != "9" || doc.Courses[0].Hours != "8.3" || doc.Courses[0].Approach != "CBT" || !doc.Courses[0].Ongoing {
+		if len(doc.Courses) != 1 || doc.Courses[0].Sessions != 10 || doc.Courses[0].Weeks != 9 || doc.Courses[0].Hours != 8.3 || doc.Courses[0].Approach != "CBT" || !doc.Courses[0].Ongoing {
 			t.Errorf("courses: %+v, want Dr Lane's 10 sessions over 9 weeks, 8.3 hours, going on", doc.Courses)
 		}
 		var scores []string

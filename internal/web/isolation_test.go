@@ -103,8 +103,8 @@ var isolationCases = map[string]isoCase{
 	"GET /compare":                   {kind: isoForeign, query: "?therapist=2"},
 	"GET /report":                    {kind: isoOwn},
 	"GET /report/download":           {kind: isoOwn},
-	"GET /summary":                   {kind: isoOwn},
-	"GET /summary/download":          {kind: isoOwn},
+	"GET /summary":                   {kind: isoOwn, query: "?sections=courses,notes"},
+	"GET /summary/download":          {kind: isoOwn, query: "?sections=goals&sections=notes"},
 
 	"GET /account":                       {kind: isoOwn},
 	"POST /account/password":             {kind: isoOwn, bodies: []string{"current=wrong&new=a+new+long+passphrase&again=a+new+long+passphrase"}},
@@ -154,6 +154,7 @@ var isolationCases = map[string]isoCase{
 	"GET /api/v1/record":             {kind: isoOwn},
 	"GET /api/v1/review":             {kind: isoOwn},
 	"GET /api/v1/compare":            {kind: isoForeign, query: "?therapist=2"},
+	"GET /api/v1/summary":            {kind: isoOwn, query: "?sections=courses,scores,notes"},
 	"GET /api/v1/export":             {kind: isoOwn},
 	"/api/":                          {kind: isoOwn},
 	"/":                              {kind: isoOwn},

@@ -7,22 +7,28 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/report/summary"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
-// summarySections reads the chosen sections from the query: the page's
-// form sends chosen=1 with one sections=NAME per ticked box, so a form with
-// none ticked is a choice of none (refused), and an address with neither is
-// no choice (the default sections).
+// summarySections reads the chosen sections from the query: sections=NAME,
+// repeated or comma-separated. The page's form sends chosen=1 with one
+// sections=NAME per ticked box, so a form with none ticked is a choice of
+// none (refused), and an address with neither is no choice (the default
+// sections).
 func summarySections(r *http.Request) []string {
 	q := r.URL.Query()
-	if _, ok := q["sections"]; !ok && q.Get("chosen") == "" {
+	if _, ok := q["sections"]; !ok && (isAPI(r) || q.Get("chosen") == "") {
 		return nil
 	}
-	return append([]string{}, q["sections"]...)
+	names := []string{}
+	for _, v := range q["sections"] {
+		names = append(names, strings.Split(v, ",")...)
+	}
+	return names
 }
 
 // summaryBox is one section's checkbox on the page.
@@ -102,4 +108,15 @@ func (s *Server) summaryDownload(w http.ResponseWriter, r *http.Request) {
 	// As the report's file: its own inline styles, nothing else.
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 	w.Write(buf.Bytes())
+}
+
+// apiSummary is the summary as JSON (app.Summary): the same sections, the
+// same words.
+func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request) {
+	doc, err := usecase.Summary(r.Context(), s.store, s.reg, ownerOf(r), s.today(), "sections", summarySections(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, doc)
 }

@@ -379,6 +379,7 @@ func (s *Server) routes(mux *router) {
 	api("GET /api/v1/instruments", s.apiInstrumentList)
 	api("GET /api/v1/review", s.apiReview)
 	api("GET /api/v1/compare", s.apiCompare)
+	api("GET /api/v1/summary", s.apiSummary)
 	api("GET /api/v1/export", s.apiExport)
 	publicAPI("GET /api/v1/openapi.json", s.apiOpenAPI)
 	mux.HandleFunc("/api/", s.apiNotFound)
