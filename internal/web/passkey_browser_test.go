@@ -153,6 +153,9 @@ func TestBrowserPasskeys(t *testing.T) {
 	}
 	do(t, laptop, "remove the passkey",
 		chromedp.Click(chromedp.CSS(`button[aria-label="Remove the passkey work laptop"]`)),
+		// Not the .flash: the rename's is still on the page until the
+		// removal's answer replaces it (waiting for it raced the removal).
+		chromedp.WaitNotPresent(chromedp.CSS(`button[aria-label="Remove the passkey work laptop"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	)
 	if got := passkeys(); len(got) != 1 || got[0] != "phone" {
