@@ -44,10 +44,15 @@ func TestSummaryPage(t *testing.T) {
 				t.Fatalf("GET /summary: %d", r.status)
 			}
 			for _, want := range []string{"Summary of my therapy records", "Courses of therapy", "Dr. A", "Open goals", "Sleep through the night",
-				"My private session notes are not included", box("courses", true), box("goals", true), box("notes", false),
+				"My private session notes are not included", `href="/guides/second-opinion"`, `href="/guides/ending-therapy"`, box("courses", true), box("goals", true), box("notes", false),
 				`href="/summary/download"`} {
 				if !strings.Contains(page, want) {
 					t.Errorf("GET /summary lacks %q", want)
+				}
+			}
+			for _, g := range []string{"/guides/second-opinion", "/guides/ending-therapy"} {
+				if r := a.get(g); r.status != http.StatusOK {
+					t.Errorf("the summary page links to %s: %d", g, r.status)
 				}
 			}
 			if strings.Contains(page, note) || strings.Contains(page, "Support is available") {
