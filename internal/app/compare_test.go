@@ -7,9 +7,11 @@ import (
 
 	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/demo"
+	"github.com/upshot-app/upshot/internal/demo/history"
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/review"
 	"github.com/upshot-app/upshot/internal/store"
+	"github.com/upshot-app/upshot/internal/store/storetest"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -221,5 +223,24 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkCompareHistory is the comparison of every therapist of the
+// shared ten-year history (internal/demo/history) from SQLite: one read
+// without notes and a review per therapist.
+func BenchmarkCompareHistory(b *testing.B) {
+	db := storetest.Open(b, "sqlite")
+	ctx := context.Background()
+	reg := instrument.Builtin()
+	if err := db.Import(ctx, upshot.DefaultOwner, history.TenYears(today)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := usecase.Compare(ctx, db, reg, upshot.DefaultOwner, today)
+		if err != nil || len(c.Courses) == 0 {
+			b.Fatalf("compare: %v", err)
+		}
 	}
 }
