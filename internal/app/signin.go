@@ -27,6 +27,7 @@ type Accounts interface {
 	upshot.CredentialService
 	upshot.PasskeyService
 	upshot.AuditService
+	upshot.InviteService
 }
 
 // The session lifetimes are named settings of the server ('upshot serve

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,6 +70,39 @@ func TestUserAudit(t *testing.T) {
 		}
 		if r := e.run("user", "audit", "alice", "--limit", "0"); r.code != 2 || !strings.Contains(r.stderr, "--limit") {
 			t.Fatalf("user audit --limit 0: %+v", r)
+		}
+	})
+}
+
+// 'upshot user invite' prints a one-time link alone on standard output and
+// stores only its hash; a bad --expires or --url is refused (exit 2) with
+// nothing stored; 'serve --registration' takes closed, invite or open only.
+func TestUserInvite(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		out := strings.TrimSpace(e.ok("user", "invite", "--url", "https://upshot.example.org/", "--expires", "3"))
+		token, ok := strings.CutPrefix(out, "https://upshot.example.org/signup?invite=")
+		if !ok || len(token) != 43 || strings.Contains(token, "\n") {
+			t.Fatalf("user invite printed %q", out)
+		}
+		if path := strings.TrimSpace(e.ok("user", "invite")); !strings.HasPrefix(path, "/signup?invite=") || path == "/signup?invite="+token {
+			t.Fatalf("user invite without --url printed %q", path)
+		}
+		for _, c := range [][]string{{"--expires", "0"}, {"--expires", "91"}, {"--url", "upshot.example.org"}, {"--url", "https://upshot.example.org/path"}} {
+			r := e.run(append([]string{"user", "invite"}, c...)...)
+			if r.code != 2 || !strings.Contains(r.stderr, c[0]) || r.stdout != "" {
+				t.Errorf("user invite %v: %+v", c, r)
+			}
+		}
+		db := openStore(t, e.dsn)
+		var n int
+		if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM invites WHERE token_hash = '` + usecase.HashToken(token) + `'`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("the invitation's hash is stored %d times (%v)", n, err)
+		}
+		if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM invites`).Scan(&n); err != nil || n != 2 {
+			t.Fatalf("invites stored: %d (%v), want 2: the refused ones stored nothing", n, err)
+		}
+		if r := e.run("serve", "--registration", "sometimes"); r.code != 2 || !strings.Contains(r.stderr, "closed, invite or open") && !strings.Contains(r.stderr, "--registration") {
+			t.Fatalf("serve --registration sometimes: %+v", r)
 		}
 	})
 }

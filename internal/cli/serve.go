@@ -54,6 +54,7 @@ type serveOptions struct {
 	idleDays        int
 	maxDays         int
 	auditDays       int
+	registration    string
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -89,6 +90,7 @@ answered besides localhost).`,
 	cmd.Flags().StringVar(&o.publicURL, "public-url", "", "the address people open, such as https://upshot.example.org")
 	cmd.Flags().IntVar(&o.idleDays, "session-idle-days", int(usecase.DefaultSessionIdle/(24*time.Hour)), "a sign-in ends after this many days unused")
 	cmd.Flags().IntVar(&o.maxDays, "session-max-days", int(usecase.DefaultSessionAbsolute/(24*time.Hour)), "a sign-in ends this many days after it began, used or not")
+	cmd.Flags().StringVar(&o.registration, "registration", string(usecase.RegistrationClosed), "who may sign up on the web: closed, invite (links from 'upshot user invite') or open")
 	cmd.Flags().IntVar(&o.auditDays, "audit-days", usecase.DefaultAuditDays, "keep each account's activity log (sign-ins, token changes, exports) this many days")
 	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
 		host, port, err := net.SplitHostPort(addr)
@@ -170,7 +172,8 @@ answered besides localhost).`,
 				Idle:     time.Duration(o.idleDays) * 24 * time.Hour,
 				Absolute: time.Duration(o.maxDays) * 24 * time.Hour,
 			},
-			AuditDays: o.auditDays,
+			AuditDays:    o.auditDays,
+			Registration: o.signUps(),
 			// Request logs hold method, route, status and duration only.
 			Logger: slog.New(slog.NewTextHandler(a.stderr, nil)),
 			Now:    db.Now,
@@ -229,6 +232,9 @@ func (o serveOptions) check(cmd *cobra.Command) error {
 	}
 	if o.idleDays < 1 || o.maxDays < 1 || o.idleDays > o.maxDays || o.maxDays > 3650 {
 		return usagef(cmd, "--session-idle-days and --session-max-days are 1 to 3650 days, idle no longer than max; got %d and %d", o.idleDays, o.maxDays)
+	}
+	if _, err := usecase.ParseRegistration(o.registration); err != nil {
+		return usagef(cmd, "%s", upshot.ErrorMessage(err))
 	}
 	if o.auditDays < 1 || o.auditDays > usecase.MaxAuditDays {
 		return usagef(cmd, "--audit-days is 1 to %d days, got %d", usecase.MaxAuditDays, o.auditDays)
@@ -294,4 +300,10 @@ func freeAddr(host string) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// signUps is --registration, checked by check.
+func (o serveOptions) signUps() usecase.Registration {
+	r, _ := usecase.ParseRegistration(o.registration)
+	return r
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -23,7 +24,7 @@ import (
 
 func (a *app) userCommand() *cobra.Command {
 	return group("user", "Manage the accounts that may sign in to 'upshot serve'",
-		a.userAdd(), a.userList(), a.userPasswd(), a.userDisable(), a.userEnable(), a.userDelete(), a.userAudit())
+		a.userAdd(), a.userList(), a.userPasswd(), a.userDisable(), a.userEnable(), a.userDelete(), a.userAudit(), a.userInvite())
 }
 
 // newPassword reads a new password: the first line of standard input with
@@ -296,6 +297,49 @@ standard error with the address they came from.`,
 			rows = append(rows, []string{e.At.Local().Format("2006-01-02 15:04"), what, e.Device})
 		}
 		return table(a.stdout, []string{"WHEN", "WHAT", "DEVICE"}, rows)
+	})
+	return cmd
+}
+
+func (a *app) userInvite() *cobra.Command {
+	var days int
+	var base string
+	cmd := &cobra.Command{
+		Use:   "invite [--expires DAYS] [--url https://upshot.example.org]",
+		Short: "Make a one-time sign-up link and print it, once",
+		Long: `Make a one-time invitation to sign up and print its link alone on standard
+output: it is shown this once and stored only as a hash. Whoever opens it
+chooses a name and a password and has an account with empty records; the link
+then works no more. It expires after --expires DAYS (default 7, at most 90).
+--url is the address people open ('serve --public-url'); without it the link
+is printed as a path to put after that address.
+
+The link works only while the server runs with '--registration invite'.`,
+		Args: args(),
+	}
+	cmd.Flags().IntVar(&days, "expires", usecase.DefaultInviteDays, "days until the link stops working")
+	cmd.Flags().StringVar(&base, "url", "", "the server's public address, such as https://upshot.example.org")
+	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
+		if base != "" {
+			u, err := url.Parse(base)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+				return upshot.Invalid("--url", "--url must be an origin such as https://upshot.example.org (scheme and host, no path), got %q", base)
+			}
+		}
+		if days < 1 || days > usecase.MaxInviteDays {
+			return upshot.Invalid("--expires", "--expires: give a number of days from 1 to %d, got %d", usecase.MaxInviteDays, days)
+		}
+		db, err := a.store()
+		if err != nil {
+			return err
+		}
+		token, expires, err := usecase.NewInvite(a.ctx, db, db.Now, days)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "%s/signup?invite=%s\n", strings.TrimSuffix(base, "/"), token)
+		a.tell("The link works once, until %s, while 'upshot serve' runs with --registration invite.", expires.Local().Format("2 Jan 2006 15:04"))
+		return nil
 	})
 	return cmd
 }

@@ -72,22 +72,31 @@ func (db *DB) CreateAccount(ctx context.Context, login, passwordHash string) (up
 	if passwordHash != "" {
 		changed = now
 	}
-	var id int64
+	var id upshot.OwnerID
 	err := db.writeAll(ctx, func(t *tx) error {
-		n, err := count(ctx, t, `SELECT COUNT(*) FROM users WHERE login = ?`, login)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return upshot.Errorf(upshot.ECONFLICT, "NAME", "an account named %q exists already", login)
-		}
-		if err := t.queryRow(ctx, `INSERT INTO users (name, created_at, login, password_hash, password_changed_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			login, now, login, nullable(passwordHash), changed).Scan(&id); err != nil {
-			return err
-		}
-		return insertCounters(ctx, t, upshot.OwnerID(id))
+		var err error
+		id, err = createAccount(ctx, t, "NAME", login, passwordHash, now, changed)
+		return err
 	})
-	return upshot.OwnerID(id), err
+	return id, err
+}
+
+// createAccount inserts the account and its id counters in t; field names
+// the login in a conflict's error.
+func createAccount(ctx context.Context, t *tx, field, login, passwordHash, now string, changed any) (upshot.OwnerID, error) {
+	n, err := count(ctx, t, `SELECT COUNT(*) FROM users WHERE login = ?`, login)
+	if err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		return 0, upshot.Errorf(upshot.ECONFLICT, field, "an account named %q exists already", login)
+	}
+	var id int64
+	if err := t.queryRow(ctx, `INSERT INTO users (name, created_at, login, password_hash, password_changed_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		login, now, login, nullable(passwordHash), changed).Scan(&id); err != nil {
+		return 0, err
+	}
+	return upshot.OwnerID(id), insertCounters(ctx, t, upshot.OwnerID(id))
 }
 
 // Accounts lists every account with a login, by id.

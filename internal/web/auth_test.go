@@ -168,8 +168,15 @@ func TestEveryRouteNeedsTheLaunchToken(t *testing.T) {
 		method, path := routeRequest(t, a, rt.pattern, ids)
 		if rt.signIn {
 			if !strings.HasPrefix(rt.pattern, "GET /signin") && rt.pattern != "POST /signin" && rt.pattern != "POST /signout" &&
-				rt.pattern != "POST /signin/passkey/options" && rt.pattern != "POST /signin/passkey" {
-				t.Errorf("route %q is a sign-in page; only /signin, /signout and the passkey sign-in may be", rt.pattern)
+				rt.pattern != "POST /signin/passkey/options" && rt.pattern != "POST /signin/passkey" && !strings.HasSuffix(rt.pattern, " /signup") {
+				t.Errorf("route %q is a sign-in page; only /signin, /signout, the passkey sign-in and /signup may be", rt.pattern)
+			}
+			if strings.HasSuffix(rt.pattern, " /signup") {
+				// Registration is closed by default: no such page.
+				if got := a.send(method, path).status; got != http.StatusNotFound {
+					t.Errorf("%s %s with registration closed: %d, want 404", method, path, got)
+				}
+				continue
 			}
 			if got := a.send(method, path).status; method == "GET" && got != http.StatusOK {
 				t.Errorf("%s %s (sign-in page) without a token: %d, want 200", method, path, got)

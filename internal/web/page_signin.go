@@ -12,13 +12,15 @@ import (
 // signInForm is what the sign-in page shows: what was typed (never the
 // password), where to go after, and why the last attempt failed.
 type signInForm struct {
-	Login string
-	Next  string
-	Error *formError
+	Login   string
+	Next    string
+	Error   *formError
+	SignUps bool // anyone may sign up: link the sign-up page
 }
 
 func (s *Server) renderSignIn(w http.ResponseWriter, r *http.Request, status int, f signInForm) {
 	f.Next = safeNext(f.Next)
+	f.SignUps = s.signUps == usecase.RegistrationOpen
 	s.render(w, r, status, "signin", page{Title: "Sign in", Public: true, Data: f})
 }
 

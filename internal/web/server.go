@@ -51,8 +51,10 @@ type Config struct {
 	// AuditDays is how long each account's audit events are kept; zero
 	// means usecase.DefaultAuditDays.
 	AuditDays int
-	Logger    *slog.Logger // nil discards the request log
-	Now       upshot.Clock // nil means time.Now
+	// Registration is who may sign up on the web; "" means closed.
+	Registration usecase.Registration
+	Logger       *slog.Logger // nil discards the request log
+	Now          upshot.Clock // nil means time.Now
 }
 
 // loopbackAddr reports whether addr (host:port) listens on this machine
@@ -85,7 +87,8 @@ type Server struct {
 	auth        *usecase.Auth
 	mode        *accountsMode
 	behindProxy bool
-	publicURL   string // the relying party of passkeys when set (passkey.go)
+	signUps     usecase.Registration // who may sign up (page_signup.go)
+	publicURL   string               // the relying party of passkeys when set (passkey.go)
 	views       *views
 	static      *assets
 	app         *installable // the manifest, service worker and offline page
@@ -169,6 +172,10 @@ func New(cfg Config) (*Server, error) {
 		s.auth.AuditDays = cfg.AuditDays
 	}
 	s.auth.Log = s.log
+	s.signUps = cfg.Registration
+	if s.signUps == "" {
+		s.signUps = usecase.RegistrationClosed
+	}
 	if s.static, err = newAssets(); err != nil {
 		return nil, err
 	}
@@ -300,6 +307,8 @@ func (s *Server) routes(mux *router) {
 	mux.signInPage("GET /signin", s.signInPage)
 	mux.signInPage("POST /signin", s.signIn)
 	mux.signInPage("POST /signout", s.signOut)
+	mux.signInPage("GET /signup", s.signUpPage)
+	mux.signInPage("POST /signup", s.signUp)
 	mux.HandleFunc("GET /account", s.accountPage)
 	mux.HandleFunc("POST /account/password", s.accountPassword)
 	mux.HandleFunc("POST /account/sessions/{id}/end", s.accountSessionEnd)

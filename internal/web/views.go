@@ -28,7 +28,7 @@ var viewNames = []string{
 	"therapists", "therapist_form",
 	"goals", "goal_form",
 	"settings", "review", "report", "summary", "compare",
-	"locked", "offline", "signin", "account", "account_delete",
+	"locked", "offline", "signin", "signup", "account", "account_delete",
 }
 
 type views struct {
