@@ -108,6 +108,12 @@ func main() {
 	flag.IntVar(&cfg.stress, "stress", 14000, "sessions logged by -clients writers in the stress while -clients read the dashboard (0: no stress)")
 	flag.DurationVar(&cfg.stressFor, "stress-for", time.Minute, "the stress's writers stop after this long if they have not logged -stress sessions")
 	bareDir := flag.String("bare-dir", "", "internal: serve the files of this directory as the bare baseline handler")
+	var acc accountsConfig
+	flag.IntVar(&acc.accounts, "accounts", 0, "run only the accounts mode: this many accounts with -accounts-years of records each on PostgreSQL (-pg), -accounts-clients signed-in clients logging sessions and opening dashboards, beside one account under the same clients")
+	flag.IntVar(&acc.clients, "accounts-clients", 200, "signed-in clients in the accounts mode, each its own account")
+	flag.IntVar(&acc.years, "accounts-years", 1, "years of records of each account in the accounts mode")
+	flag.IntVar(&acc.seeders, "accounts-seeders", 4, "concurrent imports while seeding the accounts")
+	flag.StringVar(&acc.pg, "pg", os.Getenv("UPSHOT_TEST_POSTGRES_URL"), "PostgreSQL server URL for the accounts mode (a schema of its own is made and dropped)")
 	flag.Parse()
 
 	if *bareDir != "" {
@@ -139,6 +145,14 @@ func main() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
 	defer cancel()
+	if acc.accounts > 0 {
+		acc.bin, acc.duration, acc.dir = cfg.bin, cfg.duration, cfg.dir
+		if err := runAccounts(ctx, acc); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
@@ -749,6 +763,12 @@ func (p *process) stop() error {
 var servingRe = regexp.MustCompile(`http://(\S+)/\?token=(\S+)`)
 
 func startServer(ctx context.Context, bin, dbPath, home string) (*process, error) {
+	return startServerMatching(ctx, bin, dbPath, home, servingRe)
+}
+
+// startServerMatching starts the server and reads its address (and launch
+// token, when re has a second group) from the line re matches.
+func startServerMatching(ctx context.Context, bin, dbPath, home string, re *regexp.Regexp) (*process, error) {
 	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0")
 	cmd.Env = []string{
 		"HOME=" + home,
@@ -780,7 +800,7 @@ func startServer(ctx context.Context, bin, dbPath, home string) (*process, error
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
 			line := sc.Text()
-			if m := servingRe.FindStringSubmatch(line); m != nil {
+			if m := re.FindStringSubmatch(line); m != nil {
 				select {
 				case addr <- m[1:]:
 				default:
@@ -802,7 +822,10 @@ func startServer(ctx context.Context, bin, dbPath, home string) (*process, error
 			p.stop()
 			return nil, err
 		}
-		p.addr, p.token = a[0], a[1]
+		p.addr = a[0]
+		if len(a) > 1 {
+			p.token = a[1]
+		}
 		return p, nil
 	case err := <-p.done:
 		return nil, fmt.Errorf("upshot serve exited before listening: %v", err)
