@@ -230,6 +230,13 @@ func TestPasskeyHostile(t *testing.T) {
 			cer, cred = answer(beeKey, func(m map[string]any) { resp(m)["userHandle"] = b64u.EncodeToString(annaKey.userHandle) })
 			refused("another account's user handle", a.passkeyJSON("/signin/passkey", map[string]any{"ceremony": cer, "credential": cred}), http.StatusUnauthorized)
 
+			// Without user verification (a touch, no PIN or fingerprint):
+			// refused, the passkey stands in for a password.
+			annaKey.noUV = true
+			cer, cred = answer(annaKey, nil)
+			annaKey.noUV = false
+			refused("an answer without user verification", a.passkeyJSON("/signin/passkey", map[string]any{"ceremony": cer, "credential": cred}), http.StatusUnauthorized)
+
 			// Replayed: a good answer signs in once; sent again it is refused,
 			// and so is the same signature under a new ceremony.
 			cer, cred = answer(annaKey, nil)
@@ -238,6 +245,12 @@ func TestPasskeyHostile(t *testing.T) {
 				t.Fatalf("a good answer: %d %s", ok.status, ok.text())
 			}
 			before = state()
+			// A copy of the key whose counter is behind the one the server
+			// saw last: refused as a clone.
+			clone := *annaKey
+			clone.counter = 0
+			cer2, cred2 := answer(&clone, nil)
+			refused("a cloned key whose counter went backwards", a.passkeyJSON("/signin/passkey", map[string]any{"ceremony": cer2, "credential": cred2}), http.StatusUnauthorized)
 			unthrottle()
 			refused("a replayed answer", a.passkeyJSON("/signin/passkey", map[string]any{"ceremony": cer, "credential": cred}), http.StatusUnauthorized)
 			unthrottle()
@@ -472,5 +485,28 @@ func TestPasskeyCeremoniesAcrossTwoServers(t *testing.T) {
 				t.Errorf("the same answer replayed on the other server: %d", r.status)
 			}
 		})
+	}
+}
+
+// A challenge is good for 5 minutes: an answer after that is refused, for a
+// sign-in and for adding a passkey, and nothing is stored.
+func TestPasskeyChallengeExpires(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	a := newAccountsApp(t, db, nil, "anna")
+	cookie := a.signIn("anna")
+	key := newSoftKey(t)
+	c := a.begin("/account/passkeys/options", map[string]string{"name": "phone"}, cookie)
+	a.clock.advance(5*time.Minute + time.Second)
+	if r := a.passkeyJSON("/account/passkeys", map[string]any{"ceremony": c.Ceremony, "credential": key.create(t, c.Options, pkOrigin)}, cookie); r.status != http.StatusNotFound {
+		t.Errorf("adding a passkey after the challenge expired: %d %s", r.status, r.text())
+	}
+	if list, _ := db.Passkeys(context.Background(), 2); len(list) != 0 {
+		t.Fatalf("an expired registration stored %d passkeys", len(list))
+	}
+	a.addPasskey(cookie, "phone", key)
+	c = a.begin("/signin/passkey/options", map[string]string{})
+	a.clock.advance(5*time.Minute + time.Second)
+	if r := a.passkeyJSON("/signin/passkey", map[string]any{"ceremony": c.Ceremony, "credential": key.get(t, c.Options, pkOrigin)}); r.status != http.StatusUnauthorized {
+		t.Errorf("signing in after the challenge expired: %d %s", r.status, r.text())
 	}
 }

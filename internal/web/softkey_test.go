@@ -25,6 +25,7 @@ type softKey struct {
 	credID     []byte
 	userHandle []byte
 	counter    uint32
+	noUV       bool // answer without user verification (no PIN, no fingerprint)
 }
 
 var b64u = base64.RawURLEncoding
@@ -125,7 +126,11 @@ func (k *softKey) get(t *testing.T, options json.RawMessage, origin string) json
 		t.Fatal(err)
 	}
 	k.counter++
-	auth := k.authData(o.PublicKey.RPID, flagUP|flagUV, nil)
+	flags := byte(flagUP | flagUV)
+	if k.noUV {
+		flags = flagUP
+	}
+	auth := k.authData(o.PublicKey.RPID, flags, nil)
 	cd := clientData("webauthn.get", o.PublicKey.Challenge, origin)
 	cdHash := sha256.Sum256(cd)
 	digest := sha256.Sum256(append(append([]byte{}, auth...), cdHash[:]...))
