@@ -510,3 +510,48 @@ func TestPasskeyChallengeExpires(t *testing.T) {
 		t.Errorf("signing in after the challenge expired: %d %s", r.status, r.text())
 	}
 }
+
+// The account's activity log records its passkeys: added (with the name),
+// signed in with, removed, and the password removed; another account's log
+// gets none of it, and no failed passkey answer names anyone.
+func TestPasskeyAudit(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	a := newAccountsApp(t, db, nil, "anna", "bee")
+	ctx := context.Background()
+	anna, _ := db.FindAccount(ctx, "anna")
+	bee, _ := db.FindAccount(ctx, "bee")
+	cookie := a.signIn("anna")
+	phone, laptop := newSoftKey(t), newSoftKey(t)
+	a.addPasskey(cookie, "phone", phone)
+	a.addPasskey(cookie, "laptop", laptop)
+	if r := a.passkeySignIn(phone, ""); r.status != http.StatusOK {
+		t.Fatalf("passkey sign-in: %d", r.status)
+	}
+	list, _ := db.Passkeys(ctx, anna.ID)
+	if r := a.form("/account/passkeys/"+itoa(list[1].ID)+"/delete", nil, cookie); r.status != http.StatusOK {
+		t.Fatalf("remove: %d", r.status)
+	}
+	if r := a.form("/account/password/remove", url.Values{"current": {passwordOf("anna")}}, cookie); r.status != http.StatusOK {
+		t.Fatalf("remove the password: %d", r.status)
+	}
+	events, err := db.AuditEvents(ctx, anna.ID, 100)
+	must(t, err)
+	var got []string
+	for _, e := range events {
+		switch e.Kind {
+		case upshot.AuditPasskeyAdded, upshot.AuditPasskeyRemoved, upshot.AuditPasskeySignIn, upshot.AuditPasswordRemoved:
+			got = append([]string{string(e.Kind) + " " + e.Detail}, got...) // oldest first
+		}
+	}
+	want := []string{"passkey_added phone", "passkey_added laptop", "passkey_sign_in ", "passkey_removed laptop", "password_removed "}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("anna's passkey events: %q, want %q", got, want)
+	}
+	beeEvents, err := db.AuditEvents(ctx, bee.ID, 100)
+	must(t, err)
+	for _, e := range beeEvents {
+		if strings.HasPrefix(string(e.Kind), "passkey") || e.Kind == upshot.AuditPasswordRemoved {
+			t.Errorf("bee's log holds anna's %s", e.Kind)
+		}
+	}
+}
