@@ -21,6 +21,7 @@ import (
 // history and the unresolved state follow; bad input is refused naming the
 // field, and nothing is written then.
 func TestAPIAgenda(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		th, _ := a.seed()
 		r := a.sendJSON("POST", "/api/v1/agenda", `{"text": "  ask why we talk about us  "}`)
@@ -101,6 +102,7 @@ func TestAPIAgenda(t *testing.T) {
 // and reopens; the log form shows each open item with raised / dealt with /
 // not raised, and what is chosen is stored with the session.
 func TestAgendaPages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	th, _ := a.seed()
 	page := a.get("/agenda").text()
@@ -168,6 +170,7 @@ func TestAgendaPages(t *testing.T) {
 // the session is saved with it; axe finds nothing on the agenda page or the
 // form.
 func TestBrowserAgenda(t *testing.T) {
+	t.Parallel()
 	for _, width := range []int{390, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			a := newApp(t, "sqlite")

@@ -125,6 +125,7 @@ func collections(therapist, goal int64) []collection {
 }
 
 func TestAPICollections(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		therapist, goal := a.seed()
 		for _, c := range collections(therapist, goal) {
@@ -259,6 +260,7 @@ func (a *app) countsAfter(before [4]int, kind, n int) [4]int {
 // Requests refused before the domain: malformed bodies, unknown fields,
 // oversized bodies, cross-origin writes. None may write anything.
 func TestAPIRefusedRequests(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		therapist, _ := a.seed()
 		big := `{"name": "Dr. B", "approach": "` + strings.Repeat("x", maxBody) + `"}`
@@ -349,6 +351,7 @@ func TestAPIRefusedRequests(t *testing.T) {
 }
 
 func TestAPIHostsAccepted(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	for _, host := range []string{"127.0.0.1:8080", "localhost", "localhost:9999", "127.0.0.1", "LOCALHOST:8080", "[::1]:8080"} {
 		if r := a.get("/api/v1/therapists", "Host: "+host); r.status != http.StatusOK {
@@ -363,6 +366,7 @@ func TestAPIHostsAccepted(t *testing.T) {
 }
 
 func TestAPICheckinResult(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		post := func(answers, date string) checkin.Result {
 			t.Helper()
@@ -397,6 +401,7 @@ func TestAPICheckinResult(t *testing.T) {
 }
 
 func TestAPIReviewExportOpenAPI(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		a.loadDemo()
 		var rv struct {
@@ -436,6 +441,7 @@ func TestAPIReviewExportOpenAPI(t *testing.T) {
 }
 
 func TestAPISettings(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		var list []settingView
 		decode(t, a.get("/api/v1/settings"), &list)
@@ -462,6 +468,7 @@ func TestAPISettings(t *testing.T) {
 }
 
 func TestAPIOpenAPIDescribesEveryRoute(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	r := a.get("/api/v1/openapi.json")
 	var doc struct {
@@ -509,6 +516,7 @@ func TestAPIOpenAPIDescribesEveryRoute(t *testing.T) {
 }
 
 func TestAPIUnknownRoute(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	r := a.get("/api/v1/nope")
 	if r.status != http.StatusNotFound || apiErrOf(t, r).Code != upshot.ENOTFOUND {
@@ -524,6 +532,7 @@ func TestAPIUnknownRoute(t *testing.T) {
 // A known path asked with a method it lacks is 405 with Allow and the error
 // shape; an unknown path stays 404. Nothing is written either way.
 func TestAPIMethodNotAllowed(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	therapist, _ := a.seed()
 	before := a.counts()
@@ -571,6 +580,7 @@ func TestAPIMethodNotAllowed(t *testing.T) {
 // A corrected check-in is scored again, and so is every later one that is
 // measured against it; a correction that breaks a rule changes nothing.
 func TestAPICheckinCorrection(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		post := func(answers, date string) checkin.Result {
 			t.Helper()
@@ -638,6 +648,7 @@ func TestAPICheckinCorrection(t *testing.T) {
 }
 
 func TestAPICheckinSafetyNotice(t *testing.T) {
+	t.Parallel()
 	var schema struct {
 		Components struct {
 			Schemas map[string]struct {

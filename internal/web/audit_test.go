@@ -41,6 +41,7 @@ func (b *lockedBuffer) String() string {
 // log says it happened without the name typed; nothing in the page or the
 // log holds a record, a password or a token.
 func TestAccountActivity(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)

@@ -133,6 +133,7 @@ func (a *app) send(method, path string, headers ...string) response {
 // from the router itself, so a new route is covered without anyone adding
 // it here.
 func TestEveryRouteNeedsTheLaunchToken(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	ids := a.seedAll()
 	before := a.counts()
@@ -248,6 +249,7 @@ func isAPIPath(p string) bool { return strings.HasPrefix(p, "/api/") }
 // address without the token; a wrong token sets nothing. The page that
 // refuses says how to get in, and the API's refusal is a JSON error.
 func TestLaunchTokenExchange(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	r := a.send("GET", "/sessions?since=2025-01-01&token="+testToken)
 	if r.status != http.StatusSeeOther {
@@ -297,6 +299,7 @@ func TestLaunchTokenExchange(t *testing.T) {
 // leaves the address bar without the token; another browser (a fresh
 // profile) that opens the plain address sees the page that says how to get in.
 func TestBrowserLaunchToken(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	ctx := newBrowser(t, a, 1100, 900) // opens /?token=...
 	loc := run(t, ctx, "read the address", chromedp.Location())

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -32,6 +33,7 @@ var browserSkipped atomic.Bool
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	sharedBrowser.stop()
 	if browserSkipped.Load() {
 		fmt.Fprintf(os.Stderr, "SKIPPED: the browser tests (%s is set; no Chromium at %s)\n", skipBrowserEnv, chromiumFile())
 	}
@@ -84,11 +86,46 @@ func newBrowser(t *testing.T, a *app, width, height int) context.Context {
 	return ctx
 }
 
-// startBrowser starts a private headless Chromium, let in nowhere.
-func startBrowser(t *testing.T, width, height int) context.Context {
+// sharedBrowser is one headless Chromium for the whole test binary, started
+// by the first browser test. Each test gets a browser context of its own in
+// it (its own cookies, storage, cache and service workers, as a separate
+// profile has), which costs a tab rather than a browser start: about 2 s of
+// CPU each, which on two cores was a good part of the package's run.
+var sharedBrowser browserProcess
+
+type browserProcess struct {
+	once   sync.Once
+	ctx    context.Context // the browser's first tab; its end ends the browser
+	cancel context.CancelFunc
+	dir    string // the profile directory
+	err    error
+}
+
+// browserRoot returns the shared browser's context, starting it once.
+func browserRoot(t *testing.T) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)),
+	path := chromiumPath(t)
+	b := &sharedBrowser
+	b.once.Do(func() {
+		b.dir, b.err = os.MkdirTemp("", "upshot-chromium")
+		if b.err != nil {
+			return
+		}
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(path, b.dir)...)
+		ctx, cancelCtx := chromedp.NewContext(allocCtx)
+		b.ctx, b.cancel = ctx, func() { cancelCtx(); cancelAlloc() }
+		b.err = chromedp.Do(ctx) // starts the browser, tied to ctx
+	})
+	if b.err != nil {
+		t.Fatalf("start Chromium: %v", b.err)
+	}
+	return b.ctx
+}
+
+// chromiumOptions are the flags every Chromium of the tests runs with.
+func chromiumOptions(path, profile string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
 		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
@@ -98,21 +135,61 @@ func startBrowser(t *testing.T, width, height int) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(width, height),
+		// Tests run side by side in tabs of one browser: none may be
+		// slowed as a tab in the background.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 900),
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+}
+
+// stop ends the shared browser, if a test started it.
+func (b *browserProcess) stop() {
+	if b.cancel != nil {
+		b.cancel()
+	}
+	if b.dir != "" {
+		os.RemoveAll(b.dir)
+	}
+}
+
+// startBrowser opens a private browser context of the shared Chromium (no
+// cookie, storage or cache of another test) at width x height, let in
+// nowhere.
+func startBrowser(t *testing.T, width, height int) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browserRoot(t), chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	// The first action opens the tab and ties it to ctx: it runs under the
+	// test's own bound (go test -timeout), later steps under browserStep.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+		t.Fatalf("open a tab in Chromium: %v", err)
+	}
+	// Registered last, so it runs first: the tab is still open.
+	t.Cleanup(func() {
+		if t.Failed() {
+			screenshot(t, ctx, "failed")
+		}
+	})
+	return ctx
+}
+
+// startOwnBrowser starts a Chromium of the test's own with an ordinary
+// profile, for what a browser context of the shared one cannot show: such a
+// context is private ("incognito"), and Chromium offers no install there.
+func startOwnBrowser(t *testing.T, width, height int) context.Context {
+	t.Helper()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(chromiumPath(t), t.TempDir())...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
 		cancelCtx()
 		cancelAlloc()
 	})
-	// The first action starts the browser and ties it to ctx: it runs under
-	// the test's own bound (go test -timeout), later steps under browserStep.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	// Registered last, so it runs first: the browser is still open.
 	t.Cleanup(func() {
 		if t.Failed() {
 			screenshot(t, ctx, "failed")
@@ -265,6 +342,7 @@ func TestBrowserReviewEvidenceLink(t *testing.T) {
 }
 
 func TestBrowserMobileLogFormFits(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	ctx := newBrowser(t, a, 390, 844)

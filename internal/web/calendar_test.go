@@ -21,6 +21,7 @@ var calendarAddress = regexp.MustCompile(`id="calendar-address"[^>]*value="([^"]
 // real iCalendar parser reads; a new address ends the old one, "stop" ends
 // both, and an unknown or malformed address answers the same 404.
 func TestCalendarFeed(t *testing.T) {
+	t.Parallel()
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
 			a := newApp(t, backend)

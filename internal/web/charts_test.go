@@ -11,6 +11,7 @@ import (
 // its card's width on a wide screen, and pages write dates one way ("30 Nov
 // 2026"), tooltips included.
 func TestBrowserChartsFitAndDatesAgree(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	for _, width := range []int{390, 1280} {

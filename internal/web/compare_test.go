@@ -14,6 +14,7 @@ import (
 // test client; a therapist that is not there is 404, an id that is no id
 // 422, and other parameters are ignored as everywhere in the API.
 func TestAPICompare(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		a.loadDemo()
 		var c struct {
@@ -72,6 +73,7 @@ func TestAPICompare(t *testing.T) {
 // page and the review. A therapist that is not there is a 404 that still
 // shows the picker; the sessions list the cells link to is filtered.
 func TestComparePage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	r := a.get("/compare")

@@ -168,6 +168,7 @@ func TestAPIResponsesMatchTheDocument(t *testing.T) {
 // turns into a method name as it stands: camelCase, singular for one record
 // (getTherapist, createTherapist), unique, starting with a verb (issue 15).
 func TestOperationIDs(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}

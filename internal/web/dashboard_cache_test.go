@@ -80,6 +80,7 @@ func (a *app) cached() *renderedPage {
 // kind of write: through the API, through the store by another process (the
 // CLI), a setting, and the date turning at midnight.
 func TestDashboardFollowsEveryChange(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			dsn := storetest.DSN(t, backend)
@@ -182,6 +183,7 @@ func answers(vs ...int) []*int {
 // the therapy record in the browser's cache). Repeat visits stay cheap on the
 // server: the rendered page is kept there and sent again without a render.
 func TestDashboardNoStore(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	first := a.get("/")
@@ -204,6 +206,7 @@ func TestDashboardNoStore(t *testing.T) {
 
 // A confirmation after a change is shown on the same rendered dashboard.
 func TestDashboardFlash(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	plain := a.get("/")
@@ -233,6 +236,7 @@ func TestDashboardFlash(t *testing.T) {
 
 // Concurrent visits get the same bytes, and concurrent misses render once.
 func TestDashboardConcurrentRequests(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	const n = 8
@@ -314,6 +318,7 @@ func TestDashboardConcurrentRequests(t *testing.T) {
 // running one and share the next, which reads the latest revision. Renders
 // of different owners run at once only up to maxConcurrentRenders.
 func TestDashboardRendersCoalesce(t *testing.T) {
+	t.Parallel()
 	c := newPageCache(8)
 	today := upshot.DateOf(testNow)
 	var (
@@ -407,6 +412,7 @@ func TestDashboardRendersCoalesce(t *testing.T) {
 // Two people on one hosted instance never see each other's dashboard, even
 // at the same revision on the same day and through one cache.
 func TestDashboardOwnersApart(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			dsn := storetest.DSN(t, backend)
@@ -456,6 +462,7 @@ func TestDashboardOwnersApart(t *testing.T) {
 
 // The cache holds one page per owner, for a bounded number of owners.
 func TestDashboardCacheBounded(t *testing.T) {
+	t.Parallel()
 	c := newPageCache(3)
 	today := upshot.DateOf(testNow)
 	page := func(owner upshot.OwnerID, rev int64) *renderedPage {
@@ -488,6 +495,7 @@ func TestDashboardCacheBounded(t *testing.T) {
 // phone can carry; every id on it is unique and every in-page link has its
 // target.
 func TestDashboardTenYears(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	if err := a.db.Import(t.Context(), upshot.DefaultOwner, history.TenYears(upshot.DateOf(testNow))); err != nil {
 		t.Fatal(err)

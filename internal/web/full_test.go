@@ -20,6 +20,7 @@ import (
 // form the form again with everything that was typed; nothing is stored;
 // pages and reads keep working; once space is freed, writing works again.
 func TestDiskFull(t *testing.T) {
+	t.Parallel()
 	dir := storetest.SmallDisk(t, 4<<20)
 	db, err := store.Open(context.Background(), filepath.Join(dir, "upshot.db"))
 	if err != nil {

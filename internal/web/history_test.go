@@ -15,6 +15,7 @@ const checkinsHeightBefore = 13364
 // then a compact list that fits the screen; a wide screen keeps the full
 // table. Every check-in is in both.
 func TestBrowserCheckinHistory(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	var api []struct{ ID int64 }

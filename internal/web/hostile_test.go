@@ -27,6 +27,7 @@ var hostile = struct{ name, title, solved, note, contacts string }{
 var rawMarkup = []string{`<script>alert`, `<img src=x`, `<svg onload`, `<iframe`, `href="javascript:`, `<b>bold`, `<style>body`, `</textarea><`}
 
 func TestHostileTextRoundTripsAndIsEscapedEverywhere(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		// Everything goes in through the API, as a script would send it.
 		create := func(path string, body any) map[string]any {
@@ -130,6 +131,7 @@ func TestHostileTextRoundTripsAndIsEscapedEverywhere(t *testing.T) {
 // it is read whole, a note one character over the limit by its length, and
 // a body that is not UTF-8 as malformed; nothing is written.
 func TestAPIRefusesHugeAndBrokenText(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		therapist, _ := a.seed()
 		before := a.counts()

@@ -243,6 +243,7 @@ func ownerState(t *testing.T, db *store.DB, owner upshot.OwnerID) string {
 }
 
 func TestOwnerIsolationEveryRoute(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)
@@ -408,6 +409,7 @@ func isoRequest(t *testing.T, pattern string, annaSession, annaPasskey int64) (m
 // records and never another's (issue 13 item 6, the caches keyed by owner
 // and revision).
 func TestNoPageShowsAnotherOwnerUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)

@@ -17,6 +17,7 @@ import (
 // every write at once, by this server or another process, settings
 // included, and say exactly what the same list read for one request says.
 func TestFullListsFollowEveryChange(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			dsn := storetest.DSN(t, backend)

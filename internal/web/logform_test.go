@@ -81,6 +81,7 @@ func (tp *tapper) tap(what, sel string) {
 // on the relationship, the rest on my life), one goal with its progress,
 // what I got, helpfulness, after, three conduct ratings, no note.
 func TestBrowserLogTypicalSessionInFewTaps(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{390, 844}, {1280, 900}} {
 		t.Run(fmt.Sprint(size[0]), func(t *testing.T) {
 			a := newApp(t, "sqlite")
@@ -132,6 +133,7 @@ func deref(p *int) string {
 // The focus split shows its total against the session's minutes as it is
 // typed, and warns, without refusing, when they differ.
 func TestBrowserFocusTotalWarns(t *testing.T) {
+	t.Parallel()
 	for _, width := range []int{390, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			a := newApp(t, "sqlite")
@@ -172,6 +174,7 @@ func TestBrowserFocusTotalWarns(t *testing.T) {
 // Without script, the page says the same: a saved split that does not add
 // up shows the warning on its edit form.
 func TestFocusTotalWarnsWithoutScript(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	therapist, _ := a.seed()
 	if r := a.postForm("/sessions", fmt.Sprintf("therapist=%d&date=2025-06-10&minutes=50&focus_life=30&focus_admin=5", therapist)); r.status != 303 {
@@ -189,6 +192,7 @@ func TestFocusTotalWarnsWithoutScript(t *testing.T) {
 // not saved at once and not refused: nothing is written until the person
 // says yes.
 func TestSameDaySessionAsks(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	therapist, _ := a.seed()
 	form := fmt.Sprintf("therapist=%d&date=2025-06-10&minutes=50&note=second", therapist)
@@ -214,6 +218,7 @@ func TestSameDaySessionAsks(t *testing.T) {
 }
 
 func TestBrowserSameDaySessionAsks(t *testing.T) {
+	t.Parallel()
 	for _, width := range []int{390, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			a := newApp(t, "sqlite")

@@ -16,6 +16,7 @@ import (
 // API tests cover on both backends; they run on SQLite.
 
 func TestPagesRenderWithDemoData(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	pages := []struct {
@@ -64,6 +65,7 @@ func TestPagesRenderWithDemoData(t *testing.T) {
 }
 
 func TestPagesEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	for _, path := range []string{"/", "/sessions", "/sessions/new", "/checkins", "/therapists", "/goals", "/settings", "/review", "/report"} {
 		if r := a.get(path); r.status != http.StatusOK {
@@ -76,6 +78,7 @@ func TestPagesEmptyDatabase(t *testing.T) {
 }
 
 func TestPageNotFound(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	for _, path := range []string{"/nope", "/sessions/999", "/sessions/abc", "/checkins/999", "/checkin/nope", "/goals/999/edit",
 		"/sessions/999/edit", "/sessions/0/delete", "/checkins/-1/delete", "/therapists/999/edit", "/therapists/999/delete", "/goals/x/delete"} {
@@ -96,6 +99,7 @@ func TestPageNotFound(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	for _, path := range []string{"/", "/sessions/new", "/api/v1/therapists", "/nope"} {
 		r := a.get(path)
@@ -126,6 +130,7 @@ func TestSecurityHeaders(t *testing.T) {
 // The pages must not need anything the policy forbids: no inline script or
 // style element, no style attribute, no event handler attribute.
 func TestPagesNeedNoInlineCode(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	bad := regexp.MustCompile(`(?i)<script>|<script [^>]*>[^<]|<style|\sstyle=|\son[a-z]+=`)
@@ -137,6 +142,7 @@ func TestPagesNeedNoInlineCode(t *testing.T) {
 }
 
 func TestStaticAssetsHashedAndCached(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	page := a.get("/").text()
 	for _, name := range []string{"app", "report"} {
@@ -171,6 +177,7 @@ func TestStaticAssetsHashedAndCached(t *testing.T) {
 }
 
 func TestNoteIsEscaped(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	th, _ := a.seed()
 	note := `<script>alert("x")</script><img src=x onerror=alert(1)>`
@@ -190,6 +197,7 @@ func TestNoteIsEscaped(t *testing.T) {
 }
 
 func TestLogSessionForm(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	th, goal := a.seed()
 	form := url.Values{
@@ -241,6 +249,7 @@ func TestLogSessionForm(t *testing.T) {
 }
 
 func TestCheckinPageSafetyNotice(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	answers := []string{"0", "0", "0", "0", "0", "0", "0", "0", "1"}
 	form := url.Values{"instrument": {"phq9"}, "date": {"2025-06-16"}}
@@ -282,6 +291,7 @@ func (a *app) postCheckin(instrument, date string, answers ...int) string {
 // The clinical cut-off is worded so that it is right whether a higher score
 // is worse (PHQ-9) or better (WHO-5, a case at 50 or below).
 func TestCheckinPageCasenessWording(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	tests := []struct {
 		name       string
@@ -314,6 +324,7 @@ func TestCheckinPageCasenessWording(t *testing.T) {
 // The check-in history leads with the support notice while the latest
 // PHQ-9 carries the safety item, and marks every such check-in in words.
 func TestCheckinHistorySafetyNotice(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	const contacts = "Samaritans 116 123 (UK and Ireland)"
 	if err := a.db.SetSetting(t.Context(), upshot.DefaultOwner, upshot.SettingCrisisContacts, contacts); err != nil {
@@ -364,6 +375,7 @@ func TestCheckinHistorySafetyNotice(t *testing.T) {
 // A settings form with any invalid value writes nothing, whichever order
 // the values come in; a valid one writes every change.
 func TestSettingsFormWritesNothingWhenAnyIsInvalid(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	tests := []struct {
 		name  string
@@ -409,6 +421,7 @@ func TestSettingsFormWritesNothingWhenAnyIsInvalid(t *testing.T) {
 // a concern about a therapist who has ended comes after an attention point
 // about the current one, and says it is history.
 func TestDashboardPutsTheCurrentTherapyFirst(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	ctx := t.Context()
 	today := upshot.DateOf(testNow)

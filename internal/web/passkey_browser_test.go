@@ -45,6 +45,7 @@ func addVirtualAuthenticator(t *testing.T, ctx context.Context) {
 // violations at 390 and 1280 px. The server is reached as localhost: the
 // relying party of a loopback server.
 func TestBrowserPasskeys(t *testing.T) {
+	t.Parallel()
 	axe, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
 	if err != nil {
 		t.Fatal(err)

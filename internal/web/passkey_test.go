@@ -80,6 +80,7 @@ func sessionCookieHeader(t *testing.T, r response) string {
 // name, no password), see it listed with its last use, rename and remove it;
 // a removed passkey signs no one in.
 func TestPasskeyRegisterAndSignIn(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)
@@ -155,6 +156,7 @@ func TestPasskeyRegisterAndSignIn(t *testing.T) {
 // ceremony, a credential another account registered and an oversized body:
 // each refused, with no session started and no passkey added or changed.
 func TestPasskeyHostile(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)
@@ -294,6 +296,7 @@ func TestPasskeyHostile(t *testing.T) {
 // address as anna) throttle password sign-ins, and leave anna's passkey
 // sign-in working (issue 13: "owner still signs in with a passkey").
 func TestPasskeySignInSurvivesPasswordStuffing(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, "sqlite")
 	a := newAccountsApp(t, db, nil, "anna")
 	cookie := a.signIn("anna")
@@ -328,6 +331,7 @@ func TestPasskeySignInSurvivesPasswordStuffing(t *testing.T) {
 
 // Failed passkey answers are throttled by address, apart from passwords.
 func TestPasskeyFailuresThrottled(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, "sqlite")
 	a := newAccountsApp(t, db, nil, "anna")
 	key := newSoftKey(t)
@@ -350,6 +354,7 @@ func TestPasskeyFailuresThrottled(t *testing.T) {
 // from the launch-token session: sign-in turns on, and their browser gets
 // a session of its own.
 func TestPasskeyOnlyAccount(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)
@@ -394,6 +399,7 @@ func TestPasskeyOnlyAccount(t *testing.T) {
 }
 
 func TestPasskeyOnePersonMode(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, "sqlite")
 	a := newAccountsApp(t, db, nil)
 	launch := "Authorization: Bearer " + testToken
@@ -422,6 +428,7 @@ func TestPasskeyOnePersonMode(t *testing.T) {
 // The relying party: the public URL when given (another address is told
 // where passkeys work), else localhost; an IP address cannot be one.
 func TestPasskeyRelyingParty(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		public, origin, id, err string
 	}{
@@ -461,6 +468,7 @@ func TestPasskeyRelyingParty(t *testing.T) {
 // one is finished on the other, and an answer used on one is refused on
 // the other (issue 13 item 9).
 func TestPasskeyCeremoniesAcrossTwoServers(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			dsn := storetest.DSN(t, backend)

@@ -17,6 +17,7 @@ import (
 // databases: version 0 before the first save, stale versions refused with
 // 409, bad items refused with 422 naming the item, nothing written then.
 func TestAPISafetyPlan(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		var p upshot.SafetyPlan
 		decode(t, a.get("/api/v1/plan"), &p)
@@ -57,6 +58,7 @@ func TestAPISafetyPlan(t *testing.T) {
 // The plan page saves a form of one text box per section, shows what was
 // typed again when refused, and every safety notice links to it.
 func TestPlanPage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	page := a.get("/plan").text()
 	for _, want := range []string{"<h1>My safety plan</h1>", "Warning signs", "Samaritans", `href="tel:116123"`, "Write my plan"} {

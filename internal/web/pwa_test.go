@@ -20,6 +20,7 @@ import (
 // the sizes it says, all answered without a token; the service worker caches
 // only static files and the offline page; the offline page holds no record.
 func TestInstallableFiles(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.seed()
 
@@ -105,9 +106,12 @@ func TestInstallableFiles(t *testing.T) {
 // only; and with the server gone, a page opens as the offline page instead of
 // the browser's error, showing no record.
 func TestBrowserInstallable(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.seed()
-	ctx := newBrowser(t, a, 390, 844)
+	// A Chromium of its own: the shared one's private contexts offer no install.
+	ctx := startOwnBrowser(t, 390, 844)
+	do(t, ctx, "open the launch address", chromedp.Navigate(a.ts.URL+"/?token="+testToken), chromedp.WaitReady(chromedp.CSS("body")))
 	do(t, ctx, "dashboard", chromedp.Navigate(a.ts.URL+"/"), chromedp.WaitVisible(chromedp.ID("main")))
 	scope := run(t, ctx, "service worker ready", chromedp.Evaluate[string](
 		`navigator.serviceWorker.ready.then((r) => r.scope)`, chromedp.EvalAwaitPromise))

@@ -17,6 +17,7 @@ import (
 // refused naming it (the page then shows the whole record); the report
 // holds the record only when asked, and note text only with notes=1.
 func TestRecordPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		th, _ := a.seed()
 		r := a.sendJSON("POST", "/api/v1/therapists", `{"name": "Dr. B"}`)
@@ -130,6 +131,7 @@ func TestRecordPagesAndAPI(t *testing.T) {
 // the complaint guide (the longest, with the regulators) fits too; axe finds
 // nothing on either.
 func TestBrowserRecordAndGuide(t *testing.T) {
+	t.Parallel()
 	for _, width := range []int{390, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			a := newApp(t, "sqlite")
@@ -164,6 +166,7 @@ func TestBrowserRecordAndGuide(t *testing.T) {
 // findings lead to the conduct guide); every page's footer links the
 // index.
 func TestGuidePages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	index := a.get("/guides")

@@ -68,6 +68,7 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 // Serve lets a request that is under way finish after its context ends,
 // then returns without error.
 func TestServeFinishesInFlightRequests(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, "sqlite")
 	srv, err := New(Config{Store: db, Registry: instrument.Builtin(), Addr: "127.0.0.1:0", Owner: upshot.DefaultOwner, LaunchToken: testToken})
 	if err != nil {
@@ -130,6 +131,7 @@ func TestServeFinishesInFlightRequests(t *testing.T) {
 
 // The request log names the route, never the data: no note, no id, no query.
 func TestRequestLogHoldsNoData(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	db := storetest.Open(t, "sqlite")
 	db.Now = testClock
@@ -161,6 +163,7 @@ func TestRequestLogHoldsNoData(t *testing.T) {
 // A client that goes away mid-request (a closed tab, a lost network) is not
 // a server error: the request is logged at INFO with nginx's 499, not as a 500.
 func TestClientGoneIsNotAnError(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	db := storetest.Open(t, "sqlite")
 	db.Now = testClock
@@ -188,6 +191,7 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 }
 
 func TestNewRefusesIncompleteConfig(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, "sqlite")
 	for _, cfg := range []Config{
 		{Registry: instrument.Builtin(), Owner: 1},

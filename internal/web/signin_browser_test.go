@@ -20,6 +20,7 @@ import (
 // throttle's message after repeated failures. The sign-in and account pages
 // have no axe-core violations at 390 and 1280 px.
 func TestBrowserSignInAndSessions(t *testing.T) {
+	t.Parallel()
 	axe, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
 	if err != nil {
 		t.Fatal(err)

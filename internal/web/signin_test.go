@@ -119,6 +119,7 @@ func cookieOf(r response, name string) *http.Cookie {
 
 // Sign-in, sessions and sign-out (issue 13 item 4), on both databases.
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)
@@ -286,6 +287,7 @@ func TestSessions(t *testing.T) {
 // right password does not get in while it lasts; the wait is said (429,
 // Retry-After). An unknown name is throttled just like a real one.
 func TestSignInThrottle(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, "sqlite")
 	a := newAccountsApp(t, db, func(c *Config) { c.BehindProxy = true }, "alice")
 	attempt := func(login, pw, from string) response {
@@ -324,6 +326,7 @@ func TestSignInThrottle(t *testing.T) {
 // and Secure; the same header from anyone but a proxy on this machine is
 // ignored (tested in TestTrustedProxyOnlyFromLoopback).
 func TestSecureSessionCookie(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, "sqlite")
 	a := newAccountsApp(t, db, func(c *Config) { c.BehindProxy = true; c.PublicURL = "https://upshot.example.org" }, "alice")
 	r := a.form("/signin", url.Values{"login": {"alice"}, "password": {passwordOf("alice")}}, "X-Forwarded-Proto: https", "Host: upshot.example.org")
@@ -358,6 +361,7 @@ func copyAll(dst *strings.Builder, resp *http.Response) (int64, error) {
 // argon2); once the wait has passed the owner signs in. Forged and replayed
 // cookies are 401 and an oversized sign-in body is 413; nothing is written.
 func TestSignInHostile(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, "sqlite")
 	a := newAccountsApp(t, db, func(c *Config) { c.BehindProxy = true }, "alice")
 	ctx := context.Background()
@@ -432,6 +436,7 @@ func TestSignInHostile(t *testing.T) {
 // (the store's TestDeleteAccountLeavesNoRow checks every table), says how
 // many went, signs out everywhere and leaves other accounts alone.
 func TestDeleteMyAccount(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)
@@ -503,6 +508,7 @@ func TestDeleteMyAccount(t *testing.T) {
 // shows the owner's records as the other wrote them (the caches follow the
 // database's revision).
 func TestTwoServersOneDatabase(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			dsn := storetest.DSN(t, backend)

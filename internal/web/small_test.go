@@ -9,6 +9,7 @@ import (
 // Every page names its icon, and /favicon.ico, which browsers ask for on
 // their own, answers with it: no 404 on a first load.
 func TestFavicon(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	page := a.get("/")
 	m := regexp.MustCompile(`<link rel="icon" href="(/static/favicon\.[0-9a-f]+\.svg)"`).FindStringSubmatch(page.text())
@@ -25,6 +26,7 @@ func TestFavicon(t *testing.T) {
 
 // One of a thing is counted in the singular on the pages that count.
 func TestPlurals(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, "sqlite")
 	therapist, goal := a.seed()
 	if r := a.postForm("/sessions", "therapist="+itoa(therapist)+"&date=2025-06-10&minutes=50&goal="+itoa(goal)+"&progress_"+itoa(goal)+"=1"); r.status != 303 {

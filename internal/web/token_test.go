@@ -16,6 +16,7 @@ import (
 // or one of a disabled or deleted account, is refused with 401 and nothing
 // is written. The last use is recorded.
 func TestAPITokens(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)
@@ -115,6 +116,7 @@ func tokenRows(t *testing.T, a *accountsApp) string {
 // The Account page makes an API token, shows it once, lists it with its
 // last use and revokes it (issue 13 item 5, from the web).
 func TestAccountPageTokens(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, "sqlite")
 	a := newAccountsApp(t, db, nil, "alice")
 	c := a.signIn("alice")

@@ -20,6 +20,7 @@ import (
 // 2 in the CLI), not a conflict: the API once answered 409 here, which its
 // own document does not list for POST /checkins.
 func TestChangedDefinitionIsInvalid(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		def, _ := a.reg.Get("phq9")
 		var raw map[string]any
@@ -62,6 +63,7 @@ func TestChangedDefinitionIsInvalid(t *testing.T) {
 // CLI), on create and on update alike: the API once answered 404, which
 // read as if the session itself were missing.
 func TestSessionNamingAMissingRecordIsInvalid(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		therapist, goal := a.seed()
 		day := upshot.DateOf(testNow).String()
@@ -95,6 +97,7 @@ func TestSessionNamingAMissingRecordIsInvalid(t *testing.T) {
 // clock, whether it is created or updated through the API or the pages (the
 // CLI's 'goal close' does the same without --date).
 func TestGoalClosedWithoutADateClosesToday(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, func(t *testing.T, a *app) {
 		today := upshot.DateOf(testNow)
 		r := a.sendJSON("POST", "/api/v1/goals", `{"title": "Sleep", "domain": "health", "status": "solved"}`)
