@@ -12,6 +12,7 @@ import (
 // times and not dealt with is a finding (attention) and goes first on the
 // next agenda, after safety; twice raised, or dealt with, it is not.
 func TestAgendaUnresolved(t *testing.T) {
+	t.Parallel()
 	build := func(marks ...string) (*hist, *upshot.AgendaItem) {
 		h := newHist()
 		th := h.therapist("Dr. A")
@@ -75,6 +76,7 @@ func TestAgendaUnresolved(t *testing.T) {
 }
 
 func TestBuildAgendaOrderAndHistory(t *testing.T) {
+	t.Parallel()
 	items := []*upshot.AgendaItem{
 		{ID: 1, Text: "a", Status: upshot.AgendaOpen},
 		{ID: 2, Text: "b", Status: upshot.AgendaOpen},

@@ -44,6 +44,7 @@ func itoa(n int) string {
 }
 
 func TestTenYearsIsValid(t *testing.T) {
+	t.Parallel()
 	h := tenYears()
 	h.valid(t)
 	if len(h.snap.Sessions) != 520 || len(h.snap.CheckIns) != 4*520 || len(h.snap.Goals) != 20 {

@@ -98,6 +98,7 @@ func courseCases() []thresholdCase {
 
 // Settings of the course model move their thresholds.
 func TestCourseSettingsMoveThresholds(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name          string
 		setting       upshot.SettingName
@@ -135,6 +136,7 @@ func TestCourseSettingsMoveThresholds(t *testing.T) {
 
 // inactive_days and baseline_days at and one step short of their thresholds.
 func TestCourseBoundarySettings(t *testing.T) {
+	t.Parallel()
 	// A single therapist whose last session is 60 (ended) or 59 days ago.
 	for _, tc := range []struct {
 		quiet  int

@@ -11,6 +11,7 @@ import (
 // The demo tells the story Upshot exists for; its review must show it: the
 // drift with the first therapist and the recovery with the second.
 func TestDemoReview(t *testing.T) {
+	t.Parallel()
 	for _, d := range []upshot.Date{upshot.NewDate(2025, 6, 1), upshot.NewDate(2026, 2, 28)} {
 		snap, err := demo.Build(d, reg)
 		if err != nil {

@@ -19,6 +19,7 @@ func render(t testing.TB, r *review.Review) string {
 // The JSON form is a contract: these names are read by the web app, the
 // report and scripts.
 func TestJSONContract(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	drifting(h)
 	var doc map[string]any

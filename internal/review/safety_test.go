@@ -14,6 +14,7 @@ import (
 // There is one safety text, checkin.SafetyNotice, so every surface says the
 // same calm thing; the review carries it and its finding only points to it.
 func TestSafetyNoticeIsTheCheckinNotice(t *testing.T) {
+	t.Parallel()
 	for _, contacts := range []string{"", "Samaritans 116 123\nmy friend Jo: 0123"} {
 		h := newHist()
 		healthy(h)

@@ -69,6 +69,7 @@ func severities(r *review.Review) map[review.Severity]int {
 }
 
 func TestScenarioHealthy(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	healthy(h)
 	h.valid(t)
@@ -109,6 +110,7 @@ func measureIDs(r *review.Review) []string {
 }
 
 func TestScenarioDrifting(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	a, g := drifting(h)
 	h.valid(t)
@@ -158,6 +160,7 @@ func TestScenarioDrifting(t *testing.T) {
 }
 
 func TestScenarioDeteriorating(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	a := h.therapist("Dr. A")
 	h.weekly(a, day(0), 6)
@@ -187,6 +190,7 @@ func TestScenarioDeteriorating(t *testing.T) {
 var digits = regexp.MustCompile(`[0-9]`)
 
 func TestScenarioSafety(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	healthy(h)
 	c := h.phq9(day(90), 4, 1) // a low total must not hide item 9
@@ -222,6 +226,7 @@ func TestScenarioSafety(t *testing.T) {
 // A drift with the first therapist must not be averaged away by a good
 // second one, and each therapy's outcome is judged on its own.
 func TestPerTherapist(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	a := h.therapist("Dr. A")
 	b := h.therapist("Dr. B")
@@ -301,6 +306,7 @@ func TestPerTherapist(t *testing.T) {
 // addressed it, whatever the review's scope: a review of the earlier
 // therapist does not claim it.
 func TestSolvedGoalCreditedOnceInAnyScope(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	a := h.therapist("Dr. A")
 	b := h.therapist("Dr. B")
@@ -345,6 +351,7 @@ func assertSorted(t *testing.T, r *review.Review) {
 }
 
 func TestDeterministic(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	drifting(h)
 	healthy(h)
@@ -359,6 +366,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestEmpty(t *testing.T) {
+	t.Parallel()
 	r := review.Run(&upshot.Snapshot{}, reg, review.Options{Today: today})
 	if len(r.Findings) != 0 || r.Verdict == "" || r.Findings == nil || r.Agenda == nil || r.GoingWell == nil {
 		t.Errorf("empty review %+v", r)
@@ -371,6 +379,7 @@ func TestEmpty(t *testing.T) {
 // A check-in whose definition is missing is left out and listed, not
 // scored against a guess.
 func TestUnscored(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	h.phq9(day(0), 10, 0)
 	c := h.phq9(day(7), 10, 0)
@@ -386,6 +395,7 @@ func TestUnscored(t *testing.T) {
 // agree. Here the stored PHQ-9 of the same version uses the Jacobson-Truax
 // rule instead of the fixed size of 6.
 func TestStoredDefinitionWins(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	h.phq9(day(0), 16, 0)
 	h.phq9(day(14), 11, 0)
@@ -408,6 +418,7 @@ func TestStoredDefinitionWins(t *testing.T) {
 // Scores measured after the only therapy ended belong to now: a worsening
 // months later is not filed away as that therapy's history.
 func TestWorseningAfterTheOnlyTherapyEnded(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	a := h.therapist("Dr. A")
 	h.weekly(a, day(0), 8)
@@ -429,6 +440,7 @@ func TestWorseningAfterTheOnlyTherapyEnded(t *testing.T) {
 // With only an ended therapy in scope, the verdict tells its history
 // without implying a therapy going on.
 func TestVerdictWithOnlyAnEndedTherapy(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	a := h.therapist("Dr. A")
 	h.weekly(a, day(0), 4, focus(80, 0, 0, 20, 0))

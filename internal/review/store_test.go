@@ -72,6 +72,7 @@ func words(r *review.Review) []string {
 }
 
 func TestScenariosThroughStore(t *testing.T) {
+	t.Parallel()
 	scenarios := []struct {
 		name  string
 		build func(h *hist)

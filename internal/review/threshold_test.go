@@ -281,6 +281,7 @@ func cmsCourse(base, latest, sessions int) func(h *hist) {
 // validated gets its summary and words by its own rule, never a finding
 // that calls its change reliable or a recovery.
 func TestUnvalidatedScaleHasNoOutcomeFindings(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name                  string
 		base, latest, session int
@@ -323,6 +324,7 @@ func TestUnvalidatedScaleHasNoOutcomeFindings(t *testing.T) {
 
 // A reliable recovery is one piece of good news, said once.
 func TestGoingWellSaysRecoveryOnce(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	phqCourse(15, 9, 3)(h)
 	r := h.review()
@@ -340,6 +342,7 @@ func TestGoingWellSaysRecoveryOnce(t *testing.T) {
 // off_track from a good start asks about the worsening, not about an
 // improvement nobody expected.
 func TestOffTrackFromAGoodStartAgenda(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	phqCourse(8, 13, 6)(h)
 	r := h.review()
@@ -353,6 +356,7 @@ func TestOffTrackFromAGoodStartAgenda(t *testing.T) {
 }
 
 func TestThresholds(t *testing.T) {
+	t.Parallel()
 	covered := map[review.Code]bool{}
 	for _, tt := range thresholdCases() {
 		t.Run(tt.name, func(t *testing.T) {
@@ -385,6 +389,7 @@ func TestThresholds(t *testing.T) {
 
 // Changing a setting moves its threshold: the same records cross or miss it.
 func TestSettingsMoveThresholds(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name          string
 		setting       upshot.SettingName
@@ -443,6 +448,7 @@ func TestSettingsMoveThresholds(t *testing.T) {
 // red_flags counts sessions with any flag; the finding still says which
 // kinds, and its evidence is the flagged sessions in the window.
 func TestRedFlagsMixedKinds(t *testing.T) {
+	t.Parallel()
 	h := newHist()
 	mixedFlagCourse(map[int][]string{
 		2: {upshot.FlagBlamed}, // before the window: not evidence

@@ -11,6 +11,7 @@ import (
 // A course's weeks run from the first session to the latest, to one
 // decimal: one session is 0 weeks, two a week apart 1, ten weekly 9.
 func TestCourseWeeks(t *testing.T) {
+	t.Parallel()
 	start := upshot.DateOf(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
 	for _, tt := range []struct {
 		days int

@@ -12,6 +12,7 @@ import (
 // logins are unique and normalised, the hash is kept as given, disabling
 // and enabling is recorded, and PasswordsExist follows the hashes.
 func TestAccounts(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)
@@ -69,6 +70,7 @@ func TestAccounts(t *testing.T) {
 // covered without anyone remembering to), counts what went, and leaves
 // another person's records as they were.
 func TestDeleteAccountLeavesNoRow(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)

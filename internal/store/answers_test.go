@@ -9,6 +9,7 @@ import (
 // The answers column is read by hand; it must say exactly what encoding/json
 // says of the same text, and refuse what it refuses.
 func TestDecodeAnswersAsJSON(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{
 		`[]`, `[0]`, `[1,2,3,null,0]`, `[null]`, `[ 1, 2 , null ]`, ` [3] `, `[-1,10,12345]`, `[0,0,0,0,0,0,0,0,0]`,
 		`[1,]`, `[,1]`, `[01]`, `[+1]`, `[1.5]`, `[1e2]`, `["1"]`, `[true]`, `[1 2]`, `[`, `]`, ``, `null`, `{}`, `[[1]]`,

@@ -15,6 +15,7 @@ import (
 // writing never moves the owner's revision; and an owner's log never holds
 // many more than upshot.MaxAuditEvents.
 func TestAuditLog(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)

@@ -123,6 +123,7 @@ func start(db *DB, ctx context.Context, fn func(*tx) error) <-chan error {
 var errPanicked = errors.New("the write panicked in its caller")
 
 func TestCommitterBatchKeepsEachWritesOutcome(t *testing.T) {
+	t.Parallel()
 	db, path := openCommitterDB(t)
 	rev0, err := db.Revision(context.Background(), upshot.DefaultOwner)
 	if err != nil {
@@ -190,6 +191,7 @@ func TestCommitterBatchKeepsEachWritesOutcome(t *testing.T) {
 }
 
 func TestCommitterSkipsAWriteWhoseCallerLeft(t *testing.T) {
+	t.Parallel()
 	db, path := openCommitterDB(t)
 	release := holdWriteLock(t, path)
 	front := start(db, context.Background(), setSetting("a"))
@@ -211,6 +213,7 @@ func TestCommitterSkipsAWriteWhoseCallerLeft(t *testing.T) {
 }
 
 func TestCommitterBatchOfFailuresCommitsNothing(t *testing.T) {
+	t.Parallel()
 	db, path := openCommitterDB(t)
 	rev0, _ := db.Revision(context.Background(), upshot.DefaultOwner)
 	release := holdWriteLock(t, path)
@@ -241,6 +244,7 @@ func TestCommitterBatchOfFailuresCommitsNothing(t *testing.T) {
 }
 
 func TestCommitterCloseFinishesQueuedWrites(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "upshot.db")
 	db, err := Open(context.Background(), path)
 	if err != nil {
@@ -286,6 +290,7 @@ func TestCommitterCloseFinishesQueuedWrites(t *testing.T) {
 // is acknowledged and present once, with its own id. (How the writes were
 // grouped depends on timing; the log shows it.)
 func TestCommitterManyWriters(t *testing.T) {
+	t.Parallel()
 	db, _ := openCommitterDB(t)
 	ctx := context.Background()
 	th := &upshot.Therapist{Name: "Dr. Q"}
@@ -344,6 +349,7 @@ func TestCommitterManyWriters(t *testing.T) {
 // A caller whose deadline passes while its write waits in the queue leaves
 // at once, and its write is never run.
 func TestCommitterQueuedCallerLeaves(t *testing.T) {
+	t.Parallel()
 	db, path := openCommitterDB(t)
 	release := holdWriteLock(t, path)
 	front := start(db, context.Background(), setSetting("a"))
@@ -377,6 +383,7 @@ func TestCommitterQueuedCallerLeaves(t *testing.T) {
 // its caller's deadline, not after SQLite's busy timeout and the retries,
 // and leaves the store working.
 func TestCommitterFrontGivesUpAtItsDeadline(t *testing.T) {
+	t.Parallel()
 	db, path := openCommitterDB(t)
 	release := holdWriteLock(t, path)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
@@ -402,6 +409,7 @@ func TestCommitterFrontGivesUpAtItsDeadline(t *testing.T) {
 // t.FailNow does), must not leave its transaction, and SQLite's write lock,
 // behind.
 func TestCommitterPanicOrGoexitReleasesTheLock(t *testing.T) {
+	t.Parallel()
 	db, _ := openCommitterDB(t)
 	if err := <-start(db, context.Background(), func(t *tx) error {
 		setSetting("p")(t)

@@ -17,6 +17,7 @@ import (
 // edit and read one file at the same time. No write may fail, least of all
 // with "database is locked".
 func TestSQLiteConcurrentWriters(t *testing.T) {
+	t.Parallel()
 	path := storetest.DSN(t, "sqlite")
 
 	// Both open a brand-new file at once: both migrate, one wins, both work.
@@ -117,6 +118,7 @@ func TestSQLiteConcurrentWriters(t *testing.T) {
 // the CLI and a starting server might: all must succeed, each time. (The
 // losers of the race wait about a second in goose's version-table retry.)
 func TestSQLiteOpenRace(t *testing.T) {
+	t.Parallel()
 	for i := 0; i < 3; i++ {
 		path := storetest.DSN(t, "sqlite")
 		var wg sync.WaitGroup
@@ -147,6 +149,7 @@ func TestSQLiteOpenRace(t *testing.T) {
 // the definition stored once: none may fail on the definition's key because
 // another writer stored it a moment earlier.
 func TestConcurrentFirstCheckIns(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			dsn := storetest.DSN(t, backend)

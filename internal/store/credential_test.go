@@ -29,6 +29,7 @@ func addCredentials(t *testing.T, db *store.DB, owner upshot.OwnerID, tag string
 // deleted per owner; another owner's are ENOTFOUND and stay. Writing them
 // never moves the owner's revision (their cached pages stay good).
 func TestCredentials(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)

@@ -18,6 +18,7 @@ import (
 // internal error), stores nothing, and leaves the database whole; reads keep
 // working meanwhile, and once space is freed writes work again.
 func TestDiskFull(t *testing.T) {
+	t.Parallel()
 	dir := storetest.SmallDisk(t, 4<<20)
 	path := filepath.Join(dir, "upshot.db")
 	db, err := store.Open(ctx, path)
@@ -81,6 +82,7 @@ func TestDiskFull(t *testing.T) {
 // disk (a full disk under a shared PostgreSQL server is not something a test
 // can make safely).
 func TestPostgresDiskFull(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, "postgres")
 	_, err := db.SQL().ExecContext(ctx, `
 CREATE FUNCTION disk_is_full() RETURNS trigger LANGUAGE plpgsql AS $$

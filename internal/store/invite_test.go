@@ -14,6 +14,7 @@ import (
 // leaves the invitation unused; an account made by signing up has a
 // password and its own empty records.
 func TestInvites(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)

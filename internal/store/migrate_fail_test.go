@@ -99,6 +99,7 @@ func schemaFingerprint(t *testing.T, backend, dsn string) string {
 }
 
 func TestFailedMigrationChangesNothing(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			dsn, known := stampedAtZero(t, backend)

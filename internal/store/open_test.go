@@ -10,6 +10,7 @@ import (
 )
 
 func TestOpenSQLiteFileIsPrivate(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data", "upshot")
 	path := filepath.Join(dir, "upshot.db")
 	db, err := store.Open(ctx, path)
@@ -46,6 +47,7 @@ func TestOpenSQLiteFileIsPrivate(t *testing.T) {
 }
 
 func TestOpenRefusesBadPaths(t *testing.T) {
+	t.Parallel()
 	for _, dsn := range []string{"", "file:x.db", filepath.Join(t.TempDir(), "x.db?mode=ro")} {
 		_, err := store.Open(ctx, dsn)
 		wantCode(t, err, upshot.EINVALID, "db")

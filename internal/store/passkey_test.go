@@ -25,6 +25,7 @@ func addPasskey(t *testing.T, db *store.DB, owner upshot.OwnerID, name, credID s
 // one user handle; the last passkey of an account without a password stays.
 // None of it moves the owner's revision.
 func TestPasskeys(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)
@@ -106,6 +107,7 @@ func TestPasskeys(t *testing.T) {
 
 // A passkey makes the server need sign-in, as a password does.
 func TestPasskeyCountsAsCredential(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)
@@ -125,6 +127,7 @@ func TestPasskeyCountsAsCredential(t *testing.T) {
 // with; an expired one is not returned; a flood is bounded; of many
 // concurrent takes of one ceremony exactly one gets it.
 func TestPasskeyCeremonies(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)

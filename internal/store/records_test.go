@@ -16,6 +16,7 @@ import (
 // whose table no write touched is the one kept (not read again); and kept
 // records of one owner are never handed to another.
 func TestExportReusingFollowsEveryChange(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			dsn := storetest.DSN(t, backend)

@@ -21,6 +21,7 @@ func revision(t *testing.T, db *store.DB, owner upshot.OwnerID) int64 {
 // not, another owner's writes do not, and a write by another handle (another
 // process, such as the CLI beside `serve`) is seen.
 func TestRevision(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			dsn := storetest.DSN(t, backend)

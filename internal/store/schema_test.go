@@ -15,6 +15,7 @@ import (
 // the same schema: the same tables, columns, primary keys, foreign keys and
 // unique keys (issue 12 item 6). Types differ by design and are not compared.
 func TestSchemasStayInStep(t *testing.T) {
+	t.Parallel()
 	if len(storetest.Backends(t)) < 2 {
 		t.Skip("needs PostgreSQL")
 	}

@@ -13,6 +13,7 @@ import (
 // these must still name the field and id exactly, write nothing, consume no
 // id and leave the revision alone, on both databases.
 func TestCreateSessionRefusals(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)

@@ -17,6 +17,7 @@ import (
 // TestStore runs the whole suite on every backend; each case gets a fresh
 // database (a temporary file, or a schema of its own in PostgreSQL).
 func TestStore(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		run  func(t *testing.T, db *store.DB)
@@ -782,6 +783,7 @@ func testExportWithoutNotes(t *testing.T, db *store.DB) {
 }
 
 func TestCrossBackendRoundTrip(t *testing.T) {
+	t.Parallel()
 	t.Run("sqlite to postgres", func(t *testing.T) {
 		lite := storetest.Open(t, "sqlite")
 		lite.Now = newClock().Now
@@ -806,6 +808,7 @@ func TestCrossBackendRoundTrip(t *testing.T) {
 }
 
 func TestNewerSchemaRefused(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			dsn := storetest.DSN(t, backend)

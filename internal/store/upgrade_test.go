@@ -33,6 +33,7 @@ type fixtureGolden struct {
 // schema version and kept forever, so later schemas are tested upgrading
 // from real old files.
 func TestMakeV1Fixture(t *testing.T) {
+	t.Parallel()
 	if !*makeV1Fixture {
 		t.Skip("run with -make-v1-fixture to rewrite testdata/v1.db")
 	}
@@ -41,6 +42,7 @@ func TestMakeV1Fixture(t *testing.T) {
 
 // TestMakeV2Fixture writes the schema-2 fixture (users.revision).
 func TestMakeV2Fixture(t *testing.T) {
+	t.Parallel()
 	if !*makeV2Fixture {
 		t.Skip("run with -make-v2-fixture to rewrite testdata/v2.db")
 	}

@@ -22,6 +22,7 @@ import (
 // breaking the database (an imported id of 2^63-1 once made every later
 // session fail, "bigint out of range" on PostgreSQL).
 func TestCounterNeverPassesTheLimit(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			db := storetest.Open(t, backend)
@@ -68,6 +69,7 @@ func rebind(backend, q string) string {
 // only once both imports are waiting (without the owner lock both then
 // commit); on SQLite two handles on one file race.
 func TestConcurrentImportsDoNotMerge(t *testing.T) {
+	t.Parallel()
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			src := storetest.Open(t, backend)
@@ -202,6 +204,7 @@ func TestConcurrentImportsDoNotMerge(t *testing.T) {
 // load-test tool under tools/ uses it for its raw-insert baseline, which
 // measures the database beside the store on purpose.
 func TestSQLIsForTestsOnly(t *testing.T) {
+	t.Parallel()
 	fset := token.NewFileSet()
 	for _, root := range []string{filepath.Join("..", "..", "cmd"), filepath.Join("..", "..", "internal")} {
 		must(t, filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -239,6 +242,7 @@ func TestSQLIsForTestsOnly(t *testing.T) {
 // A PostgreSQL password, in the userinfo or as ?password=, appears in no
 // message, whatever fails.
 func TestPostgresPasswordIsMasked(t *testing.T) {
+	t.Parallel()
 	const secret = "s3cr3t-Pw_42"
 	for _, dsn := range []string{
 		"postgres://postgres:" + secret + "@127.0.0.1:1/test?sslmode=disable&connect_timeout=2",
@@ -264,6 +268,7 @@ func TestPostgresPasswordIsMasked(t *testing.T) {
 // and working copies that a killed backup or restore left beside it are
 // removed; a working copy of a live process is not touched.
 func TestOpenTightensAndCleansUp(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "upshot.db")
 	db, err := store.Open(ctx, path)
