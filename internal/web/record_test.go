@@ -132,30 +132,30 @@ func TestRecordPagesAndAPI(t *testing.T) {
 // nothing on either.
 func TestBrowserRecordAndGuide(t *testing.T) {
 	t.Parallel()
+	// One demo and one browser, resized: starting either is most of the cost.
+	a := newApp(t, "sqlite")
+	a.loadDemo()
+	ctx := newBrowser(t, a, 390, 844)
 	for _, width := range []int{390, 1280} {
-		t.Run(fmt.Sprint(width), func(t *testing.T) {
-			a := newApp(t, "sqlite")
-			a.loadDemo()
-			ctx := newBrowser(t, a, width, 844)
-			axeClean(t, ctx, a, "/record")
-			if w := run(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > width {
-				t.Errorf("/record scrolls sideways at %d px: %d", width, w)
-			}
-			all := run(t, ctx, "entries", chromedp.Evaluate[int](`document.querySelectorAll(".record-entry").length`))
-			do(t, ctx, "show only the worse-after sessions",
-				chromedp.SetValue(chromedp.ID("record-kind"), "worse"),
-				chromedp.Click(chromedp.CSS(`form.record-filter button[type="submit"]`)),
-				chromedp.WaitReady(chromedp.CSS(`#record-kind option[value="worse"][selected]`)),
-			)
-			worse := run(t, ctx, "worse entries", chromedp.Evaluate[int](`document.querySelectorAll(".record-entry").length`))
-			if all == 0 || worse == 0 || worse >= all {
-				t.Errorf("the demo record: %d entries, %d worse after", all, worse)
-			}
-			axeClean(t, ctx, a, "/guides/complain")
-			if w := run(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > width {
-				t.Errorf("/guides/complain scrolls sideways at %d px: %d", width, w)
-			}
-		})
+		do(t, ctx, "set the screen size", chromedp.EmulateViewport(int64(width), 844))
+		axeClean(t, ctx, a, "/record")
+		if w := run(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > width {
+			t.Errorf("/record scrolls sideways at %d px: %d", width, w)
+		}
+		all := run(t, ctx, "entries", chromedp.Evaluate[int](`document.querySelectorAll(".record-entry").length`))
+		do(t, ctx, "show only the worse-after sessions",
+			chromedp.SetValue(chromedp.ID("record-kind"), "worse"),
+			chromedp.Click(chromedp.CSS(`form.record-filter button[type="submit"]`)),
+			chromedp.WaitReady(chromedp.CSS(`#record-kind option[value="worse"][selected]`)),
+		)
+		worse := run(t, ctx, "worse entries", chromedp.Evaluate[int](`document.querySelectorAll(".record-entry").length`))
+		if all == 0 || worse == 0 || worse >= all {
+			t.Errorf("the demo record at %d px: %d entries, %d worse after", width, all, worse)
+		}
+		axeClean(t, ctx, a, "/guides/complain")
+		if w := run(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > width {
+			t.Errorf("/guides/complain scrolls sideways at %d px: %d", width, w)
+		}
 	}
 }
 
