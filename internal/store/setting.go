@@ -37,15 +37,32 @@ func listSettings(ctx context.Context, t *tx, owner upshot.OwnerID) (upshot.Sett
 // SetSetting stores a value in its canonical form after upshot.CheckSetting
 // (a name typed from input is checked there too).
 func (db *DB) SetSetting(ctx context.Context, owner upshot.OwnerID, name upshot.SettingName, value string) error {
-	v, err := upshot.CheckSetting(string(name), value)
-	if err != nil {
-		return err
+	return db.SetSettings(ctx, owner, []upshot.SettingChange{{Name: name, Value: value}})
+}
+
+// SetSettings stores several values in one transaction, each in its
+// canonical form after upshot.CheckSetting: all of them, or none when any is
+// refused or the write fails (a form of several settings never saves part of
+// itself).
+func (db *DB) SetSettings(ctx context.Context, owner upshot.OwnerID, changes []upshot.SettingChange) error {
+	values := make([]string, len(changes))
+	for i, c := range changes {
+		v, err := upshot.CheckSetting(string(c.Name), c.Value)
+		if err != nil {
+			return err
+		}
+		values[i] = v
 	}
 	return db.write(ctx, owner, func(t *tx) error {
 		if err := requireOwner(ctx, t, owner); err != nil {
 			return err
 		}
-		return putSetting(ctx, t, owner, name, v)
+		for i, c := range changes {
+			if err := putSetting(ctx, t, owner, c.Name, values[i]); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

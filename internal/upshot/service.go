@@ -71,6 +71,8 @@ type SettingService interface {
 	Settings(ctx context.Context, owner OwnerID) (Settings, error)
 	// SetSetting validates with CheckSetting before writing.
 	SetSetting(ctx context.Context, owner OwnerID, name SettingName, value string) error
+	// SetSettings writes several in one transaction: all, or none.
+	SetSettings(ctx context.Context, owner OwnerID, changes []SettingChange) error
 	UnsetSetting(ctx context.Context, owner OwnerID, name SettingName) error
 }
 

@@ -205,6 +205,13 @@ func (d SettingDef) Check(value string) (string, error) {
 // Settings holds the values a person has set; unset names take their default.
 type Settings map[SettingName]string
 
+// SettingChange is one setting's new value, as typed (CheckSetting makes it
+// canonical).
+type SettingChange struct {
+	Name  SettingName
+	Value string
+}
+
 // CheckSetting validates name and value together.
 func CheckSetting(name, value string) (string, error) {
 	d, ok := LookupSetting(name)

@@ -41,10 +41,8 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 
 // settingsSave writes the settings whose value changed. A value equal to
 // the default of a setting never set is left unset, so a later change of
-// default still reaches it. Every value is checked before any is written:
-// the store writes one setting per transaction, so checking first is what
-// keeps a refused form from saving part of itself. Only a database failure
-// between two writes can still leave the earlier ones saved.
+// default still reaches it. The changes are written in one transaction, so
+// a refused value or a failed write saves none of them.
 func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 	v, err := readForm(w, r)
 	if err != nil {
@@ -56,11 +54,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	type change struct {
-		name  upshot.SettingName
-		value string
-	}
-	var changes []change
+	var changes []upshot.SettingChange
 	var ferr error
 	for i, sv := range views {
 		raw, ok := v[string(sv.Name)]
@@ -81,13 +75,10 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 			}
 			continue
 		}
-		changes = append(changes, change{sv.Name, value})
+		changes = append(changes, upshot.SettingChange{Name: sv.Name, Value: value})
 	}
-	for _, c := range changes {
-		if ferr != nil {
-			break
-		}
-		if err := s.store.SetSetting(r.Context(), ownerOf(r), c.name, c.value); err != nil {
+	if ferr == nil && len(changes) > 0 {
+		if err := s.store.SetSettings(r.Context(), ownerOf(r), changes); err != nil {
 			if upshot.ErrorCode(err) != upshot.EFULL {
 				s.fail(w, r, err)
 				return
