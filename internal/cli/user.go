@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -105,7 +106,7 @@ func (a *app) userList() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "list [--json]",
-		Short: "List the accounts: name, whether it has a password, created, disabled",
+		Short: "List the accounts: name, whether it has a password, its passkeys, created, disabled",
 		Args:  args(),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -133,9 +134,15 @@ func (a *app) userList() *cobra.Command {
 			if acc.Disabled() {
 				state = "disabled " + acc.DisabledAt.Local().Format(time.DateOnly)
 			}
-			rows = append(rows, []string{acc.Login, pw, acc.CreatedAt.Local().Format(time.DateOnly), state})
+			// A passkey-only account has no password yet signs in: the
+			// count says so.
+			keys, err := db.Passkeys(a.ctx, acc.ID)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, []string{acc.Login, pw, strconv.Itoa(len(keys)), acc.CreatedAt.Local().Format(time.DateOnly), state})
 		}
-		return table(a.stdout, []string{"NAME", "PASSWORD", "CREATED", "STATE"}, rows)
+		return table(a.stdout, []string{"NAME", "PASSWORD", "PASSKEYS", "CREATED", "STATE"}, rows)
 	})
 	return cmd
 }

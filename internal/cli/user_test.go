@@ -37,7 +37,7 @@ func TestUserCommands(t *testing.T) {
 		}
 
 		list := e.ok("user", "list")
-		for _, want := range []string{"local  no", "alice  yes", "active"} {
+		for _, want := range []string{"local  no        0", "alice  yes       0", "PASSKEYS", "active"} {
 			if !strings.Contains(list, want) {
 				t.Fatalf("user list lacks %q:\n%s", want, list)
 			}
