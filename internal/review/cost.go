@@ -191,11 +191,7 @@ func moneyWords(m map[string]upshot.Money) string {
 	slices.Sort(cs)
 	parts := make([]string, len(cs))
 	for i, c := range cs {
-		if c == NoCurrency {
-			parts[i] = m[c].String() + " (currency not set)"
-		} else {
-			parts[i] = m[c].String() + " " + c
-		}
+		parts[i] = amountWords(m[c].String(), c)
 	}
 	return strings.Join(parts, " and ")
 }

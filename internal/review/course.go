@@ -184,10 +184,7 @@ func (r *run) endWords(id int64) string {
 	if c == nil {
 		return ""
 	}
-	if c.EndRecorded {
-		return "ended " + c.End.String()
-	}
-	return "last session " + c.Last.String()
+	return endWords(c.EndRecorded, c.End, c.Last)
 }
 
 // coursePoints returns the scored check-ins of one questionnaire that belong

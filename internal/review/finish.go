@@ -138,7 +138,7 @@ func appendNew(list []string, s string) []string {
 
 func (r *run) label(instrumentID string) string {
 	if instrumentID == pairID {
-		return r.label(phqID) + " and " + r.label(gadID)
+		return joinAnd([]string{r.label(phqID), r.label(gadID)})
 	}
 	if i, ok := r.measureAt[instrumentID]; ok {
 		return r.out.Measures[i].ShortName
@@ -150,7 +150,7 @@ func (r *run) label(instrumentID string) string {
 // range").
 func (r *run) rangeName(instrumentID string) string {
 	if instrumentID == pairID {
-		return "the clinical range"
+		return pairRangeName
 	}
 	if i, ok := r.measureAt[instrumentID]; ok {
 		return r.out.Measures[i].CaseCutoff.RangeName()
@@ -530,7 +530,7 @@ func (r *run) goalTitle(id int64) string {
 			return g.Title
 		}
 	}
-	return "goal #" + itoa(id)
+	return unnamedGoal(id)
 }
 
 // openGoals lists the titles of the open goals.

@@ -204,6 +204,5 @@ func (r *run) works(id int64, recentN int) string {
 	if !improved || progress <= 0 || n == 0 || float64(sum)/float64(n) < 4 || better*2 <= len(recent) {
 		return ""
 	}
-	return "a reliable improvement, goals moving " + signed(progress) + ", conduct rated " + num(float64(sum)/float64(n), 1) +
-		" of 5 and feeling better after " + itoa(better) + " of your " + lastSessions(len(recent))
+	return worksWords(progress, float64(sum)/float64(n), better, len(recent))
 }

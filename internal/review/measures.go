@@ -346,11 +346,16 @@ func (r *run) withWho(who []int64) string {
 	if !r.multi() || len(who) == 0 {
 		return ""
 	}
-	names := make([]string, len(who))
-	for i, id := range who {
+	return withNames(r.names(who))
+}
+
+// names are the therapists' names, in the order given.
+func (r *run) names(ids []int64) []string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
 		names[i] = r.name(id)
 	}
-	return " with " + joinAnd(names)
+	return names
 }
 
 // duringWho says whose sessions an outcome belongs to when there are several.
@@ -358,11 +363,7 @@ func (r *run) duringWho(who []int64) string {
 	if !r.multi() || len(who) == 0 {
 		return ""
 	}
-	w := " during your sessions" + r.withWho(who)
-	if len(who) > 1 {
-		w += " (the therapies overlapped)"
-	}
-	return w
+	return duringWords(r.names(who))
 }
 
 // credit fills in whom a finding about an outcome is about: one therapist,

@@ -32,7 +32,6 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -285,11 +284,7 @@ func (r *run) add(f Finding, subject int) {
 	// A finding about a therapy that has ended says so where it is read
 	// first, so nobody takes it for the state of their current therapy.
 	if f.Past = r.past(f); f.Past {
-		ended := r.endWords(f.TherapistID)
-		if name := r.name(f.TherapistID); !strings.Contains(f.Title, name) {
-			ended = name + ", " + ended
-		}
-		f.Title += " (" + ended + ")"
+		f.Title = pastTitle(f.Title, r.name(f.TherapistID), r.endWords(f.TherapistID))
 	}
 	rank := r.therapistRank[f.TherapistID] // 0 for findings about no one therapist
 	r.found = append(r.found, ranked{Finding: f, therapistRank: rank, subject: subject, seq: len(r.found)})

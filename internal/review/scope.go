@@ -276,7 +276,7 @@ func (r *run) name(id int64) string {
 	if t := r.therapists[id]; t != nil && t.Name != "" {
 		return t.Name
 	}
-	return "therapist #" + itoa(id)
+	return unnamedTherapist(id)
 }
 
 // lastN returns the last n items of s (all of s when shorter).

@@ -908,3 +908,60 @@ func times(n int) string {
 	}
 	return itoa(n) + " times"
 }
+
+// endWords says how a course ended: on its recorded end date, or when its
+// last session was.
+func endWords(recorded bool, end, last upshot.Date) string {
+	if recorded {
+		return "ended " + end.String()
+	}
+	return "last session " + last.String()
+}
+
+// pairRangeName names the range past the cut-offs of PHQ-9 and GAD-7 taken
+// as the NHS Talking Therapies pair.
+const pairRangeName = "the clinical range"
+
+// worksWords says what shows a course working: goals moving by progress,
+// conduct rated conduct (of 5) on average and better after better of the
+// recent sessions.
+func worksWords(progress int, conduct float64, better, recent int) string {
+	return "a reliable improvement, goals moving " + signed(progress) + ", conduct rated " + num(conduct, 1) +
+		" of 5 and feeling better after " + itoa(better) + " of your " + lastSessions(recent)
+}
+
+// amountWords is an amount with its currency, or a note that none was set.
+func amountWords(amount, currency string) string {
+	if currency == NoCurrency {
+		return amount + " (currency not set)"
+	}
+	return amount + " " + currency
+}
+
+// withNames names the therapists an outcome was with (" with A and B").
+func withNames(names []string) string {
+	return withWords(joinAnd(names))
+}
+
+// duringWords says whose sessions an outcome belongs to when there are
+// several therapists.
+func duringWords(names []string) string {
+	w := " during your sessions" + withNames(names)
+	if len(names) > 1 {
+		w += " (the therapies overlapped)"
+	}
+	return w
+}
+
+// pastTitle marks a finding about a therapy that has ended, naming the
+// therapist unless the title does already.
+func pastTitle(title, name, ended string) string {
+	if !strings.Contains(title, name) {
+		ended = name + ", " + ended
+	}
+	return title + " (" + ended + ")"
+}
+
+// unnamedGoal and unnamedTherapist stand for a record without a name.
+func unnamedGoal(id int64) string      { return "goal #" + itoa(id) }
+func unnamedTherapist(id int64) string { return "therapist #" + itoa(id) }
