@@ -110,6 +110,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return db, err
 }
 
+// postgresMaxConns bounds one process's connections to PostgreSQL; further
+// requests wait for one to be free. Unbounded, 200 concurrent clients made
+// the server open a connection for each and PostgreSQL refused the ones
+// beyond its max_connections (100 by default, shared with every other
+// program on that server): "too many clients already", a 500 for every such
+// request (measured with tools/loadtest -accounts, issue 13). Two cores of
+// CPU keep no more than a few queries busy at once; 20 leaves room for two
+// servers behind one proxy, the CLI and backups within the default limit.
+const postgresMaxConns = 20
+
 func open(ctx context.Context, dsn string) (*DB, error) {
 	var (
 		sqldb     *sql.DB
@@ -127,6 +137,8 @@ func open(ctx context.Context, dsn string) (*DB, error) {
 			sqldb.Close()
 			return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redactURL(dsn), err)
 		}
+		sqldb.SetMaxOpenConns(postgresMaxConns)
+		sqldb.SetMaxIdleConns(postgresMaxConns)
 	} else {
 		d = sqliteDialect
 		tightened, err = tighten(dsn)

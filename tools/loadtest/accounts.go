@@ -166,6 +166,8 @@ func (o *opStats) pct(p float64) time.Duration {
 // loadRun is one server's figures under the clients.
 type loadRun struct {
 	name                  string
+	serverErrs            int64
+	serverFirst           []string
 	signIn, writes, reads opStats
 	elapsed               time.Duration
 	load                  string
@@ -352,6 +354,10 @@ func runAccounts(ctx context.Context, cfg accountsConfig) error {
 		fmt.Fprintf(os.Stderr, "%d clients on the server with %d accounts for %s ...\n", cfg.clients, s.accounts, cfg.duration)
 		err = drive(ctx, r, srv, cfg.clients, logins, cfg.duration, body)
 		srv.stop()
+		r.serverErrs = srv.errLines.Load()
+		srv.mu.Lock()
+		r.serverFirst = slices.Clone(srv.firstErr)
+		srv.mu.Unlock()
 		if err != nil {
 			return err
 		}
@@ -381,6 +387,12 @@ func runAccounts(ctx context.Context, cfg accountsConfig) error {
 	for _, r := range runs {
 		if r.writes.first != nil || r.reads.first != nil {
 			fmt.Fprintf(w, "\nFirst errors (%s): %v; %v\n", r.name, r.writes.first, r.reads.first)
+		}
+		if r.serverErrs > 0 {
+			fmt.Fprintf(w, "\nThe server (%s) logged %d warnings or errors; the first:\n\n", r.name, r.serverErrs)
+			for _, l := range r.serverFirst {
+				fmt.Fprintf(w, "    %s\n", l)
+			}
 		}
 	}
 	return nil
