@@ -209,6 +209,13 @@ func Compare(ctx context.Context, st CompareStore, reg *instrument.Registry, own
 	if err != nil {
 		return nil, err
 	}
+	return CompareOf(snap, reg, today, ids...), nil
+}
+
+// CompareOf is Compare over records already read (the report's): ids are
+// taken as the owner's; a therapist not in snap comes last with nothing
+// recorded. Nothing in the comparison reads a note.
+func CompareOf(snap *upshot.Snapshot, reg *instrument.Registry, today upshot.Date, ids ...int64) *Comparison {
 	opt := review.Options{Today: today}
 	courses := review.Courses(snap, opt)
 	chosen := func(id int64) bool { return len(ids) == 0 || slices.Contains(ids, id) }
@@ -231,7 +238,7 @@ func Compare(ctx context.Context, st CompareStore, reg *instrument.Registry, own
 	for _, id := range rest {
 		out.Courses = append(out.Courses, compareCourse(snap, reg, today, &review.TherapyCourse{TherapistID: id}))
 	}
-	return out, nil
+	return out
 }
 
 // compareCourse reads one course from the review of its therapist alone.

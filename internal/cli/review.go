@@ -104,7 +104,7 @@ func (a *app) reportCommand() *cobra.Command {
 	var out string
 	var opt report.Options
 	cmd := &cobra.Command{
-		Use:   "report [-o FILE.html] [--therapist ID] [--since DATE] [--safety-plan] [--record [--include-notes]]",
+		Use:   "report [-o FILE.html] [--therapist ID] [--since DATE] [--safety-plan] [--record [--include-notes]] [--compare]",
 		Short: "Write the review and charts as one self-contained HTML file to print or hand over",
 		Long: `Write a report (the review, charts of your scores, focus, goals and conduct)
 as one self-contained HTML file that opens in any browser without a network
@@ -112,7 +112,9 @@ and prints well. Session notes are left out: the report is made to be handed
 to a therapist or a new one. Without -o it goes to standard output.
 Your safety plan is included only with --safety-plan, your record (every
 flagged session, low conduct rating and session you felt worse after) only
-with --record, and the notes you wrote only with --include-notes.`,
+with --record, the notes you wrote only with --include-notes, and your
+therapists side by side (as 'upshot compare') only with --compare. Your open
+agenda items are listed with what to bring to the next session.`,
 		Args: args(),
 	}
 	f.register(cmd)
@@ -120,6 +122,7 @@ with --record, and the notes you wrote only with --include-notes.`,
 	cmd.Flags().BoolVar(&opt.SafetyPlan, "safety-plan", false, "include your safety plan (linked from the safety notice)")
 	cmd.Flags().BoolVar(&opt.Record, "record", false, "include your record: flagged sessions, low conduct ratings, worse after (as 'upshot record')")
 	cmd.Flags().BoolVar(&opt.IncludeNotes, "include-notes", false, "include your private session notes in the record (implies --record)")
+	cmd.Flags().BoolVar(&opt.Compare, "compare", false, "include the therapists of the report side by side, over their whole courses (as 'upshot compare')")
 	cmd.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
 		if changed(cmd, "output") && out == "" {
 			return upshot.Invalid("-o", "-o needs a file name")

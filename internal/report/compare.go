@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	usecase "github.com/upshot-app/upshot/internal/app"
+	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/report/chart"
 	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/review"
@@ -258,6 +259,33 @@ func ComparisonTable(c *usecase.Comparison, links *CompareLinks) CompareTable {
 		return tallyText(co.After, upshot.Afters, func(a string) string { return a }), co.After.Findings, ""
 	})
 	return t
+}
+
+// CompareDoc is the comparison as the report shows it: the table and the
+// chart of the comparison page, without links (the evidence is each
+// therapist's review, which the report holds only for its own scope).
+type CompareDoc struct {
+	Table  CompareTable
+	Figure *chart.Figure
+	// Since is the report's start when it has one: the comparison still
+	// covers whole courses, and says so.
+	Since upshot.Date
+}
+
+// compareDoc compares the therapists with a session in the report's scope,
+// over their whole courses, from all the records (usecase.CompareOf: the
+// figures are those of `upshot compare`). Nil when no therapist is in
+// scope.
+func compareDoc(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, today upshot.Date) *CompareDoc {
+	var ids []int64
+	for _, t := range r.Scope.Therapists {
+		ids = append(ids, t.ID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	c := usecase.CompareOf(snap, reg, today, ids...)
+	return &CompareDoc{Table: ComparisonTable(c, nil), Figure: ComparisonFigure(c, nil), Since: r.Scope.Since}
 }
 
 // ComparisonFigure is the comparison's chart: where the time of each

@@ -83,6 +83,11 @@ type Options struct {
 	// includes the record). Notes are private: without it no note's text is
 	// in the report.
 	IncludeNotes bool
+	// Compare includes the therapists of the report's scope side by side
+	// (usecase.CompareOf, what `upshot compare` and the comparison page
+	// show). Opt-in: a report handed to one therapist need not carry
+	// another's conduct ratings unless the person chooses.
+	Compare bool
 }
 
 // Write renders the whole report as one HTML document. r is the review of
@@ -137,6 +142,10 @@ func Render(snap *upshot.Snapshot, reg *instrument.Registry, r *review.Review, t
 		}
 		d.Record = &RecordDoc{Record: rec, Title: "My record, in my own words", Notes: opt.IncludeNotes}
 	}
+	if opt.Compare {
+		d.Compare = compareDoc(snap, reg, r, today)
+	}
+	d.OwnAgenda = ownAgenda(snap, r)
 	if r.Safety != nil {
 		d.Safety = &Notice{Lines: SafetyLines(r.Safety.Text)}
 		if d.Plan != nil {
@@ -219,7 +228,13 @@ type Document struct {
 	Safety *Notice
 	Plan   *Plan // only when asked for (Options.SafetyPlan)
 	// Record is the person's record, only when asked for (Options.Record).
-	Record     *RecordDoc
+	Record *RecordDoc
+	// Compare is the therapists side by side, only when asked for
+	// (Options.Compare).
+	Compare *CompareDoc
+	// OwnAgenda is what the person wrote down to raise, still open, with
+	// what became of each item so far (ownAgenda).
+	OwnAgenda  []AgendaLine
 	Charts     *chart.Charts
 	Groups     []SeverityGroup
 	Therapists []review.TherapistRef

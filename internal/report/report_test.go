@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"html"
 	"maps"
 	"regexp"
 	"slices"
@@ -10,9 +11,11 @@ import (
 	"testing"
 	"time"
 
+	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/demo"
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/report/chart"
+	"github.com/upshot-app/upshot/internal/report/words"
 	"github.com/upshot-app/upshot/internal/review"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -377,7 +380,14 @@ func TestSafetyLinesLinkPhoneNumbers(t *testing.T) {
 // shared "chart-focus".
 func TestReportIDsUnique(t *testing.T) {
 	reg := instrument.Builtin()
-	out := write(t, demoSnapshot(t, reg), reg)
+	snap := demoSnapshot(t, reg)
+	// With every optional part, so that none repeats another's ids.
+	var buf bytes.Buffer
+	if err := Write(&buf, snap, reg, review.Run(snap, reg, review.Options{Today: today}), today,
+		Options{SafetyPlan: true, Record: true, IncludeNotes: true, Compare: true}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
 	seen := map[string]int{}
 	for _, m := range regexp.MustCompile(`\sid="([^"]+)"`).FindAllStringSubmatch(out, -1) {
 		seen[m[1]]++
@@ -389,5 +399,121 @@ func TestReportIDsUnique(t *testing.T) {
 		if n > 1 {
 			t.Errorf("id %q appears %d times", id, n)
 		}
+	}
+}
+
+// The comparison of therapists is in the report only when asked for, drawn
+// from usecase.CompareOf (the table `upshot compare` prints), with the
+// comparison's own words: the records, never a ranking.
+func TestReportCompareIsOptIn(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := demoSnapshot(t, reg)
+	rv := review.Run(snap, reg, review.Options{Today: today})
+	render := func(rv *review.Review, opt Options) string {
+		var buf bytes.Buffer
+		if err := Write(&buf, snap, reg, rv, today, opt); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	if out := render(rv, Options{}); strings.Contains(out, `id="compare"`) || strings.Contains(out, "chart-compare-focus") {
+		t.Error("the comparison is in a report that did not ask for it")
+	}
+	out := render(rv, Options{Compare: true})
+	i := strings.Index(out, `id="compare"`)
+	if i < 0 {
+		t.Fatal("no comparison in a report that asked for it")
+	}
+	sec := out[i : i+strings.Index(out[i:], "</section>")]
+	for _, want := range []string{"Therapists side by side", "the records, not a score of anyone", "Dr. Alex Morgan", "Sam Rivera",
+		"Helpfulness (0-10)", "Who set the agenda", "NHS Talking Therapies", `id="chart-compare-focus"`} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("the report's comparison lacks %q", want)
+		}
+	}
+	// Every cell is the comparison's own text, in its order.
+	table := ComparisonTable(usecaseCompare(snap, reg, rv), nil)
+	for _, r := range table.Rows {
+		for _, c := range r.Cells {
+			if !strings.Contains(html.UnescapeString(sec), c.Text) {
+				t.Errorf("row %q: cell %q is not in the report", r.Label, c.Text)
+			}
+		}
+	}
+	for _, bad := range []string{"rank", "best", "worst", "winner", "score of the therapist"} {
+		if strings.Contains(strings.ToLower(sec), bad) {
+			t.Errorf("the comparison says %q: it states records, it ranks nobody", bad)
+		}
+	}
+	// Scoped to one therapist, one column; the standalone report links
+	// nowhere outside itself (TestWriteIsSelfContained's rule).
+	one := render(review.Run(snap, reg, review.Options{Today: today, TherapistID: rv.Scope.Therapists[1].ID}), Options{Compare: true})
+	sec = one[strings.Index(one, `id="compare"`):]
+	sec = sec[:strings.Index(sec, "</section>")]
+	if strings.Contains(sec, "Dr. Alex Morgan") || !strings.Contains(sec, "Sam Rivera") {
+		t.Error("a report about the second therapist compares others")
+	}
+	if strings.Contains(sec, `href="/`) {
+		t.Error("the report's comparison links out of the document")
+	}
+	// A report from a date on still compares whole courses, and says so.
+	since := render(review.Run(snap, reg, review.Options{Today: today, Since: rv.Scope.Therapists[1].First}), Options{Compare: true})
+	if !strings.Contains(since, "over the whole course, also before") {
+		t.Error("a report with a start date does not say its comparison covers whole courses")
+	}
+}
+
+// usecaseCompare is the comparison of the review's therapists, as the
+// report asks for it.
+func usecaseCompare(snap *upshot.Snapshot, reg *instrument.Registry, rv *review.Review) *usecase.Comparison {
+	var ids []int64
+	for _, t := range rv.Scope.Therapists {
+		ids = append(ids, t.ID)
+	}
+	return usecase.CompareOf(snap, reg, today, ids...)
+}
+
+// The person's open agenda items are on the report's "what to bring", with
+// what became of each so far; closed ones are not, nor any in a report
+// about a therapy that has ended.
+func TestReportListsOpenAgendaItems(t *testing.T) {
+	reg := instrument.Builtin()
+	snap := demoSnapshot(t, reg)
+	rv := review.Run(snap, reg, review.Options{Today: today})
+	render := func(rv *review.Review) string {
+		var buf bytes.Buffer
+		if err := Write(&buf, snap, reg, rv, today, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	// The demo's two items are closed (dropped; dealt with).
+	if out := render(rv); strings.Contains(out, "On my own agenda") || strings.Contains(out, "not dealt with yet)") {
+		t.Error("closed agenda items are on the report's agenda")
+	}
+	last := snap.Sessions[len(snap.Sessions)-1]
+	snap.AgendaItems = append(snap.AgendaItems,
+		&upshot.AgendaItem{ID: 10, Text: "Ask for <homework> on sleep", Source: upshot.AgendaMine, Status: upshot.AgendaOpen, Opened: last.Date},
+		&upshot.AgendaItem{ID: 11, Text: "Talk about ending", Source: upshot.AgendaMine, Status: upshot.AgendaOpen, Opened: last.Date})
+	last.AgendaItems = append(last.AgendaItems, upshot.AgendaMark{ItemID: 10, Mark: upshot.MarkRaised})
+	out := render(rv)
+	i := strings.Index(out, `id="agenda-title"`)
+	if i < 0 {
+		t.Fatal("no agenda section")
+	}
+	sec := out[i : i+strings.Index(out[i:], "</section>")]
+	for _, want := range []string{"On my own agenda", "Ask for &lt;homework&gt; on sleep", "raised once since " + words.FormatDate(last.Date) + ", not dealt with yet",
+		"Talk about ending", "not raised yet", "From the records"} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("the report's agenda lacks %q", want)
+		}
+	}
+	if strings.Index(sec, "Ask for") > strings.Index(sec, "From the records") {
+		t.Error("the person's own items do not come before the review's suggestions")
+	}
+	// A report about the first therapist, whose therapy ended, has no
+	// next session to bring them to.
+	if out := render(review.Run(snap, reg, review.Options{Today: today, TherapistID: rv.Scope.Therapists[0].ID})); strings.Contains(out, "Talk about ending") {
+		t.Error("open items are on a report about a therapy that has ended")
 	}
 }

@@ -370,7 +370,7 @@ func TestBrowserMobilePagesFit(t *testing.T) {
 	a := newApp(t, "sqlite")
 	a.loadDemo()
 	ctx := newBrowser(t, a, 390, 844)
-	for _, p := range []string{"/", "/review", "/checkin/phq9", "/sessions/1", "/checkins", "/settings", "/report"} {
+	for _, p := range []string{"/", "/review", "/checkin/phq9", "/sessions/1", "/checkins", "/settings", "/report?compare=1"} {
 		do(t, ctx, p, chromedp.Navigate(a.ts.URL+p), chromedp.WaitReady(chromedp.CSS("body")))
 		if w := run(t, ctx, p, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 			t.Errorf("%s scrolls sideways at 390 px: scrollWidth %d", p, w)
@@ -416,9 +416,9 @@ func TestBrowserAccessibility(t *testing.T) {
 	result := safety.postCheckin("phq9", "2025-06-16", 0, 0, 0, 0, 0, 0, 0, 0, 1)
 	pages := []string{"/", "/sessions", "/sessions/new", "/sessions/1", "/sessions/1/edit", "/sessions/1/delete",
 		"/checkins", "/checkin/phq9", "/checkin/who5", "/checkins/1", "/therapists", "/therapists/new", "/therapists/1/edit",
-		"/goals", "/goals/new", "/goals/1/edit", "/settings", "/review", "/report", "/report?plan=1", "/plan", offlinePath, "/account", "/signin", "/agenda"}
+		"/goals", "/goals/new", "/goals/1/edit", "/settings", "/review", "/report", "/report?plan=1&compare=1", "/plan", offlinePath, "/account", "/signin", "/agenda"}
 	notice := []string{result, "/", "/therapists/new#invalid"}
-	phone := []string{"/", "/sessions/new", "/checkin/phq9", "/review", "/report", "/checkins", "/sessions", "/sessions/1", "/goals", "/therapists", "/settings", "/plan", "/agenda"}
+	phone := []string{"/", "/sessions/new", "/checkin/phq9", "/review", "/report?compare=1", "/checkins", "/sessions", "/sessions/1", "/goals", "/therapists", "/settings", "/plan", "/agenda"}
 	type screen struct {
 		width, height int
 		paths         []string

@@ -163,3 +163,49 @@ func TestBrowserCompare(t *testing.T) {
 		t.Errorf("the cell led to %s (anchor on the page: %v)", loc, found)
 	}
 }
+
+// The report's comparison is opt-in from its form (compare=1), on the page
+// and in the download, with the comparison page's figures; the person's
+// open agenda items are on its "what to bring"; on SQLite and PostgreSQL.
+func TestReportCompareAndAgenda(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, a *app) {
+		a.loadDemo()
+		for _, path := range []string{"/report", "/report/download"} {
+			if plain := a.get(path).text(); strings.Contains(plain, `id="compare"`) {
+				t.Errorf("%s holds the comparison without being asked", path)
+			}
+			r := a.get(path + "?compare=1")
+			page := r.text()
+			i := strings.Index(page, `id="compare"`)
+			if r.status != http.StatusOK || i < 0 {
+				t.Fatalf("%s?compare=1: %d, comparison %v", path, r.status, i >= 0)
+			}
+			sec := page[i : i+strings.Index(page[i:], "</section>")]
+			for _, want := range []string{`<th scope="col">Dr. Alex Morgan`, `<th scope="col">Sam Rivera`, "reliable deterioration", "reliable recovery",
+				"Who set the agenda", "me 11, the therapist 14, both 5", "Helpfulness (0-10)", `id="chart-compare-focus"`} {
+				if !strings.Contains(sec, want) {
+					t.Errorf("%s?compare=1 lacks %s", path, want)
+				}
+			}
+		}
+		page := a.get("/report?compare=1&plan=1").text()
+		if !strings.Contains(page, `name="compare" value="1" checked`) || !strings.Contains(page, "/report/download?compare=1&amp;plan=1") {
+			t.Error("the report form does not keep the choice of the comparison")
+		}
+		if !strings.Contains(a.get("/report").text(), `name="compare" value="1">`) {
+			t.Error("the report form offers no comparison")
+		}
+
+		if r := a.sendJSON("POST", "/api/v1/agenda", `{"text": "Ask for <homework>"}`); r.status != http.StatusCreated {
+			t.Fatalf("adding an agenda item: %d %s", r.status, r.text())
+		}
+		for _, path := range []string{"/report", "/report/download"} {
+			page := a.get(path).text()
+			i := strings.Index(page, `id="agenda-title"`)
+			if i < 0 || !strings.Contains(page[i:], "On my own agenda") || !strings.Contains(page[i:], "Ask for &lt;homework&gt; <span class=\"agenda-state\">(on my agenda since") {
+				t.Errorf("%s does not list the open agenda item", path)
+			}
+		}
+	})
+}

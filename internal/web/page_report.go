@@ -36,6 +36,9 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	if opt.IncludeNotes {
 		q.Set("notes", "1")
 	}
+	if opt.Compare {
+		q.Set("compare", "1")
+	}
 	if rv.Scope.TherapistID != 0 {
 		q.Set("therapist", strconv.FormatInt(rv.Scope.TherapistID, 10))
 	}
@@ -79,10 +82,12 @@ func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) {
 
 // reportOptions reads the report's opt-in parts from the query: plan=1
 // includes the safety plan, record=1 the person's record and notes=1 their
-// notes in it (and the record). Anything else leaves a part out.
+// notes in it (and the record), compare=1 the therapists side by side.
+// Anything else leaves a part out.
 func reportOptions(r *http.Request) report.Options {
 	q := r.URL.Query()
-	return report.Options{SafetyPlan: q.Get("plan") == "1", Record: q.Get("record") == "1", IncludeNotes: q.Get("notes") == "1"}
+	return report.Options{SafetyPlan: q.Get("plan") == "1", Record: q.Get("record") == "1", IncludeNotes: q.Get("notes") == "1",
+		Compare: q.Get("compare") == "1"}
 }
 
 // scopeOnly keeps the review scope of a report query (therapist, since).

@@ -45,6 +45,7 @@ func TestValidHTML(t *testing.T) {
 		"/settings", "/review", "/review?since=2026-01-01", "/report", "/report/download", "/no-such-page", result,
 		"/plan", "/report?plan=1", "/report/download?plan=1", "/summary", "/summary/download?sections=notes&sections=goals", offlinePath, "/account", "/signin", "/account/delete",
 		"/record", "/record?kind=conduct", "/report?record=1&notes=1", "/report/download?record=1&notes=1", "/compare",
+		"/report?compare=1", "/report/download?compare=1",
 		"/guides", "/guides/complain", "/guides/good-conduct", "/guides/transference-dependency-boundaries"}
 	dir := t.TempDir()
 	var files []string
