@@ -71,51 +71,53 @@ func TestAPICompare(t *testing.T) {
 // evidence (the review of that therapist at a finding, a check-in, the
 // therapist's sessions), one chart, a picker; reached from the therapists
 // page and the review. A therapist that is not there is a 404 that still
-// shows the picker; the sessions list the cells link to is filtered.
+// shows the picker; the sessions list the cells link to is filtered. On
+// SQLite and PostgreSQL.
 func TestComparePage(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, "sqlite")
-	a.loadDemo()
-	r := a.get("/compare")
-	page := r.text()
-	for _, want := range []string{
-		`<th scope="col">Dr. Alex Morgan`, `<th scope="col">Sam Rivera`, "no reliable improvement", "reliable deterioration", "reliable recovery",
-		`href="/review?therapist=1#finding-reliable_deterioration-1-phq9&#43;gad7"`, `href="/sessions?therapist=2"`, `href="/checkins/`,
-		`id="chart-compare-focus"`, `name="therapist" value="1" checked`, `name="therapist" value="2" checked`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("/compare does not hold %s", want)
+	forEachBackend(t, func(t *testing.T, a *app) {
+		a.loadDemo()
+		r := a.get("/compare")
+		page := r.text()
+		for _, want := range []string{
+			`<th scope="col">Dr. Alex Morgan`, `<th scope="col">Sam Rivera`, "no reliable improvement", "reliable deterioration", "reliable recovery",
+			`href="/review?therapist=1#finding-reliable_deterioration-1-phq9&#43;gad7"`, `href="/sessions?therapist=2"`, `href="/checkins/`,
+			`id="chart-compare-focus"`, `name="therapist" value="1" checked`, `name="therapist" value="2" checked`,
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("/compare does not hold %s", want)
+			}
 		}
-	}
-	if r.status != http.StatusOK || strings.Contains(page, "better therapist") {
-		t.Errorf("/compare: %d", r.status)
-	}
-	// The anchor a cell links to is on the review it names.
-	if review := a.get("/review?therapist=1").text(); !strings.Contains(review, `id="finding-reliable_deterioration-1-phq9&#43;gad7"`) {
-		t.Error("the review of therapist 1 has no anchor finding-reliable_deterioration-1-phq9+gad7")
-	}
-	one := a.get("/compare?therapist=2").text()
-	if strings.Contains(one, `<th scope="col">Dr. Alex Morgan`) || !strings.Contains(one, `<th scope="col">Sam Rivera`) || !strings.Contains(one, `name="therapist" value="1">`) {
-		t.Error("/compare?therapist=2 does not show Sam Rivera alone with Dr. Alex Morgan unticked")
-	}
-	if r := a.get("/compare?therapist=99"); r.status != http.StatusNotFound || !strings.Contains(r.text(), "no therapist with id 99") || !strings.Contains(r.text(), `name="therapist"`) {
-		t.Errorf("/compare?therapist=99: %d", r.status)
-	}
-	if r := a.get("/compare?therapist=x"); r.status != http.StatusUnprocessableEntity {
-		t.Errorf("/compare?therapist=x: %d", r.status)
-	}
-	sessions := a.get("/sessions?therapist=2")
-	if sessions.status != http.StatusOK || strings.Contains(sessions.text(), "with Dr. Alex Morgan") || !strings.Contains(sessions.text(), "Sessions with Sam Rivera") {
-		t.Errorf("/sessions?therapist=2: %d", sessions.status)
-	}
-	if r := a.get("/sessions?therapist=99"); r.status != http.StatusNotFound {
-		t.Errorf("/sessions?therapist=99: %d", r.status)
-	}
-	for _, p := range []string{"/therapists", "/review"} {
-		if !strings.Contains(a.get(p).text(), `href="/compare"`) {
-			t.Errorf("%s does not link to /compare", p)
+		if r.status != http.StatusOK || strings.Contains(page, "better therapist") {
+			t.Errorf("/compare: %d", r.status)
 		}
-	}
+		// The anchor a cell links to is on the review it names.
+		if review := a.get("/review?therapist=1").text(); !strings.Contains(review, `id="finding-reliable_deterioration-1-phq9&#43;gad7"`) {
+			t.Error("the review of therapist 1 has no anchor finding-reliable_deterioration-1-phq9+gad7")
+		}
+		one := a.get("/compare?therapist=2").text()
+		if strings.Contains(one, `<th scope="col">Dr. Alex Morgan`) || !strings.Contains(one, `<th scope="col">Sam Rivera`) || !strings.Contains(one, `name="therapist" value="1">`) {
+			t.Error("/compare?therapist=2 does not show Sam Rivera alone with Dr. Alex Morgan unticked")
+		}
+		if r := a.get("/compare?therapist=99"); r.status != http.StatusNotFound || !strings.Contains(r.text(), "no therapist with id 99") || !strings.Contains(r.text(), `name="therapist"`) {
+			t.Errorf("/compare?therapist=99: %d", r.status)
+		}
+		if r := a.get("/compare?therapist=x"); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("/compare?therapist=x: %d", r.status)
+		}
+		sessions := a.get("/sessions?therapist=2")
+		if sessions.status != http.StatusOK || strings.Contains(sessions.text(), "with Dr. Alex Morgan") || !strings.Contains(sessions.text(), "Sessions with Sam Rivera") {
+			t.Errorf("/sessions?therapist=2: %d", sessions.status)
+		}
+		if r := a.get("/sessions?therapist=99"); r.status != http.StatusNotFound {
+			t.Errorf("/sessions?therapist=99: %d", r.status)
+		}
+		for _, p := range []string{"/therapists", "/review"} {
+			if !strings.Contains(a.get(p).text(), `href="/compare"`) {
+				t.Errorf("%s does not link to /compare", p)
+			}
+		}
+	})
 }
 
 // TestBrowserCompare: the comparison page with the demo's two therapists in

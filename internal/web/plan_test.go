@@ -60,6 +60,9 @@ func TestAPISafetyPlan(t *testing.T) {
 func TestPlanPage(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, "sqlite")
+	if dash := a.get("/").text(); !strings.Contains(dash, `<a href="/plan">Write a safety plan</a>`) {
+		t.Error("the dashboard does not offer to write a safety plan")
+	}
 	page := a.get("/plan").text()
 	for _, want := range []string{"<h1>My safety plan</h1>", "Warning signs", "Samaritans", `href="tel:116123"`, "Write my plan"} {
 		if !strings.Contains(page, want) {
@@ -74,6 +77,10 @@ func TestPlanPage(t *testing.T) {
 	p, err := a.db.SafetyPlan(context.Background(), upshot.DefaultOwner)
 	if err != nil || strings.Join(p.WarningSigns, "|") != "I stop answering|I sleep all day" || p.Version != 1 {
 		t.Fatalf("stored plan %+v, %v", p, err)
+	}
+	// Once written, the dashboard links to it by its name.
+	if dash := a.get("/").text(); !strings.Contains(dash, `<a href="/plan">My safety plan</a>`) {
+		t.Error("the dashboard does not link to the written safety plan")
 	}
 	page = a.get("/plan?done=plan-saved").text()
 	if !strings.Contains(page, "Your safety plan is saved.") || !strings.Contains(page, `<a href="tel:0123456">0123 456</a>`) {

@@ -143,36 +143,37 @@ func TestBrowserSummaryPrints(t *testing.T) {
 // the field.
 func TestAPISummary(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, "sqlite")
-	a.loadDemo()
-	var doc struct {
-		Sections []string `json:"sections"`
-		Safety   *string  `json:"safety"`
-		Courses  []struct {
-			Therapist string `json:"therapist"`
-			Sessions  int    `json:"sessions"`
-		} `json:"courses"`
-		Outcomes []struct{ Course, Text string } `json:"outcomes"`
-		Notes    []struct{ Note string }         `json:"notes"`
-	}
-	r := a.get("/api/v1/summary")
-	decode(t, r, &doc)
-	if r.status != http.StatusOK || len(doc.Sections) != 6 || len(doc.Courses) != 2 || doc.Courses[0].Sessions+doc.Courses[1].Sessions != 49 ||
-		len(doc.Outcomes) == 0 || len(doc.Notes) != 0 || doc.Safety != nil {
-		t.Errorf("GET /api/v1/summary: %d %+v", r.status, doc)
-	}
-	for _, q := range []string{"?sections=courses&sections=notes", "?sections=courses,notes"} {
-		doc.Notes, doc.Outcomes = nil, nil
-		r := a.get("/api/v1/summary" + q)
+	forEachBackend(t, func(t *testing.T, a *app) {
+		a.loadDemo()
+		var doc struct {
+			Sections []string `json:"sections"`
+			Safety   *string  `json:"safety"`
+			Courses  []struct {
+				Therapist string `json:"therapist"`
+				Sessions  int    `json:"sessions"`
+			} `json:"courses"`
+			Outcomes []struct{ Course, Text string } `json:"outcomes"`
+			Notes    []struct{ Note string }         `json:"notes"`
+		}
+		r := a.get("/api/v1/summary")
 		decode(t, r, &doc)
-		if r.status != http.StatusOK || strings.Join(doc.Sections, ",") != "courses,notes" || len(doc.Notes) == 0 || len(doc.Outcomes) != 0 {
-			t.Errorf("GET /api/v1/summary%s: %d, sections %v, %d notes, %d outcomes", q, r.status, doc.Sections, len(doc.Notes), len(doc.Outcomes))
+		if r.status != http.StatusOK || len(doc.Sections) != 6 || len(doc.Courses) != 2 || doc.Courses[0].Sessions+doc.Courses[1].Sessions != 49 ||
+			len(doc.Outcomes) == 0 || len(doc.Notes) != 0 || doc.Safety != nil {
+			t.Errorf("GET /api/v1/summary: %d %+v", r.status, doc)
 		}
-	}
-	for _, q := range []string{"?sections=courses,diagnosis", "?sections="} {
-		r := a.get("/api/v1/summary" + q)
-		if e := apiErrOf(t, r); r.status != http.StatusUnprocessableEntity || e.Field != "sections" || !strings.Contains(e.Message, "courses, scores, tried") {
-			t.Errorf("GET /api/v1/summary%s: %d %+v, want 422 naming sections", q, r.status, e)
+		for _, q := range []string{"?sections=courses&sections=notes", "?sections=courses,notes"} {
+			doc.Notes, doc.Outcomes = nil, nil
+			r := a.get("/api/v1/summary" + q)
+			decode(t, r, &doc)
+			if r.status != http.StatusOK || strings.Join(doc.Sections, ",") != "courses,notes" || len(doc.Notes) == 0 || len(doc.Outcomes) != 0 {
+				t.Errorf("GET /api/v1/summary%s: %d, sections %v, %d notes, %d outcomes", q, r.status, doc.Sections, len(doc.Notes), len(doc.Outcomes))
+			}
 		}
-	}
+		for _, q := range []string{"?sections=courses,diagnosis", "?sections="} {
+			r := a.get("/api/v1/summary" + q)
+			if e := apiErrOf(t, r); r.status != http.StatusUnprocessableEntity || e.Field != "sections" || !strings.Contains(e.Message, "courses, scores, tried") {
+				t.Errorf("GET /api/v1/summary%s: %d %+v, want 422 naming sections", q, r.status, e)
+			}
+		}
+	})
 }
