@@ -90,21 +90,75 @@ func decodeCursor(s string) (time.Time, int64, string, bool) {
 // writeListPage answers one page and, when it came back full, the Link to the
 // next: the same request with the cursor after its last record.
 func writeListPage[T any](s *Server, w http.ResponseWriter, r *http.Request, q upshot.ChangeQuery, list []T, last func(T) (time.Time, int64, string)) {
+	p, err := buildPage(r, q, list, last)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.write(w)
+}
+
+// listPage is a page as sent: its body and its Link header.
+type listPage struct {
+	body []byte
+	link string
+}
+
+func buildPage[T any](r *http.Request, q upshot.ChangeQuery, list []T, last func(T) (time.Time, int64, string)) (listPage, error) {
+	var p listPage
 	if q.Limit > 0 && len(list) == q.Limit {
 		at, id, kind := last(list[len(list)-1])
 		next := r.URL.Query()
 		next.Set("cursor", encodeCursor(at, id, kind))
 		u := url.URL{Path: r.URL.Path, RawQuery: next.Encode()}
-		w.Header().Set("Link", fmt.Sprintf(`<%s>; rel="next"`, u.String()))
+		p.link = fmt.Sprintf(`<%s>; rel="next"`, u.String())
 	}
-	body, err := encodeList(list)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	var err error
+	p.body, err = encodeList(list)
+	return p, err
+}
+
+func (p listPage) write(w http.ResponseWriter) {
+	if p.link != "" {
+		w.Header().Set("Link", p.link)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
-	w.Write(body)
+	w.Write(p.body)
+}
+
+// pageCache keeps built pages by owner, revision and request, as the full
+// lists are kept (lists.go): a client that asks for the same page again
+// while nothing changed (a phone polling for what changed since) gets the
+// bytes, not another read and encoding. Bounded: when full it starts over.
+type listPages struct {
+	mu sync.Mutex
+	m  map[listPageKey]listPage
+}
+
+type listPageKey struct {
+	owner    upshot.OwnerID
+	revision int64
+	request  string // path and query, the query in a canonical order
+}
+
+// maxCachedPages bounds the page cache (a page of 50 sessions is 35 KB).
+const maxCachedPages = 64
+
+func (c *listPages) get(k listPageKey) (listPage, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.m[k]
+	return p, ok
+}
+
+func (c *listPages) put(k listPageKey, p listPage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedPages {
+		c.m = map[listPageKey]listPage{}
+	}
+	c.m[k] = p
 }
 
 // changed answers a list's page when the request asks for one, and reports
@@ -119,12 +173,30 @@ func changed[T any](s *Server, w http.ResponseWriter, r *http.Request,
 		s.fail(w, r, err)
 		return true
 	}
+	// The revision is read before the records: a write in between makes
+	// the page look stale, never current.
+	rev, err := s.store.Revision(r.Context(), ownerOf(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return true
+	}
+	key := listPageKey{owner: ownerOf(r), revision: rev, request: r.URL.Path + "?" + r.URL.Query().Encode()}
+	if p, ok := s.pages.get(key); ok {
+		p.write(w)
+		return true
+	}
 	list, err := page(r.Context(), ownerOf(r), q)
 	if err != nil {
 		s.fail(w, r, err)
 		return true
 	}
-	writeListPage(s, w, r, q, list, func(v T) (time.Time, int64, string) { return meta(v).UpdatedAt, id(v), "" })
+	p, err := buildPage(r, q, list, func(v T) (time.Time, int64, string) { return meta(v).UpdatedAt, id(v), "" })
+	if err != nil {
+		s.fail(w, r, err)
+		return true
+	}
+	s.pages.put(key, p)
+	p.write(w)
 	return true
 }
 

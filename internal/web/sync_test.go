@@ -139,6 +139,21 @@ func TestAPIPagesAndChanges(t *testing.T) {
 				t.Errorf("GET %s: %d %s, want 422 on %s", c.path, r.status, r.body, c.field)
 			}
 		}
+		// A page asked again after a change shows it (built pages are kept
+		// by the owner's revision).
+		const again = "/api/v1/therapists?limit=50"
+		before := a.get(again)
+		var fresh map[string]any
+		decode(t, a.get(fmt.Sprintf("/api/v1/therapists/%v", created[0]["id"])), &fresh)
+		fresh["approach"] = "asked again"
+		body, _ := json.Marshal(fresh)
+		if r := a.sendJSON("PUT", fmt.Sprintf("/api/v1/therapists/%v", fresh["id"]), string(body)); r.status != http.StatusOK {
+			t.Fatalf("PUT: %d %s", r.status, r.body)
+		}
+		if after := a.get(again); string(after.body) == string(before.body) || !strings.Contains(string(after.body), "asked again") {
+			t.Errorf("the page asked again after a change: %s", after.body)
+		}
+
 		// Deletions are kept tombstone_days: from before then, the client
 		// must read everything again.
 		old := url.QueryEscape(testNow.Add(-91 * 24 * time.Hour).Format(time.RFC3339))
