@@ -232,6 +232,7 @@ func (s *Server) accountDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.clearSessionCookie(w, r)
+	clearDevice(w)
 	s.render(w, r, http.StatusOK, "account_delete", page{Title: "Account deleted", Public: true, Data: accountDeleteView{Deleted: &n}})
 }
 

@@ -165,6 +165,9 @@ type checkinFormData struct {
 	Today   upshot.Date
 	Error   *formError
 	Answers []*int
+	// SafetyItems numbers the items (from 1, space-separated) whose answer
+	// above 0 calls for the safety notice, for a check-in kept offline.
+	SafetyItems string
 }
 
 type checkinItem struct {
@@ -176,14 +179,38 @@ type checkinItem struct {
 
 func (s *Server) checkinFormData(def *instrument.Definition, answers []*int, date upshot.Date, ferr error) checkinFormData {
 	d := checkinFormData{Def: def, Date: date, Today: s.today(), Error: toFormError(ferr)}
+	var safety []string
 	for i, it := range def.Items {
+		if it.Safety {
+			safety = append(safety, strconv.Itoa(i+1))
+		}
 		item := checkinItem{Number: i + 1, Text: it.Text, Options: def.ItemOptions(i)}
 		if i < len(answers) && answers[i] != nil {
 			item.Answer = strconv.Itoa(*answers[i])
 		}
 		d.Items = append(d.Items, item)
 	}
+	d.SafetyItems = strings.Join(safety, " ")
 	return d
+}
+
+// renderCheckinForm shows a questionnaire's form. One with a safety item
+// carries the safety notice with the person's crisis contacts, hidden, for
+// outbox.js to show at once when the answers are kept offline.
+func (s *Server) renderCheckinForm(w http.ResponseWriter, r *http.Request, status int, d checkinFormData) {
+	p := page{Title: d.Def.Label(), Nav: "checkins", Data: d}
+	if d.SafetyItems != "" {
+		settings, err := s.store.Settings(r.Context(), ownerOf(r))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p.OfflineSafety, err = report.SafetyHTML(checkin.SafetyNotice(settings.Get(upshot.SettingCrisisContacts)), planPath); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, "checkin_form", p)
 }
 
 func (s *Server) checkinNew(w http.ResponseWriter, r *http.Request) {
@@ -192,7 +219,7 @@ func (s *Server) checkinNew(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, upshot.Errorf(upshot.ENOTFOUND, "instrument", "%s", upshot.ErrorMessage(s.unknownInstrument(r.PathValue("instrument")))))
 		return
 	}
-	s.render(w, r, http.StatusOK, "checkin_form", page{Title: def.Label(), Nav: "checkins", Data: s.checkinFormData(def, nil, s.today(), nil)})
+	s.renderCheckinForm(w, r, http.StatusOK, s.checkinFormData(def, nil, s.today(), nil))
 }
 
 func (s *Server) checkinCreate(w http.ResponseWriter, r *http.Request) {
@@ -218,7 +245,7 @@ func (s *Server) checkinCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, statusOf(err), "checkin_form", page{Title: def.Label(), Nav: "checkins", Data: s.checkinFormData(def, answers, date, err)})
+	s.renderCheckinForm(w, r, statusOf(err), s.checkinFormData(def, answers, date, err))
 }
 
 type checkinView struct {

@@ -87,7 +87,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	if msg := flash(r); msg != "" {
 		// A confirmation after a change: the same rendered part in a layout
 		// that says what was done.
-		if body, err = s.execute("dashboard", "layout", dashboardPageOf(p.main, msg)); err != nil {
+		if body, err = s.execute("dashboard", "layout", s.dashboardPageOf(ownerOf(r), p.main, msg)); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -95,8 +95,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	writePage(w, http.StatusOK, body)
 }
 
-func dashboardPageOf(main template.HTML, flash string) page {
-	return page{Title: "Dashboard", Nav: "dashboard", Flash: flash, Data: main}
+// dashboardPageOf is the page around the dashboard's own part. It is kept
+// rendered per owner, so it names its owner for the outbox as render does.
+func (s *Server) dashboardPageOf(owner upshot.OwnerID, main template.HTML, flash string) page {
+	return page{Title: "Dashboard", Nav: "dashboard", Flash: flash, Data: main, Account: owner}
 }
 
 // renderDashboard builds owner's dashboard for today from the records as
@@ -116,7 +118,7 @@ func (s *Server) renderDashboard(ctx context.Context, owner upshot.OwnerID, toda
 		return nil, err
 	}
 	out := &renderedPage{key: key, main: template.HTML(main)}
-	if out.page, err = s.execute("dashboard", "layout", dashboardPageOf(out.main, "")); err != nil {
+	if out.page, err = s.execute("dashboard", "layout", s.dashboardPageOf(owner, out.main, "")); err != nil {
 		return nil, err
 	}
 	return out, nil

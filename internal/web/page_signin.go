@@ -87,5 +87,16 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.clearSessionCookie(w, r)
+	clearDevice(w)
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+}
+
+// clearDevice asks the browser to delete what this site keeps on the
+// device: the outbox of entries not yet sent (IndexedDB), and the service
+// worker with its cache of the app's own files, which the next visit
+// fetches again. Signing out leaves nothing of the person behind. Not on a
+// session that merely expired: entries kept offline wait for the same
+// account to sign in again (outbox.js sends them only as their account).
+func clearDevice(w http.ResponseWriter) {
+	w.Header().Set("Clear-Site-Data", `"storage"`)
 }

@@ -115,6 +115,16 @@ type page struct {
 	// not yet admitted: no navigation to pages they cannot open.
 	Public bool
 	Data   any
+	// Account is the signed-in owner, for the outbox (static/outbox.js):
+	// an entry kept on the device is sent only from a page of the account
+	// that kept it. Filled in by render.
+	Account upshot.OwnerID
+	// OfflineSafety is the safety notice the outbox shows at once when a
+	// check-in kept on the device calls for it: on a check-in form with the
+	// person's crisis contacts, on the offline page with the default ones.
+	// Other pages leave it out (a kept check-in is sent as soon as one of
+	// them is open online, and then the server's notice shows).
+	OfflineSafety template.HTML
 }
 
 // render executes a view into a buffer first, so that a template error gives
@@ -124,6 +134,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view
 	if !ok {
 		s.fail(w, r, fmt.Errorf("web: no view %q", view))
 		return
+	}
+	if c, ok := r.Context().Value(callerKey{}).(*caller); ok {
+		p.Account = c.owner
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
