@@ -5,6 +5,8 @@
 package checkin
 
 import (
+	"time"
+
 	"bytes"
 	"cmp"
 	"encoding/json"
@@ -28,6 +30,10 @@ type Result struct {
 	// Version is the stored check-in's version, which a correction (PUT)
 	// must name.
 	Version int `json:"version"`
+	// CreatedAt and UpdatedAt are the stored check-in's: a client that
+	// syncs reads what changed after the last updated_at it saw.
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// Total is on the instrument's reported scale (WHO-5 0-100).
 	Total int    `json:"total"`
 	Max   int    `json:"max"`
@@ -133,6 +139,7 @@ func evaluate(defFor DefinitionFor, c *upshot.CheckIn) (*instrument.Definition, 
 	}
 	r := Result{
 		ID: c.ID, Instrument: c.Instrument, InstrumentVersion: c.InstrumentVersion, Version: c.Version, Name: def.Label(),
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		Date: c.Date, Answers: c.Answers,
 		Total: score.Total, Max: def.Max, Band: score.Band, Caseness: score.Caseness, Safety: score.Safety,
 		Note: def.Note, def: def,

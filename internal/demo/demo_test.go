@@ -380,3 +380,52 @@ func TestScoresTellTheStory(t *testing.T) {
 		})
 	}
 }
+
+// The demo shows acting on the review (issue 14): two agenda items with a
+// history over several sessions (one of the person's own, raised three
+// times with the drifting first therapist and never dealt with, dropped on
+// leaving; one adopted from the review, raised with the second and dealt
+// with the week after), and a safety plan with every section written.
+func TestDemoActsOnTheReview(t *testing.T) {
+	for _, tc := range todays {
+		t.Run(tc.name, func(t *testing.T) {
+			s := build(t, tc.today)
+			first, second := s.Therapists[0].ID, s.Therapists[1].ID
+			entries := upshot.BuildAgenda(s.AgendaItems, s.Sessions, s.Settings.Int(upshot.SettingAgendaUnresolvedRaises))
+			if len(entries) != 2 {
+				t.Fatalf("%d agenda items, want 2", len(entries))
+			}
+			byItem := map[string]upshot.AgendaEntry{}
+			for _, e := range entries {
+				byItem[e.Item.Source] = e
+			}
+			own, adopted := byItem[upshot.AgendaMine], byItem[upshot.AgendaReview]
+			if own.Item == nil || own.State != upshot.AgendaDropped || own.Raised != 3 || len(own.History) < 4 {
+				t.Errorf("own item: %+v", own)
+			}
+			for _, ev := range own.History {
+				if ev.TherapistID != first {
+					t.Errorf("own item marked at a session with therapist %d", ev.TherapistID)
+				}
+			}
+			if adopted.Item == nil || adopted.State != upshot.AgendaDealtWith || adopted.Raised != 1 || len(adopted.History) != 3 ||
+				adopted.History[2].Mark != upshot.MarkDealtWith {
+				t.Errorf("adopted item: %+v", adopted)
+			}
+			for _, ev := range adopted.History {
+				if ev.TherapistID != second {
+					t.Errorf("adopted item marked at a session with therapist %d", ev.TherapistID)
+				}
+			}
+			p := s.SafetyPlan
+			if p == nil || p.Empty() {
+				t.Fatal("the demo has no safety plan")
+			}
+			for _, sec := range upshot.PlanSections {
+				if len(*sec.Items(p)) == 0 {
+					t.Errorf("the demo's safety plan leaves %q empty", sec.Title)
+				}
+			}
+		})
+	}
+}

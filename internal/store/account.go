@@ -18,7 +18,7 @@ var _ upshot.AccountService = (*DB)(nil)
 var ownerTables = []string{
 	"auth_sessions", "api_tokens", "passkeys", "passkey_ceremonies", "audit_events",
 	"calendar_feeds", "safety_plans", "session_agenda", "session_goals", "sessions", "agenda_items", "checkins", "instrument_definitions",
-	"goals", "therapists", "settings", "id_counters",
+	"goals", "therapists", "settings", "id_counters", "tombstones", "idempotency_keys",
 }
 
 const accountColumns = `id, login, password_hash, password_changed_at, created_at, disabled_at`

@@ -10,10 +10,11 @@ import (
 var _ upshot.AuditService = (*DB)(nil)
 
 // NotCarriedTables are the tables a backup, an export and an import leave
-// out: the credentials and invitations (a backup never holds a way in) and
+// out: the credentials and invitations (a backup never holds a way in),
 // the audit log (a history of this server's doors, not a record; an import
-// that wrote it would let anyone write an account's history).
-var NotCarriedTables = append(append([]string{}, CredentialTables...), "audit_events", "invites")
+// that wrote it would let anyone write an account's history), and the
+// TransientTables.
+var NotCarriedTables = append(append(append([]string{}, CredentialTables...), "audit_events", "invites"), TransientTables...)
 
 // auditPruneEvery is how often (in events written) the count bound of an
 // owner's log is enforced: counting on every write would make every sign-in

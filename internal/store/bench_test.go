@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"database/sql"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -135,4 +136,35 @@ func rawInsert(sqldb *sql.DB) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// BenchmarkSessionPage reads one page of 50 of 520 sessions by time of
+// change (the sync API's page), beside the same 520 read whole.
+func BenchmarkSessionPage(b *testing.B) {
+	db, th, g := benchDB(b)
+	snap, err := db.Export(ctx, upshot.DefaultOwner)
+	must(b, err)
+	other, err := db.CreateUser(ctx, "bench")
+	must(b, err)
+	now := time.Now().UTC()
+	for i := range 520 {
+		s := benchSession(th, g, i)
+		s.ID, s.Meta = int64(i+1), upshot.Meta{Version: 1, CreatedAt: now, UpdatedAt: now.Add(time.Duration(i) * time.Second)}
+		snap.Sessions = append(snap.Sessions, s)
+	}
+	must(b, db.Import(ctx, other, snap))
+	for _, skip := range []int{0, 250} {
+		q := upshot.ChangeQuery{Limit: 50}
+		if skip > 0 {
+			q.AfterAt, q.AfterID = now.Add(time.Duration(skip-1)*time.Second), int64(skip)
+		}
+		b.Run(fmt.Sprintf("after-%d", skip), func(b *testing.B) {
+			for b.Loop() {
+				list, err := db.SessionChanges(ctx, other, q)
+				if err != nil || len(list) != 50 {
+					b.Fatalf("a page of %d sessions: %v", len(list), err)
+				}
+			}
+		})
+	}
 }

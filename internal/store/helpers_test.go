@@ -144,5 +144,11 @@ func fill(t testing.TB, db *store.DB, owner upshot.OwnerID) sample {
 	}))
 	// A calendar feed, its hash unique to the owner.
 	must(t, db.SetCalendarFeed(ctx, owner, fmt.Sprintf("%064x", int64(owner))))
+	// An answer kept for an Idempotency-Key (the deleted session above left
+	// a tombstone).
+	if _, err := db.BeginIdempotent(ctx, owner, "fill-key", "fill-hash", 24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	must(t, db.FinishIdempotent(ctx, owner, "fill-key", 201, "/api/v1/goals/1", `{"id":1}`))
 	return s
 }

@@ -56,7 +56,12 @@ func staleOrMissing(ctx context.Context, t *tx, kind, table string, owner upshot
 }
 
 func deleteRow(ctx context.Context, t *tx, kind, table string, owner upshot.OwnerID, id int64) error {
-	res, err := t.exec(ctx, `DELETE FROM `+table+` WHERE owner_id = ? AND id = ?`, int64(owner), id)
+	query, args := `DELETE FROM `+table+` WHERE owner_id = ? AND id = ?`, []any{int64(owner), id}
+	version := upshot.ExpectedVersion(ctx)
+	if version > 0 {
+		query, args = query+` AND version = ?`, append(args, int64(version))
+	}
+	res, err := t.exec(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -65,9 +70,12 @@ func deleteRow(ctx context.Context, t *tx, kind, table string, owner upshot.Owne
 		return err
 	}
 	if n == 0 {
+		if version > 0 {
+			return staleOrMissing(ctx, t, kind, table, owner, id, version)
+		}
 		return upshot.NotFound(kind, id)
 	}
-	return nil
+	return bury(ctx, t, owner, kind, id, t.db.now())
 }
 
 func count(ctx context.Context, t *tx, query string, args ...any) (int, error) {

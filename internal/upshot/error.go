@@ -83,3 +83,47 @@ func ErrorMessage(err error) string {
 	}
 	return "internal error"
 }
+
+// checks gathers the refusals of one validation, so that a record's every
+// fault is reported at once rather than one per attempt.
+type checks struct{ errs []error }
+
+// add keeps err, if any, and reports whether there was none.
+func (c *checks) add(err error) bool {
+	if err != nil {
+		c.errs = append(c.errs, err)
+	}
+	return err == nil
+}
+
+// err is every refusal joined (errors.Join), or nil.
+func (c *checks) err() error { return errors.Join(c.errs...) }
+
+// Errors lists every *Error in err's tree, depth first, each once: the
+// fields of a validation that found several faults. A lone *Error gives
+// itself; an error holding none gives nothing.
+func Errors(err error) []*Error {
+	var out []*Error
+	seen := map[Error]bool{}
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+			return
+		case *Error:
+			if !seen[*e] {
+				seen[*e] = true
+				out = append(out, e)
+			}
+			return
+		case interface{ Unwrap() []error }:
+			for _, inner := range e.Unwrap() {
+				walk(inner)
+			}
+		case interface{ Unwrap() error }:
+			walk(e.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}

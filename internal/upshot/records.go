@@ -44,35 +44,29 @@ var currencyRe = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // Validate checks every field; today bounds the dates.
 func (t *Therapist) Validate(today Date) error {
-	if err := checkRequiredText("name", t.Name, MaxNameLen); err != nil {
-		return err
-	}
-	if err := CheckText("credentials", t.Credentials, MaxNameLen, false); err != nil {
-		return err
-	}
-	if err := CheckText("approach", t.Approach, MaxNameLen, false); err != nil {
-		return err
-	}
+	// Every field is checked, not only up to the first at fault, so that
+	// a refusal lists every field to fix (errors.Join: the first is still
+	// what ErrorField and ErrorMessage give).
+	var v checks
+	v.add(checkRequiredText("name", t.Name, MaxNameLen))
+	v.add(CheckText("credentials", t.Credentials, MaxNameLen, false))
+	v.add(CheckText("approach", t.Approach, MaxNameLen, false))
 	if t.Fee != nil && (*t.Fee < 0 || *t.Fee > MaxMoney) {
-		return Invalid("fee", "fee must be 0 to 1000000, got %s", t.Fee)
+		v.add(Invalid("fee", "fee must be 0 to 1000000, got %s", t.Fee))
 	}
 	if t.Currency != "" && !currencyRe.MatchString(t.Currency) {
-		return Invalid("currency", "currency must be a three-letter ISO 4217 code such as EUR or USD, got %q", t.Currency)
+		v.add(Invalid("currency", "currency must be a three-letter ISO 4217 code such as EUR or USD, got %q", t.Currency))
 	}
+	startedOK := true
 	if !t.Started.IsZero() {
-		if err := CheckDate("started", t.Started, today); err != nil {
-			return err
-		}
+		startedOK = v.add(CheckDate("started", t.Started, today))
 	}
 	if !t.Ended.IsZero() {
-		if err := CheckDate("ended", t.Ended, today); err != nil {
-			return err
-		}
-		if !t.Started.IsZero() && t.Ended.Before(t.Started) {
-			return Invalid("ended", "ended (%s) must not be before started (%s)", t.Ended, t.Started)
+		if v.add(CheckDate("ended", t.Ended, today)) && startedOK && !t.Started.IsZero() && t.Ended.Before(t.Started) {
+			v.add(Invalid("ended", "ended (%s) must not be before started (%s)", t.Ended, t.Started))
 		}
 	}
-	return nil
+	return v.err()
 }
 
 // Goal is a real-life problem the person came to solve, in their own words.
@@ -89,36 +83,23 @@ type Goal struct {
 }
 
 func (g *Goal) Validate(today Date) error {
-	if err := checkRequiredText("title", g.Title, MaxTitleLen); err != nil {
-		return err
-	}
-	if err := oneOf("domain", g.Domain, Domains); err != nil {
-		return err
-	}
-	if err := checkRange("severity", g.Severity, 0, 10); err != nil {
-		return err
-	}
-	if err := CheckText("solved_when", g.SolvedWhen, MaxTextLen, true); err != nil {
-		return err
-	}
-	if err := oneOf("status", g.Status, GoalStatuses); err != nil {
-		return err
-	}
-	if err := CheckDate("opened", g.Opened, today); err != nil {
-		return err
-	}
-	if g.Status == GoalOpen && !g.Closed.IsZero() {
-		return Invalid("closed", "an open goal has no closed date, got %s", g.Closed)
-	}
-	if g.Status != GoalOpen {
-		if err := CheckDate("closed", g.Closed, today); err != nil {
-			return err
-		}
-		if g.Closed.Before(g.Opened) {
-			return Invalid("closed", "closed (%s) must not be before opened (%s)", g.Closed, g.Opened)
+	var v checks
+	v.add(checkRequiredText("title", g.Title, MaxTitleLen))
+	v.add(oneOf("domain", g.Domain, Domains))
+	v.add(checkRange("severity", g.Severity, 0, 10))
+	v.add(CheckText("solved_when", g.SolvedWhen, MaxTextLen, true))
+	statusOK := v.add(oneOf("status", g.Status, GoalStatuses))
+	openedOK := v.add(CheckDate("opened", g.Opened, today))
+	switch {
+	case !statusOK:
+	case g.Status == GoalOpen && !g.Closed.IsZero():
+		v.add(Invalid("closed", "an open goal has no closed date, got %s", g.Closed))
+	case g.Status != GoalOpen:
+		if v.add(CheckDate("closed", g.Closed, today)) && openedOK && g.Closed.Before(g.Opened) {
+			v.add(Invalid("closed", "closed (%s) must not be before opened (%s)", g.Closed, g.Opened))
 		}
 	}
-	return nil
+	return v.err()
 }
 
 // Session is one meeting with a therapist.
@@ -160,75 +141,54 @@ const (
 // Validate checks every field and puts sets into canonical order so that
 // equal sessions store and export identically.
 func (s *Session) Validate(today Date) error {
+	var v checks
 	if s.TherapistID <= 0 {
-		return Invalid("therapist", "therapist is required (the id of a therapist)")
+		v.add(Invalid("therapist", "therapist is required (the id of a therapist)"))
 	}
-	if err := CheckDate("date", s.Date, today); err != nil {
-		return err
-	}
-	if err := checkRange("minutes", s.Minutes, 1, MaxSessionMinutes); err != nil {
-		return err
-	}
+	v.add(CheckDate("date", s.Date, today))
+	v.add(checkRange("minutes", s.Minutes, 1, MaxSessionMinutes))
 	if s.Fee != nil && (*s.Fee < 0 || *s.Fee > MaxMoney) {
-		return Invalid("fee", "fee must be 0 to 1000000, got %s", s.Fee)
+		v.add(Invalid("fee", "fee must be 0 to 1000000, got %s", s.Fee))
 	}
 	if s.Format != "" {
-		if err := oneOf("format", s.Format, Formats); err != nil {
-			return err
-		}
+		v.add(oneOf("format", s.Format, Formats))
 	}
 	if s.Agenda != "" {
-		if err := oneOf("agenda", s.Agenda, Agendas); err != nil {
-			return err
-		}
+		v.add(oneOf("agenda", s.Agenda, Agendas))
 	}
 	if s.Focus != nil {
-		if err := s.Focus.Validate(); err != nil {
-			return err
-		}
+		v.add(s.Focus.Validate())
 	}
 	seen := map[int64]bool{}
 	for _, g := range s.Goals {
-		if g.GoalID <= 0 {
-			return Invalid("goals", "goals must be goal ids, got %d", g.GoalID)
-		}
-		if seen[g.GoalID] {
-			return Invalid("goals", "goals lists goal %d twice", g.GoalID)
+		switch {
+		case g.GoalID <= 0:
+			v.add(Invalid("goals", "goals must be goal ids, got %d", g.GoalID))
+		case seen[g.GoalID]:
+			v.add(Invalid("goals", "goals lists goal %d twice", g.GoalID))
 		}
 		seen[g.GoalID] = true
-		if err := checkRange("progress", g.Progress, -3, 3); err != nil {
-			return err
-		}
+		v.add(checkRange("progress", g.Progress, -3, 3))
 	}
 	sortGoals(s.Goals)
-	got, err := canonicalSet("got", s.Got, Inputs)
-	if err != nil {
-		return err
-	}
-	if len(got) > 1 && got[len(got)-1] == GotNone {
-		return Invalid("got", "got cannot combine none with other inputs")
-	}
-	s.Got = got
-	if err := checkRange("helpful", s.Helpful, 0, 10); err != nil {
-		return err
-	}
-	if s.After != "" {
-		if err := oneOf("after", s.After, Afters); err != nil {
-			return err
+	if got, err := canonicalSet("got", s.Got, Inputs); v.add(err) {
+		if len(got) > 1 && got[len(got)-1] == GotNone {
+			v.add(Invalid("got", "got cannot combine none with other inputs"))
+		} else {
+			s.Got = got
 		}
 	}
-	if err := s.Conduct.Validate(); err != nil {
-		return err
+	v.add(checkRange("helpful", s.Helpful, 0, 10))
+	if s.After != "" {
+		v.add(oneOf("after", s.After, Afters))
 	}
-	flags, err := canonicalSet("flags", s.Flags, Flags)
-	if err != nil {
-		return err
+	v.add(s.Conduct.Validate())
+	if flags, err := canonicalSet("flags", s.Flags, Flags); v.add(err) {
+		s.Flags = flags
 	}
-	s.Flags = flags
-	if err := validateAgendaMarks(s.AgendaItems); err != nil {
-		return err
-	}
-	return CheckText("note", s.Note, MaxNoteLen, true)
+	v.add(validateAgendaMarks(s.AgendaItems))
+	v.add(CheckText("note", s.Note, MaxNoteLen, true))
+	return v.err()
 }
 
 // HasFlag reports whether the session carries the red flag.

@@ -140,8 +140,88 @@ type Store interface {
 	AgendaService
 	SnapshotService
 	RevisionService
+	IdempotencyService
+	ChangeService
 	Close() error
+}
+
+// IdempotencyService keeps the answers to POSTs sent with an
+// Idempotency-Key (see store.BeginIdempotent).
+type IdempotencyService interface {
+	BeginIdempotent(ctx context.Context, owner OwnerID, key, requestHash string, ttl time.Duration) (*IdempotentAnswer, error)
+	FinishIdempotent(ctx context.Context, owner OwnerID, key string, status int, location, body string) error
+	AbandonIdempotent(ctx context.Context, owner OwnerID, key string) error
+}
+
+// IdempotentAnswer is what is kept for an Idempotency-Key: the hash of the
+// request that first used it and, once answered, its answer (Status 0
+// while the first request is still being answered).
+type IdempotentAnswer struct {
+	RequestHash string
+	Status      int
+	Location    string
+	Body        string
+	CreatedAt   time.Time
 }
 
 // Clock gives the current time; tests and the demo substitute a fixed one.
 type Clock func() time.Time
+
+// ChangeQuery asks for one page of an owner's records in the order they
+// last changed (updated_at, then id): those changed after Since, after the
+// record (AfterAt, AfterID) that ended the page before, at most Limit of
+// them (0: all). A client that pages to the end and remembers the last
+// updated_at it saw asks for what changed since then next time.
+type ChangeQuery struct {
+	Since   time.Time
+	AfterAt time.Time
+	AfterID int64
+	// AfterKind is the kind of the last tombstone of a page of deletions of
+	// every kind, which are in the order deleted_at, kind, id.
+	AfterKind string
+	Limit     int
+}
+
+// Tombstone says that a record was deleted, and when.
+type Tombstone struct {
+	Kind      string    `json:"kind"`
+	ID        int64     `json:"id"`
+	DeletedAt time.Time `json:"deleted_at"`
+}
+
+// The kinds of record a tombstone names.
+const (
+	KindTherapist  = "therapist"
+	KindGoal       = "goal"
+	KindSession    = "session"
+	KindCheckIn    = "checkin"
+	KindAgendaItem = "agenda_item"
+)
+
+// ChangeService lists records by time of change, and the deletions.
+type ChangeService interface {
+	TherapistChanges(ctx context.Context, owner OwnerID, q ChangeQuery) ([]*Therapist, error)
+	GoalChanges(ctx context.Context, owner OwnerID, q ChangeQuery) ([]*Goal, error)
+	SessionChanges(ctx context.Context, owner OwnerID, q ChangeQuery) ([]*Session, error)
+	CheckInChanges(ctx context.Context, owner OwnerID, q ChangeQuery) ([]*CheckIn, error)
+	AgendaItemChanges(ctx context.Context, owner OwnerID, q ChangeQuery) ([]*AgendaItem, error)
+	// Tombstones lists the deletions of one kind (every kind for "") after
+	// q.Since, in the order they happened (deleted_at, then kind and id),
+	// paged as records are.
+	Tombstones(ctx context.Context, owner OwnerID, kind string, q ChangeQuery) ([]Tombstone, error)
+}
+
+type expectedVersionKey struct{}
+
+// WithExpectedVersion asks the delete run with ctx to delete the record only
+// while it is at version v (HTTP If-Match): a change made in between is a
+// conflict on version, not lost under the deletion.
+func WithExpectedVersion(ctx context.Context, v int) context.Context {
+	return context.WithValue(ctx, expectedVersionKey{}, v)
+}
+
+// ExpectedVersion is the version WithExpectedVersion gave ctx, or 0.
+func ExpectedVersion(ctx context.Context) int {
+	v, _ := ctx.Value(expectedVersionKey{}).(int)
+	return v
+}

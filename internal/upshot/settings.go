@@ -69,6 +69,7 @@ const (
 	SettingCheckinReminder           SettingName = "checkin_reminder"
 	SettingCalendarTitles            SettingName = "calendar_titles"
 	SettingAgendaUnresolvedRaises    SettingName = "agenda_unresolved_raises"
+	SettingTombstoneDays             SettingName = "tombstone_days"
 )
 
 // DefaultCrisisContacts is true everywhere, which matters more than being specific.
@@ -151,6 +152,9 @@ var SettingDefs = []SettingDef{
 		Source:  "Privacy by default: a calendar is often seen by others (a shared family calendar, a lock screen)."},
 	{Name: SettingAgendaUnresolvedRaises, Kind: KindInt, Default: "3", Min: 2, Max: 20,
 		Meaning: "agenda_unresolved: an item of your own agenda raised at this many sessions and not dealt with is reported, and goes first on your next agenda.", Source: SourceOurs},
+	{Name: SettingTombstoneDays, Kind: KindInt, Default: "90", Min: 1, Max: 3650,
+		Meaning: "Sync: how many days the API remembers a deleted record's id, so that a phone or another program that asks what changed since it last synced learns of the deletion. A program that last synced longer ago than this must read everything again (the API says so with 410).",
+		Source:  "Common practice of sync APIs (a window of deletions kept, then a full read); 90 days covers a phone left unused for a season."},
 }
 
 // LookupSetting returns the definition of a named setting.

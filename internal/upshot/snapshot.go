@@ -1,6 +1,7 @@
 package upshot
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -54,8 +55,10 @@ func (s *Snapshot) Validate(today Date) error {
 		return Invalid("version", "export version %d is not supported (this Upshot reads versions %d to %d)", s.Version, MinExportVersion, ExportVersion)
 	}
 	at := func(kind string, i int, err error) error {
-		e, ok := err.(*Error)
-		if !ok {
+		// A record's faults are joined (see checks); the file's
+		// refusal names the first, placed in the file.
+		var e *Error
+		if !errors.As(err, &e) {
 			return err
 		}
 		return Invalid(fmt.Sprintf("%s[%d].%s", kind, i, e.Field), "%s[%d]: %s", kind, i, e.Message)

@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,8 +34,8 @@ var openAPI []byte
 // decodeJSON reads exactly one JSON value into v, refusing unknown fields,
 // trailing data and bodies over maxBody. Errors carry a code for statusOf.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return upshot.Errorf(codeMalformed, "", "the body must be JSON (Content-Type: application/json), got %q", ct)
+	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSONType(ct) {
+		return upshot.Errorf(codeUnsupportedType, "Content-Type", "the body must be JSON (Content-Type: application/json), got %q", ct)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
@@ -69,6 +72,52 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return upshot.Errorf(codeMalformed, field, "%s", se.Error())
 	}
 	return jsonError(err)
+}
+
+// isJSONType reports whether a Content-Type header names JSON:
+// application/json, with parameters (charset) or none.
+func isJSONType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
+}
+
+// queryParams refuses a request whose query names a parameter other than
+// those given (400, field the parameter), so that a misspelt or unsupported
+// one is not silently ignored. A parameter may be given once, unless its
+// name is listed with a * ("therapist*": one or more).
+func queryParams(h http.HandlerFunc, allowed ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery != "" {
+			q, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				failAPI(w, r, upshot.Errorf(codeMalformed, "", "the query string cannot be read: %v", err))
+				return
+			}
+			for _, name := range slices.Sorted(maps.Keys(q)) {
+				repeatable := slices.Contains(allowed, name+"*")
+				if !repeatable && !slices.Contains(allowed, name) {
+					what := "no query parameters"
+					if len(allowed) > 0 {
+						what = "only " + strings.ReplaceAll(strings.Join(allowed, ", "), "*", "")
+					}
+					failAPI(w, r, upshot.Errorf(codeMalformed, name, "unknown query parameter %q: %s %s takes %s", name, r.Method, r.Pattern, what))
+					return
+				}
+				if !repeatable && len(q[name]) > 1 {
+					failAPI(w, r, upshot.Errorf(codeMalformed, name, "query parameter %q is given %d times; give it once", name, len(q[name])))
+					return
+				}
+			}
+		}
+		h(w, r)
+	}
+}
+
+// failAPI answers an API error where no Server is at hand: the refusals
+// that need none of its state (no log, no page).
+func failAPI(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	writeProblem(w, status, newProblem(r, status, err))
 }
 
 // jsonError explains a decoding failure without echoing the body.
@@ -137,35 +186,72 @@ func checkVersion(v int) error {
 // Therapists.
 
 func (s *Server) apiTherapistList(w http.ResponseWriter, r *http.Request) {
+	page := func(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) ([]*therapistJSON, error) {
+		list, err := s.store.TherapistChanges(ctx, owner, q)
+		return therapistsJSON(list), err
+	}
+	if changed(s, w, r, page, func(t *therapistJSON) upshot.Meta { return t.Meta }, func(t *therapistJSON) int64 { return t.ID }) {
+		return
+	}
 	list, err := s.store.ListTherapists(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, nonNil(list))
+	writeJSON(w, http.StatusOK, therapistsJSON(list))
+}
+
+func therapistsJSON(list []*upshot.Therapist) []*therapistJSON {
+	out := make([]*therapistJSON, len(list))
+	for i, t := range list {
+		out[i] = newTherapistJSON(t)
+	}
+	return out
 }
 
 func (s *Server) apiTherapistCreate(w http.ResponseWriter, r *http.Request) {
-	var t upshot.Therapist
-	if err := decodeJSON(w, r, &t); err != nil {
+	var in therapistJSON
+	if err := decodeJSON(w, r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	t := in.Therapist
 	t.ID, t.Meta = 0, upshot.Meta{}
+	if err := feeFrom(&t.Fee, in.FeeAmount); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if err := s.store.CreateTherapist(r.Context(), ownerOf(r), &t); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/therapists/%d", t.ID))
-	writeJSON(w, http.StatusCreated, &t)
+	w.Header().Set("ETag", versionETag(t.Version))
+	writeJSON(w, http.StatusCreated, newTherapistJSON(&t))
 }
 
 func (s *Server) apiTherapistGet(w http.ResponseWriter, r *http.Request) {
-	apiGet(s, w, r, s.store.FindTherapist)
+	find := func(ctx context.Context, owner upshot.OwnerID, id int64) (*therapistJSON, error) {
+		t, err := s.store.FindTherapist(ctx, owner, id)
+		if err != nil {
+			return nil, err
+		}
+		return newTherapistJSON(t), nil
+	}
+	apiGet(s, w, r, find, func(t *therapistJSON) int { return t.Version })
 }
 
 func (s *Server) apiTherapistUpdate(w http.ResponseWriter, r *http.Request) {
-	apiUpdate(s, w, r, func(t *upshot.Therapist) (*int64, int) { return &t.ID, t.Version }, s.store.UpdateTherapist)
+	apiUpdate(s, w, r, func(t *therapistJSON) (*int64, *int) { return &t.ID, &t.Version }, func(ctx context.Context, owner upshot.OwnerID, t *therapistJSON) error {
+		if err := feeFrom(&t.Fee, t.FeeAmount); err != nil {
+			return err
+		}
+		if err := s.store.UpdateTherapist(ctx, owner, &t.Therapist); err != nil {
+			return err
+		}
+		t.FeeAmount = amount(t.Fee)
+		return nil
+	})
 }
 
 func (s *Server) apiTherapistDelete(w http.ResponseWriter, r *http.Request) {
@@ -175,6 +261,9 @@ func (s *Server) apiTherapistDelete(w http.ResponseWriter, r *http.Request) {
 // Goals.
 
 func (s *Server) apiGoalList(w http.ResponseWriter, r *http.Request) {
+	if changed(s, w, r, s.store.GoalChanges, func(g *upshot.Goal) upshot.Meta { return g.Meta }, func(g *upshot.Goal) int64 { return g.ID }) {
+		return
+	}
 	list, err := s.store.ListGoals(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -196,15 +285,16 @@ func (s *Server) apiGoalCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/goals/%d", g.ID))
+	w.Header().Set("ETag", versionETag(g.Version))
 	writeJSON(w, http.StatusCreated, &g)
 }
 
 func (s *Server) apiGoalGet(w http.ResponseWriter, r *http.Request) {
-	apiGet(s, w, r, s.store.FindGoal)
+	apiGet(s, w, r, s.store.FindGoal, func(g *upshot.Goal) int { return g.Version })
 }
 
 func (s *Server) apiGoalUpdate(w http.ResponseWriter, r *http.Request) {
-	apiUpdate(s, w, r, func(g *upshot.Goal) (*int64, int) { return &g.ID, g.Version }, func(ctx context.Context, owner upshot.OwnerID, g *upshot.Goal) error {
+	apiUpdate(s, w, r, func(g *upshot.Goal) (*int64, *int) { return &g.ID, &g.Version }, func(ctx context.Context, owner upshot.OwnerID, g *upshot.Goal) error {
 		return usecase.EditGoal(ctx, s.store, owner, s.now, g)
 	})
 }
@@ -234,37 +324,93 @@ func (s *Server) apiSessionList(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Since = d
 	}
+	if f != (upshot.SessionFilter{}) && pagedRequest(r) {
+		s.fail(w, r, filterAndPage("therapist, since"))
+		return
+	}
+	page := func(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) ([]*sessionJSON, error) {
+		list, err := s.store.SessionChanges(ctx, owner, q)
+		if err != nil {
+			return nil, err
+		}
+		return s.sessionsJSON(ctx, owner, list)
+	}
+	if changed(s, w, r, page, func(ss *sessionJSON) upshot.Meta { return ss.Meta }, func(ss *sessionJSON) int64 { return ss.ID }) {
+		return
+	}
 	s.writeList(w, r, s.sessionLists, f == upshot.SessionFilter{}, func(ctx context.Context) ([]byte, error) {
 		list, err := s.store.ListSessions(ctx, ownerOf(r), f)
 		if err != nil {
 			return nil, err
 		}
-		return encodeList(list)
+		out, err := s.sessionsJSON(ctx, ownerOf(r), list)
+		if err != nil {
+			return nil, err
+		}
+		return encodeList(out)
 	})
 }
 
 func (s *Server) apiSessionCreate(w http.ResponseWriter, r *http.Request) {
-	var ss upshot.Session
-	if err := decodeJSON(w, r, &ss); err != nil {
+	var in sessionJSON
+	if err := decodeJSON(w, r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	ss := in.Session
 	ss.ID, ss.Meta = 0, upshot.Meta{}
+	if err := feeFrom(&ss.Fee, in.FeeAmount); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if err := usecase.LogSession(r.Context(), s.store, ownerOf(r), s.now, &ss); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	out, err := s.sessionOut(r.Context(), ownerOf(r), &ss)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/sessions/%d", ss.ID))
-	writeJSON(w, http.StatusCreated, &ss)
+	w.Header().Set("ETag", versionETag(ss.Version))
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// sessionOut is one session as the API gives it.
+func (s *Server) sessionOut(ctx context.Context, owner upshot.OwnerID, ss *upshot.Session) (*sessionJSON, error) {
+	out, err := s.sessionsJSON(ctx, owner, []*upshot.Session{ss})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
 }
 
 func (s *Server) apiSessionGet(w http.ResponseWriter, r *http.Request) {
-	apiGet(s, w, r, s.store.FindSession)
+	find := func(ctx context.Context, owner upshot.OwnerID, id int64) (*sessionJSON, error) {
+		ss, err := s.store.FindSession(ctx, owner, id)
+		if err != nil {
+			return nil, err
+		}
+		return s.sessionOut(ctx, owner, ss)
+	}
+	apiGet(s, w, r, find, func(ss *sessionJSON) int { return ss.Version })
 }
 
 func (s *Server) apiSessionUpdate(w http.ResponseWriter, r *http.Request) {
-	apiUpdate(s, w, r, func(ss *upshot.Session) (*int64, int) { return &ss.ID, ss.Version }, func(ctx context.Context, owner upshot.OwnerID, ss *upshot.Session) error {
-		return usecase.EditSession(ctx, s.store, owner, s.now, ss)
+	apiUpdate(s, w, r, func(ss *sessionJSON) (*int64, *int) { return &ss.ID, &ss.Version }, func(ctx context.Context, owner upshot.OwnerID, ss *sessionJSON) error {
+		if err := feeFrom(&ss.Fee, ss.FeeAmount); err != nil {
+			return err
+		}
+		if err := usecase.EditSession(ctx, s.store, owner, s.now, &ss.Session); err != nil {
+			return err
+		}
+		out, err := s.sessionOut(ctx, owner, &ss.Session)
+		if err != nil {
+			return err
+		}
+		*ss = *out
+		return nil
 	})
 }
 
@@ -300,6 +446,18 @@ func (s *Server) apiCheckinList(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Since = d
 	}
+	if f != (upshot.CheckInFilter{}) && pagedRequest(r) {
+		s.fail(w, r, filterAndPage("instrument, since"))
+		return
+	}
+	page := func(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) ([]checkin.Result, error) {
+		return usecase.CheckInPage(ctx, s.store, owner, q, func(ctx context.Context) (map[int64]checkin.Result, error) {
+			return s.scored.get(ctx, s, owner)
+		})
+	}
+	if changed(s, w, r, page, func(c checkin.Result) upshot.Meta { return upshot.Meta{UpdatedAt: c.UpdatedAt} }, func(c checkin.Result) int64 { return c.ID }) {
+		return
+	}
 	s.writeList(w, r, s.checkinLists, f == upshot.CheckInFilter{}, func(ctx context.Context) ([]byte, error) {
 		results, err := usecase.CheckInHistory(ctx, s.store, s.reg, ownerOf(r), f)
 		if err != nil {
@@ -321,7 +479,7 @@ func (s *Server) apiCheckinCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/checkins/%d", res.ID))
-	writeJSON(w, http.StatusCreated, res)
+	s.writeCheckin(w, r, http.StatusCreated, res)
 }
 
 func (s *Server) apiCheckinGet(w http.ResponseWriter, r *http.Request) {
@@ -335,7 +493,48 @@ func (s *Server) apiCheckinGet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	etag, body, err := contentETag(res.Version, res)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if notModified(w, r, etag) {
+		return
+	}
+	w.Header().Set("ETag", etag)
+	writeRawJSON(w, http.StatusOK, body)
+}
+
+// checkinETag is the current ETag and version of a check-in, for If-Match.
+func (s *Server) checkinETag(r *http.Request) func(id int64) (string, int, error) {
+	return func(id int64) (string, int, error) {
+		res, err := usecase.ScoreCheckIn(r.Context(), s.store, s.reg, ownerOf(r), id)
+		if err != nil {
+			return "", 0, err
+		}
+		etag, _, err := contentETag(res.Version, res)
+		return etag, res.Version, err
+	}
+}
+
+// checkinPut is the body of PUT /api/v1/checkins/{id}: the check-in as the
+// export has it, or as GET gives it. What GET adds is worked out from the
+// answers (readOnly in the document): it is accepted, so that a client can
+// PUT back the body it read with one answer changed, and ignored, since the
+// check-in is scored again.
+type checkinPut struct {
+	upshot.CheckIn
+	Name             json.RawMessage `json:"name"`
+	Total            json.RawMessage `json:"total"`
+	Max              json.RawMessage `json:"max"`
+	Band             json.RawMessage `json:"band"`
+	Caseness         json.RawMessage `json:"caseness"`
+	Safety           json.RawMessage `json:"safety"`
+	Change           json.RawMessage `json:"change"`
+	Recovery         json.RawMessage `json:"recovery"`
+	ReliableRecovery json.RawMessage `json:"reliable_recovery"`
+	Note             json.RawMessage `json:"note"`
+	SafetyNotice     json.RawMessage `json:"safety_notice"`
 }
 
 // apiCheckinUpdate corrects a check-in's date or answers. The body is the
@@ -348,26 +547,42 @@ func (s *Server) apiCheckinUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var c upshot.CheckIn
-	if err := decodeJSON(w, r, &c); err != nil {
+	var put checkinPut
+	if err := decodeJSON(w, r, &put); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c := put.CheckIn
+	if err := s.versionFromIfMatch(r, id, &c.Version, s.checkinETag(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if err := errors.Join(checkBodyID(c.ID, id), checkVersion(c.Version)); err != nil {
-		s.fail(w, r, firstErr(err))
+		s.fail(w, r, err)
 		return
 	}
 	c.ID = id
 	res, err := usecase.CorrectCheckIn(r.Context(), s.store, s.reg, ownerOf(r), s.now, &c)
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, preconditionOf(r, err))
 		return
 	}
-	writeJSON(w, http.StatusOK, res) // the corrected check-in, scored again
+	s.writeCheckin(w, r, http.StatusOK, res) // the corrected check-in, scored again
 }
 
 func (s *Server) apiCheckinDelete(w http.ResponseWriter, r *http.Request) {
-	s.apiDelete(w, r, s.store.DeleteCheckIn)
+	s.apiDeleteMatching(w, r, s.store.DeleteCheckIn, s.checkinETag(r))
+}
+
+// writeCheckin answers with a scored check-in and its ETag.
+func (s *Server) writeCheckin(w http.ResponseWriter, r *http.Request, status int, res checkin.Result) {
+	etag, body, err := contentETag(res.Version, res)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag)
+	writeRawJSON(w, status, body)
 }
 
 // Settings.
@@ -626,22 +841,78 @@ func (s *Server) allowedMethods(r *http.Request) []string {
 	return out
 }
 
-// apiDelete deletes the record named by {id} and answers 204.
+// apiDelete deletes the record named by {id} and answers 204. With
+// If-Match it deletes only the version named (412 otherwise); current,
+// when given, is the record's ETag for representations that are more than
+// their version (a check-in, an agenda entry).
 func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request, del func(ctx context.Context, owner upshot.OwnerID, id int64) error) {
+	s.apiDeleteMatching(w, r, del, nil)
+}
+
+func (s *Server) apiDeleteMatching(w http.ResponseWriter, r *http.Request, del func(ctx context.Context, owner upshot.OwnerID, id int64) error,
+	current func(id int64) (etag string, version int, err error)) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := del(r.Context(), ownerOf(r), id); err != nil {
-		s.fail(w, r, err)
+	ctx := r.Context()
+	if match, given := ifMatch(r); given {
+		version, err := s.matchedVersion(r, match, id, current)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if version > 0 {
+			ctx = upshot.WithExpectedVersion(ctx, version)
+		}
+	}
+	if err := del(ctx, ownerOf(r), id); err != nil {
+		s.fail(w, r, preconditionOf(r, err))
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// apiGet answers GET /{id} with the record find returns for this owner.
-func apiGet[T any](s *Server, w http.ResponseWriter, r *http.Request, find func(context.Context, upshot.OwnerID, int64) (*T, error)) {
+// matchedVersion is the version an If-Match names: read from a version
+// ETag ("3"), or, for a representation that is more than its version,
+// found by comparing with the current ETag. 0 for "*".
+func (s *Server) matchedVersion(r *http.Request, match string, id int64, current func(int64) (string, int, error)) (int, error) {
+	if match == "*" {
+		return 0, nil
+	}
+	if current != nil {
+		etag, version, err := current(id)
+		if err != nil {
+			return 0, err
+		}
+		for _, e := range strings.Split(match, ",") {
+			if strings.TrimSpace(e) == etag {
+				return version, nil
+			}
+		}
+		return 0, preconditionFailed(match, etag)
+	}
+	if len(match) > 2 && match[0] == '"' && match[len(match)-1] == '"' {
+		if v, err := strconv.Atoi(match[1 : len(match)-1]); err == nil && v > 0 {
+			return v, nil
+		}
+	}
+	return 0, upshot.Errorf(codePrecondition, "If-Match", "If-Match must be an ETag this server gave (a version in quotes, such as \"3\") or *, got %s", match)
+}
+
+// preconditionOf turns the store's stale-version conflict into 412 when the
+// version came from If-Match: the client's precondition failed.
+func preconditionOf(r *http.Request, err error) error {
+	if _, given := ifMatch(r); given && upshot.ErrorCode(err) == upshot.ECONFLICT && upshot.ErrorField(err) == "version" {
+		return upshot.Errorf(codePrecondition, "If-Match", "%s", upshot.ErrorMessage(err))
+	}
+	return err
+}
+
+// apiGet answers GET /{id} with the record find returns for this owner,
+// its ETag its version; If-None-Match naming it answers 304.
+func apiGet[T any](s *Server, w http.ResponseWriter, r *http.Request, find func(context.Context, upshot.OwnerID, int64) (*T, error), version func(*T) int) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -652,14 +923,20 @@ func apiGet[T any](s *Server, w http.ResponseWriter, r *http.Request, find func(
 		s.fail(w, r, err)
 		return
 	}
+	etag := versionETag(version(rec))
+	if notModified(w, r, etag) {
+		return
+	}
+	w.Header().Set("ETag", etag)
 	writeJSON(w, http.StatusOK, rec)
 }
 
-// apiUpdate answers PUT /{id}: the body is the whole record with the version
-// last read, so a change made elsewhere meanwhile is a conflict, not lost.
-// key gives the record's id slot and version (Go generics cannot reach
-// struct fields).
-func apiUpdate[T any](s *Server, w http.ResponseWriter, r *http.Request, key func(*T) (*int64, int), update func(context.Context, upshot.OwnerID, *T) error) {
+// apiUpdate answers PUT /{id}: the body is the whole record, and the
+// version it replaces is named by If-Match (its ETag) or the body's
+// version, so a change made elsewhere meanwhile is refused (412 or 409),
+// not lost. key gives the record's id and version slots (Go generics cannot
+// reach struct fields).
+func apiUpdate[T any](s *Server, w http.ResponseWriter, r *http.Request, key func(*T) (*int64, *int), update func(context.Context, upshot.OwnerID, *T) error) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -671,27 +948,42 @@ func apiUpdate[T any](s *Server, w http.ResponseWriter, r *http.Request, key fun
 		return
 	}
 	recID, version := key(&rec)
-	if err := errors.Join(checkBodyID(*recID, id), checkVersion(version)); err != nil {
-		s.fail(w, r, firstErr(err))
+	if err := s.versionFromIfMatch(r, id, version, nil); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := errors.Join(checkBodyID(*recID, id), checkVersion(*version)); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	*recID = id
 	if err := update(r.Context(), ownerOf(r), &rec); err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, preconditionOf(r, err))
 		return
 	}
+	w.Header().Set("ETag", versionETag(*version))
 	writeJSON(w, http.StatusOK, &rec)
 }
 
-// firstErr unwraps errors.Join to the first error, so the response names
-// one field to fix.
-func firstErr(err error) error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		if errs := j.Unwrap(); len(errs) > 0 {
-			return errs[0]
-		}
+// versionFromIfMatch fills the body's version from If-Match when the body
+// has none, and refuses the two naming different versions.
+func (s *Server) versionFromIfMatch(r *http.Request, id int64, version *int, current func(int64) (string, int, error)) error {
+	match, given := ifMatch(r)
+	if !given {
+		return nil
 	}
-	return err
+	v, err := s.matchedVersion(r, match, id, current)
+	if err != nil {
+		return err
+	}
+	switch {
+	case v == 0: // "*": the body names the version
+	case *version == 0:
+		*version = v
+	case *version != v:
+		return upshot.Invalid("version", "If-Match names version %d and the body version %d; send one, or the same in both", v, *version)
+	}
+	return nil
 }
 
 func nonNil[T any](list []T) []T {

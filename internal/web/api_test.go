@@ -103,16 +103,10 @@ func collections(therapist, goal int64) []collection {
 				{`{"instrument": "nope", "answers": [1]}`, "instrument"},
 				{`{"instrument": "gad7", "answers": [0, 0, 0, 0, 0, 0, 0], "date": "2099-01-01"}`, "date"},
 			},
-			// A correction sends the check-in as the export has it: the
-			// scores in a GET answer are worked out, not sent back.
+			// The body GET gave, PUT back with one answer changed: the
+			// scores in it are worked out again, not taken (issue 15:
+			// reading back what you wrote works).
 			update: func(m map[string]any) {
-				for k := range m {
-					switch k {
-					case "id", "instrument", "instrument_version", "date", "answers", "version":
-					default:
-						delete(m, k)
-					}
-				}
 				m["answers"].([]any)[0] = 3
 			},
 			check: func(t *testing.T, m map[string]any) {
@@ -298,7 +292,7 @@ func TestAPIRefusedRequests(t *testing.T) {
 			{"wrong type", "POST", "/api/v1/sessions", fmt.Sprintf(`{"therapist_id": %d, "minutes": "fifty"}`, therapist), nil, 400, codeMalformed, "minutes"},
 			{"bad date", "POST", "/api/v1/sessions", fmt.Sprintf(`{"therapist_id": %d, "date": "16/06/2025"}`, therapist), nil, 422, upshot.EINVALID, "date"},
 			{"bad money", "POST", "/api/v1/therapists", `{"name": "A", "fee": 80.123}`, nil, 422, upshot.EINVALID, "fee"},
-			{"not JSON content type", "POST", "/api/v1/therapists", `name=A`, []string{"Content-Type: text/plain"}, 400, codeMalformed, ""},
+			{"not JSON content type", "POST", "/api/v1/therapists", `name=A`, []string{"Content-Type: text/plain"}, 415, codeUnsupportedType, "Content-Type"},
 			{"oversized therapist", "POST", "/api/v1/therapists", big, nil, 413, codeTooLarge, ""},
 			{"oversized session", "POST", "/api/v1/sessions", `{"therapist_id": 1, "note": "` + strings.Repeat("x", maxBody) + `"}`, nil, 413, codeTooLarge, ""},
 			{"oversized check-in", "POST", "/api/v1/checkins", `{"instrument": "phq9", "answers": [` + strings.Repeat("0,", maxBody/2) + `0]}`, nil, 413, codeTooLarge, ""},
@@ -310,7 +304,11 @@ func TestAPIRefusedRequests(t *testing.T) {
 			{"cross-origin setting", "PUT", "/api/v1/settings/recent_window", `{"value": "6"}`, crossSite, 403, codeForbidden, ""},
 			{"oversized check-in correction", "PUT", checkinPath, `{"answers": [` + strings.Repeat("0,", maxBody/2) + `0], "version": 1}`, nil, 413, codeTooLarge, ""},
 			{"cross-origin check-in correction", "PUT", checkinPath, correction, crossSite, 403, codeForbidden, ""},
-			{"unknown field in a check-in correction", "PUT", checkinPath, `{"answers": [3,3,3,3,3,3,3], "date": "2025-06-01", "version": 1, "total": 21}`, nil, 400, codeMalformed, "total"},
+			{"unknown field in a check-in correction", "PUT", checkinPath, `{"answers": [3,3,3,3,3,3,3], "date": "2025-06-01", "version": 1, "score": 21}`, nil, 400, codeMalformed, "score"},
+			{"unknown query parameter", "GET", "/api/v1/sessions?therapist=1&sort=date", ``, nil, 400, codeMalformed, "sort"},
+			{"query parameter twice", "GET", "/api/v1/sessions?since=2025-01-01&since=2025-02-01", ``, nil, 400, codeMalformed, "since"},
+			{"query parameter on a record", "GET", checkinPath + "?fields=total", ``, nil, 400, codeMalformed, "fields"},
+			{"query parameter on a write", "POST", "/api/v1/therapists?dry_run=1", `{"name": "Dr. Q"}`, nil, 400, codeMalformed, "dry_run"},
 			{"cross-origin form", "POST", "/therapists", `name=Dr.+Evil`, append([]string{"Content-Type: application/x-www-form-urlencoded"}, crossSite...), 403, "", ""},
 			{"DNS rebinding", "POST", "/api/v1/therapists", `{"name": "Dr. Evil"}`, []string{"Host: evil.example"}, 421, codeMisdirected, "host"},
 			{"DNS rebinding with a port", "GET", "/api/v1/export", ``, []string{"Host: evil.example:8080"}, 421, codeMisdirected, "host"},
@@ -727,6 +725,95 @@ func TestAPICheckinSafetyNotice(t *testing.T) {
 		}
 		if len(list) != 3 || notices != 1 {
 			t.Errorf("list: %d results with %d notices, want 3 with 1", len(list), notices)
+		}
+	})
+}
+
+// Errors are RFC 9457 problem details listing every field at fault by its
+// JSON name, with version 1's error member beside for existing clients.
+func TestAPIProblemDetails(t *testing.T) {
+	a := newApp(t, "sqlite")
+	therapist, _ := a.seed()
+	for _, c := range []struct {
+		method, path, body string
+		status             int
+		fields             []string
+		legacyField        string
+	}{
+		{"POST", "/api/v1/therapists", `{"name": "", "currency": "euro", "started": "2099-01-01"}`, 422,
+			[]string{"name", "currency", "started"}, "name"},
+		{"POST", "/api/v1/sessions", `{"date": "2099-06-16", "helpful": 11, "flags": ["rude"], "conduct": {"empathy": 9}}`, 422,
+			[]string{"therapist_id", "date", "helpful", "conduct.empathy", "flags"}, "therapist"},
+		{"POST", "/api/v1/goals", `{"title": "x", "domain": "space", "severity": 11}`, 422, []string{"domain", "severity"}, "domain"},
+		{"PUT", fmt.Sprintf("/api/v1/therapists/%d", therapist), fmt.Sprintf(`{"id": %d, "name": "Dr. A"}`, therapist+1), 422,
+			[]string{"id", "version"}, "id"},
+		{"POST", "/api/v1/checkins", `{"instrument": "phq9", "answers": [9, 1, 1, 1, 1, 1, 1, 1, 0]}`, 422, []string{"answers"}, "item 1"},
+		{"GET", "/api/v1/goals?status=open", ``, 400, []string{"status"}, "status"},
+		{"POST", "/api/v1/goals", `{"title": `, 400, nil, ""},
+	} {
+		r := a.do(c.method, c.path, strings.NewReader(c.body), "Content-Type: application/json")
+		if r.status != c.status || r.header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s %s: %d %q, want %d application/problem+json", c.method, c.path, r.status, r.header.Get("Content-Type"), c.status)
+			continue
+		}
+		var p problem
+		decode(t, r, &p)
+		if p.Status != c.status || p.Title != http.StatusText(c.status) || p.Type != problemTypeBase+p.Error.Code || p.Detail == "" {
+			t.Errorf("%s %s: problem %+v", c.method, c.path, p)
+		}
+		var fields []string
+		for _, e := range p.Errors {
+			fields = append(fields, e.Field)
+			if e.Message == "" {
+				t.Errorf("%s %s: field %s without a message", c.method, c.path, e.Field)
+			}
+		}
+		if strings.Join(fields, ",") != strings.Join(c.fields, ",") || p.Error.Field != c.legacyField {
+			t.Errorf("%s %s %s: fields %v (error.field %q), want %v (%q)", c.method, c.path, c.body, fields, p.Error.Field, c.fields, c.legacyField)
+		}
+	}
+}
+
+// Money: fee_amount is the fee as an exact decimal string, beside its
+// currency (a session's is its therapist's); fee stays for version 1's
+// clients; either may be sent, both must agree.
+func TestAPIMoney(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *app) {
+		r := a.sendJSON("POST", "/api/v1/therapists", `{"name": "Dr. M", "currency": "GBP", "fee_amount": "90.50"}`)
+		var th map[string]any
+		decode(t, r, &th)
+		if r.status != http.StatusCreated || th["fee_amount"] != "90.50" || th["fee"] != 90.5 || th["currency"] != "GBP" {
+			t.Fatalf("POST therapist with fee_amount: %d %s", r.status, r.body)
+		}
+		for _, bad := range []string{
+			`{"name": "Dr. N", "fee": 80, "fee_amount": "90.00"}`,
+			`{"name": "Dr. N", "fee_amount": "90.505"}`,
+			`{"name": "Dr. N", "fee_amount": "-1"}`,
+		} {
+			if r := a.sendJSON("POST", "/api/v1/therapists", bad); r.status != http.StatusUnprocessableEntity || apiErrOf(t, r).Field != "fee_amount" {
+				t.Errorf("POST %s: %d %s, want 422 on fee_amount", bad, r.status, r.body)
+			}
+		}
+		r = a.sendJSON("POST", "/api/v1/sessions", fmt.Sprintf(`{"therapist_id": %v, "date": "2025-06-16", "fee": 85}`, th["id"]))
+		var ss map[string]any
+		decode(t, r, &ss)
+		if r.status != http.StatusCreated || ss["fee_amount"] != "85.00" || ss["currency"] != "GBP" {
+			t.Fatalf("POST session: %d %s", r.status, r.body)
+		}
+		// The GET body, fee_amount and currency in it, goes back with PUT.
+		path := fmt.Sprintf("/api/v1/sessions/%v", ss["id"])
+		decode(t, a.get(path), &ss)
+		ss["fee_amount"], ss["fee"] = "85.05", 85.05
+		body, _ := json.Marshal(ss)
+		r = a.sendJSON("PUT", path, string(body))
+		decode(t, r, &ss)
+		if r.status != http.StatusOK || ss["fee_amount"] != "85.05" {
+			t.Errorf("PUT session back with its fee changed: %d %s", r.status, r.body)
+		}
+		var list []map[string]any
+		decode(t, a.get("/api/v1/sessions"), &list)
+		if len(list) != 1 || list[0]["fee_amount"] != "85.05" || list[0]["currency"] != "GBP" {
+			t.Errorf("session list: %v", list)
 		}
 	})
 }

@@ -201,7 +201,7 @@ func TestEveryRouteNeedsTheLaunchToken(t *testing.T) {
 				continue
 			}
 			if isAPIPath(path) {
-				if !strings.HasPrefix(got.header.Get("Content-Type"), "application/json") || got.header.Get("WWW-Authenticate") == "" {
+				if got.header.Get("Content-Type") != "application/problem+json" || got.header.Get("WWW-Authenticate") == "" {
 					t.Errorf("%s %s: 401 as %q without WWW-Authenticate %q", method, path, got.header.Get("Content-Type"), got.header.Get("WWW-Authenticate"))
 				}
 			} else if !strings.HasPrefix(got.header.Get("Content-Type"), "text/html") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -18,6 +19,12 @@ const (
 	codeForbidden   = "forbidden"          // a cross-origin state change
 	codeMisdirected = "misdirected"        // a Host this server does not answer to
 	codeNotAllowed  = "method_not_allowed" // a method the resource does not have
+	// codeUnsupportedType: a body sent as something other than JSON.
+	codeUnsupportedType = "unsupported_media_type"
+	// codePrecondition: If-Match names a version the record is no longer at.
+	codePrecondition = "precondition_failed"
+	// codeGone: deletions asked for from before they are kept.
+	codeGone = "gone"
 )
 
 // statusClientClosed is recorded (and logged) for a request whose client went
@@ -46,13 +53,38 @@ func statusOf(err error) int {
 		return http.StatusMisdirectedRequest
 	case codeNotAllowed:
 		return http.StatusMethodNotAllowed
+	case codeUnsupportedType:
+		return http.StatusUnsupportedMediaType
+	case codePrecondition:
+		return http.StatusPreconditionFailed
+	case codeGone:
+		return http.StatusGone
 	case upshot.EFULL:
 		return http.StatusInsufficientStorage
 	}
 	return http.StatusInternalServerError
 }
 
-// apiError is the body of every JSON error response.
+// problem is the body of every API error: RFC 9457 problem details
+// (application/problem+json), with every invalid field in errors, each by
+// its JSON name. error is the body of API version 1's errors, kept beside
+// for the clients written against it (issue 15: for one version).
+type problem struct {
+	Type   string         `json:"type"`
+	Title  string         `json:"title"`
+	Status int            `json:"status"`
+	Detail string         `json:"detail"`
+	Errors []fieldProblem `json:"errors,omitempty"`
+	Error  apiErrorBody   `json:"error"`
+}
+
+type fieldProblem struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// apiError is version 1's error body (problem's error member), as the
+// tests read it.
 type apiError struct {
 	Error apiErrorBody `json:"error"`
 }
@@ -61,6 +93,55 @@ type apiErrorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+}
+
+// problemTypeBase names a problem type by its code: a URN, since nothing
+// is served there (RFC 9457 does not require the type to resolve), and the
+// document lists every code.
+const problemTypeBase = "urn:upshot:problem:"
+
+// newProblem describes err as answered with status.
+func newProblem(r *http.Request, status int, err error) problem {
+	code := upshot.ErrorCode(err)
+	p := problem{
+		Type: problemTypeBase + code, Title: http.StatusText(status), Status: status,
+		Detail: upshot.ErrorMessage(err),
+		Error:  apiErrorBody{Code: code, Message: upshot.ErrorMessage(err), Field: upshot.ErrorField(err)},
+	}
+	if status == http.StatusInternalServerError {
+		return p // never a field of the cause
+	}
+	body := r.Method == http.MethodPost || r.Method == http.MethodPut
+	for _, e := range upshot.Errors(err) {
+		if e.Field == "" {
+			continue
+		}
+		f := e.Field
+		if body {
+			f = jsonName(f)
+		}
+		p.Errors = append(p.Errors, fieldProblem{Field: f, Message: e.Error()})
+	}
+	if len(p.Errors) > 1 {
+		p.Detail = fmt.Sprintf("%d fields are not valid; errors lists each", len(p.Errors))
+	}
+	return p
+}
+
+// jsonName is the body's JSON name for a field as the domain names it: the
+// domain's names serve the CLI and the forms too, and a few differ.
+func jsonName(field string) string {
+	switch {
+	case field == "therapist":
+		return "therapist_id" // a session's therapist
+	case field == "progress":
+		return "goals" // a goal's progress within goals
+	case strings.HasPrefix(field, "item "):
+		return "answers" // a check-in's answer, "item 3" to a person
+	case strings.HasPrefix(field, "conduct "):
+		return "conduct." + strings.TrimPrefix(field, "conduct ")
+	}
+	return field
 }
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
@@ -81,12 +162,21 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	}
 	if isAPI(r) {
-		writeJSON(w, status, apiError{Error: apiErrorBody{
-			Code: upshot.ErrorCode(err), Message: upshot.ErrorMessage(err), Field: upshot.ErrorField(err),
-		}})
+		writeProblem(w, status, newProblem(r, status, err))
 		return
 	}
 	s.renderError(w, r, status, upshot.ErrorMessage(err))
+}
+
+func writeProblem(w http.ResponseWriter, status int, p problem) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		http.Error(w, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

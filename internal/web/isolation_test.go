@@ -152,6 +152,7 @@ var isolationCases = map[string]isoCase{
 	"DELETE /api/v1/agenda/{id}":     {kind: isoForeign},
 	"GET /api/v1/instruments":        {kind: isoOwn},
 	"GET /api/v1/record":             {kind: isoOwn},
+	"GET /api/v1/deletions":          {kind: isoOwn}, // TestAPISyncIsolation: B never sees A's
 	"GET /api/v1/review":             {kind: isoOwn},
 	"GET /api/v1/compare":            {kind: isoForeign, query: "?therapist=2"},
 	"GET /api/v1/summary":            {kind: isoOwn, query: "?sections=courses,scores,notes"},

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -206,15 +206,62 @@ func (s *Server) apiAgendaGet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, e)
+	etag, body, err := contentETag(e.Item.Version, e)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if notModified(w, r, etag) {
+		return
+	}
+	w.Header().Set("ETag", etag)
+	writeRawJSON(w, http.StatusOK, body)
+}
+
+// agendaETag is the current ETag and version of an agenda entry (the item
+// with its history, as GET gives it), for If-Match.
+func (s *Server) agendaETag(r *http.Request) func(id int64) (string, int, error) {
+	return func(id int64) (string, int, error) {
+		e, err := usecase.AgendaEntryOf(r.Context(), s.store, ownerOf(r), id)
+		if err != nil {
+			return "", 0, err
+		}
+		etag, _, err := contentETag(e.Item.Version, e)
+		return etag, e.Item.Version, err
+	}
 }
 
 func (s *Server) apiAgendaUpdate(w http.ResponseWriter, r *http.Request) {
-	apiUpdate(s, w, r, func(a *upshot.AgendaItem) (*int64, int) { return &a.ID, a.Version }, func(ctx context.Context, owner upshot.OwnerID, a *upshot.AgendaItem) error {
-		return usecase.EditAgendaItem(ctx, s.store, owner, s.now, a)
-	})
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var it upshot.AgendaItem
+	if err := decodeJSON(w, r, &it); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.versionFromIfMatch(r, id, &it.Version, s.agendaETag(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := errors.Join(checkBodyID(it.ID, id), checkVersion(it.Version)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	it.ID = id
+	if err := usecase.EditAgendaItem(r.Context(), s.store, ownerOf(r), s.now, &it); err != nil {
+		s.fail(w, r, preconditionOf(r, err))
+		return
+	}
+	// The ETag is the entry's, what GET now gives.
+	if etag, _, err := s.agendaETag(r)(id); err == nil {
+		w.Header().Set("ETag", etag)
+	}
+	writeJSON(w, http.StatusOK, &it)
 }
 
 func (s *Server) apiAgendaDelete(w http.ResponseWriter, r *http.Request) {
-	s.apiDelete(w, r, s.store.DeleteAgendaItem)
+	s.apiDeleteMatching(w, r, s.store.DeleteAgendaItem, s.agendaETag(r))
 }

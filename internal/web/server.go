@@ -103,6 +103,10 @@ type Server struct {
 	kept       *keptRecords // the dashboard's sessions and check-ins between renders
 	// The full session and check-in lists, kept like the dashboard (lists.go).
 	sessionLists, checkinLists *pageCache
+	// scored keeps each owner's check-ins scored, for pages of check-ins;
+	// pages keeps built pages of the lists (sync.go).
+	scored *scoredCache
+	pages  *listPages
 }
 
 // New checks the configuration, parses every template once and builds the
@@ -156,6 +160,8 @@ func New(cfg Config) (*Server, error) {
 		kept:         newKeptRecords(maxCachedDashboards),
 		sessionLists: newPageCache(maxCachedLists),
 		checkinLists: newPageCache(maxCachedLists),
+		scored:       &scoredCache{entries: map[upshot.OwnerID]scoredEntry{}},
+		pages:        &listPages{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -345,7 +351,14 @@ func (s *Server) routes(mux *router) {
 	// JSON API. Its routes are also kept on their own, so that a known path
 	// asked with a method it lacks answers 405 rather than the catch-all 404.
 	s.api = http.NewServeMux()
-	api := func(pattern string, h http.HandlerFunc) {
+	// Each names the query parameters its operation reads; any other is
+	// refused (queryParams), not ignored: a misspelt filter would
+	// otherwise answer the whole list as if it had been applied.
+	api := func(pattern string, h http.HandlerFunc, params ...string) {
+		if strings.HasPrefix(pattern, "POST ") {
+			h = s.idempotent(h)
+		}
+		h = queryParams(h, params...)
 		mux.HandleFunc(pattern, h)
 		s.api.HandleFunc(pattern, h)
 	}
@@ -354,25 +367,25 @@ func (s *Server) routes(mux *router) {
 		mux.public(pattern, h)
 		s.api.HandleFunc(pattern, h)
 	}
-	api("GET /api/v1/therapists", s.apiTherapistList)
+	api("GET /api/v1/therapists", s.apiTherapistList, pageParams...)
 	api("POST /api/v1/therapists", s.apiTherapistCreate)
 	api("GET /api/v1/therapists/{id}", s.apiTherapistGet)
 	api("PUT /api/v1/therapists/{id}", s.apiTherapistUpdate)
 	api("DELETE /api/v1/therapists/{id}", s.apiTherapistDelete)
 
-	api("GET /api/v1/goals", s.apiGoalList)
+	api("GET /api/v1/goals", s.apiGoalList, pageParams...)
 	api("POST /api/v1/goals", s.apiGoalCreate)
 	api("GET /api/v1/goals/{id}", s.apiGoalGet)
 	api("PUT /api/v1/goals/{id}", s.apiGoalUpdate)
 	api("DELETE /api/v1/goals/{id}", s.apiGoalDelete)
 
-	api("GET /api/v1/sessions", s.apiSessionList)
+	api("GET /api/v1/sessions", s.apiSessionList, append([]string{"therapist", "since"}, pageParams...)...)
 	api("POST /api/v1/sessions", s.apiSessionCreate)
 	api("GET /api/v1/sessions/{id}", s.apiSessionGet)
 	api("PUT /api/v1/sessions/{id}", s.apiSessionUpdate)
 	api("DELETE /api/v1/sessions/{id}", s.apiSessionDelete)
 
-	api("GET /api/v1/checkins", s.apiCheckinList)
+	api("GET /api/v1/checkins", s.apiCheckinList, append([]string{"instrument", "since"}, pageParams...)...)
 	api("POST /api/v1/checkins", s.apiCheckinCreate)
 	api("GET /api/v1/checkins/{id}", s.apiCheckinGet)
 	api("PUT /api/v1/checkins/{id}", s.apiCheckinUpdate)
@@ -391,12 +404,13 @@ func (s *Server) routes(mux *router) {
 	api("PUT /api/v1/agenda/{id}", s.apiAgendaUpdate)
 	api("DELETE /api/v1/agenda/{id}", s.apiAgendaDelete)
 
-	api("GET /api/v1/record", s.apiRecord)
+	api("GET /api/v1/record", s.apiRecord, "therapist", "kind", "since")
+	api("GET /api/v1/deletions", s.apiDeletions, append([]string{"kind"}, pageParams...)...)
 
 	api("GET /api/v1/instruments", s.apiInstrumentList)
-	api("GET /api/v1/review", s.apiReview)
-	api("GET /api/v1/compare", s.apiCompare)
-	api("GET /api/v1/summary", s.apiSummary)
+	api("GET /api/v1/review", s.apiReview, "therapist", "since")
+	api("GET /api/v1/compare", s.apiCompare, "therapist*")
+	api("GET /api/v1/summary", s.apiSummary, "sections*")
 	api("GET /api/v1/export", s.apiExport)
 	publicAPI("GET /api/v1/openapi.json", s.apiOpenAPI)
 	mux.HandleFunc("/api/", s.apiNotFound)
