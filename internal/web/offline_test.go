@@ -69,9 +69,10 @@ func setOffline(t *testing.T, ctx context.Context, offline bool) {
 // exactly as the server reads the form; the network returns and the good
 // one is recorded once, the refused ones are shown with the server's
 // message; a PHQ-9 answering item 9, logged offline, shows the safety
-// notice at once and is recorded once when the network returns; a refused
-// session is edited and saved; signing out clears the device. axe finds
-// nothing on the pages that show kept entries.
+// notice at once and is recorded once when the network returns; each sent
+// again with its Idempotency-Key records nothing more; a refused session is
+// edited and saved; signing out clears the device. axe finds nothing on the
+// pages that show kept entries.
 func TestBrowserOfflineLogging(t *testing.T) {
 	axe, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
 	if err != nil {
@@ -158,8 +159,13 @@ func TestBrowserOfflineLogging(t *testing.T) {
 			// Not a click: the split's warning, drawn as the minutes are
 			// typed, may still move the button.
 			void(chromedp.Evaluate[bool](`document.querySelector("form.session-form").requestSubmit(), true`)),
-			void(chromedp.Poll[bool](`document.getElementById("outbox-status").textContent.includes("Kept on this device")`)),
 		)
+		wait, cancel := context.WithTimeout(phone, browserStep)
+		defer cancel()
+		if err := chromedp.Do(wait, void(chromedp.Poll[bool](`document.getElementById("outbox-status").textContent.includes("Kept on this device")`))); err != nil {
+			say := run(t, phone, "what the page says", chromedp.Evaluate[string](`navigator.onLine + " | " + document.getElementById("outbox-status").textContent + " | " + location.href`))
+			t.Fatalf("the session was not kept (%v); online | status | page: %s", err, say)
+		}
 		run(t, phone, "clear the status", chromedp.Evaluate[bool](`(document.getElementById("outbox-status").textContent = "", true)`))
 	}
 	logSession(therapists[0].ID, "offline one\nline two")
@@ -185,8 +191,10 @@ func TestBrowserOfflineLogging(t *testing.T) {
 		must(t, err)
 		fromForm, err := parseSessionForm(v)
 		must(t, err)
-		var fromBody upshot.Session
-		must(t, archive.UnmarshalStrict(e.Body, &fromBody))
+		var in sessionJSON
+		must(t, archive.UnmarshalStrict(e.Body, &in))
+		fromBody := in.Session
+		must(t, feeFrom(&fromBody.Fee, in.FeeAmount))
 		for _, s := range []*upshot.Session{fromForm, &fromBody} {
 			must(t, s.Validate(upshot.DateOf(testNow)))
 			if len(s.Got) == 0 {
@@ -279,6 +287,7 @@ func TestBrowserOfflineLogging(t *testing.T) {
 	}
 	axeCheck(phone, "/checkin/phq9 with a kept PHQ-9 and its notice")
 	var phq keptEntry
+	var replayed []keptEntry
 	for _, e := range outbox(phone) {
 		if e.Kind == "checkin" {
 			phq = e
@@ -302,6 +311,25 @@ func TestBrowserOfflineLogging(t *testing.T) {
 		t.Errorf("after the network returned the server has %d PHQ-9s, want %d", p, phq90+1)
 	}
 
+	// A second send with the same key (an answer lost on the way, another
+	// tab) records nothing more: the server gives the first answer again.
+	for _, e := range kept {
+		if strings.Contains(e.Label, "Dr Gone") {
+			continue
+		}
+		replayed = append(replayed, e)
+	}
+	for _, e := range append(replayed, phq) {
+		got := run(t, phone, "send "+e.Label+" again", chromedp.Evaluate[string](`fetch(`+jsString(e.URL)+`, {method: "POST", credentials: "same-origin",
+			headers: {"Content-Type": "application/json", "Idempotency-Key": `+jsString(e.Key)+`}, body: `+jsString(string(e.Body))+`})
+			.then((r) => r.status + " " + r.headers.get("Idempotent-Replayed"))`, chromedp.EvalAwaitPromise))
+		if got != "201 true" {
+			t.Errorf("%s sent again: %s, want 201 replayed", e.Label, got)
+		}
+	}
+	if s, p := count(); s != sessions0+1 || p != phq90+1 {
+		t.Errorf("sent twice, the server has %d sessions and %d PHQ-9s, want %d and %d", s, p, sessions0+1, phq90+1)
+	}
 	do(t, phone, "the dashboard again", chromedp.Navigate(a.ts.URL+"/"), chromedp.WaitVisible(chromedp.ID("outbox")))
 	if n := len(outbox(phone)); n != 2 {
 		t.Errorf("after sending, the device keeps %d entries, want the 2 refused", n)
@@ -334,6 +362,12 @@ func TestBrowserOfflineLogging(t *testing.T) {
 	if len(names) != 0 {
 		t.Errorf("after signing out the device keeps the databases %v", names)
 	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // void runs an action for its effect alone, as a step of do.

@@ -58,14 +58,13 @@
   // naming the field rather than this script guessing.
   function text(v, name) { return (v.get(name) || "").trim(); }
   function num(s) { return s === "" ? null : /^[+-]?\d+$/.test(s) ? Number(s) : s; }
-  function money(s) { return s === "" ? null : /^\d+(\.\d+)?$/.test(s) ? Number(s) : s; }
 
   function sessionBody(v) {
     const body = {
       therapist_id: num(text(v, "therapist")) || 0,
       date: text(v, "date") || null,
       minutes: num(text(v, "minutes")),
-      fee: money(text(v, "fee")),
+      fee_amount: text(v, "fee") || null, // an exact decimal string, as typed
       format: text(v, "format"),
       agenda: text(v, "agenda"),
       helpful: num(text(v, "helpful")),
@@ -168,7 +167,15 @@
           form.requestSubmit(submitter);
           return;
         }
-        const entry = await keep(form, submitter);
+        let entry;
+        try {
+          entry = await keep(form, submitter);
+        } catch (e) {
+          // Private browsing, storage full or turned off: say so, and
+          // leave what was typed in the form.
+          say("Not saved, and this device could not keep it (" + e + "). What you typed is still here: try again when you are connected.");
+          return;
+        }
         delete form.dataset.replaces;
         form.reset();
         refresh(form);
