@@ -352,9 +352,13 @@ func TestBrowserOfflineLogging(t *testing.T) {
 		t.Errorf("after the edit, the device keeps %d entries, want 1", n)
 	}
 
-	// Signing out leaves nothing on the device.
+	// Signing out leaves nothing on the device; the button says so first.
+	do(t, phone, "open the account page", chromedp.Navigate(a.ts.URL+"/account"), chromedp.WaitVisible(chromedp.ID("signout-warning")))
+	if w := run(t, phone, "the warning", chromedp.Text(chromedp.ID("signout-warning"))); !strings.Contains(w, "1 entry kept on this device is not sent yet") {
+		t.Errorf("the sign-out button warns %q", w)
+	}
+	axeCheck(phone, "/account with the sign-out warning")
 	do(t, phone, "sign out",
-		chromedp.Navigate(a.ts.URL+"/account"),
 		chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)),
 		chromedp.WaitVisible(chromedp.ID("login")),
 	)

@@ -298,6 +298,7 @@
       list.append(li);
     }
     box().hidden = entries.length === 0;
+    warnSignOut(entries.length);
     const notice = document.getElementById("offline-safety");
     if (notice && entries.some((e) => e.safety) && !document.querySelector("aside.safety")) {
       box().before(notice.content.cloneNode(true));
@@ -308,6 +309,23 @@
   // the minutes, the offered line) after the script changed them.
   function refresh(form) {
     for (const el of form.elements) el.dispatchEvent(new Event("input", {bubbles: true}));
+  }
+
+  // Signing out deletes what the device keeps (Clear-Site-Data), unsent
+  // entries too: the sign-out button says so first.
+  function warnSignOut(n) {
+    const form = document.querySelector('form[action="/signout"]');
+    if (!form) return;
+    let warning = document.getElementById("signout-warning");
+    if (!warning) {
+      warning = document.createElement("p");
+      warning.id = "signout-warning";
+      warning.className = "hint";
+      form.prepend(warning);
+    }
+    warning.hidden = n === 0;
+    warning.textContent = (n === 1 ? "1 entry kept on this device is" : n + " entries kept on this device are") +
+      " not sent yet (see the top of this page): signing out deletes " + (n === 1 ? "it." : "them.");
   }
 
   // A refused or waiting entry opened for editing fills its form again; it
