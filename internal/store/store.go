@@ -424,7 +424,19 @@ func (t *tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return t.tx.StmtContext(ctx, st), nil
 }
 
+// On PostgreSQL a transaction's statements go straight to its connection:
+// pgx prepares each on first use there and keeps it in that connection's
+// statement cache, so they are prepared once per connection all the same.
+// Preparing through the pool instead (prepared) would take a second
+// connection while the transaction holds one: with the pool bounded
+// (postgresMaxConns), as many transactions as connections, each at a
+// statement not yet prepared, would wait for one another for ever
+// (TestManyWritersOnAFreshHandle). SQLite's pool is not bounded that way.
+
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if t.db.d.dollar {
+		return t.tx.ExecContext(t.context(ctx), t.db.d.rebind(query), args...)
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -433,6 +445,9 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if t.db.d.dollar {
+		return t.tx.QueryContext(t.context(ctx), t.db.d.rebind(query), args...)
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -441,6 +456,9 @@ func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) row {
+	if t.db.d.dollar {
+		return row{row: t.tx.QueryRowContext(t.context(ctx), t.db.d.rebind(query), args...)}
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil {
 		return row{err: err}
