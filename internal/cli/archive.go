@@ -69,17 +69,25 @@ The files hold your notes: keep them somewhere private.`,
 		if err := archive.Encode(&buf, s); err != nil {
 			return err
 		}
-		if out == "" || out == "-" {
-			_, err := a.stdout.Write(buf.Bytes())
-			return err
-		}
-		if err := archive.WriteFileAtomic(out, buf.Bytes()); err != nil {
-			return err
-		}
-		a.tell("Export written to %s (it holds your notes: keep it somewhere private)", absPath(out))
-		return nil
+		return a.writeOut(out, buf.Bytes(), "Export written to %s (it holds your notes: keep it somewhere private)")
 	})
 	return cmd
+}
+
+// writeOut writes data to standard output when out is "" or "-", else
+// whole to the file out (archive.WriteFileAtomic: never half a file), and
+// then tells a person at a terminal where it went: told is a message with
+// one %s for the file's absolute path.
+func (a *app) writeOut(out string, data []byte, told string) error {
+	if out == "" || out == "-" {
+		_, err := a.stdout.Write(data)
+		return err
+	}
+	if err := archive.WriteFileAtomic(out, data); err != nil {
+		return err
+	}
+	a.tell(told, absPath(out))
+	return nil
 }
 
 // recordExport puts an export of the owner's records in the owner's audit

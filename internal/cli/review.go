@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/upshot-app/upshot/internal/archive"
 	"github.com/upshot-app/upshot/internal/report"
 	"github.com/upshot-app/upshot/internal/review"
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -142,15 +141,7 @@ agenda items are listed with what to bring to the next session.`,
 		if err := a.recordExport("report"); err != nil {
 			return err
 		}
-		if out == "" || out == "-" {
-			_, err := a.stdout.Write(buf.Bytes())
-			return err
-		}
-		if err := archive.WriteFileAtomic(out, buf.Bytes()); err != nil {
-			return err
-		}
-		a.tell("Report written to %s (open it in a browser to read or print it)", absPath(out))
-		return nil
+		return a.writeOut(out, buf.Bytes(), "Report written to %s (open it in a browser to read or print it)")
 	})
 	return cmd
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	usecase "github.com/upshot-app/upshot/internal/app"
-	"github.com/upshot-app/upshot/internal/archive"
 	"github.com/upshot-app/upshot/internal/report/summary"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -60,15 +59,7 @@ when you name them.`,
 		if err := summary.Write(&buf, doc); err != nil {
 			return err
 		}
-		if out == "" || out == "-" {
-			_, err := a.stdout.Write(buf.Bytes())
-			return err
-		}
-		if err := archive.WriteFileAtomic(out, buf.Bytes()); err != nil {
-			return err
-		}
-		a.tell("Summary written to %s (open it in a browser to read or print it)", absPath(out))
-		return nil
+		return a.writeOut(out, buf.Bytes(), "Summary written to %s (open it in a browser to read or print it)")
 	})
 	return cmd
 }
