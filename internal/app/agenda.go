@@ -105,9 +105,27 @@ func AddAgendaItem(ctx context.Context, st upshot.AgendaService, owner upshot.Ow
 }
 
 // EditAgendaItem replaces a stored item, a carrying the version last read;
-// one closed without a date is closed today, one reopened loses its date.
+// one closed without a date is closed today, one reopened loses its date. A
+// source, status or opening date left out keeps the stored one: a client
+// that sends only the words it changed does not turn a suggestion adopted
+// from the review into the person's own, reopen it or lose when it began.
 func EditAgendaItem(ctx context.Context, st upshot.AgendaService, owner upshot.OwnerID, now upshot.Clock, a *upshot.AgendaItem) error {
 	today := upshot.DateOf(now())
+	if a.Source == "" || a.Status == "" || a.Opened.IsZero() {
+		stored, err := st.FindAgendaItem(ctx, owner, a.ID)
+		if err != nil {
+			return err
+		}
+		if a.Source == "" {
+			a.Source = stored.Source
+		}
+		if a.Status == "" {
+			a.Status, a.Closed = stored.Status, stored.Closed
+		}
+		if a.Opened.IsZero() {
+			a.Opened = stored.Opened
+		}
+	}
 	a.Text = strings.TrimSpace(a.Text)
 	if a.Status != upshot.AgendaOpen && a.Closed.IsZero() {
 		a.Closed = today

@@ -77,6 +77,20 @@ func TestAPIAgenda(t *testing.T) {
 		if len(list) != 1 {
 			t.Fatalf("list %+v", list)
 		}
+		// A replace that leaves out source, status and opening date keeps the
+		// stored ones (a review suggestion stays one).
+		var adopted upshot.AgendaItem
+		decode(t, a.sendJSON("POST", "/api/v1/agenda", `{"text": "Say what has been helping", "source": "review", "opened": "2025-06-01"}`), &adopted)
+		r = a.sendJSON("PUT", fmt.Sprintf("/api/v1/agenda/%d", adopted.ID), fmt.Sprintf(`{"text": "Say what helped", "version": %d}`, adopted.Version))
+		var edited upshot.AgendaItem
+		decode(t, r, &edited)
+		if edited.Text != "Say what helped" || edited.Source != upshot.AgendaReview || edited.Status != upshot.AgendaOpen || edited.Opened != adopted.Opened {
+			t.Errorf("a replace with only the words: %+v, was %+v", edited, adopted)
+		}
+		if r := a.do("DELETE", fmt.Sprintf("/api/v1/agenda/%d", adopted.ID), nil); r.status != http.StatusNoContent {
+			t.Fatalf("delete the adopted item: %d %s", r.status, r.body)
+		}
+
 		it.Status = upshot.AgendaDropped
 		if r := a.sendJSON("PUT", "/api/v1/agenda/1", mustJSON(t, it)); r.status != http.StatusOK {
 			t.Fatalf("drop: %d %s", r.status, r.body)
