@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -290,15 +289,9 @@ func runAccounts(ctx context.Context, cfg accountsConfig) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	bin := cfg.bin
-	if bin == "" {
-		bin = filepath.Join(tmp, "upshot")
-		fmt.Fprintln(os.Stderr, "building cmd/upshot ...")
-		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/upshot-app/upshot/cmd/upshot")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build upshot: %w", err)
-		}
+	bin, err := upshotBinary(ctx, cfg.bin, tmp)
+	if err != nil {
+		return err
 	}
 	today := upshot.Today()
 	snap := history.Years(today, cfg.years)

@@ -326,6 +326,21 @@ func readMemory(pid int) (memory, error) {
 	return m, nil
 }
 
+// upshotBinary is bin when given, else cmd/upshot built into dir.
+func upshotBinary(ctx context.Context, bin, dir string) (string, error) {
+	if bin != "" {
+		return bin, nil
+	}
+	bin = filepath.Join(dir, "upshot")
+	fmt.Fprintln(os.Stderr, "building cmd/upshot ...")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/upshot-app/upshot/cmd/upshot")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("build upshot: %w", err)
+	}
+	return bin, nil
+}
+
 func run(ctx context.Context, cfg config) error {
 	loadBefore := loadavg()
 	startedAt := time.Now()
@@ -335,15 +350,9 @@ func run(ctx context.Context, cfg config) error {
 	}
 	defer os.RemoveAll(tmp)
 
-	bin := cfg.bin
-	if bin == "" {
-		bin = filepath.Join(tmp, "upshot")
-		fmt.Fprintln(os.Stderr, "building cmd/upshot ...")
-		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/upshot-app/upshot/cmd/upshot")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build upshot: %w", err)
-		}
+	bin, err := upshotBinary(ctx, cfg.bin, tmp)
+	if err != nil {
+		return err
 	}
 
 	today := upshot.Today()
