@@ -167,13 +167,19 @@ func startBrowser(t *testing.T, width, height int) context.Context {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
 		t.Fatalf("open a tab in Chromium: %v", err)
 	}
-	// Registered last, so it runs first: the tab is still open.
+	screenshotOnFailure(t, ctx)
+	return ctx
+}
+
+// screenshotOnFailure saves a picture of the page when the test fails. Call
+// it last after opening ctx: cleanups run in reverse, so the page is still
+// open when it runs.
+func screenshotOnFailure(t *testing.T, ctx context.Context) {
 	t.Cleanup(func() {
 		if t.Failed() {
 			screenshot(t, ctx, "failed")
 		}
 	})
-	return ctx
 }
 
 // startOwnBrowser starts a Chromium of the test's own with an ordinary
@@ -190,11 +196,7 @@ func startOwnBrowser(t *testing.T, width, height int) context.Context {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			screenshot(t, ctx, "failed")
-		}
-	})
+	screenshotOnFailure(t, ctx)
 	return ctx
 }
 
