@@ -310,12 +310,14 @@ func (c *committer) attempt(ctx context.Context, batch []*writeReq) (results []e
 	single := len(batch) == 1 // a savepoint would only cost statements
 	results = make([]error, len(batch))
 	var owners []upshot.OwnerID
+	var changed []listMask // of each owner
 	for i, r := range batch {
 		if !single {
 			if _, err := t.exec(ctx, `SAVEPOINT write`); err != nil {
 				return nil, err
 			}
 		}
+		t.changed = 0
 		if ferr := runWrite(r.fn, t); ferr != nil {
 			if c.db.d.isRetryable(ferr) {
 				return nil, ferr // the lock was lost; the whole batch goes again
@@ -330,8 +332,14 @@ func (c *committer) attempt(ctx context.Context, batch []*writeReq) (results []e
 			if _, err := t.exec(ctx, `ROLLBACK TO write`); err != nil {
 				return nil, fmt.Errorf("the transaction was lost after a failed write: %w", errors.Join(ferr, err))
 			}
-		} else if r.owner != 0 && !slices.Contains(owners, r.owner) {
-			owners = append(owners, r.owner)
+		} else if r.owner != 0 {
+			// A write rolled back to its savepoint changed nothing: only
+			// the lists of the writes that stay are stamped.
+			if j := slices.Index(owners, r.owner); j >= 0 {
+				changed[j] |= t.changed
+			} else {
+				owners, changed = append(owners, r.owner), append(changed, t.changed)
+			}
 		}
 		if !single {
 			if _, err := t.exec(ctx, `RELEASE write`); err != nil {
@@ -342,8 +350,8 @@ func (c *committer) attempt(ctx context.Context, batch []*writeReq) (results []e
 	if allFailed(results) {
 		return results, nil // nothing to make durable: the deferred rollback ends it
 	}
-	for _, owner := range owners {
-		if err := bumpRevision(ctx, t, owner); err != nil {
+	for i, owner := range owners {
+		if err := bumpRevision(ctx, t, owner, changed[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -376,11 +384,15 @@ func allFailed(results []error) bool {
 	return true
 }
 
-// bumpRevision moves the owner's data revision in the write's transaction.
-// An unknown owner matches no row; the write has refused it already where that
-// matters.
-func bumpRevision(ctx context.Context, t *tx, owner upshot.OwnerID) error {
-	_, err := t.exec(ctx, `UPDATE users SET revision = revision + 1 WHERE id = ?`, int64(owner))
+// bumpRevision moves the owner's data revision in the write's transaction,
+// and in the same statement stamps each kept list the write changed with the
+// new revision (listsWritten; schema 12). An unknown owner matches no row;
+// the write has refused it already where that matters.
+func bumpRevision(ctx context.Context, t *tx, owner upshot.OwnerID, changed listMask) error {
+	_, err := t.exec(ctx, `UPDATE users SET revision = revision + 1,
+		sessions_changed = CASE WHEN ? THEN revision + 1 ELSE sessions_changed END,
+		checkins_changed = CASE WHEN ? THEN revision + 1 ELSE checkins_changed END
+		WHERE id = ?`, changed&keptSessions != 0, changed&keptCheckIns != 0, int64(owner))
 	return err
 }
 

@@ -2,47 +2,96 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"slices"
+	"strings"
 
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
 // keptRecords are what ExportWithoutNotesReusing keeps: an owner's sessions
-// (without their notes) and check-ins as one read saw them, each list with a
-// fingerprint of its table. The dashboard
-// keeps them between renders, so that a render after a change that touched
-// neither list (a setting, a goal, a therapist) or only one of them (a
-// logged session leaves the check-ins alone) reads again only what changed:
-// on a long record those two lists are most of what a render reads.
+// (without their notes) and check-ins as one read saw them, each list with
+// the stamp it was read at. The dashboard keeps them between renders, so
+// that a render after a change that touched neither list (a setting, a goal,
+// a therapist) or only one of them (a logged session leaves the check-ins
+// alone) reads again only what changed: on a long record those two lists
+// are most of what a render reads.
 type keptRecords struct {
-	owner       upshot.OwnerID
-	sessions    fingerprint
-	checkins    fingerprint
-	sessionList []*upshot.Session
-	checkinList []*upshot.CheckIn
+	owner    upshot.OwnerID
+	revision int64 // the owner's revision when they were read
+	// sessions and checkins are users.sessions_changed and
+	// users.checkins_changed as the read saw them: the revision of the last
+	// write that changed each list (schema 12, set by bumpRevision in the
+	// statement that moves the revision). A write that changes a list
+	// always moves its stamp to a revision it never had, so an unchanged
+	// stamp is an unchanged list; reading it is one primary-key lookup,
+	// however long the record (the fingerprint it replaces scanned every
+	// row).
+	sessions, checkins int64
+	sessionList        []*upshot.Session
+	checkinList        []*upshot.CheckIn
 }
 
-// fingerprint tells whether a table's rows of one owner are still those
-// that were read. Every change moves it: ids are handed out by a counter
-// that never goes back (an id is never reused after a delete), and every
-// update raises the row's version. So an insert or a delete changes the
-// count, or (as many inserts as deletes) raises the sum of the ids, since
-// each new id is above every id there was; with neither, an update raises
-// the sum of the versions. A session's goal rows change only through an
-// update of the session. The latest update time is kept too, as a second
-// guard against an import that refills an emptied owner with other rows.
-type fingerprint struct {
-	count, sumID, sumVersion int64
-	lastUpdate               string
+// listMask names the lists that keptRecords keeps, for a transaction to
+// gather which of them its statements wrote to.
+type listMask uint8
+
+const (
+	keptSessions listMask = 1 << iota // sessions, session_goals, session_agenda
+	keptCheckIns                      // checkins
+	keptAll      = keptSessions | keptCheckIns
+)
+
+// listsWritten tells which kept lists a statement may change, from its
+// text: an INSERT, UPDATE or DELETE names its table after its verb. Every
+// statement of a write goes through tx.exec, tx.query or tx.queryRow, which
+// call it, so no write path can change a list without stamping it. A
+// statement it cannot read (one that starts otherwise, WITH or REPLACE) is
+// taken to change both, which costs a read, never a stale page. Deleting a
+// session deletes its goal and agenda rows (ON DELETE CASCADE) and is itself
+// a statement on sessions; nothing else cascades into these tables.
+func listsWritten(query string) listMask {
+	verb, rest := nextWord(query)
+	switch strings.ToUpper(verb) {
+	case "SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK":
+		return 0
+	case "INSERT":
+		if into, rest := nextWord(rest); strings.EqualFold(into, "INTO") {
+			return listOfTable(rest)
+		}
+	case "UPDATE":
+		return listOfTable(rest)
+	case "DELETE":
+		if from, rest := nextWord(rest); strings.EqualFold(from, "FROM") {
+			return listOfTable(rest)
+		}
+	}
+	return keptAll
 }
 
-const fingerprintColumns = `COUNT(*), CAST(COALESCE(SUM(id), 0) AS BIGINT), CAST(COALESCE(SUM(version), 0) AS BIGINT), COALESCE(MAX(updated_at), '')`
+// listOfTable is the kept list of the table named at the start of s.
+func listOfTable(s string) listMask {
+	table, _ := nextWord(s)
+	table, _, _ = strings.Cut(table, "(")
+	switch strings.ToLower(table) {
+	case "sessions", "session_goals", "session_agenda":
+		return keptSessions
+	case "checkins":
+		return keptCheckIns
+	case "":
+		return keptAll
+	}
+	return 0
+}
 
-func readFingerprint(ctx context.Context, t *tx, table string, owner upshot.OwnerID) (fingerprint, error) {
-	var f fingerprint
-	err := t.queryRow(ctx, `SELECT `+fingerprintColumns+` FROM `+table+` WHERE owner_id = ?`, int64(owner)).
-		Scan(&f.count, &f.sumID, &f.sumVersion, &f.lastUpdate)
-	return f, err
+// nextWord splits s after its first word, leading white space skipped.
+func nextWord(s string) (word, rest string) {
+	s = strings.TrimLeft(s, " \t\r\n")
+	if i := strings.IndexAny(s, " \t\r\n"); i >= 0 {
+		return s[:i], s[i:]
+	}
+	return s, ""
 }
 
 // ExportWithoutNotesReusing is ExportWithoutNotes that takes the sessions
@@ -59,14 +108,19 @@ func (db *DB) ExportWithoutNotesReusing(ctx context.Context, owner upshot.OwnerI
 	s := &upshot.Snapshot{Format: upshot.ExportFormat, Version: upshot.ExportVersion}
 	next := &keptRecords{owner: owner}
 	err := db.read(ctx, func(t *tx) (err error) {
-		// The fingerprints are read before the rows: the rows are then at
-		// least as recent as their fingerprint, so a list kept is never
-		// older than the fingerprint it is kept under.
-		if next.sessions, err = readFingerprint(ctx, t, "sessions", owner); err != nil {
+		// The stamps are read in the transaction that reads the rows, so
+		// a list is kept under the stamp of the state it was read in.
+		if err := t.queryRow(ctx, `SELECT revision, sessions_changed, checkins_changed FROM users WHERE id = ?`, int64(owner)).
+			Scan(&next.revision, &next.sessions, &next.checkins); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return noOwner(owner)
+			}
 			return err
 		}
-		if next.checkins, err = readFingerprint(ctx, t, "checkins", owner); err != nil {
-			return err
+		// A revision that went back is another user under a reused id (a
+		// restore into a new database): nothing kept is theirs.
+		if kept != nil && next.revision < kept.revision {
+			kept = nil
 		}
 		if s.Therapists, err = listTherapists(ctx, t, owner, ""); err != nil {
 			return err

@@ -2,6 +2,10 @@ package store_test
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,7 +36,8 @@ func TestExportReusingFollowsEveryChange(t *testing.T) {
 			s := fill(t, db, me)
 			other, err := db.CreateUser(ctx, "other")
 			must(t, err)
-			th, ss, c := *s.therapists[1], *s.sessions[3], *s.checkins[0]
+			th, ss, c, g := *s.therapists[1], *s.sessions[3], *s.checkins[0], *s.goals[0]
+			item := &upshot.AgendaItem{Text: "the fee", Source: upshot.AgendaMine, Status: upshot.AgendaOpen, Opened: day(2025, 1, 3)}
 
 			same := func(t *testing.T, snap *upshot.Snapshot, owner upshot.OwnerID) {
 				t.Helper()
@@ -74,6 +79,56 @@ func TestExportReusingFollowsEveryChange(t *testing.T) {
 					return db.UpdateCheckIn(ctx, me, &c)
 				}, false, true},
 				{"delete check-in", func() error { return db.DeleteCheckIn(ctx, me, s.checkins[1].ID) }, false, true},
+				{"update goal", func() error { g.Title = "sleep on Sundays"; return db.UpdateGoal(ctx, me, &g) }, false, false},
+				{"create agenda item", func() error { return db.CreateAgendaItem(ctx, me, item) }, false, false},
+				{"another handle's session with an agenda mark", func() error {
+					return second.CreateSession(ctx, me, &upshot.Session{TherapistID: th.ID, Date: day(2025, 3, 3),
+						AgendaItems: []upshot.AgendaMark{{ItemID: item.ID, Mark: upshot.MarkRaised}}})
+				}, true, false},
+				{"refused session", func() error {
+					if err := db.CreateSession(ctx, me, &upshot.Session{TherapistID: 999, Date: day(2025, 3, 3)}); err == nil {
+						return errors.New("a session of an unknown therapist was stored")
+					}
+					return nil
+				}, false, false},
+				{"another handle's check-in update and setting", func() error {
+					c.Answers = []*int{ptr(2), ptr(2), ptr(2), ptr(2)}
+					if err := second.UpdateCheckIn(ctx, me, &c); err != nil {
+						return err
+					}
+					return second.SetSetting(ctx, me, "recent_window", "8")
+				}, false, true},
+				{"another handle's check-in delete", func() error { return second.DeleteCheckIn(ctx, me, s.checkins[2].ID) }, false, true},
+				{"writes at once, the lists' among others'", func() error {
+					// On SQLite these share commits (committer.go): each
+					// owner's lists are stamped by its own writes only.
+					var wg sync.WaitGroup
+					errs := make(chan error, 24)
+					for i := range 8 {
+						wg.Add(3)
+						go func() {
+							defer wg.Done()
+							errs <- db.CreateSession(ctx, me, &upshot.Session{TherapistID: th.ID, Date: day(2025, 4, 1+i)})
+						}()
+						go func() { defer wg.Done(); errs <- db.SetSetting(ctx, me, "recent_window", strconv.Itoa(4+i)) }()
+						go func() {
+							defer wg.Done()
+							errs <- db.CreateSession(ctx, other, &upshot.Session{TherapistID: 999, Date: day(2025, 4, 1)}) // refused
+						}()
+					}
+					wg.Wait()
+					close(errs)
+					refused := 0
+					for err := range errs {
+						if err != nil {
+							refused++
+						}
+					}
+					if refused != 8 {
+						return fmt.Errorf("%d writes refused, want the 8 of an unknown therapist", refused)
+					}
+					return nil
+				}, true, false},
 				{"another handle's session", func() error {
 					return second.CreateSession(ctx, me, &upshot.Session{TherapistID: th.ID, Date: day(2025, 3, 2)})
 				}, true, false},

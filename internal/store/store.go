@@ -411,6 +411,10 @@ type tx struct {
 	// committer runs several writers' work in one transaction, which no one
 	// writer's context may interrupt.
 	ctx context.Context
+
+	// changed gathers the kept lists (sessions, check-ins) that this
+	// transaction's statements wrote to, for bumpRevision to stamp.
+	changed listMask
 }
 
 // stmt is query's prepared statement bound to this transaction; the
@@ -434,6 +438,7 @@ func (t *tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 // (TestManyWritersOnAFreshHandle). SQLite's pool is not bounded that way.
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t.changed |= listsWritten(query)
 	if t.db.d.dollar {
 		return t.tx.ExecContext(t.context(ctx), t.db.d.rebind(query), args...)
 	}
@@ -445,6 +450,7 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	t.changed |= listsWritten(query)
 	if t.db.d.dollar {
 		return t.tx.QueryContext(t.context(ctx), t.db.d.rebind(query), args...)
 	}
@@ -456,6 +462,7 @@ func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) row {
+	t.changed |= listsWritten(query)
 	if t.db.d.dollar {
 		return row{row: t.tx.QueryRowContext(t.context(ctx), t.db.d.rebind(query), args...)}
 	}
@@ -512,7 +519,7 @@ func (db *DB) write(ctx context.Context, owner upshot.OwnerID, fn func(*tx) erro
 		}
 		// Last, so the row lock on users (PostgreSQL) is held only until the
 		// commit that follows.
-		return bumpRevision(ctx, t, owner)
+		return bumpRevision(ctx, t, owner, t.changed)
 	})
 }
 

@@ -191,7 +191,8 @@ type Person struct {
 func (db *DB) Restore(ctx context.Context, load func(put func(Person) error) error) error {
 	now := db.now()
 	return db.writeAll(ctx, func(t *tx) error {
-		if _, err := t.exec(ctx, `UPDATE users SET revision = revision + 1`); err != nil {
+		if _, err := t.exec(ctx, `UPDATE users SET revision = revision + 1,
+			sessions_changed = revision + 1, checkins_changed = revision + 1`); err != nil {
 			return err
 		}
 		have, err := countRecords(ctx, t)
