@@ -216,14 +216,18 @@ func HistorySince(defFor DefinitionFor, checkins []*upshot.CheckIn, from upshot.
 	// instrument met so far and its previous the last one met: one pass,
 	// where asking EvaluateWith for each would scan the history n times
 	// (ten years of weekly check-ins made the dashboard's charts quadratic).
-	// Each check-in is scored at most once.
+	// Each check-in is scored at most once. Only the first and the latest
+	// check-in met of each instrument are held (by value: a long history
+	// makes no garbage here), and the results are sized to the window.
 	type scored struct {
-		c     *upshot.CheckIn
-		score *instrument.Score
+		c      *upshot.CheckIn
+		score  instrument.Score
+		scored bool
 	}
+	type track struct{ first, last scored }
 	scoreOf := func(h *scored) (instrument.Score, error) {
-		if h.score != nil {
-			return *h.score, nil
+		if h.scored {
+			return h.score, nil
 		}
 		d, err := defFor(h.c)
 		if err != nil {
@@ -233,25 +237,39 @@ func HistorySince(defFor DefinitionFor, checkins []*upshot.CheckIn, from upshot.
 		if err != nil {
 			return instrument.Score{}, fmt.Errorf("check-in %d: %w", h.c.ID, err)
 		}
-		h.score = &s
+		h.score, h.scored = s, true
 		return s, nil
 	}
-	out := make([]Result, 0, len(sorted))
-	first, last := map[string]*scored{}, map[string]*scored{}
+	inWindow := 0
 	for _, c := range sorted {
-		here := &scored{c: c}
+		if !c.Date.Before(from) {
+			inWindow++
+		}
+	}
+	out := make([]Result, 0, inWindow)
+	tracks := map[string]*track{}
+	for _, c := range sorted {
+		here := scored{c: c}
+		t := tracks[c.Instrument]
+		if t == nil {
+			t = &track{}
+			tracks[c.Instrument] = t
+		}
 		if !c.Date.Before(from) {
 			def, r, score, err := evaluate(defFor, c)
 			if err != nil {
 				return nil, err
 			}
-			here.score = &score
-			if base, prev := first[c.Instrument], last[c.Instrument]; base != nil {
-				baseScore, err := scoreOf(base)
+			here.score, here.scored = score, true
+			if t.first.c != nil {
+				baseScore, err := scoreOf(&t.first)
 				if err != nil {
 					return nil, err
 				}
-				prevScore, err := scoreOf(prev)
+				if t.last.c == t.first.c {
+					t.last = t.first
+				}
+				prevScore, err := scoreOf(&t.last)
 				if err != nil {
 					return nil, err
 				}
@@ -259,10 +277,10 @@ func HistorySince(defFor DefinitionFor, checkins []*upshot.CheckIn, from upshot.
 			}
 			out = append(out, r)
 		}
-		if first[c.Instrument] == nil {
-			first[c.Instrument] = here
+		if t.first.c == nil {
+			t.first = here
 		}
-		last[c.Instrument] = here
+		t.last = here
 	}
 	return out, nil
 }

@@ -315,26 +315,40 @@ const PastGroup review.Severity = "past"
 // group per therapy, so the review reads as the present first and history
 // after.
 func GroupFindings(snap *upshot.Snapshot, r *review.Review, link chart.Linker) []SeverityGroup {
+	return groupFindings(snap, r, link, true)
+}
+
+// GroupFindingsWithoutEvidence is GroupFindings without each finding's
+// Sessions, CheckIns and Numbers, for a view that shows only the cards'
+// titles and subjects (the dashboard): a finding about a long therapy cites
+// hundreds of sessions, each a dated link to build.
+func GroupFindingsWithoutEvidence(snap *upshot.Snapshot, r *review.Review) []SeverityGroup {
+	return groupFindings(snap, r, nil, false)
+}
+
+func groupFindings(snap *upshot.Snapshot, r *review.Review, link chart.Linker, evidence bool) []SeverityGroup {
 	// Only the records a finding cites are named: a long record has
 	// thousands, the findings cite a few dozen.
 	sessionDate := map[int64]upshot.Date{}
 	checkinName := map[int64]string{}
-	for _, f := range r.Findings {
-		for _, id := range f.Evidence.Sessions {
-			sessionDate[id] = upshot.Date{}
+	if evidence {
+		for _, f := range r.Findings {
+			for _, id := range f.Evidence.Sessions {
+				sessionDate[id] = upshot.Date{}
+			}
+			for _, id := range f.Evidence.CheckIns {
+				checkinName[id] = ""
+			}
 		}
-		for _, id := range f.Evidence.CheckIns {
-			checkinName[id] = ""
+		for _, s := range snap.Sessions {
+			if _, ok := sessionDate[s.ID]; ok {
+				sessionDate[s.ID] = s.Date
+			}
 		}
-	}
-	for _, s := range snap.Sessions {
-		if _, ok := sessionDate[s.ID]; ok {
-			sessionDate[s.ID] = s.Date
-		}
-	}
-	for _, c := range snap.CheckIns {
-		if _, ok := checkinName[c.ID]; ok {
-			checkinName[c.ID] = c.Instrument + " " + words.FormatDate(c.Date)
+		for _, c := range snap.CheckIns {
+			if _, ok := checkinName[c.ID]; ok {
+				checkinName[c.ID] = c.Instrument + " " + words.FormatDate(c.Date)
+			}
 		}
 	}
 	goalTitle := map[int64]string{}
@@ -351,27 +365,8 @@ func GroupFindings(snap *upshot.Snapshot, r *review.Review, link chart.Linker) [
 	for _, f := range r.Findings {
 		v := FindingView{Finding: f, ID: findingID(f), Subject: goalTitle[f.GoalID]}
 		v.Title, v.Detail = words.PageDates(f.Title), words.PageDates(f.Detail)
-		for _, id := range f.Evidence.Sessions {
-			text := "session " + strconv.FormatInt(id, 10)
-			if d := sessionDate[id]; !d.IsZero() {
-				text = "session of " + words.FormatDate(d)
-			}
-			v.Sessions = append(v.Sessions, chart.Cell{Text: text, Href: link("session", id)})
-		}
-		for _, id := range f.Evidence.CheckIns {
-			text := "check-in " + strconv.FormatInt(id, 10)
-			if n := checkinName[id]; n != "" {
-				text = "check-in " + n
-			}
-			v.CheckIns = append(v.CheckIns, chart.Cell{Text: text, Href: link("checkin", id)})
-		}
-		keys := make([]string, 0, len(f.Evidence.Numbers))
-		for k := range f.Evidence.Numbers {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			v.Numbers = append(v.Numbers, HumanWord(k)+": "+strconv.FormatFloat(f.Evidence.Numbers[k], 'f', -1, 64))
+		if evidence {
+			v.Sessions, v.CheckIns, v.Numbers = evidenceCells(f, sessionDate, checkinName, link)
 		}
 		if f.Past {
 			if _, ok := pastOf[f.TherapistID]; !ok {
@@ -785,4 +780,32 @@ func FindingsHTML(groups []SeverityGroup) (template.HTML, error) {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil
+}
+
+// evidenceCells are a finding's cited sessions and check-ins as dated links,
+// and its numbers in words.
+func evidenceCells(f review.Finding, sessionDate map[int64]upshot.Date, checkinName map[int64]string, link chart.Linker) (sessions, checkins []chart.Cell, numbers []string) {
+	for _, id := range f.Evidence.Sessions {
+		text := "session " + strconv.FormatInt(id, 10)
+		if d := sessionDate[id]; !d.IsZero() {
+			text = "session of " + words.FormatDate(d)
+		}
+		sessions = append(sessions, chart.Cell{Text: text, Href: link("session", id)})
+	}
+	for _, id := range f.Evidence.CheckIns {
+		text := "check-in " + strconv.FormatInt(id, 10)
+		if n := checkinName[id]; n != "" {
+			text = "check-in " + n
+		}
+		checkins = append(checkins, chart.Cell{Text: text, Href: link("checkin", id)})
+	}
+	keys := make([]string, 0, len(f.Evidence.Numbers))
+	for k := range f.Evidence.Numbers {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		numbers = append(numbers, HumanWord(k)+": "+strconv.FormatFloat(f.Evidence.Numbers[k], 'f', -1, 64))
+	}
+	return sessions, checkins, numbers
 }

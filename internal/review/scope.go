@@ -184,6 +184,7 @@ func (r *run) scope() {
 		r.out.Scope.Therapists = []TherapistRef{}
 	}
 
+	r.allCheckIns = make([]*upshot.CheckIn, 0, len(r.snap.CheckIns))
 	for _, c := range r.snap.CheckIns {
 		if c != nil && !r.afterToday(c.Date) {
 			r.allCheckIns = append(r.allCheckIns, c)
@@ -202,6 +203,8 @@ func (r *run) scope() {
 	for _, c := range inScope {
 		counts[c.Instrument]++
 	}
+	// Sized once: a long record's check-ins would grow it a dozen times.
+	r.checkinDate = make(map[int64]upshot.Date, len(inScope))
 	for _, c := range inScope {
 		if !r.opt.Since.IsZero() && c.Date.Before(r.opt.Since) {
 			continue

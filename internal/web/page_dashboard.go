@@ -164,7 +164,7 @@ func (s *Server) dashboardData(ctx context.Context, owner upshot.OwnerID, today 
 	// ended therapy's findings as one folded group, since nothing about it
 	// can be raised at a next session (the review lists everything).
 	shown := 0
-	for _, g := range report.GroupFindings(snap, d.Review, webLinks) {
+	for _, g := range report.GroupFindingsWithoutEvidence(snap, d.Review) {
 		if g.Severity == report.PastGroup {
 			d.Past = append(d.Past, g)
 			continue
