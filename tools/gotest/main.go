@@ -67,7 +67,8 @@ type event struct {
 // pkg is what has been seen of one package so far.
 type pkg struct {
 	lines  []string            // its own output, not a test's
-	tests  map[string][]string // each test's output
+	tests  map[string][]string // each test's output, until it passed or skipped
+	order  []string            // the tests, in the order they first printed
 	failed []string            // the tests that failed, in order
 	skips  []skip
 }
@@ -116,6 +117,9 @@ func (s *summary) add(e event) {
 	}
 	switch {
 	case e.Action == "output" && e.Test != "":
+		if _, seen := p.tests[e.Test]; !seen {
+			p.order = append(p.order, e.Test)
+		}
 		p.tests[e.Test] = append(p.tests[e.Test], e.Output)
 	case e.Action == "output":
 		p.lines = append(p.lines, e.Output)
@@ -123,6 +127,7 @@ func (s *summary) add(e event) {
 		p.failed = append(p.failed, e.Test)
 	case e.Test != "" && e.Action == "skip":
 		p.skips = append(p.skips, skip{e.Test, skipReason(p.tests[e.Test])})
+		delete(p.tests, e.Test)
 	case e.Test != "" && e.Action == "pass":
 		s.tests++
 		delete(p.tests, e.Test)
@@ -145,10 +150,17 @@ func skipReason(out []string) string {
 }
 
 // end prints a package the way plain go test does: its last line when it
-// passed, the failed tests' output and its own when it failed.
+// passed, the failed tests' output and its own when it failed. A test that
+// never ended when its package failed (the package timed out or crashed)
+// is printed too: go test attributes the panic and every goroutine's stack
+// to it, and it has no fail event of its own.
 func (s *summary) end(name string, p *pkg, failed bool) {
 	if failed {
-		for _, t := range p.failed {
+		unended := slices.DeleteFunc(slices.Clone(p.order), func(t string) bool {
+			_, open := p.tests[t]
+			return !open || slices.Contains(p.failed, t)
+		})
+		for _, t := range append(slices.Clone(p.failed), unended...) {
 			for _, line := range p.tests[t] {
 				if !frame.MatchString(line) {
 					fmt.Fprint(s.w, line)

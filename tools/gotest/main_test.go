@@ -69,3 +69,34 @@ func TestCachedSkipsAreSaid(t *testing.T) {
 		t.Errorf("nothing skipped: got %q, want %q", out.String(), want)
 	}
 }
+
+// testdata/timeout.json is real 'go test -json -timeout 2s' output of a
+// package whose test hung: go test gives the panic and the stacks to the
+// running test, which never gets a fail event. They must still be printed,
+// or a timed-out package fails with no word of what hung.
+func TestATimedOutTestIsShown(t *testing.T) {
+	in, err := os.Open("testdata/timeout.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	var out strings.Builder
+	s := newSummary(&out)
+	if err := s.read(in); err != nil {
+		t.Fatal(err)
+	}
+	s.finish()
+	for _, want := range []string{
+		"x_test.go:11: waiting for the server\n",
+		"panic: test timed out after 2s\n\trunning tests:\n\t\tTestHangs (2s)\n",
+		"example.com/tox.TestHangs(",
+		"FAIL\texample.com/tox\t2.049s\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "TestQuick") {
+		t.Errorf("a test that passed is printed:\n%s", out.String())
+	}
+}
