@@ -146,6 +146,7 @@ func TestSessionUseCases(t *testing.T) {
 		}{
 			{&upshot.Session{TherapistID: 99, Date: today}, "therapist"},
 			{&upshot.Session{TherapistID: a.ID, Date: today, Goals: []upshot.GoalProgress{{GoalID: 99}}}, "goals"},
+			{&upshot.Session{TherapistID: a.ID, Date: today, AgendaItems: []upshot.AgendaMark{{ItemID: 99, Mark: upshot.MarkRaised}}}, "agenda_items"},
 		} {
 			err := usecase.LogSession(ctx, db, upshot.DefaultOwner, clock, tt.s)
 			if upshot.ErrorCode(err) != upshot.EINVALID || upshot.ErrorField(err) != tt.field || !strings.Contains(upshot.ErrorMessage(err), "99") {

@@ -377,13 +377,18 @@ func (s *Server) apiSessionCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, out)
 }
 
-// sessionOut is one session as the API gives it.
+// sessionOut is one session as the API gives it, with its therapist's
+// currency: one therapist read, not the list.
 func (s *Server) sessionOut(ctx context.Context, owner upshot.OwnerID, ss *upshot.Session) (*sessionJSON, error) {
-	out, err := s.sessionsJSON(ctx, owner, []*upshot.Session{ss})
-	if err != nil {
+	th, err := s.store.FindTherapist(ctx, owner, ss.TherapistID)
+	if err != nil && upshot.ErrorCode(err) != upshot.ENOTFOUND {
 		return nil, err
 	}
-	return out[0], nil
+	cur := map[int64]string{}
+	if th != nil {
+		cur[th.ID] = th.Currency
+	}
+	return newSessionJSON(ss, cur), nil
 }
 
 func (s *Server) apiSessionGet(w http.ResponseWriter, r *http.Request) {
