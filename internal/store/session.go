@@ -81,12 +81,32 @@ func checkSessionRefs(ctx context.Context, t *tx, owner upshot.OwnerID, s *upsho
 	return nil
 }
 
+// goalRowsPerInsert bounds the rows of one INSERT of a session's goals: a
+// session's goals go in one statement (a typical session has one to three),
+// and the prepared statements, one per number of rows, stay few.
+const goalRowsPerInsert = 8
+
+// sessionGoalInserts[n] inserts n goal rows of one session.
+var sessionGoalInserts = func() []string {
+	out := make([]string, goalRowsPerInsert+1)
+	for n := 1; n <= goalRowsPerInsert; n++ {
+		out[n] = `INSERT INTO session_goals (owner_id, session_id, goal_id, progress) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", n), ", ")
+	}
+	return out
+}()
+
 func insertSessionGoals(ctx context.Context, t *tx, owner upshot.OwnerID, id int64, goals []upshot.GoalProgress) error {
-	for _, g := range goals {
-		if _, err := t.exec(ctx, `INSERT INTO session_goals (owner_id, session_id, goal_id, progress) VALUES (?, ?, ?, ?)`,
-			int64(owner), id, g.GoalID, nullInt(g.Progress)); err != nil {
+	for len(goals) > 0 {
+		n := min(len(goals), goalRowsPerInsert)
+		args := make([]any, 0, 4*n)
+		for _, g := range goals[:n] {
+			args = append(args, int64(owner), id, g.GoalID, nullInt(g.Progress))
+		}
+		if _, err := t.exec(ctx, sessionGoalInserts[n], args...); err != nil {
 			return err
 		}
+		goals = goals[n:]
 	}
 	return nil
 }
