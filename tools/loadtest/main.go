@@ -31,7 +31,10 @@
 //     store's own connection settings) and logging sessions through the API
 //     (POST /api/v1/sessions), with that many clients each; the rate each
 //     reaches at its best concurrency (its capacity) is compared, and the
-//     ratio at every equal concurrency is shown beside it;
+//     ratio at every equal concurrency is shown beside it; for comparison
+//     only, the same raw INSERT behind the bare handler (the same POST body
+//     to another process), which shows how much of the distance is the
+//     HTTP round trip;
 //  7. reads the servers' peak (VmHWM) and settled resident memory, stops
 //     everything and prints the figures as Markdown, each beside its target.
 //
@@ -184,6 +187,16 @@ func serveBare(dir string) error {
 		}
 		files["/"+e.Name()] = file{b, ctype}
 	}
+	// POST /raw-sessions is the raw INSERT behind the plainest handler: the
+	// same request body as a logged session, read and decoded, one row
+	// inserted in its own durable transaction, a small 201. It is the floor
+	// of a session logged over HTTP by another process, where the in-process
+	// raw INSERT leaves out the round trip.
+	raw, err := openRaw(context.Background(), filepath.Join(dir, "raw.db"))
+	if err != nil {
+		return err
+	}
+	var seq atomic.Int64
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -194,6 +207,22 @@ func serveBare(dir string) error {
 		os.Exit(0)
 	}()
 	return http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/raw-sessions" {
+			var body map[string]any
+			if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			i := int(seq.Add(1))
+			if err := rawInsert(r.Context(), raw, i); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			fmt.Fprintf(w, `{"id":%d}`, i)
+			return
+		}
 		f, ok := files[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
@@ -561,6 +590,9 @@ func run(ctx context.Context, cfg config) error {
 	// in its busy handler, as any program would; and queued in process
 	// first. The faster one is the baseline.
 	rawOp := func(ctx context.Context) error { return rawInsert(ctx, raw, int(seq.Add(1))) }
+	bareInsertOp := func(ctx context.Context) error {
+		return postBody(ctx, client, "http://"+bare.addr+"/raw-sessions", sessionBody(today, int(seq.Add(1))))
+	}
 	queue := make(chan struct{}, 1)
 	queuedOp := func(ctx context.Context) error {
 		queue <- struct{}{}
@@ -573,17 +605,18 @@ func run(ctx context.Context, cfg config) error {
 			break
 		}
 		lv := writeLevel{
-			clients: clients,
-			raw:     &subject{name: "raw INSERT, SQLite WAL + synchronous=FULL, writers wait in SQLite's busy handler"},
-			queued:  &subject{name: "raw INSERT, same, writers queued in process"},
-			post:    &subject{name: "log a session: POST /api/v1/sessions"},
+			clients:  clients,
+			raw:      &subject{name: "raw INSERT, SQLite WAL + synchronous=FULL, writers wait in SQLite's busy handler"},
+			queued:   &subject{name: "raw INSERT, same, writers queued in process"},
+			post:     &subject{name: "log a session: POST /api/v1/sessions"},
+			overHTTP: &subject{name: "raw INSERT behind a bare HTTP handler in its own process, the same POST body"},
 		}
 		for r := range cfg.rounds {
 			fmt.Fprintf(os.Stderr, "round %d/%d: writes, %s ...\n", r+1, cfg.rounds, clientsLabel(clients))
 			for _, x := range []struct {
 				s  *subject
 				op func(context.Context) error
-			}{{lv.raw, rawOp}, {lv.queued, queuedOp}, {lv.post, postOp}} {
+			}{{lv.raw, rawOp}, {lv.queued, queuedOp}, {lv.overHTTP, bareInsertOp}, {lv.post, postOp}} {
 				measure(ctx, clients, time.Second, clients*2, x.op) // warm-up
 				x.s.rounds = append(x.s.rounds, measure(ctx, clients, cfg.duration, cfg.max, x.op))
 			}
@@ -615,7 +648,7 @@ func run(ctx context.Context, cfg config) error {
 			&subject{name: "dashboard after the stress", rounds: []measurement{st.after}})
 	}
 	for _, lv := range sweep {
-		all = append(all, lv.raw, lv.queued, lv.post)
+		all = append(all, lv.raw, lv.queued, lv.overHTTP, lv.post)
 	}
 	for _, s := range all {
 		if _, errs, first := s.total(); errs > 0 {
@@ -966,7 +999,12 @@ func sessionBody(today upshot.Date, i int) []byte {
 }
 
 func postSession(ctx context.Context, client *http.Client, base string, today upshot.Date, i int) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/sessions", bytes.NewReader(sessionBody(today, i)))
+	return postBody(ctx, client, base+"/api/v1/sessions", sessionBody(today, i))
+}
+
+// postBody POSTs a JSON body and wants 201 Created.
+func postBody(ctx context.Context, client *http.Client, url string, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -976,12 +1014,12 @@ func postSession(ctx context.Context, client *http.Client, base string, today up
 		return err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	out, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return err
 	}
 	if resp.StatusCode != http.StatusCreated {
-		return fmt.Errorf("POST /api/v1/sessions: %s: %.200s", resp.Status, body)
+		return fmt.Errorf("POST %s: %s: %.200s", url, resp.Status, out)
 	}
 	return nil
 }
@@ -1086,6 +1124,10 @@ type pairRow struct {
 type writeLevel struct {
 	clients           int
 	raw, queued, post *subject
+	// overHTTP is not a floor: it shows how much of the distance between
+	// the floor and a logged session is the HTTP round trip to another
+	// process, which the in-process raw INSERT does not make.
+	overHTTP *subject
 }
 
 // floor is the faster of the two raw INSERT baselines.
@@ -1153,6 +1195,10 @@ func report(w io.Writer, d reportData) {
 			fmt.Sprintf("%s, capacity (best rate, at %s)", raw.floor().name, clientsLabel(raw.clients)), raw.floor(), writeTarget)
 		if lv := d.writes[0]; lv.clients == 1 {
 			row(lv.post.name+", 1 client", lv.post, lv.floor().name+", 1 client", lv.floor(), writeTarget)
+			n, _, _ := lv.overHTTP.total()
+			fmt.Fprintf(w, "| for comparison, not a target: %s, 1 client | %d | %.1f | %s | %s | %s, 1 client | %.1f | %s | %s | %.3f | | |\n",
+				lv.overHTTP.name, n, lv.overHTTP.rate(), ms(lv.overHTTP.p(0.50)), ms(lv.overHTTP.p(0.99)),
+				lv.floor().name, lv.floor().rate(), ms(lv.floor().p(0.50)), ms(lv.floor().p(0.99)), lv.overHTTP.rate()/lv.floor().rate())
 		}
 	}
 	for i, p := range d.pairs {
@@ -1202,12 +1248,13 @@ func report(w io.Writer, d reportData) {
 	if len(d.writes) > 0 {
 		fmt.Fprintln(w, "\nLogging a session against raw INSERTs at each number of concurrent clients (the raw figure is the faster of its two floors):")
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, "| clients | raw INSERT per second | raw p50 | raw p99 | POST /api/v1/sessions per second | POST p50 | POST p99 | ratio at equal concurrency |")
-		fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|")
+		fmt.Fprintln(w, "| clients | raw INSERT per second | raw p50 | raw p99 | POST /api/v1/sessions per second | POST p50 | POST p99 | ratio at equal concurrency | raw INSERT behind a bare HTTP handler per second | its p50 | POST /api/v1/sessions against it |")
+		fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 		for _, lv := range d.writes {
 			f := lv.floor()
-			fmt.Fprintf(w, "| %d | %.1f | %s | %s | %.1f | %s | %s | %.3f |\n", lv.clients, f.rate(), ms(f.p(0.5)), ms(f.p(0.99)),
-				lv.post.rate(), ms(lv.post.p(0.5)), ms(lv.post.p(0.99)), lv.post.rate()/f.rate())
+			fmt.Fprintf(w, "| %d | %.1f | %s | %s | %.1f | %s | %s | %.3f | %.1f | %s | %.3f |\n", lv.clients, f.rate(), ms(f.p(0.5)), ms(f.p(0.99)),
+				lv.post.rate(), ms(lv.post.p(0.5)), ms(lv.post.p(0.99)), lv.post.rate()/f.rate(),
+				lv.overHTTP.rate(), ms(lv.overHTTP.p(0.5)), lv.post.rate()/lv.overHTTP.rate())
 		}
 	}
 
@@ -1232,7 +1279,7 @@ func report(w io.Writer, d reportData) {
 		fmt.Fprintf(w, "- %s: %s\n", label, strings.Join(parts, "; "))
 	}
 	for _, lv := range d.writes {
-		for _, s := range []*subject{lv.raw, lv.queued, lv.post} {
+		for _, s := range []*subject{lv.raw, lv.queued, lv.overHTTP, lv.post} {
 			perRound(fmt.Sprintf("%s, %s", clientsLabel(lv.clients), s.name), s)
 		}
 	}
