@@ -76,18 +76,25 @@ type ComparedTherapist struct {
 // a session without a fee costs the therapist's usual fee when one is
 // recorded. PerReliableImprovement and PerGoalSolved are null when there
 // was none to divide by (the comparison says "no reliable improvement").
+// Each amount is given twice: as a JSON number (version 1's) and, in the
+// field named with _amount, as exact decimal strings with two decimals
+// ("90.50"), which a client should read: a JSON number becomes a float in
+// most clients.
 type ComparedCost struct {
 	Money              map[string]upshot.Money `json:"money"`
+	MoneyAmount        map[string]string       `json:"money_amount"`
 	SessionsAtUsualFee int                     `json:"sessions_at_usual_fee"`
 	SessionsWithoutFee int                     `json:"sessions_without_fee"`
 	// ReliableImprovements counts the review's reliable_improvement
 	// findings for the course: PHQ-9 and GAD-7 together count once (NHS
 	// Talking Therapies), any other validated scale judged alone once.
-	ReliableImprovements   int                     `json:"reliable_improvements"`
-	PerReliableImprovement map[string]upshot.Money `json:"per_reliable_improvement"`
-	GoalsSolved            int                     `json:"goals_solved"`
-	PerGoalSolved          map[string]upshot.Money `json:"per_goal_solved"`
-	Findings               []string                `json:"findings"`
+	ReliableImprovements         int                     `json:"reliable_improvements"`
+	PerReliableImprovement       map[string]upshot.Money `json:"per_reliable_improvement"`
+	PerReliableImprovementAmount map[string]string       `json:"per_reliable_improvement_amount"`
+	GoalsSolved                  int                     `json:"goals_solved"`
+	PerGoalSolved                map[string]upshot.Money `json:"per_goal_solved"`
+	PerGoalSolvedAmount          map[string]string       `json:"per_goal_solved_amount"`
+	Findings                     []string                `json:"findings"`
 }
 
 // ScaleOutcome is one questionnaire over the course: its baseline (the
@@ -291,6 +298,9 @@ func compareCourse(snap *upshot.Snapshot, reg *instrument.Registry, today upshot
 			rec.Cost.PerReliableImprovement[cur] = m.Per(n)
 		}
 	}
+	rec.Cost.MoneyAmount = upshot.Amounts(rec.Cost.Money)
+	rec.Cost.PerReliableImprovementAmount = upshot.Amounts(rec.Cost.PerReliableImprovement)
+	rec.Cost.PerGoalSolvedAmount = upshot.Amounts(rec.Cost.PerGoalSolved)
 
 	// Scales and the NHS Talking Therapies pair.
 	answered := map[string]int{}

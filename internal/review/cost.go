@@ -22,13 +22,18 @@ type CostSummary struct {
 	SinceImprovement *CostSince `json:"since_improvement"`
 }
 
-// CostLine is the cost with one therapist, or in total.
+// CostLine is the cost with one therapist, or in total. Money is the amount
+// per currency as a JSON number (version 1's); MoneyAmount is the same as
+// exact decimal strings with two decimals ("5310.00"), which a client should
+// read, since a JSON number becomes a float in most clients; likewise
+// PerGoalSolved and PerGoalSolvedAmount.
 type CostLine struct {
 	TherapistID        int64                   `json:"therapist_id,omitempty"`
 	Sessions           int                     `json:"sessions"`
 	Minutes            int                     `json:"minutes"`
 	Hours              float64                 `json:"hours"`
 	Money              map[string]upshot.Money `json:"money"`
+	MoneyAmount        map[string]string       `json:"money_amount"`
 	SessionsWithoutFee int                     `json:"sessions_without_fee"`
 	// SessionsAtUsualFee counts sessions without a fee recorded that are
 	// costed at the therapist's usual fee.
@@ -37,8 +42,9 @@ type CostLine struct {
 	// GoalsSolved counts solved goals credited to these sessions: a goal is
 	// credited to the therapist of the last session that addressed it on or
 	// before the day it was closed.
-	GoalsSolved   int                     `json:"goals_solved"`
-	PerGoalSolved map[string]upshot.Money `json:"per_goal_solved"`
+	GoalsSolved         int                     `json:"goals_solved"`
+	PerGoalSolved       map[string]upshot.Money `json:"per_goal_solved"`
+	PerGoalSolvedAmount map[string]string       `json:"per_goal_solved_amount"`
 }
 
 // CostSince is the cost after a reliable improvement.
@@ -86,6 +92,7 @@ func (l *CostLine) finish(solved int) {
 			l.PerGoalSolved[c] = m.Per(solved)
 		}
 	}
+	l.MoneyAmount, l.PerGoalSolvedAmount = upshot.Amounts(l.Money), upshot.Amounts(l.PerGoalSolved)
 }
 
 func (r *run) cost() {
@@ -122,8 +129,10 @@ func (r *run) cost() {
 	f := costFacts{Names: names, Total: total, GoalsSolved: allSolved, OutcomeMeasures: r.hasOutcomeMeasures()}
 	nums := map[string]float64{"sessions": float64(total.Sessions), "hours": total.Hours, "goals_solved": float64(allSolved),
 		"sessions_at_usual_fee": float64(total.SessionsAtUsualFee)}
+	amounts := map[string]string{}
 	for c, m := range total.Money {
 		nums["money_"+c] = float64(m) / 100
+		amounts["money_"+c] = m.Amount()
 	}
 	if li := r.lastImprovement; li != nil {
 		since := CostSince{CheckInID: li.ck.ID, Instrument: li.ck.Instrument, Date: li.ck.Date, CostLine: newLine(0)}
@@ -139,7 +148,7 @@ func (r *run) cost() {
 	}
 	title, detail := costWords(f)
 	r.add(Finding{Code: CodeCost, Title: title,
-		Detail: detail, Evidence: Evidence{Numbers: nums}}, 0)
+		Detail: detail, Evidence: Evidence{Numbers: nums, Amounts: amounts}}, 0)
 }
 
 // solvedBy credits each solved goal (closed in scope) to the therapist of the

@@ -217,6 +217,11 @@ type Evidence struct {
 	CheckIns    []int64            `json:"checkins"`
 	Numbers     map[string]float64 `json:"numbers"`
 	TherapistID int64              `json:"therapist_id,omitempty"`
+	// Amounts holds the money among Numbers (money_EUR, the cost finding's)
+	// as exact decimal strings with two decimals, under the same names: a
+	// number is read into a float by most clients. Left out when no number
+	// is money.
+	Amounts map[string]string `json:"amounts,omitempty"`
 }
 
 // Anchor is the finding's anchor on the review page and in the report

@@ -67,6 +67,31 @@ func (m Money) String() string {
 	}
 }
 
+// Amount writes m as an exact decimal string with two decimals ("90.50",
+// "5310.00"): money as the API and the review's JSON give it beside the
+// JSON number of version 1, which most clients read into a float.
+func (m Money) Amount() string {
+	v := int64(m)
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return sign + strconv.FormatInt(v/100, 10) + "." + strconv.FormatInt(v%100/10, 10) + strconv.FormatInt(v%10, 10)
+}
+
+// Amounts is Amount for each currency of an amount per currency; nil for
+// nil (an amount that could not be worked out stays null).
+func Amounts(per map[string]Money) map[string]string {
+	if per == nil {
+		return nil
+	}
+	out := make(map[string]string, len(per))
+	for c, m := range per {
+		out[c] = m.Amount()
+	}
+	return out
+}
+
 // MarshalJSON writes a JSON number with the exact decimal value.
 func (m Money) MarshalJSON() ([]byte, error) { return []byte(m.String()), nil }
 

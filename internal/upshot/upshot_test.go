@@ -58,6 +58,17 @@ func TestMoney(t *testing.T) {
 	if string(b) != `{"Fee":80.5}` {
 		t.Errorf("marshal = %s", b)
 	}
+	for m, want := range map[upshot.Money]string{0: "0.00", 5: "0.05", 50: "0.50", 8050: "80.50", 531000: "5310.00", 100000000: "1000000.00", -8005: "-80.05"} {
+		if got := m.Amount(); got != want {
+			t.Errorf("Money(%d).Amount() = %q, want %q", m, got, want)
+		}
+	}
+	if got := upshot.Amounts(map[string]upshot.Money{"EUR": 9050, "XXX": 1}); len(got) != 2 || got["EUR"] != "90.50" || got["XXX"] != "0.01" {
+		t.Errorf("Amounts = %v", got)
+	}
+	if upshot.Amounts(nil) != nil {
+		t.Error("Amounts(nil) is not nil: an amount that could not be worked out must stay null")
+	}
 }
 
 func TestParsers(t *testing.T) {

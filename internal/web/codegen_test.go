@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -106,6 +109,7 @@ func TestGeneratedClient(t *testing.T) {
 	if err != nil {
 		unavailable(t, "go tool oapi-codegen: %v\n%s", err, genErr.Bytes())
 	}
+	checkGeneratedTypes(t, client)
 
 	// A module of its own with the repository's requirements, so the client
 	// compiles against the runtime version go.mod pins, and nothing is
@@ -236,5 +240,114 @@ func writeFile(t *testing.T, name string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(name, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// typedRoots are the bodies issue 15 names ("the review, export, compare
+// and every nested object are fully described"): every generated type
+// reachable from them must be one a client reads without type assertions.
+var typedRoots = []string{"Review", "Export", "Comparison", "Summary"}
+
+// untypedAllowed are the generated types that may hold interface{}, with
+// the reason: the OpenAPI document itself, which the OpenAPI 3.1
+// meta-schema describes, not the document.
+var untypedAllowed = map[string]string{
+	"GetOpenAPIDocumentResponse": "the OpenAPI document itself",
+}
+
+// checkGeneratedTypes fails on a generated type that is interface{} or
+// map[string]interface{} (what oapi-codegen makes of an object schema with
+// no properties, or a value with no type) or json.RawMessage (what it makes
+// of a union it cannot type) anywhere in the types reachable from
+// typedRoots, and on interface{} in any generated type but those in
+// untypedAllowed.
+func checkGeneratedTypes(t *testing.T, src []byte) {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "client.gen.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatalf("the generated client does not parse: %v", err)
+	}
+	decls := map[string]ast.Expr{}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.TYPE {
+			continue
+		}
+		for _, spec := range g.Specs {
+			ts := spec.(*ast.TypeSpec)
+			decls[ts.Name.Name] = ts.Type
+		}
+	}
+	// untyped names the places in e that hold no type: "Field.Sub: interface{}".
+	var untyped func(e ast.Expr, at string, rawToo bool, follow func(name string)) []string
+	untyped = func(e ast.Expr, at string, rawToo bool, follow func(name string)) []string {
+		switch e := e.(type) {
+		case *ast.InterfaceType:
+			if len(e.Methods.List) > 0 {
+				return nil // the client's own interfaces (ClientInterface, HttpRequestDoer)
+			}
+			return []string{at + ": interface{}"}
+		case *ast.Ident:
+			if e.Name == "any" {
+				return []string{at + ": any"}
+			}
+			if follow != nil {
+				follow(e.Name)
+			}
+		case *ast.SelectorExpr:
+			if x, ok := e.X.(*ast.Ident); ok && rawToo && x.Name == "json" && e.Sel.Name == "RawMessage" {
+				return []string{at + ": json.RawMessage"}
+			}
+		case *ast.StarExpr:
+			return untyped(e.X, at, rawToo, follow)
+		case *ast.ArrayType:
+			return untyped(e.Elt, at+"[]", rawToo, follow)
+		case *ast.MapType:
+			return untyped(e.Value, at+"{}", rawToo, follow)
+		case *ast.StructType:
+			var out []string
+			for _, fld := range e.Fields.List {
+				name := "(embedded)"
+				if len(fld.Names) > 0 {
+					name = fld.Names[0].Name
+				}
+				out = append(out, untyped(fld.Type, at+"."+name, rawToo, follow)...)
+			}
+			return out
+		}
+		return nil
+	}
+
+	seen := map[string]bool{}
+	var queue []string
+	follow := func(name string) {
+		if _, ok := decls[name]; ok && !seen[name] {
+			seen[name] = true
+			queue = append(queue, name)
+		}
+	}
+	for _, root := range typedRoots {
+		if decls[root] == nil {
+			t.Errorf("the generated client has no type %s", root)
+		}
+		follow(root)
+	}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		for _, bad := range untyped(decls[name], name, true, follow) {
+			t.Errorf("generated type %s is untyped (the document leaves it free-form)", bad)
+		}
+	}
+	if len(seen) < 30 {
+		t.Errorf("only %d generated types reachable from %v", len(seen), typedRoots)
+	}
+	for name, e := range decls {
+		if seen[name] || untypedAllowed[name] != "" {
+			continue
+		}
+		for _, bad := range untyped(e, name, false, nil) {
+			t.Errorf("generated type %s is untyped (the document leaves it free-form)", bad)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -35,8 +34,7 @@ func amount(m *upshot.Money) *string {
 	if m == nil {
 		return nil
 	}
-	v := int64(*m)
-	s := fmt.Sprintf("%d.%02d", v/100, v%100)
+	s := m.Amount()
 	return &s
 }
 

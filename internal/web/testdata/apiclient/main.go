@@ -267,12 +267,23 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 	rv, err := c.GetReviewWithResponse(ctx, &upshotclient.GetReviewParams{Therapist: &thID})
 	must(err)
 	if expect("getReview", rv.StatusCode(), 200, rv.Body) {
-		check(rv.JSON200.Verdict != nil && *rv.JSON200.Verdict != "", "getReview: no verdict: %.300s", rv.Body)
+		r := rv.JSON200
+		check(r.Verdict != "", "getReview: no verdict: %.300s", rv.Body)
+		// The nested parts are typed: money as exact decimal strings with
+		// their currency, scores as points, the scope's therapists by id.
+		check(r.Cost.Total.MoneyAmount["EUR"] == "90.00" && len(r.Cost.Therapists) == 1 && r.Cost.Therapists[0].MoneyAmount["EUR"] == "90.00",
+			"getReview: cost %+v", r.Cost)
+		check(len(r.Scope.Therapists) == 1 && r.Scope.Therapists[0].Id == thID && r.Scope.Sessions == 1, "getReview: scope %+v", r.Scope)
+		check(slices.ContainsFunc(r.Measures, func(m upshotclient.Measure) bool {
+			return m.Id == "phq9" && m.Latest != nil && m.Latest.Total == 9 && len(m.Series) == 1
+		}), "getReview: no PHQ-9 of 9 (as corrected) among the measures: %.300s", rv.Body)
+		check(r.SettingsUsed["recent_window"] != "", "getReview: settings_used %v", r.SettingsUsed)
 	}
 	cmp, err := c.GetComparisonWithResponse(ctx, &upshotclient.GetComparisonParams{Therapist: &[]int{thID}})
 	must(err)
 	if expect("getComparison", cmp.StatusCode(), 200, cmp.Body) {
-		check(len(cmp.JSON200.Courses) == 1, "getComparison: %d courses", len(cmp.JSON200.Courses))
+		check(len(cmp.JSON200.Courses) == 1 && cmp.JSON200.Courses[0].Cost.MoneyAmount["EUR"] == "90.00" && cmp.JSON200.Courses[0].Cost.PerGoalSolvedAmount == nil,
+			"getComparison: %.300s", cmp.Body)
 	}
 	rec, err := c.GetRecordWithResponse(ctx, &upshotclient.GetRecordParams{Therapist: &thID})
 	must(err)
@@ -288,8 +299,13 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 	ex, err := c.GetExportWithResponse(ctx)
 	must(err)
 	if expect("getExport", ex.StatusCode(), 200, ex.Body) {
-		check(ex.JSON200.Therapists != nil && slices.ContainsFunc(*ex.JSON200.Therapists, func(t upshotclient.Therapist) bool { return t.Name == "Dr. Codegen-Smith" }),
+		check(slices.ContainsFunc(ex.JSON200.Therapists, func(t upshotclient.Therapist) bool { return t.Name == "Dr. Codegen-Smith" }),
 			"getExport: therapist missing")
+		check(slices.ContainsFunc(ex.JSON200.Checkins, func(c upshotclient.ExportCheckIn) bool { return c.Instrument == "phq9" && len(c.Answers) == 9 }),
+			"getExport: the PHQ-9 check-in is missing: %.300s", ex.Body)
+		check(slices.ContainsFunc(ex.JSON200.Definitions, func(d upshotclient.ExportDefinition) bool {
+			return d.Instrument == "phq9" && d.Definition.Id == "phq9" && len(d.Definition.Items) == 9
+		}), "getExport: the PHQ-9 definition is missing")
 	}
 
 	// Settings.
