@@ -40,20 +40,33 @@ func bury(ctx context.Context, t *tx, owner upshot.OwnerID, kind string, id int6
 	return err
 }
 
-// changedIDs is the condition (on column col, the id of table) that picks
-// the page q asks for: the ids changed after q.Since and after the cursor,
-// in the order of change, at most q.Limit. A subquery, so that a session's
-// goals and agenda marks are read for the page alone.
-func changedIDs(col, table string, owner upshot.OwnerID, q upshot.ChangeQuery) (string, []any) {
-	after := formatTime(q.AfterAt)
-	cond := `AND ` + col + ` IN (SELECT id FROM ` + table + ` WHERE owner_id = ? AND updated_at > ?
-		AND (updated_at > ? OR (updated_at = ? AND id > ?)) ORDER BY updated_at, id`
-	args := []any{int64(owner), formatTime(q.Since), after, after, q.AfterID}
-	if q.Limit > 0 {
-		cond += ` LIMIT ?`
-		args = append(args, q.Limit)
+// changedAfter is the condition (on the columns of alias p, "" or "s.")
+// that starts a page of q in the order of change (updated_at, then id) and
+// the ORDER BY and LIMIT that end it (the limit the last of args): a range on the index on (owner_id,
+// updated_at, id) of every table that pages, so a page reads its own rows
+// and no others, wherever it starts. After the cursor when the cursor is
+// later than q.Since (changed after the cursor's record then implies changed
+// after q.Since), otherwise changed after q.Since (which implies after the
+// cursor).
+func changedAfter(p string, q upshot.ChangeQuery) (cond string, args []any, order string) {
+	if q.AfterAt.After(q.Since) {
+		cond, args = `AND (`+p+`updated_at, `+p+`id) > (?, ?)`, []any{formatTime(q.AfterAt), q.AfterID}
+	} else {
+		cond, args = `AND `+p+`updated_at > ?`, []any{formatTime(q.Since)}
 	}
-	return cond + `)`, args
+	order = p + `updated_at, ` + p + `id`
+	if q.Limit > 0 {
+		order, args = order+` LIMIT ?`, append(args, q.Limit)
+	}
+	return cond, args, order
+}
+
+// changedIDs is the condition (on column col, the id of table) that picks
+// the page q asks for, for the lists read in an order of their own: their
+// ids by changedAfter in a subquery, then the rows by primary key.
+func changedIDs(col, table string, q upshot.ChangeQuery) (string, []any) {
+	cond, args, order := changedAfter("", q)
+	return `AND ` + col + ` IN (SELECT id FROM ` + table + ` WHERE owner_id = ? ` + cond + ` ORDER BY ` + order + `)`, args
 }
 
 // byChange puts a page in the order of change, as the cursor reads it.
@@ -69,8 +82,8 @@ func byChange[T any](list []T, meta func(T) (time.Time, int64)) []T {
 func (db *DB) TherapistChanges(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) ([]*upshot.Therapist, error) {
 	var list []*upshot.Therapist
 	err := db.read(ctx, func(t *tx) (err error) {
-		cond, args := changedIDs("id", "therapists", owner, q)
-		list, err = listTherapists(ctx, t, owner, cond, args...)
+		cond, args := changedIDs("id", "therapists", q)
+		list, err = listTherapists(ctx, t, owner, cond, append([]any{int64(owner)}, args...)...)
 		return err
 	})
 	return byChange(list, func(r *upshot.Therapist) (time.Time, int64) { return r.UpdatedAt, r.ID }), err
@@ -79,8 +92,8 @@ func (db *DB) TherapistChanges(ctx context.Context, owner upshot.OwnerID, q upsh
 func (db *DB) GoalChanges(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) ([]*upshot.Goal, error) {
 	var list []*upshot.Goal
 	err := db.read(ctx, func(t *tx) (err error) {
-		cond, args := changedIDs("id", "goals", owner, q)
-		list, err = listGoals(ctx, t, owner, cond, args...)
+		cond, args := changedIDs("id", "goals", q)
+		list, err = listGoals(ctx, t, owner, cond, append([]any{int64(owner)}, args...)...)
 		return err
 	})
 	return byChange(list, func(r *upshot.Goal) (time.Time, int64) { return r.UpdatedAt, r.ID }), err
@@ -88,44 +101,30 @@ func (db *DB) GoalChanges(ctx context.Context, owner upshot.OwnerID, q upshot.Ch
 
 func (db *DB) SessionChanges(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) ([]*upshot.Session, error) {
 	var list []*upshot.Session
-	err := db.read(ctx, func(t *tx) (err error) {
-		// The page's ids first, by the index on time of change; then the
-		// sessions, their goals and agenda marks by those ids alone (a
-		// subquery in each of the three would be planned three times).
-		cond, args := changedIDs("id", "sessions", owner, q)
-		rows, err := t.query(ctx, `SELECT id FROM sessions WHERE owner_id = ? `+cond, append([]any{int64(owner)}, args...)...)
-		if err != nil {
+	err := db.read(ctx, func(t *tx) error {
+		// The page's sessions by the index on time of change, then their
+		// goals and agenda marks by the page's ids alone.
+		cond, args, order := changedAfter("s.", q)
+		page, byID, err := querySessions(ctx, t, owner, sessionSelect, cond, order, args...)
+		list = page
+		if err != nil || len(list) == 0 {
 			return err
 		}
-		var ids []string
-		var idArgs []any
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids, idArgs = append(ids, "?"), append(idArgs, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(ids) == 0 {
-			list = []*upshot.Session{}
-			return nil
-		}
-		list, err = listSessions(ctx, t, owner, sessionSelect, `AND s.id IN (`+strings.Join(ids, ", ")+`)`, "s.updated_at, s.id", idArgs...)
-		return err
+		return sessionPartsByID(ctx, t, owner, byID)
 	})
 	return list, err
+}
+
+// placeholders is n query parameters, separated by commas.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 func (db *DB) CheckInChanges(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) ([]*upshot.CheckIn, error) {
 	var list []*upshot.CheckIn
 	err := db.read(ctx, func(t *tx) (err error) {
-		cond, args := changedIDs("id", "checkins", owner, q)
-		list, err = listCheckIns(ctx, t, owner, cond, "updated_at, id", args...)
+		cond, args, order := changedAfter("", q)
+		list, err = listCheckIns(ctx, t, owner, cond, order, args...)
 		return err
 	})
 	return list, err
@@ -134,8 +133,8 @@ func (db *DB) CheckInChanges(ctx context.Context, owner upshot.OwnerID, q upshot
 func (db *DB) AgendaItemChanges(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) ([]*upshot.AgendaItem, error) {
 	var list []*upshot.AgendaItem
 	err := db.read(ctx, func(t *tx) (err error) {
-		cond, args := changedIDs("id", "agenda_items", owner, q)
-		list, err = listAgendaItems(ctx, t, owner, cond, args...)
+		cond, args := changedIDs("id", "agenda_items", q)
+		list, err = listAgendaItems(ctx, t, owner, cond, append([]any{int64(owner)}, args...)...)
 		return err
 	})
 	return byChange(list, func(r *upshot.AgendaItem) (time.Time, int64) { return r.UpdatedAt, r.ID }), err

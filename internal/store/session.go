@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
 	"strings"
 
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -196,10 +197,20 @@ func (db *DB) ListSessions(ctx context.Context, owner upshot.OwnerID, f upshot.S
 // their goals: two queries in the caller's transaction, not one per session.
 // sel is sessionSelect, or sessionSelectNoNote.
 func listSessions(ctx context.Context, t *tx, owner upshot.OwnerID, sel, cond, order string, args ...any) ([]*upshot.Session, error) {
-	args = append([]any{int64(owner)}, args...)
-	rows, err := t.query(ctx, `SELECT `+sel+` FROM sessions s WHERE s.owner_id = ? `+cond+` ORDER BY `+order, args...)
+	list, byID, err := querySessions(ctx, t, owner, sel, cond, order, args...)
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	return list, sessionParts(ctx, t, owner, byID, cond, args...)
+}
+
+// querySessions reads the owner's sessions matching cond (on alias s) in
+// order (which may end in a LIMIT, its argument last in args), without
+// their goals and agenda marks, and the same sessions by id.
+func querySessions(ctx context.Context, t *tx, owner upshot.OwnerID, sel, cond, order string, args ...any) ([]*upshot.Session, map[int64]*upshot.Session, error) {
+	rows, err := t.query(ctx, `SELECT `+sel+` FROM sessions s WHERE s.owner_id = ? `+cond+` ORDER BY `+order, append([]any{int64(owner)}, args...)...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	list := []*upshot.Session{}
@@ -207,23 +218,49 @@ func listSessions(ctx context.Context, t *tx, owner upshot.OwnerID, sel, cond, o
 	for rows.Next() {
 		s, err := scanSession(rows)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		list = append(list, s)
 		byID[s.ID] = s
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	return list, byID, rows.Err()
+}
+
+// sessionParts adds to the sessions of byID their goals and agenda marks,
+// read for the owner's sessions matching cond (on alias s): two queries,
+// not two per session.
+func sessionParts(ctx context.Context, t *tx, owner upshot.OwnerID, byID map[int64]*upshot.Session, cond string, args ...any) error {
+	return readSessionParts(ctx, t, byID, func(p string) string {
+		return `JOIN sessions s ON s.owner_id = ` + p + `.owner_id AND s.id = ` + p + `.session_id WHERE s.owner_id = ? ` + cond
+	}, append([]any{int64(owner)}, args...))
+}
+
+// sessionPartsByID is sessionParts for the sessions of byID alone, by their
+// ids: the goals and marks of a page of sessions, by the primary keys
+// (owner_id, session_id, ...). The range of the ids beside them is for
+// PostgreSQL, which otherwise plans a scan of all the owner's goals and
+// marks (its costs for a small table favour the index on owner_id alone).
+func sessionPartsByID(ctx context.Context, t *tx, owner upshot.OwnerID, byID map[int64]*upshot.Session) error {
+	args := []any{int64(owner), int64(0), int64(0)}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for id := range byID {
+		args = append(args, id)
+		lo, hi = min(lo, id), max(hi, id)
 	}
-	rows.Close()
-	if len(list) == 0 {
-		return list, nil
-	}
-	grows, err := t.query(ctx, `SELECT sg.session_id, sg.goal_id, sg.progress FROM session_goals sg
-		JOIN sessions s ON s.owner_id = sg.owner_id AND s.id = sg.session_id
-		WHERE s.owner_id = ? `+cond+` ORDER BY sg.session_id, sg.goal_id`, args...)
+	args[1], args[2] = lo, hi
+	in := placeholders(len(byID))
+	return readSessionParts(ctx, t, byID, func(p string) string {
+		return `WHERE ` + p + `.owner_id = ? AND ` + p + `.session_id BETWEEN ? AND ? AND ` + p + `.session_id IN (` + in + `)`
+	}, args)
+}
+
+// readSessionParts reads the goals (alias sg) and agenda marks (alias sa)
+// that scope picks into the sessions of byID.
+func readSessionParts(ctx context.Context, t *tx, byID map[int64]*upshot.Session, scope func(alias string) string, args []any) error {
+	grows, err := t.query(ctx, `SELECT sg.session_id, sg.goal_id, sg.progress FROM session_goals sg `+
+		scope("sg")+` ORDER BY sg.session_id, sg.goal_id`, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer grows.Close()
 	for grows.Next() {
@@ -233,7 +270,7 @@ func listSessions(ctx context.Context, t *tx, owner upshot.OwnerID, sel, cond, o
 			progress sql.NullInt64
 		)
 		if err := grows.Scan(&sid, &g.GoalID, &progress); err != nil {
-			return nil, err
+			return err
 		}
 		g.Progress = intPtr(progress)
 		if s := byID[sid]; s != nil {
@@ -241,14 +278,13 @@ func listSessions(ctx context.Context, t *tx, owner upshot.OwnerID, sel, cond, o
 		}
 	}
 	if err := grows.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	grows.Close()
-	arows, err := t.query(ctx, `SELECT sa.session_id, sa.item_id, sa.mark FROM session_agenda sa
-		JOIN sessions s ON s.owner_id = sa.owner_id AND s.id = sa.session_id
-		WHERE s.owner_id = ? `+cond+` ORDER BY sa.session_id, sa.item_id`, args...)
+	arows, err := t.query(ctx, `SELECT sa.session_id, sa.item_id, sa.mark FROM session_agenda sa `+
+		scope("sa")+` ORDER BY sa.session_id, sa.item_id`, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer arows.Close()
 	for arows.Next() {
@@ -257,13 +293,13 @@ func listSessions(ctx context.Context, t *tx, owner upshot.OwnerID, sel, cond, o
 			m   upshot.AgendaMark
 		)
 		if err := arows.Scan(&sid, &m.ItemID, &m.Mark); err != nil {
-			return nil, err
+			return err
 		}
 		if s := byID[sid]; s != nil {
 			s.AgendaItems = append(s.AgendaItems, m)
 		}
 	}
-	return list, arows.Err()
+	return arows.Err()
 }
 
 func scanSession(rows *sql.Rows) (*upshot.Session, error) {
