@@ -181,37 +181,31 @@ func withNotices(ctx context.Context, st upshot.SettingService, owner upshot.Own
 // CheckInPage is one page of check-ins in the order they last changed
 // (upshot.ChangeQuery), each scored as in CheckInHistory, against the whole
 // history of its instrument: a client that syncs by pages sees the same
-// scores as one that reads the whole list. history gives the owner's
-// scored check-ins by id (ScoredByID, or a copy of it kept while the
-// records are unchanged).
-func CheckInPage(ctx context.Context, st upshot.ChangeService, owner upshot.OwnerID, q upshot.ChangeQuery,
-	history func(context.Context) (map[int64]checkin.Result, error)) ([]checkin.Result, error) {
-	page, err := st.CheckInChanges(ctx, owner, q)
+// scores as one that reads the whole list. A check-in's result depends on
+// the history only through the first check-in of its instrument and the one
+// just before it, so those are all that is read beside the page: a page
+// costs what its check-ins cost, not what the history does.
+func CheckInPage(ctx context.Context, st CheckInPageStore, reg *instrument.Registry, owner upshot.OwnerID, q upshot.ChangeQuery) ([]checkin.Result, error) {
+	page, earlier, defs, err := st.CheckInChangesScorable(ctx, owner, q)
 	if err != nil || len(page) == 0 {
 		return []checkin.Result{}, err
 	}
-	byID, err := history(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]checkin.Result, 0, len(page))
-	for _, c := range page {
-		if res, ok := byID[c.ID]; ok {
-			out = append(out, res)
+	defFor := checkin.Resolver(reg, defs)
+	history := slices.Concat(page, earlier)
+	out := make([]checkin.Result, len(page))
+	for i, c := range page {
+		if out[i], err = checkin.EvaluateWith(defFor, history, c); err != nil {
+			return nil, err
 		}
+	}
+	if err := withNotices(ctx, st, owner, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// ScoredByID is every check-in of the owner scored (CheckInHistory), by id.
-func ScoredByID(ctx context.Context, st CheckInStore, reg *instrument.Registry, owner upshot.OwnerID) (map[int64]checkin.Result, error) {
-	all, err := CheckInHistory(ctx, st, reg, owner, upshot.CheckInFilter{})
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[int64]checkin.Result, len(all))
-	for _, res := range all {
-		byID[res.ID] = res
-	}
-	return byID, nil
+// CheckInPageStore is what CheckInPage reads.
+type CheckInPageStore interface {
+	upshot.ChangeService
+	upshot.SettingService
 }

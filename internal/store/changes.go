@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 	"time"
@@ -128,6 +129,68 @@ func (db *DB) CheckInChanges(ctx context.Context, owner upshot.OwnerID, q upshot
 		return err
 	})
 	return list, err
+}
+
+// CheckInChangesScorable is CheckInChanges with what scoring the page takes,
+// read in the same transaction: the check-ins each of the page's is compared
+// with (the first of its instrument and the one just before it, by date and
+// then id) that are not on the page, and the owner's stored definitions. The
+// earlier check-ins are found by the index on (owner_id, instrument, date,
+// id), two index searches for each of the page's, so a page costs what its
+// check-ins cost however long the history.
+func (db *DB) CheckInChangesScorable(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) (page, earlier []*upshot.CheckIn, defs []upshot.Definition, err error) {
+	err = db.read(ctx, func(t *tx) (err error) {
+		// The page by the index on time of change, and beside each of its
+		// check-ins the ids of the two it is compared with.
+		cond, args, order := changedAfter("c.", q)
+		rows, err := t.query(ctx, `SELECT `+checkInSelect+`,
+			(SELECT f.id FROM checkins f WHERE f.owner_id = ? AND f.instrument = c.instrument
+				ORDER BY f.date, f.id LIMIT 1),
+			(SELECT p.id FROM checkins p WHERE p.owner_id = ? AND p.instrument = c.instrument AND (p.date, p.id) < (c.date, c.id)
+				ORDER BY p.date DESC, p.id DESC LIMIT 1)
+			FROM checkins c WHERE c.owner_id = ? `+cond+` ORDER BY `+order, append([]any{int64(owner), int64(owner), int64(owner)}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var compared []sql.NullInt64
+		page = []*upshot.CheckIn{}
+		for rows.Next() {
+			var first, prev sql.NullInt64
+			c, err := scanCheckIn(rows, &first, &prev)
+			if err != nil {
+				return err
+			}
+			page, compared = append(page, c), append(compared, first, prev)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		onPage := make(map[int64]bool, len(page))
+		for _, c := range page {
+			onPage[c.ID] = true
+		}
+		var need []any
+		for _, id := range compared {
+			if id.Valid && !onPage[id.Int64] {
+				onPage[id.Int64] = true
+				need = append(need, id.Int64)
+			}
+		}
+		earlier = []*upshot.CheckIn{}
+		if len(need) > 0 {
+			if earlier, err = listCheckIns(ctx, t, owner, `AND id IN (`+placeholders(len(need))+`)`, "id", need...); err != nil {
+				return err
+			}
+		}
+		defs, err = listDefinitions(ctx, t, owner)
+		return err
+	})
+	if page == nil {
+		page = []*upshot.CheckIn{}
+	}
+	return page, earlier, defs, err
 }
 
 func (db *DB) AgendaItemChanges(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) ([]*upshot.AgendaItem, error) {

@@ -18,6 +18,9 @@ import (
 
 const checkInColumns = `id, instrument, instrument_version, date, answers, version, created_at, updated_at`
 
+// checkInSelect is checkInColumns of alias c.
+var checkInSelect = "c." + strings.ReplaceAll(checkInColumns, ", ", ", c.")
+
 // maxInstrumentIDLen bounds an instrument id; built-in ids are a few letters.
 const maxInstrumentIDLen = 100
 
@@ -229,26 +232,38 @@ func listCheckIns(ctx context.Context, t *tx, owner upshot.OwnerID, cond, order 
 	defer rows.Close()
 	list := []*upshot.CheckIn{}
 	for rows.Next() {
-		var (
-			c             upshot.CheckIn
-			date, answers string
-			m             meta
-		)
-		if err := rows.Scan(append([]any{&c.ID, &c.Instrument, &c.InstrumentVersion, &date, &answers}, m.dest()...)...); err != nil {
+		c, err := scanCheckIn(rows)
+		if err != nil {
 			return nil, err
 		}
-		if c.Date, err = scanDate(sql.NullString{String: date, Valid: true}); err != nil {
-			return nil, err
-		}
-		if c.Answers, err = decodeAnswers(answers); err != nil {
-			return nil, fmt.Errorf("stored answers of check-in %d: %w", c.ID, err)
-		}
-		if c.Meta, err = m.get(); err != nil {
-			return nil, err
-		}
-		list = append(list, &c)
+		list = append(list, c)
 	}
 	return list, rows.Err()
+}
+
+// scanCheckIn reads a row of checkInColumns, and into extra the columns
+// after them.
+func scanCheckIn(rows *sql.Rows, extra ...any) (*upshot.CheckIn, error) {
+	var (
+		c             upshot.CheckIn
+		date, answers string
+		m             meta
+		err           error
+	)
+	dest := append([]any{&c.ID, &c.Instrument, &c.InstrumentVersion, &date, &answers}, m.dest()...)
+	if err := rows.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	if c.Date, err = scanDate(sql.NullString{String: date, Valid: true}); err != nil {
+		return nil, err
+	}
+	if c.Answers, err = decodeAnswers(answers); err != nil {
+		return nil, fmt.Errorf("stored answers of check-in %d: %w", c.ID, err)
+	}
+	if c.Meta, err = m.get(); err != nil {
+		return nil, err
+	}
+	return &c, nil
 }
 
 func (db *DB) UpdateCheckIn(ctx context.Context, owner upshot.OwnerID, c *upshot.CheckIn) error {

@@ -69,7 +69,9 @@ func TestPagesAreSlicesOfTheWholeList(t *testing.T) {
 			must(t, db.UpdateTherapist(ctx, upshot.DefaultOwner, th))
 
 			checkPages(t, "therapists", func() ([]*upshot.Therapist, error) { return db.ListTherapists(ctx, upshot.DefaultOwner) },
-				func(q upshot.ChangeQuery) ([]*upshot.Therapist, error) { return db.TherapistChanges(ctx, upshot.DefaultOwner, q) },
+				func(q upshot.ChangeQuery) ([]*upshot.Therapist, error) {
+					return db.TherapistChanges(ctx, upshot.DefaultOwner, q)
+				},
 				func(r *upshot.Therapist) upshot.Meta { return r.Meta }, func(r *upshot.Therapist) int64 { return r.ID })
 			checkPages(t, "goals", func() ([]*upshot.Goal, error) { return db.ListGoals(ctx, upshot.DefaultOwner) },
 				func(q upshot.ChangeQuery) ([]*upshot.Goal, error) { return db.GoalChanges(ctx, upshot.DefaultOwner, q) },
@@ -77,12 +79,16 @@ func TestPagesAreSlicesOfTheWholeList(t *testing.T) {
 			checkPages(t, "sessions", func() ([]*upshot.Session, error) {
 				return db.ListSessions(ctx, upshot.DefaultOwner, upshot.SessionFilter{})
 			},
-				func(q upshot.ChangeQuery) ([]*upshot.Session, error) { return db.SessionChanges(ctx, upshot.DefaultOwner, q) },
+				func(q upshot.ChangeQuery) ([]*upshot.Session, error) {
+					return db.SessionChanges(ctx, upshot.DefaultOwner, q)
+				},
 				func(r *upshot.Session) upshot.Meta { return r.Meta }, func(r *upshot.Session) int64 { return r.ID })
 			checkPages(t, "check-ins", func() ([]*upshot.CheckIn, error) {
 				return db.ListCheckIns(ctx, upshot.DefaultOwner, upshot.CheckInFilter{})
 			},
-				func(q upshot.ChangeQuery) ([]*upshot.CheckIn, error) { return db.CheckInChanges(ctx, upshot.DefaultOwner, q) },
+				func(q upshot.ChangeQuery) ([]*upshot.CheckIn, error) {
+					return db.CheckInChanges(ctx, upshot.DefaultOwner, q)
+				},
 				func(r *upshot.CheckIn) upshot.Meta { return r.Meta }, func(r *upshot.CheckIn) int64 { return r.ID })
 			checkPages(t, "agenda items", func() ([]*upshot.AgendaItem, error) { return db.ListAgendaItems(ctx, upshot.DefaultOwner) },
 				func(q upshot.ChangeQuery) ([]*upshot.AgendaItem, error) {

@@ -204,6 +204,12 @@ type ChangeService interface {
 	GoalChanges(ctx context.Context, owner OwnerID, q ChangeQuery) ([]*Goal, error)
 	SessionChanges(ctx context.Context, owner OwnerID, q ChangeQuery) ([]*Session, error)
 	CheckInChanges(ctx context.Context, owner OwnerID, q ChangeQuery) ([]*CheckIn, error)
+	// CheckInChangesScorable is CheckInChanges with what scoring the page
+	// takes, read at once: the check-ins not on the page that its
+	// check-ins are compared with (the first of each one's instrument and
+	// the one just before it, by date and then id), and the owner's stored
+	// definitions.
+	CheckInChangesScorable(ctx context.Context, owner OwnerID, q ChangeQuery) (page, earlier []*CheckIn, defs []Definition, err error)
 	AgendaItemChanges(ctx context.Context, owner OwnerID, q ChangeQuery) ([]*AgendaItem, error)
 	// Tombstones lists the deletions of one kind (every kind for "") after
 	// q.Since, in the order they happened (deleted_at, then kind and id),

@@ -456,9 +456,7 @@ func (s *Server) apiCheckinList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := func(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) ([]checkin.Result, error) {
-		return usecase.CheckInPage(ctx, s.store, owner, q, func(ctx context.Context) (map[int64]checkin.Result, error) {
-			return s.scored.get(ctx, s, owner)
-		})
+		return usecase.CheckInPage(ctx, s.store, s.reg, owner, q)
 	}
 	if changed(s, w, r, page, func(c checkin.Result) upshot.Meta { return upshot.Meta{UpdatedAt: c.UpdatedAt} }, func(c checkin.Result) int64 { return c.ID }) {
 		return

@@ -103,10 +103,7 @@ type Server struct {
 	kept       *keptRecords // the dashboard's sessions and check-ins between renders
 	// The full session and check-in lists, kept like the dashboard (lists.go).
 	sessionLists, checkinLists *pageCache
-	// scored keeps each owner's check-ins scored, for pages of check-ins;
-	// pages keeps built pages of the lists (sync.go).
-	scored *scoredCache
-	pages  *listPages
+	pages                      *listPages // built pages of the lists (sync.go)
 }
 
 // New checks the configuration, parses every template once and builds the
@@ -160,7 +157,6 @@ func New(cfg Config) (*Server, error) {
 		kept:         newKeptRecords(maxCachedDashboards),
 		sessionLists: newPageCache(maxCachedLists),
 		checkinLists: newPageCache(maxCachedLists),
-		scored:       &scoredCache{entries: map[upshot.OwnerID]scoredEntry{}},
 		pages:        &listPages{},
 	}
 	if s.log == nil {

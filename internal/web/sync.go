@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	usecase "github.com/upshot-app/upshot/internal/app"
-	"github.com/upshot-app/upshot/internal/checkin"
 	"github.com/upshot-app/upshot/internal/upshot"
 )
 
@@ -310,48 +308,4 @@ func pagedRequest(r *http.Request) bool {
 // of the records in the order they changed, which a client keeps whole.
 func filterAndPage(filters string) error {
 	return upshot.Invalid("limit", "%s cannot be combined with limit, cursor or updated_since: pages are of every record, in the order they changed; filter your copy", filters)
-}
-
-// scoredCache keeps each owner's check-ins scored against their history,
-// keyed by the owner's revision, as the full lists are kept (lists.go): a
-// page of check-ins is a few rows, but each is scored against its whole
-// history, which a client paging through ten years would otherwise pay for
-// on every page.
-type scoredCache struct {
-	mu      sync.Mutex
-	entries map[upshot.OwnerID]scoredEntry
-}
-
-type scoredEntry struct {
-	revision int64
-	byID     map[int64]checkin.Result
-}
-
-func (c *scoredCache) get(ctx context.Context, s *Server, owner upshot.OwnerID) (map[int64]checkin.Result, error) {
-	// The revision is read before the records, so a write in between makes
-	// the entry look stale, never current.
-	rev, err := s.store.Revision(ctx, owner)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	e, ok := c.entries[owner]
-	c.mu.Unlock()
-	if ok && e.revision == rev {
-		return e.byID, nil
-	}
-	byID, err := usecase.ScoredByID(ctx, s.store, s.reg, owner)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.entries) >= maxCachedLists {
-		for o := range c.entries { // any one: a bound, not a policy
-			delete(c.entries, o)
-			break
-		}
-	}
-	c.entries[owner] = scoredEntry{revision: rev, byID: byID}
-	return byID, nil
 }
