@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"testing"
 
 	usecase "github.com/upshot-app/upshot/internal/app"
@@ -105,5 +104,5 @@ func resultJSON(t *testing.T, r checkin.Result) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fmt.Sprintf("%s", b)
+	return string(b)
 }
