@@ -36,6 +36,36 @@ func Agenda(ctx context.Context, st AgendaStore, owner upshot.OwnerID) ([]upshot
 	return upshot.BuildAgenda(items, sessions, settings.Int(upshot.SettingAgendaUnresolvedRaises)), nil
 }
 
+// AgendaPage is one page of the owner's agenda entries in the order their
+// items last changed (updated_at, then id), as q asks: the items changed
+// after q.Since and the cursor, each with its history over every session.
+func AgendaPage(ctx context.Context, st interface {
+	AgendaStore
+	AgendaItemChanges(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) ([]*upshot.AgendaItem, error)
+}, owner upshot.OwnerID, q upshot.ChangeQuery) ([]upshot.AgendaEntry, error) {
+	items, err := st.AgendaItemChanges(ctx, owner, q)
+	if err != nil || len(items) == 0 {
+		return []upshot.AgendaEntry{}, err
+	}
+	sessions, err := st.ListSessions(ctx, owner, upshot.SessionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	settings, err := st.Settings(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	entries := upshot.BuildAgenda(items, sessions, settings.Int(upshot.SettingAgendaUnresolvedRaises))
+	// BuildAgenda puts them in the agenda's order; a page is in the order
+	// of change, as the items came.
+	at := make(map[int64]int, len(items))
+	for i, it := range items {
+		at[it.ID] = i
+	}
+	slices.SortFunc(entries, func(a, b upshot.AgendaEntry) int { return at[a.Item.ID] - at[b.Item.ID] })
+	return entries, nil
+}
+
 // AgendaEntryOf is one item with its history.
 func AgendaEntryOf(ctx context.Context, st AgendaStore, owner upshot.OwnerID, id int64) (*upshot.AgendaEntry, error) {
 	it, err := st.FindAgendaItem(ctx, owner, id)

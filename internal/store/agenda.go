@@ -21,7 +21,10 @@ func (db *DB) CreateAgendaItem(ctx context.Context, owner upshot.OwnerID, a *ups
 		if id, err = nextID(ctx, t, owner, kindAgenda); err != nil {
 			return err
 		}
-		return insertAgendaItem(ctx, t, owner, id, a, m)
+		if err := insertAgendaItem(ctx, t, owner, id, a, m); err != nil {
+			return err
+		}
+		return noteCreated(ctx, t, owner, upshot.KindAgendaItem, id)
 	})
 	if err != nil {
 		return err

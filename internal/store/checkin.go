@@ -137,7 +137,10 @@ func (db *DB) CreateCheckIn(ctx context.Context, owner upshot.OwnerID, c *upshot
 		if id, err = nextID(ctx, t, owner, kindCheckIn); err != nil {
 			return err
 		}
-		return insertCheckIn(ctx, t, owner, id, c, answers, m)
+		if err := insertCheckIn(ctx, t, owner, id, c, answers, m); err != nil {
+			return err
+		}
+		return noteCreated(ctx, t, owner, upshot.KindCheckIn, id)
 	})
 	if err != nil {
 		return err

@@ -19,7 +19,10 @@ func (db *DB) CreateGoal(ctx context.Context, owner upshot.OwnerID, g *upshot.Go
 		if id, err = nextID(ctx, t, owner, kindGoal); err != nil {
 			return err
 		}
-		return insertGoal(ctx, t, owner, id, g, m)
+		if err := insertGoal(ctx, t, owner, id, g, m); err != nil {
+			return err
+		}
+		return noteCreated(ctx, t, owner, upshot.KindGoal, id)
 	})
 	if err != nil {
 		return err

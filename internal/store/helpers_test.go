@@ -149,6 +149,6 @@ func fill(t testing.TB, db *store.DB, owner upshot.OwnerID) sample {
 	if _, err := db.BeginIdempotent(ctx, owner, "fill-key", "fill-hash", 24*time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	must(t, db.FinishIdempotent(ctx, owner, "fill-key", 201, "/api/v1/goals/1", `{"id":1}`))
+	must(t, db.FinishIdempotent(ctx, owner, "fill-key", upshot.IdempotentAnswer{Status: 201, Location: "/api/v1/goals/1", ETag: `"1"`, Body: `{"id":1}`}))
 	return s
 }

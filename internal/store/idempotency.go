@@ -49,8 +49,8 @@ func (db *DB) BeginIdempotent(ctx context.Context, owner upshot.OwnerID, key, re
 			a       upshot.IdempotentAnswer
 			created string
 		)
-		err := t.queryRow(ctx, `SELECT request_hash, status, location, body, created_at FROM idempotency_keys
-			WHERE owner_id = ? AND idem_key = ?`, int64(owner), key).Scan(&a.RequestHash, &a.Status, &a.Location, &a.Body, &created)
+		err := t.queryRow(ctx, `SELECT request_hash, status, location, etag, body, created_at, record_kind, record_id FROM idempotency_keys
+			WHERE owner_id = ? AND idem_key = ?`, int64(owner), key).Scan(&a.RequestHash, &a.Status, &a.Location, &a.ETag, &a.Body, &created, &a.RecordKind, &a.RecordID)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			_, err := t.exec(ctx, `INSERT INTO idempotency_keys (owner_id, idem_key, request_hash, status, location, body, created_at)
@@ -62,11 +62,12 @@ func (db *DB) BeginIdempotent(ctx context.Context, owner upshot.OwnerID, key, re
 		if a.CreatedAt, err = parseTime(created); err != nil {
 			return err
 		}
-		if a.Status == 0 && a.CreatedAt.Before(now.Add(-inFlightStale)) {
-			// The first request's server went away before settling the key
-			// (a crash, a kill): claim it again, or its retries would be
-			// refused for a day. Had the record been written, it is written
-			// once more; a crash in that instant is the one way to a double.
+		if a.Status == 0 && a.RecordID == 0 && a.CreatedAt.Before(now.Add(-inFlightStale)) {
+			// The first request's server went away before it recorded
+			// anything (a crash, a kill): claim the key again, or its
+			// retries would be refused for a day. Had it recorded the
+			// record, the key would name it (noteCreated, in the record's
+			// own transaction), and the retry is answered from it instead.
 			_, err := t.exec(ctx, `UPDATE idempotency_keys SET request_hash = ?, created_at = ? WHERE owner_id = ? AND idem_key = ?`,
 				requestHash, formatTime(now), int64(owner), key)
 			return err
@@ -80,22 +81,40 @@ func (db *DB) BeginIdempotent(ctx context.Context, owner upshot.OwnerID, key, re
 	return found, nil
 }
 
-// FinishIdempotent stores the answer to the request that claimed key.
-func (db *DB) FinishIdempotent(ctx context.Context, owner upshot.OwnerID, key string, status int, location, body string) error {
+// FinishIdempotent stores the answer to the request that claimed key: its
+// Status, Location, ETag and Body.
+func (db *DB) FinishIdempotent(ctx context.Context, owner upshot.OwnerID, key string, a upshot.IdempotentAnswer) error {
 	err := db.writeAll(ctx, func(t *tx) error {
-		_, err := t.exec(ctx, `UPDATE idempotency_keys SET status = ?, location = ?, body = ? WHERE owner_id = ? AND idem_key = ? AND status = 0`,
-			status, location, body, int64(owner), key)
+		_, err := t.exec(ctx, `UPDATE idempotency_keys SET status = ?, location = ?, etag = ?, body = ? WHERE owner_id = ? AND idem_key = ? AND status = 0`,
+			a.Status, a.Location, a.ETag, a.Body, int64(owner), key)
 		return err
 	})
 	return err
 }
 
 // AbandonIdempotent releases a key whose request was refused or failed, so
-// that a retry with it is answered afresh.
+// that a retry with it is answered afresh. A key that names the record its
+// request created is kept: the request failed after the record was
+// committed (building the answer), and a retry must not record it again.
 func (db *DB) AbandonIdempotent(ctx context.Context, owner upshot.OwnerID, key string) error {
 	err := db.writeAll(ctx, func(t *tx) error {
-		_, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE owner_id = ? AND idem_key = ? AND status = 0`, int64(owner), key)
+		_, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE owner_id = ? AND idem_key = ? AND status = 0 AND record_id = 0`, int64(owner), key)
 		return err
 	})
+	return err
+}
+
+// noteCreated notes, in the transaction that creates a record, that the
+// request holding ctx's Idempotency-Key (upshot.WithIdempotencyKey)
+// created it: kind (an upshot.Kind* constant) and id. The record and the
+// note are committed together or not at all. Without a key it does
+// nothing; a key that already names a record keeps the first.
+func noteCreated(ctx context.Context, t *tx, owner upshot.OwnerID, kind string, id int64) error {
+	key := upshot.IdempotencyKey(ctx)
+	if key == "" {
+		return nil
+	}
+	_, err := t.exec(ctx, `UPDATE idempotency_keys SET record_kind = ?, record_id = ?
+		WHERE owner_id = ? AND idem_key = ? AND status = 0 AND record_id = 0`, kind, id, int64(owner), key)
 	return err
 }

@@ -139,7 +139,10 @@ func (db *DB) CreateSession(ctx context.Context, owner upshot.OwnerID, s *upshot
 			if id, err = nextID(ctx, t, owner, kindSession); err != nil {
 				return err
 			}
-			return insertSession(ctx, t, owner, id, s, m)
+			if err := insertSession(ctx, t, owner, id, s, m); err != nil {
+				return err
+			}
+			return noteCreated(ctx, t, owner, upshot.KindSession, id)
 		})
 	}
 	// The composite foreign keys already refuse a therapist or goal that is

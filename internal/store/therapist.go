@@ -19,7 +19,10 @@ func (db *DB) CreateTherapist(ctx context.Context, owner upshot.OwnerID, th *ups
 		if id, err = nextID(ctx, t, owner, kindTherapist); err != nil {
 			return err
 		}
-		return insertTherapist(ctx, t, owner, id, th, m)
+		if err := insertTherapist(ctx, t, owner, id, th, m); err != nil {
+			return err
+		}
+		return noteCreated(ctx, t, owner, upshot.KindTherapist, id)
 	})
 	if err != nil {
 		return err

@@ -149,19 +149,44 @@ type Store interface {
 // Idempotency-Key (see store.BeginIdempotent).
 type IdempotencyService interface {
 	BeginIdempotent(ctx context.Context, owner OwnerID, key, requestHash string, ttl time.Duration) (*IdempotentAnswer, error)
-	FinishIdempotent(ctx context.Context, owner OwnerID, key string, status int, location, body string) error
+	FinishIdempotent(ctx context.Context, owner OwnerID, key string, answer IdempotentAnswer) error
 	AbandonIdempotent(ctx context.Context, owner OwnerID, key string) error
 }
 
 // IdempotentAnswer is what is kept for an Idempotency-Key: the hash of the
 // request that first used it and, once answered, its answer (Status 0
-// while the first request is still being answered).
+// while the first request is still being answered). RecordKind and
+// RecordID name the record the request created (a Kind* constant; "" and
+// 0 while none is), written in the transaction that created it, before
+// the answer is built and kept: a key with a record and no answer is a
+// request whose server stopped in between, answered again from the record.
 type IdempotentAnswer struct {
 	RequestHash string
 	Status      int
 	Location    string
+	ETag        string
 	Body        string
 	CreatedAt   time.Time
+	RecordKind  string
+	RecordID    int64
+}
+
+type idempotencyKeyKey struct{}
+
+// WithIdempotencyKey marks ctx as carrying the request that claimed key
+// (IdempotencyService.BeginIdempotent): the record a create run with ctx
+// writes is noted on the key in the same transaction, so that the record
+// and its key are committed together or not at all, and a retry with the
+// key never records it twice. The use cases pass ctx through unchanged;
+// only the store reads it.
+func WithIdempotencyKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, idempotencyKeyKey{}, key)
+}
+
+// IdempotencyKey is the key WithIdempotencyKey gave ctx, or "".
+func IdempotencyKey(ctx context.Context) string {
+	k, _ := ctx.Value(idempotencyKeyKey{}).(string)
+	return k
 }
 
 // Clock gives the current time; tests and the demo substitute a fixed one.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -167,6 +168,12 @@ func parseAgendaMarks(v url.Values, f *fields) []upshot.AgendaMark {
 // API.
 
 func (s *Server) apiAgendaList(w http.ResponseWriter, r *http.Request) {
+	page := func(ctx context.Context, owner upshot.OwnerID, q upshot.ChangeQuery) ([]upshot.AgendaEntry, error) {
+		return usecase.AgendaPage(ctx, s.store, owner, q)
+	}
+	if changed(s, w, r, page, func(e upshot.AgendaEntry) upshot.Meta { return e.Item.Meta }, func(e upshot.AgendaEntry) int64 { return e.Item.ID }) {
+		return
+	}
 	entries, err := usecase.Agenda(r.Context(), s.store, ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -188,6 +195,9 @@ func (s *Server) apiAgendaCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/agenda/%d", it.ID))
+	if etag, _, err := s.agendaETag(r)(it.ID); err == nil { // the entry's, what GET gives
+		w.Header().Set("ETag", etag)
+	}
 	status := http.StatusCreated
 	if !created {
 		status = http.StatusOK // the same open item was there already

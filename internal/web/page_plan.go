@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	usecase "github.com/upshot-app/upshot/internal/app"
 	"github.com/upshot-app/upshot/internal/report"
@@ -117,27 +118,50 @@ func planPageData(p *upshot.SafetyPlan, typed map[string]string, ferr *formError
 
 // apiPlanGet returns the owner's safety plan (empty lists at version 0
 // before the first save).
+// apiPlanGet answers the plan with its version as its ETag ("0" before
+// the first save); If-None-Match naming it answers 304.
 func (s *Server) apiPlanGet(w http.ResponseWriter, r *http.Request) {
 	p, err := s.store.SafetyPlan(r.Context(), ownerOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	etag := versionETag(p.Version)
+	if notModified(w, r, etag) {
+		return
+	}
+	w.Header().Set("ETag", etag)
 	writeJSON(w, http.StatusOK, p)
 }
 
-// apiPlanPut replaces the whole plan. version is the one last read (0 when
-// there was no plan); a stale one is 409, so two devices never silently
-// overwrite each other's plan.
+// apiPlanPut replaces the whole plan. The version it replaces is named by
+// If-Match (the ETag GET gave) or the body's version (0 when there was no
+// plan); a stale one is 412 with If-Match, 409 without, so two devices
+// never silently overwrite each other's plan.
 func (s *Server) apiPlanPut(w http.ResponseWriter, r *http.Request) {
 	var p upshot.SafetyPlan
 	if err := decodeJSON(w, r, &p); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	if match, given := ifMatch(r); given && match != "*" {
+		v, err := strconv.Atoi(strings.Trim(match, `"`))
+		if err != nil || v < 0 || len(match) < 3 || match[0] != '"' || match[len(match)-1] != '"' {
+			s.fail(w, r, upshot.Errorf(codePrecondition, "If-Match", "If-Match must be the plan's ETag (its version in quotes, such as \"3\") or *, got %s", match))
+			return
+		}
+		switch {
+		case p.Version == 0: // left out: If-Match names it
+			p.Version = v
+		case p.Version != v:
+			s.fail(w, r, upshot.Invalid("version", "If-Match names version %d and the body version %d; send one, or the same in both", v, p.Version))
+			return
+		}
+	}
 	if err := s.store.PutSafetyPlan(r.Context(), ownerOf(r), &p); err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, preconditionOf(r, err))
 		return
 	}
+	w.Header().Set("ETag", versionETag(p.Version))
 	writeJSON(w, http.StatusOK, &p)
 }

@@ -55,6 +55,51 @@ func TestAPISafetyPlan(t *testing.T) {
 	})
 }
 
+// The plan has the sync contract of a record: its version is its ETag
+// ("0" before the first save), GET honours If-None-Match (304), PUT honours
+// If-Match (the body may leave version out; 412 when stale, and nothing is
+// written), on both databases.
+func TestAPISafetyPlanETag(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, a *app) {
+		r := a.get("/api/v1/plan")
+		if r.status != http.StatusOK || r.header.Get("ETag") != `"0"` {
+			t.Fatalf("GET /api/v1/plan before any save: %d ETag %q", r.status, r.header.Get("ETag"))
+		}
+		if r := a.get("/api/v1/plan", `If-None-Match: "0"`); r.status != http.StatusNotModified || len(r.body) != 0 {
+			t.Errorf("GET If-None-Match its ETag: %d %s", r.status, r.body)
+		}
+		put := func(body, match string) response {
+			t.Helper()
+			return a.do("PUT", "/api/v1/plan", strings.NewReader(body), "Content-Type: application/json", "If-Match: "+match)
+		}
+		r = put(`{"coping_steps": ["walk"]}`, `"0"`)
+		if r.status != http.StatusOK || r.header.Get("ETag") != `"1"` {
+			t.Fatalf("PUT If-Match \"0\" without a version: %d %s ETag %q", r.status, r.body, r.header.Get("ETag"))
+		}
+		if r := a.get("/api/v1/plan", `If-None-Match: "0"`); r.status != http.StatusOK || r.header.Get("ETag") != `"1"` {
+			t.Errorf("GET If-None-Match an old ETag: %d ETag %q", r.status, r.header.Get("ETag"))
+		}
+		if r := put(`{"coping_steps": ["lost"]}`, `"0"`); r.status != http.StatusPreconditionFailed || apiErrOf(t, r).Code != codePrecondition {
+			t.Errorf("PUT with a stale If-Match: %d %s, want 412", r.status, r.body)
+		}
+		if r := put(`{"coping_steps": ["lost"], "version": 1}`, `"2"`); r.status != http.StatusUnprocessableEntity || apiErrOf(t, r).Field != "version" {
+			t.Errorf("PUT If-Match 2 with version 1: %d %s, want 422 on version", r.status, r.body)
+		}
+		if r := put(`{"coping_steps": ["lost"]}`, `W/"1"`); r.status != http.StatusPreconditionFailed {
+			t.Errorf("PUT with an If-Match that is no ETag of the plan: %d %s, want 412", r.status, r.body)
+		}
+		if r := put(`{"coping_steps": ["walk", "call Sam"], "version": 1}`, `"1"`); r.status != http.StatusOK || r.header.Get("ETag") != `"2"` {
+			t.Errorf("PUT If-Match and the same version: %d %s", r.status, r.body)
+		}
+		var p upshot.SafetyPlan
+		decode(t, a.get("/api/v1/plan"), &p)
+		if p.Version != 2 || len(p.CopingSteps) != 2 || p.CopingSteps[1] != "call Sam" {
+			t.Errorf("after the refused PUTs: %+v", p)
+		}
+	})
+}
+
 // The plan page saves a form of one text box per section, shows what was
 // typed again when refused, and every safety notice links to it.
 func TestPlanPage(t *testing.T) {

@@ -394,7 +394,7 @@ func (s *Server) routes(mux *router) {
 	api("GET /api/v1/plan", s.apiPlanGet)
 	api("PUT /api/v1/plan", s.apiPlanPut)
 
-	api("GET /api/v1/agenda", s.apiAgendaList)
+	api("GET /api/v1/agenda", s.apiAgendaList, pageParams...)
 	api("POST /api/v1/agenda", s.apiAgendaCreate)
 	api("GET /api/v1/agenda/{id}", s.apiAgendaGet)
 	api("PUT /api/v1/agenda/{id}", s.apiAgendaUpdate)

@@ -254,12 +254,65 @@ type syncClient struct {
 	a    *app
 	t    *testing.T
 	name string
+	kind syncKind
 	recs map[int64]map[string]any
 	mark time.Time // the latest change it has read
+	// etags are the ETags GET gave for the records of a kind whose ETag is
+	// more than the version (an agenda entry's covers its history).
+	etags map[int64]string
 }
 
+// syncKind is the kind of record a syncClient keeps a copy of.
+type syncKind struct {
+	path      string // the list's
+	tombstone string // the kind its deletions are listed as
+	field     string // the one a new record is created with
+	entry     bool   // lists and GET give the record inside an entry's "item"
+}
+
+var (
+	syncTherapists = syncKind{path: "/api/v1/therapists", tombstone: "therapist", field: "name"}
+	syncAgenda     = syncKind{path: "/api/v1/agenda", tombstone: "agenda_item", field: "text", entry: true}
+)
+
 func newSyncClient(t *testing.T, a *app, name string) *syncClient {
-	return &syncClient{a: a, t: t, name: name, recs: map[int64]map[string]any{}}
+	return newSyncClientOf(t, a, name, syncTherapists)
+}
+
+func newSyncClientOf(t *testing.T, a *app, name string, kind syncKind) *syncClient {
+	return &syncClient{a: a, t: t, name: name, kind: kind, recs: map[int64]map[string]any{}, etags: map[int64]string{}}
+}
+
+// read GETs a record afresh, with its ETag; false when it is gone.
+func (c *syncClient) read(id int64) bool {
+	c.t.Helper()
+	r := c.a.get(fmt.Sprintf("%s/%d", c.kind.path, id))
+	if r.status == http.StatusNotFound {
+		delete(c.recs, id)
+		delete(c.etags, id)
+		return false
+	}
+	var m map[string]any
+	decode(c.t, r, &m)
+	c.recs[id], c.etags[id] = c.record(m), r.header.Get("ETag")
+	return true
+}
+
+// ifMatch is what the client sends as If-Match for its copy: the version
+// (a therapist's ETag), or the ETag GET gave.
+func (c *syncClient) ifMatch(id int64) string {
+	if c.kind.entry {
+		return c.etags[id]
+	}
+	return fmt.Sprintf(`"%v"`, c.recs[id]["version"])
+}
+
+// record is the record in what a list or GET gave.
+func (c *syncClient) record(m map[string]any) map[string]any {
+	if c.kind.entry {
+		return m["item"].(map[string]any)
+	}
+	return m
 }
 
 func idOf(m map[string]any) int64 { return int64(m["id"].(float64)) }
@@ -283,18 +336,23 @@ func (c *syncClient) sync() {
 		q += "&updated_since=" + url.QueryEscape(c.mark.Add(-time.Minute).Format(time.RFC3339Nano))
 	}
 	mark := c.mark
-	list, _ := c.a.pages("/api/v1/therapists?" + q)
+	list, _ := c.a.pages(c.kind.path + "?" + q)
 	for _, m := range list {
+		m = c.record(m)
 		if have, ok := c.recs[idOf(m)]; !ok || have["version"].(float64) < m["version"].(float64) {
 			c.recs[idOf(m)] = m
+			if c.kind.entry { // a list has no ETags: read the changed ones'
+				c.read(idOf(m))
+			}
 		}
 		if at := timeOf(c.t, m["updated_at"]); at.After(mark) {
 			mark = at
 		}
 	}
-	dead, _ := c.a.pages("/api/v1/deletions?kind=therapist&" + q)
+	dead, _ := c.a.pages("/api/v1/deletions?kind=" + c.kind.tombstone + "&" + q)
 	for _, d := range dead {
 		delete(c.recs, idOf(d))
+		delete(c.etags, idOf(d))
 		if at := timeOf(c.t, d["deleted_at"]); at.After(mark) {
 			mark = at
 		}
@@ -311,7 +369,7 @@ func (c *syncClient) edit(id int64, field, value string) (status int) {
 	for range 3 {
 		m, ok := c.recs[id]
 		if !ok {
-			c.t.Fatalf("%s has no therapist %d", c.name, id)
+			c.t.Fatalf("%s has no record %d", c.name, id)
 		}
 		body := map[string]any{}
 		for k, v := range m {
@@ -320,32 +378,26 @@ func (c *syncClient) edit(id int64, field, value string) (status int) {
 		delete(body, "version") // If-Match names it
 		body[field] = value
 		b, _ := json.Marshal(body)
-		path := fmt.Sprintf("/api/v1/therapists/%d", id)
-		r := c.a.do("PUT", path, strings.NewReader(string(b)), "Content-Type: application/json",
-			fmt.Sprintf(`If-Match: "%v"`, m["version"]))
+		path := fmt.Sprintf("%s/%d", c.kind.path, id)
+		r := c.a.do("PUT", path, strings.NewReader(string(b)), "Content-Type: application/json", "If-Match: "+c.ifMatch(id))
 		switch r.status {
 		case http.StatusOK:
 			var got map[string]any
 			decode(c.t, r, &got)
-			c.recs[id] = got
+			c.recs[id], c.etags[id] = got, r.header.Get("ETag")
 			return r.status
 		case http.StatusNotFound:
 			delete(c.recs, id)
 			return r.status
 		case http.StatusPreconditionFailed:
-			var fresh map[string]any
-			g := c.a.get(path)
-			if g.status == http.StatusNotFound {
-				delete(c.recs, id)
-				return g.status
+			if !c.read(id) {
+				return http.StatusNotFound
 			}
-			decode(c.t, g, &fresh)
-			c.recs[id] = fresh
 		default:
 			c.t.Fatalf("%s PUT %s: %d %s", c.name, path, r.status, r.body)
 		}
 	}
-	c.t.Fatalf("%s could not edit therapist %d in 3 tries", c.name, id)
+	c.t.Fatalf("%s could not edit record %d in 3 tries", c.name, id)
 	return 0
 }
 
@@ -353,33 +405,30 @@ func (c *syncClient) edit(id int64, field, value string) (status int) {
 // again first (the person sees the change), then deleted.
 func (c *syncClient) remove(id int64) int {
 	c.t.Helper()
-	path := fmt.Sprintf("/api/v1/therapists/%d", id)
+	path := fmt.Sprintf("%s/%d", c.kind.path, id)
 	for range 3 {
-		m := c.recs[id]
-		r := c.a.do("DELETE", path, nil, fmt.Sprintf(`If-Match: "%v"`, m["version"]))
+		r := c.a.do("DELETE", path, nil, "If-Match: "+c.ifMatch(id))
 		switch r.status {
 		case http.StatusNoContent, http.StatusNotFound:
 			delete(c.recs, id)
 			return r.status
 		case http.StatusPreconditionFailed:
-			var fresh map[string]any
-			decode(c.t, c.a.get(path), &fresh)
-			c.recs[id] = fresh
+			c.read(id)
 		default:
 			c.t.Fatalf("%s DELETE %s: %d %s", c.name, path, r.status, r.body)
 		}
 	}
-	c.t.Fatalf("%s could not delete therapist %d", c.name, id)
+	c.t.Fatalf("%s could not delete record %d", c.name, id)
 	return 0
 }
 
-// create POSTs a therapist with an Idempotency-Key, sent twice as after a
+// create POSTs a record with an Idempotency-Key, sent twice as after a
 // lost answer.
 func (c *syncClient) create(name, key string) int64 {
 	c.t.Helper()
 	var id int64
 	for range 2 {
-		r := c.a.do("POST", "/api/v1/therapists", strings.NewReader(fmt.Sprintf(`{"name": %q}`, name)),
+		r := c.a.do("POST", c.kind.path, strings.NewReader(fmt.Sprintf(`{%q: %q}`, c.kind.field, name)),
 			"Content-Type: application/json", "Idempotency-Key: "+key)
 		if r.status != http.StatusCreated {
 			c.t.Fatalf("%s POST: %d %s", c.name, r.status, r.body)
@@ -387,10 +436,10 @@ func (c *syncClient) create(name, key string) int64 {
 		var m map[string]any
 		decode(c.t, r, &m)
 		if id != 0 && idOf(m) != id {
-			c.t.Fatalf("a retried POST made therapist %d beside %d", idOf(m), id)
+			c.t.Fatalf("a retried POST made record %d beside %d", idOf(m), id)
 		}
 		id = idOf(m)
-		c.recs[id] = m
+		c.recs[id], c.etags[id] = m, r.header.Get("ETag")
 	}
 	return id
 }
@@ -493,6 +542,163 @@ func TestSyncTwoClients(t *testing.T) {
 
 		if dead, _ := a.pages("/api/v1/deletions?kind=therapist"); len(dead) != 2 {
 			t.Errorf("this account's deletions: %v", dead)
+		}
+	})
+}
+
+// TestSyncTwoClients for agenda items: two clients edit and delete the same
+// items with If-Match (the ETag a GET, POST or PUT gave: an entry's covers
+// its history, so a list's version is not enough), cursors and
+// updated_since, and converge with no lost update and no
+// resurrected deletion, on SQLite and PostgreSQL.
+func TestSyncTwoClientsAgenda(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *app) {
+		a.tick()
+		phone, laptop := newSyncClientOf(t, a, "phone", syncAgenda), newSyncClientOf(t, a, "laptop", syncAgenda)
+		var ids []int64
+		for i := range 5 {
+			ids = append(ids, phone.create(fmt.Sprintf("Bring up point %d", i), fmt.Sprintf("agenda-seed-%d", i)))
+		}
+		phone.sync()
+		laptop.sync()
+		if len(laptop.recs) != 5 {
+			t.Fatalf("laptop after its first sync: %d items, want 5", len(laptop.recs))
+		}
+		// Both change item 0 from the same copy, each a different field:
+		// the second is told (412), reads again, and both changes stay.
+		if st := phone.edit(ids[0], "text", "Bring up the homework"); st != http.StatusOK {
+			t.Fatalf("phone edit: %d", st)
+		}
+		if st := laptop.edit(ids[0], "status", "dealt_with"); st != http.StatusOK {
+			t.Fatalf("laptop edit: %d", st)
+		}
+		// The phone deletes item 1; the laptop, not yet told, edits it: 404,
+		// and it drops its copy instead of bringing it back.
+		if st := phone.remove(ids[1]); st != http.StatusNoContent {
+			t.Fatalf("phone delete: %d", st)
+		}
+		if st := laptop.edit(ids[1], "text", "stale"); st != http.StatusNotFound {
+			t.Errorf("laptop edit of a deleted item: %d, want 404", st)
+		}
+		// The phone edits item 2; the laptop deletes it from its old copy:
+		// 412, it reads the edit, then deletes. The phone's next edit finds
+		// it gone.
+		phone.edit(ids[2], "text", "Ask about the fee")
+		if st := laptop.remove(ids[2]); st != http.StatusNoContent {
+			t.Fatalf("laptop delete: %d", st)
+		}
+		if st := phone.edit(ids[2], "text", "after"); st != http.StatusNotFound {
+			t.Errorf("phone edit of an item the laptop deleted: %d, want 404", st)
+		}
+		phone.create("Say what helped", "agenda-phone-new")
+		laptop.create("Ask for the reading list", "agenda-laptop-new")
+		// The laptop edits item 3 twice, the phone once later.
+		laptop.edit(ids[3], "text", "Ask about sleep")
+		laptop.edit(ids[3], "source", "review")
+		phone.edit(ids[3], "status", "dropped")
+
+		phone.sync()
+		laptop.sync()
+		var server []map[string]any
+		decode(t, a.get("/api/v1/agenda"), &server)
+		want := map[int64]map[string]any{}
+		for _, e := range server {
+			it := e["item"].(map[string]any)
+			want[idOf(it)] = it
+		}
+		for _, c := range []*syncClient{phone, laptop} {
+			if len(c.recs) != len(want) {
+				t.Errorf("%s holds %d items, the server %d", c.name, len(c.recs), len(want))
+			}
+			for id, m := range want {
+				got, _ := json.Marshal(c.recs[id])
+				exp, _ := json.Marshal(m)
+				if string(got) != string(exp) {
+					t.Errorf("%s's item %d:\n got %s\nwant %s", c.name, id, got, exp)
+				}
+			}
+			for _, gone := range []int64{ids[1], ids[2]} {
+				if _, ok := c.recs[gone]; ok {
+					t.Errorf("%s still holds deleted item %d", c.name, gone)
+				}
+			}
+		}
+		if len(want) != 5 {
+			t.Errorf("the server holds %d items, want 5 (5 + 2 new - 2 deleted)", len(want))
+		}
+		i0, i3 := want[ids[0]], want[ids[3]]
+		if i0["text"] != "Bring up the homework" || i0["status"] != "dealt_with" {
+			t.Errorf("a lost update on item 0: %v", i0)
+		}
+		if i3["text"] != "Ask about sleep" || i3["source"] != "review" || i3["status"] != "dropped" {
+			t.Errorf("a lost update on item 3: %v", i3)
+		}
+		// A client back after the deletions learns of them.
+		late := newSyncClientOf(t, a, "late", syncAgenda)
+		late.mark = testNow
+		late.recs[ids[1]] = map[string]any{"id": float64(ids[1]), "version": float64(1)}
+		late.sync()
+		if _, ok := late.recs[ids[1]]; ok || len(late.recs) != 5 {
+			t.Errorf("a client back after the deletions holds %d items (deleted %d: %v)", len(late.recs), ids[1], ok)
+		}
+		if dead, _ := a.pages("/api/v1/deletions?kind=agenda_item"); len(dead) != 2 {
+			t.Errorf("this account's agenda deletions: %v", dead)
+		}
+	})
+}
+
+// GET /api/v1/agenda pages like the other lists: limit, cursor and
+// updated_since give entries in the order their items last changed, each
+// with its history, a Link to the next page while one came back full; the
+// whole list without them is the agenda in its own order, as before.
+func TestAPIAgendaPages(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, a *app) {
+		a.tick()
+		therapist, _ := a.seed()
+		var created []map[string]any
+		for i := range 5 {
+			r := a.sendJSON("POST", "/api/v1/agenda", fmt.Sprintf(`{"text": "Point %d"}`, i))
+			var m map[string]any
+			decode(t, r, &m)
+			created = append(created, m)
+		}
+		if r := a.sendJSON("POST", "/api/v1/sessions", fmt.Sprintf(`{"therapist_id": %d, "date": "2025-06-16", "agenda_items": [{"item_id": %v, "mark": "raised"}]}`,
+			therapist, created[0]["id"])); r.status != http.StatusCreated {
+			t.Fatalf("POST session: %d %s", r.status, r.body)
+		}
+		items := func(entries []map[string]any) string {
+			var out []map[string]any
+			for _, e := range entries {
+				out = append(out, e["item"].(map[string]any))
+			}
+			return ids(out)
+		}
+		whole := a.get("/api/v1/agenda")
+		if whole.header.Get("Link") != "" {
+			t.Errorf("the whole agenda has a Link: %q", whole.header.Get("Link"))
+		}
+		got, n := a.pages("/api/v1/agenda?limit=2")
+		if items(got) != ids(created) || n != 3 {
+			t.Errorf("pages of 2: %s in %d pages, want %s in 3", items(got), n, ids(created))
+		}
+		if got[0]["raised"] != float64(1) || len(got[0]["history"].([]any)) != 1 {
+			t.Errorf("a paged entry without its history: %v", got[0])
+		}
+		mark := url.QueryEscape(created[4]["updated_at"].(string))
+		m := created[2]
+		m["text"] = "Point 2, reworded"
+		body, _ := json.Marshal(m)
+		if r := a.sendJSON("PUT", fmt.Sprintf("/api/v1/agenda/%v", m["id"]), string(body)); r.status != http.StatusOK {
+			t.Fatalf("PUT: %d %s", r.status, r.body)
+		}
+		got, _ = a.pages("/api/v1/agenda?updated_since=" + mark)
+		if len(got) != 1 || got[0]["item"].(map[string]any)["text"] != "Point 2, reworded" {
+			t.Errorf("changed since the creations: %v", got)
+		}
+		for _, q := range []string{"limit=0", "cursor=nonsense", "updated_since=yesterday"} {
+			if r := a.get("/api/v1/agenda?" + q); r.status != http.StatusUnprocessableEntity {
+				t.Errorf("GET /api/v1/agenda?%s: %d %s, want 422", q, r.status, r.body)
+			}
 		}
 	})
 }

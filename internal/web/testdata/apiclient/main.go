@@ -247,10 +247,16 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 	if expect("getAgendaItem", ga.StatusCode(), 200, ga.Body) {
 		check(ga.JSON200.Item != nil && ga.JSON200.Item.Text == "Ask about the homework", "getAgendaItem: %s", ga.Body)
 	}
-	la, err := c.ListAgendaItemsWithResponse(ctx)
+	la, err := c.ListAgendaItemsWithResponse(ctx, nil)
 	must(err)
 	if expect("listAgendaItems", la.StatusCode(), 200, la.Body) {
 		check(slices.ContainsFunc(*la.JSON200, func(x upshotclient.AgendaEntry) bool { return x.Item != nil && *x.Item.Id == agendaID }), "listAgendaItems: %d missing", agendaID)
+	}
+	// A page of one, in the order of change, with the Link to the next.
+	la, err = c.ListAgendaItemsWithResponse(ctx, &upshotclient.ListAgendaItemsParams{Limit: ptr(1), UpdatedSince: &started})
+	must(err)
+	if expect("listAgendaItems (a page)", la.StatusCode(), 200, la.Body) {
+		check(len(*la.JSON200) == 1 && *(*la.JSON200)[0].Item.Id == agendaID, "listAgendaItems page: %s", la.Body)
 	}
 	// The item as read, put back dealt with (a PUT replaces the whole item:
 	// one that leaves out source is refused, though the schema says it
@@ -327,14 +333,27 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 	expect("unsetSetting", unset.StatusCode(), 204, unset.Body)
 
 	// Safety plan.
-	plan, err := c.GetPlanWithResponse(ctx)
+	plan, err := c.GetPlanWithResponse(ctx, nil)
 	must(err)
 	if expect("getPlan", plan.StatusCode(), 200, plan.Body) {
-		rp, err := c.ReplacePlanWithResponse(ctx, upshotclient.SafetyPlan{Version: plan.JSON200.Version, CopingSteps: &[]string{"walk"}, ReasonsToLive: &[]string{"my niece"}})
+		check(plan.Headers200 != nil && plan.Headers200.ETag != nil && *plan.Headers200.ETag == `"0"`, "getPlan: ETag %+v", plan.Headers200)
+		rp, err := c.ReplacePlanWithResponse(ctx, nil, upshotclient.SafetyPlan{Version: plan.JSON200.Version, CopingSteps: &[]string{"walk"}, ReasonsToLive: &[]string{"my niece"}})
 		must(err)
 		if expect("replacePlan", rp.StatusCode(), 200, rp.Body) {
 			check(rp.JSON200.CopingSteps != nil && slices.Equal(*rp.JSON200.CopingSteps, []string{"walk"}), "replacePlan: %s", rp.Body)
+			check(rp.Headers200 != nil && rp.Headers200.ETag != nil && *rp.Headers200.ETag == `"1"`, "replacePlan: ETag %+v", rp.Headers200)
 		}
+		nm, err := c.GetPlanWithResponse(ctx, &upshotclient.GetPlanParams{IfNoneMatch: ptr(`"1"`)})
+		must(err)
+		expect("getPlan If-None-Match", nm.StatusCode(), 304, nm.Body)
+		// If-Match names the version; the body leaves it out. The old ETag
+		// is then stale: 412.
+		rp, err = c.ReplacePlanWithResponse(ctx, &upshotclient.ReplacePlanParams{IfMatch: ptr(`"1"`)}, upshotclient.SafetyPlan{CopingSteps: &[]string{"walk", "call Sam"}})
+		must(err)
+		expect("replacePlan If-Match", rp.StatusCode(), 200, rp.Body)
+		rp, err = c.ReplacePlanWithResponse(ctx, &upshotclient.ReplacePlanParams{IfMatch: ptr(`"1"`)}, upshotclient.SafetyPlan{CopingSteps: &[]string{"lost"}})
+		must(err)
+		expect("replacePlan stale If-Match", rp.StatusCode(), 412, rp.Body)
 	}
 
 	// Deletions: each record goes, a read is then 404, and the tombstones
