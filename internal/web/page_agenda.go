@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -241,16 +242,38 @@ func (s *Server) agendaETag(r *http.Request) func(id int64) (string, int, error)
 	}
 }
 
+// agendaPut is the body of PUT /api/v1/agenda/{id}: the item, or the entry
+// GET gave with its item changed. What an entry adds to its item is worked
+// out from the sessions: it is accepted, so that a client can PUT back the
+// body it read, and ignored.
+type agendaPut struct {
+	upshot.AgendaItem
+	Item       *upshot.AgendaItem `json:"item"`
+	State      json.RawMessage    `json:"state"`
+	DealtWith  json.RawMessage    `json:"dealt_with"`
+	Raised     json.RawMessage    `json:"raised"`
+	Unresolved json.RawMessage    `json:"unresolved"`
+	History    json.RawMessage    `json:"history"`
+}
+
 func (s *Server) apiAgendaUpdate(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	var it upshot.AgendaItem
-	if err := decodeJSON(w, r, &it); err != nil {
+	var put agendaPut
+	if err := decodeJSON(w, r, &put); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	it := put.AgendaItem
+	if put.Item != nil {
+		if it != (upshot.AgendaItem{}) {
+			s.fail(w, r, upshot.Invalid("item", "send the item's fields, or the entry GET gave with them in item, not both"))
+			return
+		}
+		it = *put.Item
 	}
 	if err := s.versionFromIfMatch(r, id, &it.Version, s.agendaETag(r)); err != nil {
 		s.fail(w, r, err)

@@ -92,7 +92,7 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 	// read again with its ETag (304), list, update with If-Match, refuse a
 	// stale If-Match.
 	th, err := c.CreateTherapistWithResponse(ctx, &upshotclient.CreateTherapistParams{IdempotencyKey: ptr("codegen-therapist-1")},
-		upshotclient.Therapist{Name: "Dr. Codegen", Currency: ptr("EUR"), FeeAmount: ptr("85.50"), Started: ptr(date("2025-01-06"))})
+		upshotclient.TherapistInput{Name: "Dr. Codegen", Currency: ptr("EUR"), FeeAmount: ptr("85.50"), Started: ptr(date("2025-01-06"))})
 	must(err)
 	if !expect("createTherapist", th.StatusCode(), 201, th.Body) {
 		os.Exit(1)
@@ -105,7 +105,7 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 	check(th.Headers201 != nil && th.Headers201.Location != nil && *th.Headers201.Location == fmt.Sprintf("/api/v1/therapists/%d", thID),
 		"createTherapist: Location %+v", th.Headers201)
 	again, err := c.CreateTherapistWithResponse(ctx, &upshotclient.CreateTherapistParams{IdempotencyKey: ptr("codegen-therapist-1")},
-		upshotclient.Therapist{Name: "Dr. Codegen", Currency: ptr("EUR"), FeeAmount: ptr("85.50"), Started: ptr(date("2025-01-06"))})
+		upshotclient.TherapistInput{Name: "Dr. Codegen", Currency: ptr("EUR"), FeeAmount: ptr("85.50"), Started: ptr(date("2025-01-06"))})
 	must(err)
 	if expect("createTherapist (replayed)", again.StatusCode(), 201, again.Body) {
 		check(*again.JSON201.Id == thID, "createTherapist replayed made therapist %d, not %d again", *again.JSON201.Id, thID)
@@ -128,26 +128,26 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 		check(slices.ContainsFunc(*lth.JSON200, func(t upshotclient.Therapist) bool { return *t.Id == thID }), "listTherapists: %d missing", thID)
 	}
 	uth, err := c.UpdateTherapistWithResponse(ctx, thID, &upshotclient.UpdateTherapistParams{IfMatch: &thTag},
-		upshotclient.Therapist{Name: "Dr. Codegen-Smith", Currency: ptr("EUR"), FeeAmount: ptr("90.00"), Started: ptr(date("2025-01-06"))})
+		upshotclient.TherapistInput{Name: "Dr. Codegen-Smith", Currency: ptr("EUR"), FeeAmount: ptr("90.00"), Started: ptr(date("2025-01-06"))})
 	must(err)
 	if expect("updateTherapist", uth.StatusCode(), 200, uth.Body) {
 		check(uth.JSON200.Name == "Dr. Codegen-Smith" && *uth.JSON200.FeeAmount == "90.00", "updateTherapist: %s", uth.Body)
 	}
 	stale, err := c.UpdateTherapistWithResponse(ctx, thID, &upshotclient.UpdateTherapistParams{IfMatch: &thTag},
-		upshotclient.Therapist{Name: "Lost update"})
+		upshotclient.TherapistInput{Name: "Lost update"})
 	must(err)
 	if expect("updateTherapist stale If-Match", stale.StatusCode(), 412, stale.Body) {
 		check(stale.ApplicationproblemJSON412 != nil && stale.ApplicationproblemJSON412.Status == 412, "412 without a problem body: %s", stale.Body)
 	}
 
 	// Goals.
-	g, err := c.CreateGoalWithResponse(ctx, nil, upshotclient.Goal{Title: "Sleep through the night", Domain: "health", Opened: ptr(date("2025-05-01"))})
+	g, err := c.CreateGoalWithResponse(ctx, nil, upshotclient.GoalInput{Title: "Sleep through the night", Domain: "health", Opened: ptr(date("2025-05-01"))})
 	must(err)
 	if !expect("createGoal", g.StatusCode(), 201, g.Body) {
 		os.Exit(1)
 	}
 	goalID := *g.JSON201.Id
-	bad, err := c.CreateGoalWithResponse(ctx, nil, upshotclient.Goal{Domain: "nowhere"})
+	bad, err := c.CreateGoalWithResponse(ctx, nil, upshotclient.GoalInput{Domain: "nowhere"})
 	must(err)
 	if expect("createGoal without title, unknown domain", bad.StatusCode(), 422, bad.Body) {
 		p := bad.ApplicationproblemJSON422
@@ -163,15 +163,15 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 	if expect("listGoals", lg.StatusCode(), 200, lg.Body) {
 		check(slices.ContainsFunc(*lg.JSON200, func(x upshotclient.Goal) bool { return *x.Id == goalID }), "listGoals: %d missing", goalID)
 	}
-	ug, err := c.UpdateGoalWithResponse(ctx, goalID, nil, upshotclient.Goal{Title: "Sleep six hours", Domain: "health",
-		Version: gg.JSON200.Version, Opened: ptr(date("2025-05-01")), Status: ptr(upshotclient.GoalStatusOpen), SolvedWhen: ptr("six nights in a row")})
+	ug, err := c.UpdateGoalWithResponse(ctx, goalID, nil, upshotclient.GoalInput{Title: "Sleep six hours", Domain: "health",
+		Version: &gg.JSON200.Version, Opened: ptr(date("2025-05-01")), Status: ptr(upshotclient.GoalInputStatusOpen), SolvedWhen: ptr("six nights in a row")})
 	must(err)
 	if expect("updateGoal", ug.StatusCode(), 200, ug.Body) {
 		check(ug.JSON200.Title == "Sleep six hours", "updateGoal: %s", ug.Body)
 	}
 
 	// Sessions.
-	s, err := c.CreateSessionWithResponse(ctx, &upshotclient.CreateSessionParams{IdempotencyKey: ptr("codegen-session-1")}, upshotclient.Session{
+	s, err := c.CreateSessionWithResponse(ctx, &upshotclient.CreateSessionParams{IdempotencyKey: ptr("codegen-session-1")}, upshotclient.SessionInput{
 		TherapistId: thID, Date: ptr(date("2025-06-10")), Minutes: ptr(50), Helpful: ptr(4), FeeAmount: ptr("90.00"), Currency: ptr("EUR"),
 		Goals: &[]struct {
 			GoalId   int  `json:"goal_id"`
@@ -195,8 +195,8 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 	}
 	// Changed to a session that left the person worse, so the record below
 	// has an entry.
-	us, err := c.UpdateSessionWithResponse(ctx, sessionID, nil, upshotclient.Session{
-		Version: gs.JSON200.Version, After: ptr(upshotclient.SessionAfterWorse), Note: ptr("I left feeling worse"), TherapistId: thID, Date: ptr(date("2025-06-10")), Minutes: ptr(55), Helpful: ptr(5), FeeAmount: ptr("90.00"), Currency: ptr("EUR")})
+	us, err := c.UpdateSessionWithResponse(ctx, sessionID, nil, upshotclient.SessionInput{
+		Version: &gs.JSON200.Version, After: ptr(upshotclient.SessionInputAfterWorse), Note: ptr("I left feeling worse"), TherapistId: thID, Date: ptr(date("2025-06-10")), Minutes: ptr(55), Helpful: ptr(5), FeeAmount: ptr("90.00"), Currency: ptr("EUR")})
 	must(err)
 	if expect("updateSession", us.StatusCode(), 200, us.Body) {
 		check(*us.JSON200.Minutes == 55 && *us.JSON200.After == upshotclient.SessionAfterWorse, "updateSession: %s", us.Body)
@@ -236,7 +236,7 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 	}
 
 	// Agenda.
-	a, err := c.CreateAgendaItemWithResponse(ctx, nil, upshotclient.AgendaItem{Text: "Ask about the homework"})
+	a, err := c.CreateAgendaItemWithResponse(ctx, nil, upshotclient.AgendaItemInput{Text: "Ask about the homework"})
 	must(err)
 	if !expect("createAgendaItem", a.StatusCode(), 201, a.Body) {
 		os.Exit(1)
@@ -258,15 +258,24 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 	if expect("listAgendaItems (a page)", la.StatusCode(), 200, la.Body) {
 		check(len(*la.JSON200) == 1 && *(*la.JSON200)[0].Item.Id == agendaID, "listAgendaItems page: %s", la.Body)
 	}
-	// The item as read, put back dealt with (a PUT replaces the whole item:
-	// one that leaves out source is refused, though the schema says it
-	// defaults to mine).
-	item := *ga.JSON200.Item
-	item.Status = ptr(upshotclient.AgendaItemStatusDealtWith)
-	ua, err := c.UpdateAgendaItemWithResponse(ctx, agendaID, nil, item)
+	// The entry as read, put back with its item dealt with (the GET body
+	// can be PUT back); then the item alone, reworded, with If-Match.
+	entry := *ga.JSON200
+	entry.Item.Status = ptr(upshotclient.AgendaItemStatusDealtWith)
+	var back upshotclient.AgendaItemReplacement
+	must(back.FromAgendaEntry(entry))
+	ua, err := c.UpdateAgendaItemWithResponse(ctx, agendaID, nil, back)
 	must(err)
-	if expect("updateAgendaItem", ua.StatusCode(), 200, ua.Body) {
+	if expect("updateAgendaItem (the GET body put back)", ua.StatusCode(), 200, ua.Body) {
 		check(*ua.JSON200.Status == upshotclient.AgendaItemStatusDealtWith, "updateAgendaItem: %s", ua.Body)
+		check(ua.Headers200 != nil && ua.Headers200.ETag != nil, "updateAgendaItem: no ETag")
+		var reworded upshotclient.AgendaItemReplacement
+		must(reworded.FromAgendaItemInput(upshotclient.AgendaItemInput{Text: "Ask about the homework again"}))
+		ua2, err := c.UpdateAgendaItemWithResponse(ctx, agendaID, &upshotclient.UpdateAgendaItemParams{IfMatch: ua.Headers200.ETag}, reworded)
+		must(err)
+		if expect("updateAgendaItem If-Match", ua2.StatusCode(), 200, ua2.Body) {
+			check(ua2.JSON200.Text == "Ask about the homework again" && *ua2.JSON200.Status == upshotclient.AgendaItemStatusDealtWith, "updateAgendaItem If-Match: %s", ua2.Body)
+		}
 	}
 
 	// What the records say.
@@ -337,7 +346,7 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 	must(err)
 	if expect("getPlan", plan.StatusCode(), 200, plan.Body) {
 		check(plan.Headers200 != nil && plan.Headers200.ETag != nil && *plan.Headers200.ETag == `"0"`, "getPlan: ETag %+v", plan.Headers200)
-		rp, err := c.ReplacePlanWithResponse(ctx, nil, upshotclient.SafetyPlan{Version: plan.JSON200.Version, CopingSteps: &[]string{"walk"}, ReasonsToLive: &[]string{"my niece"}})
+		rp, err := c.ReplacePlanWithResponse(ctx, nil, upshotclient.SafetyPlanInput{Version: &plan.JSON200.Version, CopingSteps: &[]string{"walk"}, ReasonsToLive: &[]string{"my niece"}})
 		must(err)
 		if expect("replacePlan", rp.StatusCode(), 200, rp.Body) {
 			check(rp.JSON200.CopingSteps != nil && slices.Equal(*rp.JSON200.CopingSteps, []string{"walk"}), "replacePlan: %s", rp.Body)
@@ -348,10 +357,10 @@ func run(ctx context.Context, c *upshotclient.ClientWithResponses) {
 		expect("getPlan If-None-Match", nm.StatusCode(), 304, nm.Body)
 		// If-Match names the version; the body leaves it out. The old ETag
 		// is then stale: 412.
-		rp, err = c.ReplacePlanWithResponse(ctx, &upshotclient.ReplacePlanParams{IfMatch: ptr(`"1"`)}, upshotclient.SafetyPlan{CopingSteps: &[]string{"walk", "call Sam"}})
+		rp, err = c.ReplacePlanWithResponse(ctx, &upshotclient.ReplacePlanParams{IfMatch: ptr(`"1"`)}, upshotclient.SafetyPlanInput{CopingSteps: &[]string{"walk", "call Sam"}})
 		must(err)
 		expect("replacePlan If-Match", rp.StatusCode(), 200, rp.Body)
-		rp, err = c.ReplacePlanWithResponse(ctx, &upshotclient.ReplacePlanParams{IfMatch: ptr(`"1"`)}, upshotclient.SafetyPlan{CopingSteps: &[]string{"lost"}})
+		rp, err = c.ReplacePlanWithResponse(ctx, &upshotclient.ReplacePlanParams{IfMatch: ptr(`"1"`)}, upshotclient.SafetyPlanInput{CopingSteps: &[]string{"lost"}})
 		must(err)
 		expect("replacePlan stale If-Match", rp.StatusCode(), 412, rp.Body)
 	}
