@@ -33,7 +33,7 @@ func Encode(w io.Writer, s *upshot.Snapshot) error {
 	enc.SetIndent("", "  ")
 	// Notes are text, not HTML: keep "<" and "&" readable in the file.
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
+	if err := enc.Encode(newDocument(s)); err != nil {
 		return fmt.Errorf("encode export: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())
@@ -75,8 +75,8 @@ func Decode(r io.Reader, reg *instrument.Registry, today upshot.Date) (*upshot.S
 	if err := checkCounts(data); err != nil {
 		return nil, err
 	}
-	var s upshot.Snapshot
-	if err := UnmarshalStrict(data, &s); err != nil {
+	var d document
+	if err := UnmarshalStrict(data, &d); err != nil {
 		// encoding/json's own account, where it sees the problem too, says
 		// where with a line and column and locates type errors by field;
 		// what only the strict reading refuses is explained by it.
@@ -85,19 +85,23 @@ func Decode(r io.Reader, reg *instrument.Registry, today upshot.Date) (*upshot.S
 		}
 		return nil, strictRefusal(data, err)
 	}
+	s := d.snapshot()
 	if err := s.Validate(today); err != nil {
 		return nil, err
 	}
-	if err := checkDefinitions(&s, reg); err != nil {
+	if err := d.settleFees(s); err != nil {
 		return nil, err
 	}
-	return &s, nil
+	if err := checkDefinitions(s, reg); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // looseDecode decodes data with encoding/json, refusing unknown fields and
 // trailing data, only to explain a refusal.
 func looseDecode(data []byte) error {
-	var s upshot.Snapshot
+	var s document
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {

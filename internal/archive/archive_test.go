@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -124,8 +125,38 @@ func TestDecodeRefusesBrokenFiles(t *testing.T) {
 		{"trailing garbage", append(bytes.Clone(good), []byte("{}\n")...), "file", []string{"after the export document"}},
 		{"trailing text", append(bytes.Clone(good), []byte("x")...), "file", []string{"after the export document"}},
 		{"wrong format", edit(t, func(m map[string]any) { m["format"] = "daylio" }), "format", []string{"not an Upshot export"}},
-		{"wrong version", edit(t, func(m map[string]any) { m["version"] = 4 }), "version", []string{"version 4"}},
-		{"version 0", edit(t, func(m map[string]any) { m["version"] = 0 }), "version", []string{"version 0", "versions 1 to 3"}},
+		{"wrong version", edit(t, func(m map[string]any) { m["version"] = 5 }), "version", []string{"version 5"}},
+		{"version 0", edit(t, func(m map[string]any) { m["version"] = 0 }), "version", []string{"version 0", "versions 1 to 4"}},
+		{"fee_amount disagrees with fee", edit(t, func(m map[string]any) { item(m, "sessions", 0)["fee_amount"] = "90.05" }),
+			"sessions[0].fee_amount", []string{"sessions[0]: fee_amount (90.05) and fee (90) differ"}},
+		{"therapist fee_amount disagrees with fee", edit(t, func(m map[string]any) { item(m, "therapists", 0)["fee_amount"] = "9000" }),
+			"therapists[0].fee_amount", []string{"therapists[0]: fee_amount (9000) and fee (90) differ"}},
+		{"fee_amount without fee disagrees", edit(t, func(m map[string]any) {
+			item(m, "sessions", 1)["fee_amount"] = "1.00"
+			item(m, "sessions", 1)["fee"] = 2
+		}),
+			"sessions[1].fee_amount", []string{"differ"}},
+		{"fee_amount a number", edit(t, func(m map[string]any) { item(m, "sessions", 0)["fee_amount"] = 90 }),
+			"sessions[0].fee_amount", []string{"exact decimal string", "got 90"}},
+		{"fee_amount three decimals", edit(t, func(m map[string]any) { item(m, "sessions", 1)["fee_amount"] = "90.505" }),
+			"sessions[1].fee_amount", []string{"sessions[1]: fee_amount must be an amount", `"90.505"`}},
+		{"fee_amount negative", edit(t, func(m map[string]any) { item(m, "therapists", 1)["fee_amount"] = "-5.00" }),
+			"therapists[1].fee_amount", []string{"fee_amount must be an amount"}},
+		{"fee_amount with a comma", edit(t, func(m map[string]any) { item(m, "therapists", 1)["fee_amount"] = "90,50" }),
+			"therapists[1].fee_amount", []string{"fee_amount must be an amount"}},
+		{"fee_amount with spaces", edit(t, func(m map[string]any) { item(m, "therapists", 1)["fee_amount"] = " 90.50" }),
+			"therapists[1].fee_amount", []string{"exact decimal string"}},
+		{"fee_amount too large", edit(t, func(m map[string]any) { item(m, "therapists", 1)["fee_amount"] = "1000000.01" }),
+			"therapists[1].fee_amount", []string{"0 to 1000000"}},
+		{"fee_amount in a version 3 file", edit(t, func(m map[string]any) {
+			m["version"] = 3
+			for _, kind := range []string{"therapists", "sessions"} {
+				for i := range m[kind].([]any) {
+					delete(item(m, kind, i), "fee_amount")
+				}
+			}
+			item(m, "sessions", 1)["fee_amount"] = "90.00"
+		}), "sessions[1].fee_amount", []string{"needs export version 4", "version 3"}},
 		{"agenda items in a version 2 file", edit(t, func(m map[string]any) {
 			m["version"] = 2
 			m["agenda_items"] = []any{map[string]any{"id": 1, "text": "x", "source": "mine", "status": "open", "opened": "2024-01-01"}}
@@ -282,5 +313,78 @@ func TestWriteCSV(t *testing.T) {
 	ss := read("sessions.csv")
 	if got := ss[1][col(ss, "note")]; got != "a <private> note, with a comma" {
 		t.Errorf("note = %q", got)
+	}
+}
+
+// Version 4 writes every therapist's and session's fee also as fee_amount,
+// an exact decimal string, and reads either.
+func TestFeeAmount(t *testing.T) {
+	doc := string(encode(t, fixture(t)))
+	for _, want := range []string{
+		"\"fee\": 90,", "\"fee_amount\": \"90.00\"\n", "\"fee\": null,", "\"fee_amount\": null\n",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the export has no %q:\n%s", want, doc)
+		}
+	}
+	if n := strings.Count(doc, "\"fee_amount\""); n != 4 {
+		t.Errorf("%d fee_amount, want one for each of 2 therapists and 2 sessions", n)
+	}
+	// fee_amount alone sets the fee; fee alone still does; both agreeing too.
+	data := edit(t, func(m map[string]any) {
+		delete(item(m, "therapists", 0), "fee")
+		item(m, "therapists", 1)["fee_amount"] = "85.5"
+		delete(item(m, "sessions", 0), "fee_amount")
+		item(m, "sessions", 1)["fee"] = 12.3
+		item(m, "sessions", 1)["fee_amount"] = "12.30"
+	})
+	s, err := Decode(bytes.NewReader(data), instrument.Builtin(), today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		got  *upshot.Money
+		want upshot.Money
+	}{
+		"therapists[0]": {s.Therapists[0].Fee, 9000},
+		"therapists[1]": {s.Therapists[1].Fee, 8550},
+		"sessions[0]":   {s.Sessions[0].Fee, 9000},
+		"sessions[1]":   {s.Sessions[1].Fee, 1230},
+	} {
+		if tc.got == nil || *tc.got != tc.want {
+			t.Errorf("%s: fee %v, want %s", name, tc.got, tc.want)
+		}
+	}
+	// An older version's snapshot is written as that version was.
+	old := fixture(t)
+	old.Version = 3
+	if b := encode(t, old); bytes.Contains(b, []byte("fee_amount")) {
+		t.Error("a version 3 document has fee_amount")
+	}
+}
+
+// The document written and read is the Snapshot, field for field, with
+// fee_amount added to therapists and sessions: a field added to Snapshot
+// must be added to the document too.
+func TestDocumentMirrorsSnapshot(t *testing.T) {
+	d, s := reflect.TypeFor[document](), reflect.TypeFor[upshot.Snapshot]()
+	if d.NumField() != s.NumField() {
+		t.Fatalf("document has %d fields, Snapshot %d", d.NumField(), s.NumField())
+	}
+	for i := range s.NumField() {
+		df, sf := d.Field(i), s.Field(i)
+		if df.Name != sf.Name || df.Tag != sf.Tag {
+			t.Errorf("field %d: document's %s %q, Snapshot's %s %q", i, df.Name, df.Tag, sf.Name, sf.Tag)
+		}
+		switch sf.Name {
+		case "Therapists", "Sessions":
+			if df.Type.Elem().Elem().Field(0).Type != sf.Type.Elem().Elem() {
+				t.Errorf("%s: the document's records do not embed the Snapshot's", sf.Name)
+			}
+		default:
+			if df.Type != sf.Type {
+				t.Errorf("%s: document's type %s, Snapshot's %s", sf.Name, df.Type, sf.Type)
+			}
+		}
 	}
 }

@@ -24,7 +24,7 @@ func locate(data []byte) (path, msg string, ok bool) {
 	if dec.Decode(&v) != nil {
 		return "", "", false
 	}
-	return walk("", reflect.TypeFor[upshot.Snapshot](), v)
+	return walk("", reflect.TypeFor[document](), v)
 }
 
 func walk(path string, t reflect.Type, v any) (string, string, bool) {

@@ -26,7 +26,9 @@ func TestDecodeRefusesAmbiguousFiles(t *testing.T) {
 	tests := []struct {
 		name, data, field, want string
 	}{
-		{"top-level key twice", once(`"version": 3,`, `"version": 3, "version": 3,`), "version", `the key "version" appears twice`},
+		{"top-level key twice", once(`"version": 4,`, `"version": 4, "version": 4,`), "version", `the key "version" appears twice`},
+		{"fee_amount twice", once(`"fee_amount": "90.00"`, `"fee_amount": "90.00", "fee_amount": "95.00"`), "therapists[0].fee_amount", `the key "fee_amount" appears twice`},
+		{"fee_amount in another case", once(`"fee_amount": "90.00"`, `"Fee_Amount": "90.00"`), "therapists[0]", `unknown field "Fee_Amount"`},
 		{"record key twice", once(`"agenda": "me",`, `"agenda": "me", "agenda": "you",`), "sessions[0].agenda", `the key "agenda" appears twice`},
 		{"key in another case", once(`"agenda": "me",`, `"Agenda": "me",`), "sessions[0]", `unknown field "Agenda"`},
 		{"top-level key in another case", once(`"settings": {`, `"Settings": {`), "file", `unknown field "Settings"`},

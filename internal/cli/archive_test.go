@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -113,9 +114,13 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 		where string
 	}{
 		{"truncated", good[:len(good)/2], "truncated"},
+		// Version 4's fee_amount (the session's, after the therapist's).
+		{"fee_amount disagrees with fee", replaceLast(good, `"fee_amount": "90.50"`, `"fee_amount": "95.00"`), "sessions[0]: fee_amount (95.00) and fee (90.5) differ"},
+		{"fee_amount a number", replaceLast(good, `"fee_amount": null`, `"fee_amount": 12.5`), `sessions[1]: fee_amount must be an exact decimal string such as "90.50", got 12.5`},
+		{"fee_amount not an amount", replaceLast(good, `"fee_amount": null`, `"fee_amount": "12.5 EUR"`), `sessions[1]: fee_amount must be an amount like 80 or 80.50 (0 to 1000000), got "12.5 EUR"`},
 		{"malformed", strings.Replace(good, `"format": "upshot-export"`, `"format": upshot-export`, 1), "line 2"},
 		{"wrong format", strings.Replace(good, `"format": "upshot-export"`, `"format": "daylio"`, 1), "not an Upshot export"},
-		{"wrong version", strings.Replace(good, `"version": 3,`+"\n  \"exported_at\"", `"version": 7,`+"\n  \"exported_at\"", 1), "version 7"},
+		{"wrong version", strings.Replace(good, `"version": 4,`+"\n  \"exported_at\"", `"version": 7,`+"\n  \"exported_at\"", 1), "version 7"},
 		{"duplicate id", strings.Replace(good, `"id": 2,`+"\n      \"name\": \"Sam\"", `"id": 1,`+"\n      \"name\": \"Sam\"", 1), "therapists[1]: duplicate id 1"},
 		{"missing therapist", strings.Replace(good, `"therapist_id": 2`, `"therapist_id": 9`, 1), "sessions[1]: therapist 9 is not in the file"},
 		{"out of range", strings.Replace(good, `"helpful": 7`, `"helpful": 11`, 1), "sessions[0]: helpful must be 0-10, got 11"},
@@ -178,6 +183,16 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 			e.ok("import", good)
 		})
 	}
+}
+
+// replaceLast returns s with the last old replaced by new (s itself if
+// there is none, which the test refuses).
+func replaceLast(s, old, new string) string {
+	i := strings.LastIndex(s, old)
+	if i < 0 {
+		return s
+	}
+	return s[:i] + new + s[i+len(old):]
 }
 
 // flip returns s with one byte XORed with mask.
@@ -262,17 +277,17 @@ func TestHostileNoteRoundTrip(t *testing.T) {
 
 // Exports of the versions before this one import into SQLite and
 // PostgreSQL and export again, byte for byte, as the current version of the
-// same records. testdata/export_v1.json and export_v2.json were written by
-// Upshot itself at 247b43a (export version 1) and e4f2343 (version 2, which
-// added the safety plan), each after the commands in testdata/README.md; never
-// regenerate them. Version 3 (agenda items, and their marks on sessions)
-// round trips in TestAgenda and TestExportImportRoundTrip; a file of an
-// older version holding a newer version's records is refused
-// (archive.TestDecodeRefusesBrokenFiles).
+// same records (which adds fee_amount beside each fee, see asVersion4).
+// testdata/export_v1.json, export_v2.json and export_v3.json were written by
+// Upshot itself at 247b43a (export version 1), e4f2343 (version 2, which
+// added the safety plan) and 0a10771 (version 3, agenda items and their
+// marks on sessions), each after the commands in testdata/README.md; never
+// regenerate them. A file of an older version holding a newer version's
+// records is refused (archive.TestDecodeRefusesBrokenFiles).
 func TestImportOlderExportVersions(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, e *env) {
-		for _, version := range []int{1, 2} {
+		for _, version := range []int{1, 2, 3} {
 			file := filepath.Join("testdata", fmt.Sprintf("export_v%d.json", version))
 			doc, err := os.ReadFile(file)
 			if err != nil {
@@ -286,14 +301,50 @@ func TestImportOlderExportVersions(t *testing.T) {
 			if out := fresh.ok("import", file); !strings.Contains(out, "imported 2 therapists, 2 goals, 2 sessions and 4 check-ins") {
 				t.Errorf("importing %s said %q", file, out)
 			}
-			want := strings.Replace(exportedAt.ReplaceAllString(string(doc), ""), old, fmt.Sprintf("  \"version\": %d,\n", upshot.ExportVersion), 1)
+			want := asVersion4(t, strings.Replace(exportedAt.ReplaceAllString(string(doc), ""), old, fmt.Sprintf("  \"version\": %d,\n", upshot.ExportVersion), 1))
 			if got := fresh.export(); got != want {
 				t.Errorf("export after importing %s differs at line %s", file, firstDifference(got, want))
 			}
 			plan := fresh.ok("plan", "show")
-			if has := strings.Contains(plan, "I stop answering messages") && strings.Contains(plan, "my niece"); has != (version == 2) {
+			if has := strings.Contains(plan, "I stop answering messages") && strings.Contains(plan, "my niece"); has != (version >= 2) {
 				t.Errorf("after importing %s the plan shows the file's plan: %v\n%s", file, has, plan)
 			}
 		}
 	})
+}
+
+// feeLine is a therapist's or session's fee in an export file.
+var feeLine = regexp.MustCompile(`^(\s+)"fee": (null|[0-9.]+),$`)
+
+// asVersion4 is what an older export file becomes written by version 4:
+// every therapist and session gains fee_amount, the fee as an exact
+// decimal string, after its last field (updated_at), as the API's bodies
+// give it.
+func asVersion4(t *testing.T, doc string) string {
+	t.Helper()
+	lines := strings.Split(doc, "\n")
+	var out []string
+	indent, amount := "", ""
+	for _, l := range lines {
+		if m := feeLine.FindStringSubmatch(l); m != nil {
+			indent, amount = m[1], "null"
+			if m[2] != "null" {
+				fee, err := upshot.ParseMoney("fee", m[2])
+				if err != nil {
+					t.Fatal(err)
+				}
+				amount = `"` + fee.Amount() + `"`
+			}
+		}
+		if amount != "" && strings.HasPrefix(l, indent+`"updated_at": `) && !strings.HasSuffix(l, ",") {
+			out = append(out, l+",", indent+`"fee_amount": `+amount)
+			amount = ""
+			continue
+		}
+		out = append(out, l)
+	}
+	if amount != "" {
+		t.Fatal("a fee with no updated_at after it")
+	}
+	return strings.Join(out, "\n")
 }

@@ -13,9 +13,12 @@ import (
 //   - 1: therapists, goals, sessions, check-ins, definitions, settings.
 //   - 2: adds safety_plan.
 //   - 3: adds agenda_items, and sessions' agenda_items (what became of each).
+//   - 4: adds therapists' and sessions' fee_amount, the fee as an exact
+//     decimal string ("90.50") beside the JSON number (written and read by
+//     package archive).
 const (
 	ExportFormat     = "upshot-export"
-	ExportVersion    = 3
+	ExportVersion    = 4
 	MinExportVersion = 1
 )
 
