@@ -724,7 +724,7 @@ func testExportShape(t *testing.T, db *store.DB) {
 	b, err := json.Marshal(empty)
 	must(t, err)
 	for _, key := range []string{`"therapists":[]`, `"goals":[]`, `"sessions":[]`, `"checkins":[]`, `"definitions":[]`, `"settings":{}`,
-		`"format":"upshot-export"`, `"version":3`} {
+		`"format":"upshot-export"`, `"version":4`} {
 		if !strings.Contains(string(b), key) {
 			t.Fatalf("empty export %s lacks %s", b, key)
 		}
