@@ -9,17 +9,7 @@ import (
 // testdata/mixed.json is real 'go test -json' output of a package with a
 // skipped test, a failed one, and a skipped parallel subtest.
 func TestPrintsWhatGoTestPrintsThenWhatDidNotRun(t *testing.T) {
-	in, err := os.Open("testdata/mixed.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	var out strings.Builder
-	s := newSummary(&out)
-	if err := s.read(in); err != nil {
-		t.Fatal(err)
-	}
-	s.finish()
+	out := summaryOf(t, "testdata/mixed.json")
 	want := `    y_test.go:5: some detail
     y_test.go:5: it broke
 --- FAIL: TestFails (0.00s)
@@ -29,8 +19,8 @@ gotest: 2 tests passed; these were skipped, so this run proves nothing of them:
   example.com/cachexp: 1 test skipped: no chromium
   example.com/cachexp: 1 test skipped: PostgreSQL not tested: set URL
 `
-	if out.String() != want {
-		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
+	if out != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out, want)
 	}
 }
 
@@ -75,7 +65,26 @@ func TestCachedSkipsAreSaid(t *testing.T) {
 // running test, which never gets a fail event. They must still be printed,
 // or a timed-out package fails with no word of what hung.
 func TestATimedOutTestIsShown(t *testing.T) {
-	in, err := os.Open("testdata/timeout.json")
+	out := summaryOf(t, "testdata/timeout.json")
+	for _, want := range []string{
+		"x_test.go:11: waiting for the server\n",
+		"panic: test timed out after 2s\n\trunning tests:\n\t\tTestHangs (2s)\n",
+		"example.com/tox.TestHangs(",
+		"FAIL\texample.com/tox\t2.049s\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "TestQuick") {
+		t.Errorf("a test that passed is printed:\n%s", out)
+	}
+}
+
+// summaryOf is what gotest prints for the 'go test -json' output in file.
+func summaryOf(t *testing.T, file string) string {
+	t.Helper()
+	in, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,17 +95,5 @@ func TestATimedOutTestIsShown(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.finish()
-	for _, want := range []string{
-		"x_test.go:11: waiting for the server\n",
-		"panic: test timed out after 2s\n\trunning tests:\n\t\tTestHangs (2s)\n",
-		"example.com/tox.TestHangs(",
-		"FAIL\texample.com/tox\t2.049s\n",
-	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
-		}
-	}
-	if strings.Contains(out.String(), "TestQuick") {
-		t.Errorf("a test that passed is printed:\n%s", out.String())
-	}
+	return out.String()
 }
