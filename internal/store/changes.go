@@ -104,14 +104,15 @@ func (db *DB) SessionChanges(ctx context.Context, owner upshot.OwnerID, q upshot
 	var list []*upshot.Session
 	err := db.read(ctx, func(t *tx) error {
 		// The page's sessions by the index on time of change, then their
-		// goals and agenda marks by the page's ids alone.
+		// goals and agenda marks by the page's ids alone (the same range of
+		// the index again, joined to their primary keys).
 		cond, args, order := changedAfter("s.", q)
 		page, byID, err := querySessions(ctx, t, owner, sessionSelect, cond, order, args...)
 		list = page
 		if err != nil || len(list) == 0 {
 			return err
 		}
-		return sessionPartsByID(ctx, t, owner, byID)
+		return sessionPartsOfPage(ctx, t, owner, byID, cond, order, args...)
 	})
 	return list, err
 }

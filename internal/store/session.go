@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"math"
 	"strings"
 
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -218,8 +217,9 @@ func querySessions(ctx context.Context, t *tx, owner upshot.OwnerID, sel, cond, 
 	defer rows.Close()
 	list := []*upshot.Session{}
 	byID := map[int64]*upshot.Session{}
+	sc := newSessionScan()
 	for rows.Next() {
-		s, err := scanSession(rows)
+		s, err := sc.scan(rows)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -233,35 +233,36 @@ func querySessions(ctx context.Context, t *tx, owner upshot.OwnerID, sel, cond, 
 // read for the owner's sessions matching cond (on alias s): two queries,
 // not two per session.
 func sessionParts(ctx context.Context, t *tx, owner upshot.OwnerID, byID map[int64]*upshot.Session, cond string, args ...any) error {
-	return readSessionParts(ctx, t, byID, func(p string) string {
-		return `JOIN sessions s ON s.owner_id = ` + p + `.owner_id AND s.id = ` + p + `.session_id WHERE s.owner_id = ? ` + cond
+	return readSessionParts(ctx, t, byID, func(table, p string) string {
+		return `FROM ` + table + ` ` + p + ` JOIN sessions s ON s.owner_id = ` + p + `.owner_id AND s.id = ` + p + `.session_id WHERE s.owner_id = ? ` + cond
 	}, append([]any{int64(owner)}, args...))
 }
 
-// sessionPartsByID is sessionParts for the sessions of byID alone, by their
-// ids: the goals and marks of a page of sessions, by the primary keys
-// (owner_id, session_id, ...). The range of the ids beside them is for
-// PostgreSQL, which otherwise plans a scan of all the owner's goals and
-// marks (its costs for a small table favour the index on owner_id alone).
-func sessionPartsByID(ctx context.Context, t *tx, owner upshot.OwnerID, byID map[int64]*upshot.Session) error {
-	args := []any{int64(owner), int64(0), int64(0)}
-	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
-	for id := range byID {
-		args = append(args, id)
-		lo, hi = min(lo, id), max(hi, id)
-	}
-	args[1], args[2] = lo, hi
-	in := placeholders(len(byID))
-	return readSessionParts(ctx, t, byID, func(p string) string {
-		return `WHERE ` + p + `.owner_id = ? AND ` + p + `.session_id BETWEEN ? AND ? AND ` + p + `.session_id IN (` + in + `)`
-	}, args)
+// sessionPartsOfPage is sessionParts for a page of sessions, the sessions
+// picked by cond and order (changedAfter's, on alias s, ending in a LIMIT
+// whose argument is the last of args): the page's ids again by the index on
+// time of change, and their goals and marks by the primary keys (owner_id,
+// session_id, ...), one index search per session. Naming the page's ids as
+// query parameters instead costs twice as much: fifty values bound, and an
+// IN list that SQLite first builds into a table of its own. CROSS JOIN keeps
+// the page the outer loop in SQLite, whose planner otherwise walks all the
+// owner's goals in session order to spare itself sorting a page's worth.
+// PostgreSQL reads it as an inner join and plans by its statistics: for ten
+// years of one owner (about a thousand goal rows) it hashes the page and
+// reads the goals table whole, which costs it less there than fifty probes.
+func sessionPartsOfPage(ctx context.Context, t *tx, owner upshot.OwnerID, byID map[int64]*upshot.Session, cond, order string, args ...any) error {
+	return readSessionParts(ctx, t, byID, func(table, p string) string {
+		return `FROM (SELECT s.id FROM sessions s WHERE s.owner_id = ? ` + cond + ` ORDER BY ` + order + `) pg CROSS JOIN ` + table + ` ` + p +
+			` WHERE ` + p + `.owner_id = ? AND ` + p + `.session_id = pg.id`
+	}, append(append([]any{int64(owner)}, args...), int64(owner)))
 }
 
 // readSessionParts reads the goals (alias sg) and agenda marks (alias sa)
-// that scope picks into the sessions of byID.
-func readSessionParts(ctx context.Context, t *tx, byID map[int64]*upshot.Session, scope func(alias string) string, args []any) error {
-	grows, err := t.query(ctx, `SELECT sg.session_id, sg.goal_id, sg.progress FROM session_goals sg `+
-		scope("sg")+` ORDER BY sg.session_id, sg.goal_id`, args...)
+// that from picks into the sessions of byID. from gives the FROM clause
+// (and WHERE) for the table of parts under the alias.
+func readSessionParts(ctx context.Context, t *tx, byID map[int64]*upshot.Session, from func(table, alias string) string, args []any) error {
+	grows, err := t.query(ctx, `SELECT sg.session_id, sg.goal_id, sg.progress `+
+		from("session_goals", "sg")+` ORDER BY sg.session_id, sg.goal_id`, args...)
 	if err != nil {
 		return err
 	}
@@ -284,8 +285,8 @@ func readSessionParts(ctx context.Context, t *tx, byID map[int64]*upshot.Session
 		return err
 	}
 	grows.Close()
-	arows, err := t.query(ctx, `SELECT sa.session_id, sa.item_id, sa.mark FROM session_agenda sa `+
-		scope("sa")+` ORDER BY sa.session_id, sa.item_id`, args...)
+	arows, err := t.query(ctx, `SELECT sa.session_id, sa.item_id, sa.mark `+
+		from("session_agenda", "sa")+` ORDER BY sa.session_id, sa.item_id`, args...)
 	if err != nil {
 		return err
 	}
@@ -305,49 +306,74 @@ func readSessionParts(ctx context.Context, t *tx, byID map[int64]*upshot.Session
 	return arows.Err()
 }
 
-func scanSession(rows *sql.Rows) (*upshot.Session, error) {
-	var (
-		s                     upshot.Session
-		date                  sql.NullString
-		minutes, fee, helpful sql.NullInt64
-		focus                 = make([]sql.NullInt64, len(upshot.FocusCategories))
-		conduct               = make([]sql.NullInt64, len(upshot.Qualities))
-		got, flags            string
-		m                     meta
-	)
-	dest := []any{&s.ID, &s.TherapistID, &date, &minutes, &fee, &s.Format, &s.Agenda}
-	for i := range focus {
-		dest = append(dest, &focus[i])
+// sessionScan is what a row of sessionSelect is scanned into: made once per
+// query and reused for every row, since a list reads many rows and the
+// targets made afresh for each cost about as much as the row's own values.
+type sessionScan struct {
+	id, therapist               int64
+	date                        sql.NullString
+	minutes, fee, helpful       sql.NullInt64
+	focus, conduct              []sql.NullInt64
+	format, agenda, after, note string
+	got, flags                  string
+	m                           meta
+	dest                        []any
+}
+
+func newSessionScan() *sessionScan {
+	sc := &sessionScan{
+		focus:   make([]sql.NullInt64, len(upshot.FocusCategories)),
+		conduct: make([]sql.NullInt64, len(upshot.Qualities)),
 	}
-	dest = append(dest, &got, &helpful, &s.After)
-	for i := range conduct {
-		dest = append(dest, &conduct[i])
+	sc.dest = []any{&sc.id, &sc.therapist, &sc.date, &sc.minutes, &sc.fee, &sc.format, &sc.agenda}
+	for i := range sc.focus {
+		sc.dest = append(sc.dest, &sc.focus[i])
 	}
-	dest = append(dest, &flags, &s.Note)
-	if err := rows.Scan(append(dest, m.dest()...)...); err != nil {
+	sc.dest = append(sc.dest, &sc.got, &sc.helpful, &sc.after)
+	for i := range sc.conduct {
+		sc.dest = append(sc.dest, &sc.conduct[i])
+	}
+	sc.dest = append(append(sc.dest, &sc.flags, &sc.note), sc.m.dest()...)
+	return sc
+}
+
+// scan reads the current row into a new session.
+func (sc *sessionScan) scan(rows *sql.Rows) (*upshot.Session, error) {
+	if err := rows.Scan(sc.dest...); err != nil {
 		return nil, err
 	}
+	s := &upshot.Session{ID: sc.id, TherapistID: sc.therapist, Format: sc.format, Agenda: sc.agenda, After: sc.after, Note: sc.note,
+		Got: splitSet(sc.got), Flags: splitSet(sc.flags), Goals: []upshot.GoalProgress{}}
 	var err error
-	if s.Date, err = scanDate(date); err != nil {
+	if s.Date, err = scanDate(sc.date); err != nil {
 		return nil, err
 	}
-	s.Minutes, s.Fee, s.Helpful = intPtr(minutes), moneyPtr(fee), intPtr(helpful)
+	// The session's optional numbers share one array, so a row costs one
+	// allocation for them rather than one for each. Appends stay within
+	// its capacity, so the pointers stay valid.
+	nums := make([]int, 0, 2+len(sc.conduct))
+	ptr := func(n sql.NullInt64) *int {
+		if !n.Valid {
+			return nil
+		}
+		nums = append(nums, int(n.Int64))
+		return &nums[len(nums)-1]
+	}
+	s.Minutes, s.Fee, s.Helpful = ptr(sc.minutes), moneyPtr(sc.fee), ptr(sc.helpful)
 	// The schema keeps the five focus columns all NULL or all set.
-	if focus[0].Valid {
+	if sc.focus[0].Valid {
 		s.Focus = &upshot.Focus{}
 		for i, c := range upshot.FocusCategories {
-			s.Focus.Set(c, int(focus[i].Int64))
+			s.Focus.Set(c, int(sc.focus[i].Int64))
 		}
 	}
 	for i, q := range upshot.Qualities {
-		*s.Conduct.Field(q) = intPtr(conduct[i])
+		*s.Conduct.Field(q) = ptr(sc.conduct[i])
 	}
-	s.Got, s.Flags = splitSet(got), splitSet(flags)
-	s.Goals = []upshot.GoalProgress{}
-	if s.Meta, err = m.get(); err != nil {
+	if s.Meta, err = sc.m.get(); err != nil {
 		return nil, err
 	}
-	return &s, nil
+	return s, nil
 }
 
 func (db *DB) UpdateSession(ctx context.Context, owner upshot.OwnerID, s *upshot.Session) error {

@@ -86,11 +86,16 @@ func (d Date) String() string {
 	return d.t.Format(DateLayout)
 }
 
+// MarshalJSON writes the date as a JSON string, appended directly: a date's
+// digits and dashes need no escaping, and lists encode one per record.
 func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
 	}
-	return json.Marshal(d.String())
+	b := make([]byte, 0, len(DateLayout)+2)
+	b = append(b, '"')
+	b = d.t.AppendFormat(b, DateLayout)
+	return append(b, '"'), nil
 }
 
 func (d *Date) UnmarshalJSON(b []byte) error {

@@ -71,6 +71,28 @@ func TestMoney(t *testing.T) {
 	}
 }
 
+// TestDateJSON: a date is written as the string YYYY-MM-DD (null when there
+// is none) and read back to the same day, at both ends of the range.
+func TestDateJSON(t *testing.T) {
+	for _, d := range []upshot.Date{upshot.NewDate(1900, 1, 1), upshot.NewDate(2026, 2, 28), upshot.NewDate(9999, 12, 31)} {
+		b, err := json.Marshal(struct {
+			D upshot.Date `json:"d"`
+		}{d})
+		if want := `{"d":"` + d.String() + `"}`; err != nil || string(b) != want {
+			t.Errorf("marshal %s = %s, %v; want %s", d, b, err, want)
+		}
+		var back struct {
+			D upshot.Date `json:"d"`
+		}
+		if err := json.Unmarshal(b, &back); err != nil || !back.D.Equal(d) {
+			t.Errorf("%s read back as %s, %v", b, back.D, err)
+		}
+	}
+	if b, err := json.Marshal([]upshot.Date{{}}); err != nil || string(b) != "[null]" {
+		t.Errorf("marshal of no date = %s, %v; want [null]", b, err)
+	}
+}
+
 func TestParsers(t *testing.T) {
 	f, err := upshot.ParseFocus("life=30, relationship=10,therapist=0,admin=5,other=5")
 	if err != nil || f.Life != 30 || f.Relationship != 10 || f.Total() != 50 {

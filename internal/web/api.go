@@ -388,7 +388,8 @@ func (s *Server) sessionOut(ctx context.Context, owner upshot.OwnerID, ss *upsho
 	if th != nil {
 		cur[th.ID] = th.Currency
 	}
-	return newSessionJSON(ss, cur), nil
+	out := newSessionJSON(ss, cur)
+	return &out, nil
 }
 
 func (s *Server) apiSessionGet(w http.ResponseWriter, r *http.Request) {

@@ -346,3 +346,45 @@ func BenchmarkListPageAfterWrite(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPageAgainstList is issue 15's figure in one loop: each iteration
+// makes a write and asks for the demo year's full list, then makes a write
+// and asks for a page of 50 from ten years, and the two requests are timed
+// apart. Both meet the machine at the same moments, where separate
+// sub-benchmarks (BenchmarkListPageAfterWrite) drift by 20-40% from one to
+// the next on a shared machine. It reports each request's wall and CPU time
+// and the page's against the list's (page/list, below 1 is the target met).
+func BenchmarkPageAgainstList(b *testing.B) {
+	tenDB, tenYears := benchServerYears(b, 10)
+	demoDB, demoYear := benchDemoServerDB(b)
+	ctx := context.Background()
+	for _, kind := range []string{"sessions", "checkins"} {
+		b.Run(kind, func(b *testing.B) {
+			list, page := "/api/v1/"+kind, "/api/v1/"+kind+"?limit=50"
+			b.ReportAllocs()
+			var wall, cpu [2]time.Duration
+			timed := func(i int, db *store.DB, h http.Handler, path string) {
+				b.StopTimer()
+				if err := db.UnsetSetting(ctx, upshot.DefaultOwner, upshot.SettingCrisisContacts); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				start, before := time.Now(), cpuTime(b)
+				benchServe(b, h, "GET", path, nil, http.StatusOK)
+				cpu[i] += cpuTime(b) - before
+				wall[i] += time.Since(start)
+			}
+			for b.Loop() {
+				timed(0, demoDB, demoYear, list)
+				timed(1, tenDB, tenYears, page)
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(wall[0])/n, "list-ns/op")
+			b.ReportMetric(float64(wall[1])/n, "page-ns/op")
+			b.ReportMetric(float64(cpu[0])/n, "list-cpu-ns/op")
+			b.ReportMetric(float64(cpu[1])/n, "page-cpu-ns/op")
+			b.ReportMetric(float64(wall[1])/float64(wall[0]), "page/list")
+			b.ReportMetric(float64(cpu[1])/float64(cpu[0]), "page/list-cpu")
+		})
+	}
+}

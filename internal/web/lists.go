@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sync"
 
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -66,10 +67,18 @@ func (s *Server) writeList(w http.ResponseWriter, r *http.Request, cache *pageCa
 
 // encodeList encodes list as writeJSON does (a compact array, a newline
 // after it), one element after another into one buffer: no second copy of
-// the whole list as one value.
+// the whole list as one value. The buffer is a pooled one, and what is
+// returned a copy of exactly its length: a list grown from nothing would
+// allocate about twice its size on the way.
 func encodeList[T any](list []T) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := listBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledListBuffer {
+			buf.Reset()
+			listBuffers.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
 	buf.WriteByte('[')
 	for i := range list {
 		if i > 0 {
@@ -81,5 +90,12 @@ func encodeList[T any](list []T) ([]byte, error) {
 		buf.Truncate(buf.Len() - 1) // Encode's newline
 	}
 	buf.WriteString("]\n")
-	return buf.Bytes(), nil
+	return bytes.Clone(buf.Bytes()), nil
 }
+
+// listBuffers are encodeList's buffers. One that grew past
+// maxPooledListBuffer (a full list of many years) is left to the collector
+// rather than kept.
+var listBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledListBuffer = 1 << 20

@@ -72,8 +72,8 @@ func (s *Server) currencies(ctx context.Context, owner upshot.OwnerID) (map[int6
 	return out, nil
 }
 
-func newSessionJSON(ss *upshot.Session, currencies map[int64]string) *sessionJSON {
-	return &sessionJSON{Session: *ss, FeeAmount: amount(ss.Fee), Currency: currencies[ss.TherapistID]}
+func newSessionJSON(ss *upshot.Session, currencies map[int64]string) sessionJSON {
+	return sessionJSON{Session: *ss, FeeAmount: amount(ss.Fee), Currency: currencies[ss.TherapistID]}
 }
 
 // sessionsJSON is a list of sessions as the API gives them.
@@ -82,9 +82,12 @@ func (s *Server) sessionsJSON(ctx context.Context, owner upshot.OwnerID, list []
 	if err != nil {
 		return nil, err
 	}
+	// One allocation for the list's values, not one per session.
+	vals := make([]sessionJSON, len(list))
 	out := make([]*sessionJSON, len(list))
 	for i, ss := range list {
-		out[i] = newSessionJSON(ss, cur)
+		vals[i] = newSessionJSON(ss, cur)
+		out[i] = &vals[i]
 	}
 	return out, nil
 }

@@ -9,6 +9,13 @@
 //	rendercount -build -years 30 -db h30.db   # write the history file (no valgrind)
 //	rendercount -db copy-of-h30.db -renders 6 # open it, then 6 uncached renders
 //
+// It counts other pages the same way: -path names the request (issue 15's
+// "a page of 50 from ten years answers at least as fast as the demo year's
+// full list" is -path '/api/v1/sessions?limit=50' on a ten-year file against
+// -path /api/v1/sessions on the demo year's, written by -build -demo; see
+// listcount.sh), and -path none makes only the writes, so that their count
+// can be taken away.
+//
 // Each render follows a write that the page cannot skip (the crisis
 // contacts setting unset), as the first visit after a change does. The
 // count for n renders includes opening the file (and migrating it, when it
@@ -27,6 +34,7 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/upshot-app/upshot/internal/demo"
 	"github.com/upshot-app/upshot/internal/demo/history"
 	"github.com/upshot-app/upshot/internal/instrument"
 	"github.com/upshot-app/upshot/internal/store"
@@ -47,7 +55,9 @@ func main() {
 	dbPath := flag.String("db", "", "the SQLite file (required)")
 	build := flag.Bool("build", false, "write the history into -db (a new file) and stop")
 	years := flag.Int("years", 1, "with -build: years of weekly records")
-	renders := flag.Int("renders", 2, "uncached renders of the dashboard")
+	demoYear := flag.Bool("demo", false, "with -build: the demo year (as serve --demo shows it) instead of -years of weekly records")
+	renders := flag.Int("renders", 2, "uncached renders of the page")
+	path := flag.String("path", "/", "the page each render requests, after its write; none: the writes alone")
 	memstats := flag.Bool("memstats", false, "print the bytes and objects allocated per render after the first, the collections, and the live heap after the last")
 	memprofile := flag.String("memprofile", "", "write an allocation profile of the renders after the first to this file")
 	flag.Parse()
@@ -60,10 +70,10 @@ func main() {
 	}
 	var err error
 	if *build {
-		err = buildHistory(*dbPath, *years)
+		err = buildHistory(*dbPath, *years, *demoYear)
 	} else {
 		var size int
-		size, err = render(*dbPath, *renders, *memstats, *memprofile)
+		size, err = render(*dbPath, *path, *renders, *memstats, *memprofile)
 		if err == nil {
 			fmt.Printf("%d renders, page %d bytes\n", *renders, size)
 		}
@@ -74,7 +84,7 @@ func main() {
 	}
 }
 
-func buildHistory(path string, years int) error {
+func buildHistory(path string, years int, demoYear bool) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s exists; -build writes a new file", path)
 	}
@@ -85,10 +95,16 @@ func buildHistory(path string, years int) error {
 	}
 	defer db.Close()
 	db.Now = func() time.Time { return now }
-	return db.Import(ctx, upshot.DefaultOwner, history.Years(upshot.DateOf(now), years))
+	snap := history.Years(upshot.DateOf(now), years)
+	if demoYear {
+		if snap, err = demo.Build(upshot.DateOf(now), instrument.Builtin()); err != nil {
+			return err
+		}
+	}
+	return db.Import(ctx, upshot.DefaultOwner, snap)
 }
 
-func render(path string, n int, memstats bool, memprofile string) (int, error) {
+func render(path, page string, n int, memstats bool, memprofile string) (int, error) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, path)
 	if err != nil {
@@ -111,12 +127,15 @@ func render(path string, n int, memstats bool, memprofile string) (int, error) {
 		if err := db.UnsetSetting(ctx, upshot.DefaultOwner, upshot.SettingCrisisContacts); err != nil {
 			return 0, err
 		}
-		req := httptest.NewRequest("GET", "http://"+addr+"/", nil)
+		if page == "none" {
+			continue
+		}
+		req := httptest.NewRequest("GET", "http://"+addr+page, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)
 		if w.Code != http.StatusOK {
-			return 0, fmt.Errorf("GET /: %d: %.300s", w.Code, w.Body.String())
+			return 0, fmt.Errorf("GET %s: %d: %.300s", page, w.Code, w.Body.String())
 		}
 		size = w.Body.Len()
 	}
