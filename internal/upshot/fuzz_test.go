@@ -1,7 +1,9 @@
 package upshot_test
 
 import (
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/upshot-app/upshot/internal/upshot"
 )
@@ -69,6 +71,26 @@ func FuzzParseLists(f *testing.F) {
 		}
 		if verr := sess.Validate(today); verr != nil {
 			t.Fatalf("parsers accepted %q but the session is invalid: %v", s, verr)
+		}
+	})
+}
+
+// FuzzParseDate: ParseDate reads a date by position when it can; whatever
+// the string, it must accept and refuse exactly what time.Parse with the
+// date layout does (and 0001-01-01, Go's zero time, stays refused).
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2026-03-02", "2024-02-29", "2023-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00",
+		"0001-01-01", "0000-01-01", "9999-12-31", "1900-01-01", "2026-1-01", "+026-01-01", "2026-01-0x", "2026/01/01", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := upshot.ParseDate(s)
+		want, werr := time.Parse(upshot.DateLayout, s)
+		if werr == nil && want.IsZero() {
+			werr = errors.New("the zero time")
+		}
+		if (err == nil) != (werr == nil) || (err == nil && !d.Time().Equal(want)) {
+			t.Fatalf("ParseDate(%q) = %v, %v; time.Parse gives %v, %v", s, d, err, want, werr)
 		}
 	})
 }
