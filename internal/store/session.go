@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"github.com/upshot-app/upshot/internal/upshot"
@@ -259,10 +261,12 @@ func sessionPartsOfPage(ctx context.Context, t *tx, owner upshot.OwnerID, byID m
 
 // readSessionParts reads the goals (alias sg) and agenda marks (alias sa)
 // that from picks into the sessions of byID. from gives the FROM clause
-// (and WHERE) for the table of parts under the alias.
+// (and WHERE) for the table of parts under the alias. The rows come in
+// whatever order the plan reads them, and each session's goals and marks
+// are put in order here (by goal and by item, a handful each): an ORDER BY
+// would make SQLite gather and sort a page's parts before the first row.
 func readSessionParts(ctx context.Context, t *tx, byID map[int64]*upshot.Session, from func(table, alias string) string, args []any) error {
-	grows, err := t.query(ctx, `SELECT sg.session_id, sg.goal_id, sg.progress `+
-		from("session_goals", "sg")+` ORDER BY sg.session_id, sg.goal_id`, args...)
+	grows, err := t.query(ctx, `SELECT sg.session_id, sg.goal_id, sg.progress `+from("session_goals", "sg"), args...)
 	if err != nil {
 		return err
 	}
@@ -285,8 +289,7 @@ func readSessionParts(ctx context.Context, t *tx, byID map[int64]*upshot.Session
 		return err
 	}
 	grows.Close()
-	arows, err := t.query(ctx, `SELECT sa.session_id, sa.item_id, sa.mark `+
-		from("session_agenda", "sa")+` ORDER BY sa.session_id, sa.item_id`, args...)
+	arows, err := t.query(ctx, `SELECT sa.session_id, sa.item_id, sa.mark `+from("session_agenda", "sa"), args...)
 	if err != nil {
 		return err
 	}
@@ -303,7 +306,14 @@ func readSessionParts(ctx context.Context, t *tx, byID map[int64]*upshot.Session
 			s.AgendaItems = append(s.AgendaItems, m)
 		}
 	}
-	return arows.Err()
+	if err := arows.Err(); err != nil {
+		return err
+	}
+	for _, s := range byID {
+		slices.SortFunc(s.Goals, func(a, b upshot.GoalProgress) int { return cmp.Compare(a.GoalID, b.GoalID) })
+		slices.SortFunc(s.AgendaItems, func(a, b upshot.AgendaMark) int { return cmp.Compare(a.ItemID, b.ItemID) })
+	}
+	return nil
 }
 
 // sessionScan is what a row of sessionSelect is scanned into: made once per
