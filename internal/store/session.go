@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"math"
 	"slices"
 	"strings"
 
@@ -241,22 +242,28 @@ func sessionParts(ctx context.Context, t *tx, owner upshot.OwnerID, byID map[int
 }
 
 // sessionPartsOfPage is sessionParts for a page of sessions, the sessions
-// picked by cond and order (changedAfter's, on alias s, ending in a LIMIT
-// whose argument is the last of args): the page's ids again by the index on
-// time of change, and their goals and marks by the primary keys (owner_id,
-// session_id, ...), one index search per session. Naming the page's ids as
-// query parameters instead costs twice as much: fifty values bound, and an
-// IN list that SQLite first builds into a table of its own. CROSS JOIN keeps
-// the page the outer loop in SQLite, whose planner otherwise walks all the
-// owner's goals in session order to spare itself sorting a page's worth.
-// PostgreSQL reads it as an inner join and plans by its statistics: for ten
-// years of one owner (about a thousand goal rows) it hashes the page and
-// reads the goals table whole, which costs it less there than fifty probes.
+// of byID, picked by cond and order (changedAfter's, on alias s, ending in a
+// LIMIT whose argument is the last of args): the page's ids again by the
+// index on time of change, and their goals and marks by the primary keys
+// (owner_id, session_id, ...), one index search per session. Naming the
+// page's ids as query parameters instead costs twice as much: fifty values
+// bound, and an IN list that SQLite first builds into a table of its own.
+// CROSS JOIN keeps the page the outer loop in SQLite, whose planner otherwise
+// walks all the owner's goals in session order to spare itself sorting a
+// page's worth. PostgreSQL reads it as an inner join and plans by its
+// statistics, and may hash the page and read the goals instead of probing
+// fifty times: the range of the page's ids bounds that read to the page's
+// stretch of the primary key, however long the history and however many
+// owners share the table.
 func sessionPartsOfPage(ctx context.Context, t *tx, owner upshot.OwnerID, byID map[int64]*upshot.Session, cond, order string, args ...any) error {
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for id := range byID {
+		lo, hi = min(lo, id), max(hi, id)
+	}
 	return readSessionParts(ctx, t, byID, func(table, p string) string {
 		return `FROM (SELECT s.id FROM sessions s WHERE s.owner_id = ? ` + cond + ` ORDER BY ` + order + `) pg CROSS JOIN ` + table + ` ` + p +
-			` WHERE ` + p + `.owner_id = ? AND ` + p + `.session_id = pg.id`
-	}, append(append([]any{int64(owner)}, args...), int64(owner)))
+			` WHERE ` + p + `.owner_id = ? AND ` + p + `.session_id = pg.id AND ` + p + `.session_id BETWEEN ? AND ?`
+	}, append(append([]any{int64(owner)}, args...), int64(owner), lo, hi))
 }
 
 // readSessionParts reads the goals (alias sg) and agenda marks (alias sa)
