@@ -410,32 +410,32 @@ func parseTime(s string) (time.Time, error) {
 }
 
 // parseStoredTime reads s when it is exactly in timestampLayout
-// ("2006-01-02T15:04:05.000000Z") with every field in range.
+// ("2006-01-02T15:04:05.000000Z") with every field in range: the date by
+// upshot.ParseDate, the time of day by position.
 func parseStoredTime(s string) (time.Time, bool) {
-	if len(s) != len(timestampLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[26] != 'Z' {
+	if len(s) != len(timestampLayout) || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[26] != 'Z' {
+		return time.Time{}, false
+	}
+	d, err := upshot.ParseDate(s[:10])
+	if err != nil {
 		return time.Time{}, false
 	}
 	ok := true
-	num := func(from, to int) int {
-		n := 0
+	num := func(from, to int) time.Duration {
+		n := time.Duration(0)
 		for _, c := range []byte(s[from:to]) {
 			if c < '0' || c > '9' {
 				ok = false
 			}
-			n = n*10 + int(c-'0')
+			n = n*10 + time.Duration(c-'0')
 		}
 		return n
 	}
-	year, month, day := num(0, 4), num(5, 7), num(8, 10)
 	hour, minute, second, micro := num(11, 13), num(14, 16), num(17, 19), num(20, 26)
-	if !ok || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59 {
+	if !ok || hour > 23 || minute > 59 || second > 59 {
 		return time.Time{}, false
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, second, micro*1000, time.UTC)
-	if t.Day() != day { // past the month's end: time.Date would roll it over
-		return time.Time{}, false
-	}
-	return t, true
+	return d.Time().Add(hour*time.Hour + minute*time.Minute + second*time.Second + micro*time.Microsecond), true
 }
 
 // tx runs queries written with ? placeholders in one transaction, each
