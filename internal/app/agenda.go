@@ -25,6 +25,12 @@ func Agenda(ctx context.Context, st AgendaStore, owner upshot.OwnerID) ([]upshot
 	if err != nil {
 		return nil, err
 	}
+	return entriesOf(ctx, st, owner, items)
+}
+
+// entriesOf is items with their histories over every session, in the
+// agenda's order.
+func entriesOf(ctx context.Context, st AgendaStore, owner upshot.OwnerID, items []*upshot.AgendaItem) ([]upshot.AgendaEntry, error) {
 	sessions, err := st.ListSessions(ctx, owner, upshot.SessionFilter{})
 	if err != nil {
 		return nil, err
@@ -47,15 +53,10 @@ func AgendaPage(ctx context.Context, st interface {
 	if err != nil || len(items) == 0 {
 		return []upshot.AgendaEntry{}, err
 	}
-	sessions, err := st.ListSessions(ctx, owner, upshot.SessionFilter{})
+	entries, err := entriesOf(ctx, st, owner, items)
 	if err != nil {
 		return nil, err
 	}
-	settings, err := st.Settings(ctx, owner)
-	if err != nil {
-		return nil, err
-	}
-	entries := upshot.BuildAgenda(items, sessions, settings.Int(upshot.SettingAgendaUnresolvedRaises))
 	// BuildAgenda puts them in the agenda's order; a page is in the order
 	// of change, as the items came.
 	at := make(map[int64]int, len(items))
